@@ -1,0 +1,404 @@
+"""The technology catalog: planning figures for known techs, and defaults per kind.
+
+The data lives in `tech.yaml` next to this module (package data). `load_catalog()` parses
+it once per process with PyYAML's C loader and validates it into the typed models below.
+Every figure carries its provenance (`basis`, `source` key, optional `note`), so output
+can show where a number came from.
+
+Units: rates are per second, latencies in milliseconds, sizes in bytes (written in the
+YAML as `4TB`, `1MiB`, ... and parsed by `archlint.units.parse_size`), retention in
+seconds (written as `7d`, `24h`, `0s`; `unbounded` becomes `math.inf`, null stays None).
+A figure whose `value` is None is unknown or not applicable; its `note` says which.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import math
+import re
+from collections.abc import Iterator
+from importlib import resources
+from typing import Annotated, Any, Literal, Optional, Union
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    WithJsonSchema,
+    model_validator,
+)
+
+from archlint.kinds import BROKER, KINDS, STORE
+from archlint.units import parse_duration, parse_size
+
+__all__ = [
+    "Availability",
+    "Capacity",
+    "Catalog",
+    "DeliveryFigure",
+    "Figure",
+    "KindDefaults",
+    "Latency",
+    "Retention",
+    "SizeFigure",
+    "Source",
+    "TechEntry",
+    "catalog_json_schema",
+    "load_catalog",
+    "normalise",
+]
+
+SCHEMA_ID = "https://archlint.dev/schemas/tech-catalog.schema.json"
+
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+Basis = Literal[
+    "vendor_limit",
+    "vendor_peak",
+    "sla",
+    "vendor_default",
+    "secondary",
+    "definition",
+    "rule_of_thumb",
+]
+Consistency = Literal["strong", "read-your-writes", "eventual", "tunable"]
+Transactions = Literal["none", "single_key", "single_node_acid", "distributed_acid"]
+Scaling = Literal["none", "read_replicas", "sharded", "automatic", "stateless"]
+Ordering = Literal["none", "per_partition", "fifo"]
+Delivery = Literal["at_most_once", "at_least_once", "exactly_once"]
+
+TechId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Alias = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.#+-]*$")]
+SourceKey = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9-]*$")]
+Unit = Annotated[str, Field(pattern=r"^[a-z][a-z_]*$")]
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+
+_SIZE_PATTERN = r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)$"
+_DURATION_PATTERN = r"^(\d+(\.\d+)?\s*(ms|s|m|h|d|y)|unbounded)$"
+
+
+def _size(value: Any) -> Any:
+    return None if value is None else parse_size(value)
+
+
+def _duration(value: Any) -> Any:
+    if value is None:
+        return None
+    if value == "unbounded":
+        return math.inf
+    return parse_duration(value)
+
+
+# Bytes, written as a unit string ("4TB", "1.5MiB"); the JSON Schema describes the YAML form.
+Size = Annotated[
+    Optional[float],
+    BeforeValidator(_size),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _SIZE_PATTERN}, {"type": "null"}]}),
+]
+# Seconds, written as "7d", "24h", "0s" or "unbounded" (math.inf); null = unknown.
+Duration = Annotated[
+    Optional[float],
+    BeforeValidator(_duration),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "pattern": _DURATION_PATTERN}, {"type": "null"}]}
+    ),
+]
+
+
+class _Model(BaseModel):
+    # defer_build: the validators are built once, on the first load, not at import time.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+
+class Source(_Model):
+    """Where figures come from: `sources.<KEY>` in the YAML."""
+
+    title: str
+    url: Optional[str] = None
+    also: Optional[list[str]] = None
+
+
+class Figure(_Model):
+    """One number or flag with its provenance. `value` None = unknown or not applicable."""
+
+    value: Union[bool, int, float, None]
+    basis: Basis
+    source: SourceKey
+    note: Optional[str] = None
+    variants: Optional[dict[str, Union[bool, int, float]]] = None
+
+
+class SizeFigure(Figure):
+    """A figure in bytes (`max_item_bytes`, `max_storage_per_node`)."""
+
+    value: Size
+    variants: Optional[dict[str, Size]] = None
+
+
+class DeliveryFigure(Figure):
+    """Delivery guarantee seen by a consumer that acknowledges after processing."""
+
+    value: Optional[Delivery]
+    variants: Optional[dict[str, Delivery]] = None
+
+
+class Availability(Figure):
+    """A fraction. `scope: node` composes over replicas; `scope: service` is used as is."""
+
+    value: Optional[Fraction]
+    scope: Optional[Literal["node", "service"]]
+    sla: Optional[Fraction] = None
+    variants: Optional[dict[str, Fraction]] = None
+
+
+class Retention(_Model):
+    """How long an unconsumed message is kept, in seconds (`math.inf` = unbounded)."""
+
+    default: Duration
+    max: Duration
+    basis: Basis
+    source: SourceKey
+    note: Optional[str] = None
+
+    @property
+    def unbounded(self) -> bool:
+        return self.default == math.inf
+
+
+class Capacity(_Model):
+    """Planning throughput per `unit` (per `write_unit` for writes, when given)."""
+
+    unit: Optional[Unit]
+    read_rps: Figure
+    write_rps: Figure
+    write_unit: Optional[Unit] = None
+    concurrency: Optional[Figure] = None
+    burst_rps: Optional[Figure] = None
+    scope: Optional[Literal["account"]] = None
+
+
+class Latency(_Model):
+    """Same-zone p99 in milliseconds, one network round trip included."""
+
+    read: Figure
+    write: Figure
+
+
+_BOOL_FIGURES = ("autoscales", "partitioned", "backups", "encrypted_at_rest", "global_")
+_INT_FIGURES = ("partitions", "replication_factor")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class KindDefaults(_Model):
+    """Figures for a kind whose tech is absent or unknown; the base of `TechEntry`."""
+
+    consistency: Optional[Consistency] = None
+    transactions: Optional[Transactions] = None
+    scaling: Optional[Scaling] = None
+    ordering: Optional[Ordering] = None
+    replay: Optional[bool] = None
+    capacity: Optional[Capacity] = None
+    latency_p99_ms: Optional[Latency] = None
+    availability: Optional[Availability] = None
+    max_item_bytes: Optional[SizeFigure] = None
+    retention: Optional[Retention] = None
+    autoscales: Optional[Figure] = None
+    partitioned: Optional[Figure] = None
+    partitions: Optional[Figure] = None
+    delivery: Optional[DeliveryFigure] = None
+    replication_factor: Optional[Figure] = None
+    max_storage_per_node: Optional[SizeFigure] = None
+    backups: Optional[Figure] = None
+    encrypted_at_rest: Optional[Figure] = None
+    global_: Optional[Figure] = Field(None, alias="global")
+    notes: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _check_value_types(self) -> KindDefaults:
+        for name in _BOOL_FIGURES:
+            figure = getattr(self, name)
+            if figure is not None and figure.value is not None and not isinstance(figure.value, bool):
+                raise ValueError(f"{name.rstrip('_')}.value must be true, false or null")
+        for name in _INT_FIGURES:
+            figure = getattr(self, name)
+            if figure is not None and figure.value is not None and (
+                isinstance(figure.value, bool) or not isinstance(figure.value, int)
+            ):
+                raise ValueError(f"{name}.value must be an integer or null")
+        for name, figure in self._numeric_figures():
+            if figure.value is not None and not _is_number(figure.value):
+                raise ValueError(f"{name}.value must be a number or null")
+        return self
+
+    def _numeric_figures(self) -> Iterator[tuple[str, Figure]]:
+        if self.capacity is not None:
+            for name in ("read_rps", "write_rps", "concurrency", "burst_rps"):
+                figure = getattr(self.capacity, name)
+                if figure is not None:
+                    yield f"capacity.{name}", figure
+        if self.latency_p99_ms is not None:
+            yield "latency_p99_ms.read", self.latency_p99_ms.read
+            yield "latency_p99_ms.write", self.latency_p99_ms.write
+
+    def value_of(self, path: str) -> Any:
+        """The value of a figure by its YAML path (`backups`, `capacity.write_rps`,
+        `retention.default`), or None when the figure or any part of the path is absent."""
+        node: Any = self
+        for part in path.split("."):
+            node = getattr(node, "global_" if part == "global" else part, None)
+            if node is None:
+                return None
+        return node.value if isinstance(node, Figure) else node
+
+
+class TechEntry(KindDefaults):
+    """One catalog technology (`tech.<id>` in the YAML); `id` is its key."""
+
+    aliases: list[Alias] = []
+    kind: Kind
+    managed: bool
+    role: Optional[Literal["coordination"]] = None
+    consistency: Optional[Consistency]
+    transactions: Optional[Transactions]
+    scaling: Scaling
+    capacity: Capacity
+    latency_p99_ms: Latency
+    availability: Availability
+    autoscales: Optional[Figure]
+    global_: Optional[Figure] = Field(alias="global")
+
+    _id: str = PrivateAttr("")
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @model_validator(mode="after")
+    def _check_kind_requirements(self) -> TechEntry:
+        if self.capacity.unit is None:
+            raise ValueError("capacity.unit is required for a catalog entry")
+        required: list[str] = []
+        if self.kind in BROKER:
+            required += ["ordering", "replay", "retention", "delivery"]
+        if self.kind == "database":
+            required.append("backups")
+        if self.kind in STORE or self.kind in BROKER:
+            required += ["partitioned", "encrypted_at_rest"]
+        missing = [name for name in required if name not in self.model_fields_set]
+        if missing:
+            raise ValueError(f"a {self.kind} entry must set {', '.join(missing)} (null if unknown)")
+        if self.kind == "function" and self.capacity.concurrency is None:
+            raise ValueError("a function entry must set capacity.concurrency")
+        return self
+
+
+_SEPARATORS = re.compile(r"[\s_.]+")
+
+
+def normalise(name: str) -> str:
+    """Lookup step 2: lower-case, trim, and turn spaces, `_` and `.` into `-`."""
+    return _SEPARATORS.sub("-", name.strip().lower())
+
+
+class Catalog(_Model):
+    """The whole `tech.yaml`."""
+
+    catalog_version: Literal[1]
+    reviewed: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    sources: dict[SourceKey, Source]
+    latency_numbers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Figure]
+    kind_defaults: dict[Kind, KindDefaults]
+    tech: dict[TechId, TechEntry]
+
+    _index: dict[str, TechEntry] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _build_index(self) -> Catalog:
+        missing = [kind for kind in KINDS if kind not in self.kind_defaults]
+        if missing:
+            raise ValueError(f"kind_defaults lacks {', '.join(missing)}")
+        index: dict[str, TechEntry] = {}
+        for tech_id, entry in self.tech.items():
+            entry._id = tech_id
+            for name in (tech_id, *entry.aliases):
+                other = index.get(name)
+                if other is not None:
+                    raise ValueError(f"{name!r} names both {other._id!r} and {tech_id!r}")
+                if name in KINDS:
+                    raise ValueError(f"{name!r} ({tech_id}) is a kind name; kinds resolve to kind_defaults")
+                index[name] = entry
+        self._index = index
+        return self
+
+    def lookup(self, name: str) -> TechEntry | None:
+        """The entry a component's `tech` names: the raw string lower-cased and trimmed as an
+        id or alias, else its normalised form. None when unknown (use the kind default)."""
+        key = name.strip().lower()
+        entry = self._index.get(key)
+        if entry is None:
+            entry = self._index.get(normalise(key))
+        return entry
+
+    def kind_for_tech(self, name: str) -> str | None:
+        """The kind a `tech` implies: its entry's kind, or the kind itself when `tech` is a
+        kind name (`cdn`, `dns`, `load-balancer`); None when unknown."""
+        entry = self.lookup(name)
+        if entry is not None:
+            return entry.kind
+        key = _SEPARATORS.sub("_", name.strip().lower()).replace("-", "_")
+        return key if key in KINDS else None
+
+    def suggest(self, name: str) -> list[str]:
+        """Up to three ids or aliases close to `name`, for a "did you mean" hint."""
+        return difflib.get_close_matches(normalise(name), list(self._index), n=3, cutoff=0.6)
+
+    def kind_default(self, kind: str) -> KindDefaults:
+        try:
+            return self.kind_defaults[kind]  # type: ignore[index]
+        except KeyError:
+            raise KeyError(f"unknown kind {kind!r}; kinds are {', '.join(KINDS)}") from None
+
+    @property
+    def entries(self) -> list[TechEntry]:
+        return list(self.tech.values())
+
+    def names(self) -> list[str]:
+        """Every id and alias, sorted."""
+        return sorted(self._index)
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The built-in catalog, parsed and validated once per process."""
+    text = (resources.files("archlint.catalog") / "tech.yaml").read_bytes()
+    data = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the safe C loader
+    return Catalog.model_validate(data)
+
+
+def catalog_json_schema() -> dict[str, Any]:
+    """JSON Schema of `tech.yaml`, generated from the models (schemas/tech-catalog.schema.json)."""
+    schema = Catalog.model_json_schema(mode="validation")
+    _close_pattern_maps(schema)
+    schema["properties"]["kind_defaults"]["required"] = list(KINDS)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "archlint technology catalog"
+    return schema
+
+
+def _close_pattern_maps(node: Any) -> None:
+    """Maps with constrained keys accept no other key, as the models do."""
+    if isinstance(node, dict):
+        if "patternProperties" in node:
+            node["additionalProperties"] = False
+        for value in node.values():
+            _close_pattern_maps(value)
+    elif isinstance(node, list):
+        for value in node:
+            _close_pattern_maps(value)

@@ -1,0 +1,72 @@
+"""Which files a `check` covers: named files as they are, directories searched for
+design files (`*.arch.yaml`, `*.arch.yml`) and Markdown carrying `archlint` fences."""
+
+from __future__ import annotations
+
+import os
+import re
+
+DESIGN_SUFFIXES = (".arch.yaml", ".arch.yml")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Folders no one keeps designs in; walking them only costs time.
+SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
+_FENCE_HINT = re.compile(rb"^[ \t>]*(?:`{3,}|~{3,})[ \t]*(?:yaml[ \t]+)?archlint\b", re.MULTILINE | re.IGNORECASE)
+
+
+class MissingPath(Exception):
+    """A path named on the command line does not exist (a usage error)."""
+
+
+def display_name(path: str) -> str:
+    """A stable, readable name: relative to the working directory when below it."""
+    normal = os.path.normpath(path)
+    if os.path.isabs(normal):
+        try:
+            relative = os.path.relpath(normal)
+        except ValueError:
+            relative = normal
+        if not relative.startswith(".."):
+            normal = relative
+    return normal.replace(os.sep, "/")
+
+
+def has_archlint_fence(path: str, limit: int) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return _FENCE_HINT.search(handle.read(limit)) is not None
+    except OSError:
+        return True  # let the loader report why it cannot be read
+
+
+def discover(paths: list[str], max_file_size: int) -> list[str]:
+    """Files to check, sorted by display name so that output does not depend on the
+    order of the arguments. Symlinked directories are not followed (no loops)."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for path in paths:
+        if not os.path.lexists(path):
+            raise MissingPath(path)
+        if os.path.isdir(path):
+            candidates = _walk(path, max_file_size)
+        else:
+            candidates = [path]
+        for candidate in candidates:
+            key = os.path.realpath(candidate)
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return sorted(found, key=display_name)
+
+
+def _walk(root: str, max_file_size: int) -> list[str]:
+    matches: list[str] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            lower = name.lower()
+            full = os.path.join(folder, name)
+            if lower.endswith(DESIGN_SUFFIXES):
+                matches.append(full)
+            elif lower.endswith(MARKDOWN_SUFFIXES) and has_archlint_fence(full, max_file_size):
+                matches.append(full)
+    return matches

@@ -1,0 +1,540 @@
+"""Reading design files: bytes -> text -> YAML events -> plain data plus marks.
+
+The tree is built straight from libyaml's event stream (PyYAML's C parser) rather than
+through `compose`: the event loop is iterative, so hostile nesting is stopped at the depth
+limit instead of overflowing the C stack, and it is faster. Scalars follow YAML 1.2 core
+(`no` and `100:1` stay strings). Every node keeps its start and end marks, and every
+mapping key its own, so later steps can turn a YAML path into `line:col`.
+
+Anything wrong with the input becomes an `InputProblem` (an INP finding with a place),
+never an exception that escapes.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from archlint.findings import Finding, Path
+from archlint.markdown import find_fences
+
+# A mark node: (start_line, start_col, end_line, end_col, children), 0-based. Children
+# are a dict key -> (key_line, key_col, node) for mappings, a list of nodes for
+# sequences, None for scalars.
+MarkNode = tuple[int, int, int, int, Any]
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep hostile input cheap; the configuration may raise them."""
+
+    max_file_size: int = 10 * 1000 * 1000
+    max_depth: int = 64
+    max_aliases: int = 10_000
+    max_list_items: int = 100_000
+    max_key_length: int = 1_024
+
+
+class InputProblem(Exception):
+    """An input problem found while loading; carries its INP code and 0-based place."""
+
+    def __init__(self, code: str, message: str, line: int = 0, column: int = 0, hint: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+@dataclass(slots=True)
+class Block:
+    """One design: a whole YAML file, or one fenced block of a Markdown file."""
+
+    index: int
+    text: str
+    line_offset: int = 0  # 0-based file line of the block's first line
+    column_offset: int = 0  # characters stripped from the start of each line
+    close_line: int | None = None  # Markdown: 0-based line of the closing fence
+    data: Any = None
+    marks: MarkNode | None = None
+    problem: InputProblem | None = None
+
+    def place(self, line: int, column: int) -> tuple[int, int]:
+        """0-based block position -> 1-based file position."""
+        return line + self.line_offset + 1, column + self.column_offset + 1
+
+    def locate(self, path: Path) -> tuple[int, int]:
+        """1-based file position of the node at `path`, or of its nearest present ancestor."""
+        if self.marks is None:
+            return self.place(0, 0)
+        return self.place(*locate(self.data, self.marks, path))
+
+
+@dataclass(slots=True)
+class Source:
+    """A file as read: its display name, text and the designs found in it."""
+
+    name: str
+    text: str = ""
+    is_markdown: bool = False
+    blocks: list[Block] = field(default_factory=list)
+    problem: Finding | None = None  # a problem with the file as a whole
+
+
+# --- scalars (YAML 1.2 core schema, the subset the language uses) -----------------
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "!",
+}
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an unquoted scalar: null, bool, decimal int or float, else the text."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text):
+            return float(text)
+    return text
+
+
+def _scalar_value(event: ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
+        if tag not in _CORE_TAGS:
+            raise _tag_problem(tag, event)
+        return resolve_plain(event.value)
+    if not event.style and tag is None:  # libyaml marks plain scalars with style ''
+        return resolve_plain(event.value)
+    return event.value
+
+
+def _tag_problem(tag: str, event: Any) -> InputProblem:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    mark = event.start_mark
+    return InputProblem(
+        "INP004",
+        f"the YAML tag '{shown}' is refused: tags can build objects or run code, and a design "
+        f"is plain data (maps, lists, strings, numbers, true/false)",
+        mark.line,
+        mark.column,
+        hint=f"remove '{shown}' and write the value as plain YAML",
+    )
+
+
+# --- the tree builder ---------------------------------------------------------------
+
+class _PlainLoader(yaml.CSafeLoader):
+    """libyaml's parser with no implicit resolvers: we resolve scalars ourselves."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+def _collection_tag_check(event: Any) -> None:
+    tag = event.tag
+    if tag is not None and tag not in _CORE_TAGS:
+        raise _tag_problem(tag, event)
+
+
+def parse_yaml(text: str, limits: Limits) -> tuple[Any, MarkNode | None]:
+    """YAML text -> (plain data, marks). Raises InputProblem for anything invalid."""
+    loader = _PlainLoader(text)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # building many small containers; the collector would rescan them all
+    try:
+        return _build(loader, limits)
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_problem(error, text, limits) from None
+    except yaml.YAMLError as error:
+        raise _reader_problem(error, text) from None
+    finally:
+        loader.dispose()
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
+    # A frame: [container, children, is_map, pending_key, key_line, key_col,
+    #           start_line, start_col, anchor, size]
+    stack: list[list[Any]] = []
+    anchors: dict[str, tuple[Any, MarkNode, int]] = {}
+    root: Any = None
+    root_marks: MarkNode | None = None
+    documents = 0
+    expanded = 0
+    max_depth, max_items, max_key = limits.max_depth, limits.max_list_items, limits.max_key_length
+
+    def attach(value: Any, marks: MarkNode, size: int, event: Any) -> None:
+        nonlocal root, root_marks
+        if not stack:
+            root, root_marks = value, marks
+            return
+        frame = stack[-1]
+        frame[9] += size
+        if frame[2]:
+            key = frame[3]
+            frame[0][key] = value
+            frame[1][key] = (frame[4], frame[5], marks)
+            frame[3] = None
+        else:
+            container = frame[0]
+            if len(container) >= max_items:
+                mark = event.start_mark
+                raise InputProblem(
+                    "INP005",
+                    f"a list has more than {max_items:,} items (limit max-list-items)",
+                    mark.line,
+                    mark.column,
+                    hint="split the list, or raise limits.max-list-items in the configuration",
+                )
+            container.append(value)
+            frame[1].append(marks)
+
+    while True:
+        event = loader.get_event()
+        if event is None:
+            break
+        cls = event.__class__
+        if stack and stack[-1][2] and stack[-1][3] is None and cls is not MappingEndEvent:
+            _take_key(event, stack[-1], max_key)
+            continue
+        if cls is ScalarEvent:
+            value = _scalar_value(event)
+            start, end = event.start_mark, event.end_mark
+            marks = (start.line, start.column, end.line, end.column, None)
+            if event.anchor:
+                anchors[event.anchor] = (value, marks, 1)
+            attach(value, marks, 1, event)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            _collection_tag_check(event)
+            if len(stack) >= max_depth:
+                mark = event.start_mark
+                raise InputProblem(
+                    "INP005",
+                    f"nesting is deeper than {max_depth} levels (limit max-depth)",
+                    mark.line,
+                    mark.column,
+                    hint="a design needs a few levels; raise limits.max-depth if this is intended",
+                )
+            start = event.start_mark
+            is_map = cls is MappingStartEvent
+            stack.append(
+                [{} if is_map else [], {} if is_map else [], is_map, None, 0, 0,
+                 start.line, start.column, event.anchor, 1]
+            )
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            frame = stack.pop()
+            end = event.end_mark
+            marks = (frame[6], frame[7], end.line, end.column, frame[1])
+            if frame[8]:
+                anchors[frame[8]] = (frame[0], marks, frame[9])
+            attach(frame[0], marks, frame[9], event)
+        elif cls is AliasEvent:
+            target = anchors.get(event.anchor)
+            mark = event.start_mark
+            if target is None:
+                raise InputProblem(
+                    "INP002",
+                    f"the alias *{event.anchor} refers to no anchor defined before it "
+                    f"(an anchor cannot contain its own alias)",
+                    mark.line,
+                    mark.column,
+                )
+            value, target_marks, size = target
+            expanded += size
+            if expanded > limits.max_aliases:
+                raise InputProblem(
+                    "INP005",
+                    f"aliases expand to more than {limits.max_aliases:,} nodes (limit max-aliases); "
+                    f"this looks like an alias bomb",
+                    mark.line,
+                    mark.column,
+                    hint="write the values out, or raise limits.max-aliases if this is intended",
+                )
+            # The alias's own place, the anchor's structure below it.
+            end = event.end_mark
+            marks = (mark.line, mark.column, end.line, end.column, target_marks[4])
+            attach(value, marks, size, event)
+        elif cls is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                mark = event.start_mark
+                raise InputProblem(
+                    "INP002",
+                    "a design file holds one YAML document, but a second one starts here",
+                    mark.line,
+                    mark.column,
+                    hint="remove the '---' separator, or put the second design in its own file",
+                )
+    return root, root_marks
+
+
+def _take_key(event: Any, frame: list[Any], max_key: int) -> None:
+    mark = event.start_mark
+    if event.__class__ is not ScalarEvent:
+        what = "an alias" if event.__class__ is AliasEvent else "a list or a map"
+        raise InputProblem(
+            "INP011",
+            f"a key must be a plain string, not {what}",
+            mark.line,
+            mark.column,
+        )
+    if event.tag is not None and event.tag not in _CORE_TAGS:
+        raise _tag_problem(event.tag, event)
+    key = event.value
+    if len(key) > max_key:
+        raise InputProblem(
+            "INP005",
+            f"a key is {len(key):,} characters long, above the {max_key:,} limit (limit max-key-length)",
+            mark.line,
+            mark.column,
+        )
+    if key in frame[0]:
+        first_line = frame[1][key][0] + 1
+        raise InputProblem(
+            "INP003",
+            f"duplicate key '{key}' (first set on line {first_line}); YAML would silently keep "
+            f"only the last one",
+            mark.line,
+            mark.column,
+            hint=f"merge the two '{key}' entries into one",
+        )
+    frame[3] = key
+    frame[4] = mark.line
+    frame[5] = mark.column
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, limits: Limits) -> InputProblem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+    problem = (error.problem or "invalid YAML").strip()
+    if "\t" in problem or "'\\t'" in problem or _tab_at(text, line, column):
+        return InputProblem(
+            "INP002",
+            "a tab character is used for indentation; YAML indents with spaces only",
+            line,
+            column,
+            hint="replace the tab with spaces",
+        )
+    if "nesting depth" in problem:  # libyaml's own guard, hit while scanning ahead
+        return InputProblem(
+            "INP005",
+            f"nesting is deeper than {limits.max_depth} levels (limit max-depth)",
+            line,
+            column,
+        )
+    context = f" {error.context.strip()}" if error.context else ""
+    where = ""
+    if error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != line:
+        where = f" (line {error.context_mark.line + 1})"
+    return InputProblem("INP002", f"YAML syntax error: {problem}{context}{where}", line, column)
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Whether the line of a syntax error is indented with a tab."""
+    rows = text.split("\n")
+    if line >= len(rows):
+        return False
+    row = rows[line]
+    indent = row[: len(row) - len(row.lstrip(" \t"))]
+    return "\t" in indent and column <= len(indent)
+
+
+def _reader_problem(error: yaml.YAMLError, text: str) -> InputProblem:
+    position = getattr(error, "position", None)
+    line, column = _line_col(text, position) if isinstance(position, int) else (0, 0)
+    character = getattr(error, "character", None)
+    if isinstance(character, int):
+        character = chr(character)
+    if isinstance(character, str) and character:
+        message = (
+            f"the file contains the character U+{ord(character):04X}, which YAML does not allow "
+            f"(control characters are refused)"
+        )
+    else:
+        message = f"the file cannot be read as YAML text: {getattr(error, 'reason', error)}"
+    return InputProblem("INP001", message, line, column, hint="remove the character or write it as an escape in a quoted string")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index)
+    start = text.rfind("\n", 0, index) + 1
+    return line, index - start
+
+
+# --- files ------------------------------------------------------------------------------
+
+def read_source(path: str, limits: Limits, display: str | None = None) -> Source:
+    """Read one file into a Source: decoded text and its designs, each parsed or with a problem."""
+    name = display or path
+    is_markdown = path.lower().endswith(MARKDOWN_SUFFIXES)
+    source = Source(name=name, is_markdown=is_markdown)
+    try:
+        size = os.stat(path).st_size
+        if size > limits.max_file_size:
+            source.problem = Finding(
+                "INP005",
+                "error",
+                f"the file is {size / 1e6:.1f} MB, above the {limits.max_file_size / 1e6:g} MB limit "
+                f"(limit max-file-size)",
+                hint="split the design, or raise limits.max-file-size in the configuration",
+                file=name,
+                line=1,
+                column=1,
+            )
+            return source
+        with open(path, "rb") as handle:
+            raw = handle.read(limits.max_file_size + 1)
+    except OSError as error:
+        source.problem = Finding(
+            "INP001", "error", f"the file cannot be read: {error.strerror or error}", file=name, line=1, column=1
+        )
+        return source
+    text, problem = decode(raw)
+    if problem is not None:
+        source.problem = problem.__class__(
+            problem.code, problem.severity, problem.message, hint=problem.hint,
+            file=name, line=problem.line, column=problem.column,
+        )
+        return source
+    source.text = text
+    if is_markdown:
+        for index, fence in enumerate(find_fences(text)):
+            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line)
+            _parse_block(block, limits, what="the archlint block")
+            source.blocks.append(block)
+    else:
+        block = Block(0, text)
+        _parse_block(block, limits, what="the file")
+        source.blocks.append(block)
+    return source
+
+
+def decode(raw: bytes) -> tuple[str, Finding | None]:
+    """Bytes -> text. UTF-8 only (a UTF-8 BOM is dropped); NUL bytes are refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "", Finding(
+            "INP001", "error", "the file is UTF-16 encoded; design files must be UTF-8",
+            hint="save the file as UTF-8", line=1, column=1,
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        good = raw[: error.start].decode("utf-8", errors="replace")
+        line, column = _line_col(good, len(good))
+        return "", Finding(
+            "INP001", "error",
+            f"the file is not valid UTF-8: byte 0x{raw[error.start]:02x} at byte offset {error.start}",
+            hint="save the file as UTF-8", line=line + 1, column=column + 1,
+        )
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _line_col(text, nul)
+        return "", Finding(
+            "INP001", "error", f"the file contains a NUL byte at character offset {nul}; design files are text",
+            line=line + 1, column=column + 1,
+        )
+    return text, None
+
+
+def _parse_block(block: Block, limits: Limits, what: str) -> None:
+    if not block.text.strip():
+        block.problem = InputProblem("INP001", f"{what} is empty; a design needs at least 'archlint', 'name' and 'components'")
+        return
+    try:
+        block.data, block.marks = parse_yaml(block.text, limits)
+    except InputProblem as problem:
+        block.problem = problem
+        return
+    if block.data is None:
+        block.problem = InputProblem(
+            "INP001", f"{what} holds only comments; a design needs at least 'archlint', 'name' and 'components'"
+        )
+
+
+# --- paths -> places ----------------------------------------------------------------------
+
+def locate(data: Any, marks: MarkNode, path: Path) -> tuple[int, int]:
+    """0-based place of `path`: a key's place for map entries, the item's for list items.
+
+    Walks data and marks together so that an edge named by id finds its list item
+    (`calls: [db]` or `calls: [{db: {...}}]`). Stops at the nearest present ancestor.
+    The root (`$`) is the document's first key."""
+    node = marks
+    children = node[4]
+    if isinstance(children, dict) and children:
+        first = next(iter(children.values()))
+        place = (first[0], first[1])
+    elif isinstance(children, list) and children:
+        place = (children[0][0], children[0][1])
+    else:
+        place = (node[0], node[1])
+    value = data
+    for segment in path:
+        children = node[4]
+        if isinstance(children, dict) and isinstance(segment, str) and segment in children:
+            key_line, key_col, node = children[segment]
+            place = (key_line, key_col)
+            value = value[segment]
+        elif isinstance(children, list) and isinstance(value, list):
+            if isinstance(segment, int):
+                if not 0 <= segment < len(children):
+                    break
+                node = children[segment]
+                value = value[segment]
+                place = (node[0], node[1])
+                continue
+            for item, item_marks in zip(value, children):
+                if item == segment:
+                    node, value = item_marks, item
+                    place = (node[0], node[1])
+                    break
+                if isinstance(item, dict) and segment in item and isinstance(item_marks[4], dict):
+                    key_line, key_col, node = item_marks[4][segment]
+                    value = item[segment]
+                    place = (key_line, key_col)
+                    break
+            else:
+                break
+        else:
+            break
+    return place

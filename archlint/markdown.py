@@ -1,0 +1,67 @@
+"""Designs embedded in Markdown: find the fenced blocks whose info string is
+`archlint` (or `yaml archlint`) and remember where each sits in the file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A fence may sit inside list items or block quotes: its prefix is any mix of
+# spaces, tabs and `>` markers. Backtick fences may not have backticks in the info.
+_FENCE = re.compile(r"^(?P<prefix>[ \t>]*?)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Fence:
+    """One `archlint` block: its YAML text and where it lies in the Markdown file."""
+
+    text: str
+    open_line: int  # 0-based line of the opening fence
+    close_line: int  # 0-based line of the closing fence (= line count if unclosed)
+    indent: int  # characters stripped from the start of every content line
+
+    @property
+    def first_line(self) -> int:
+        """0-based line in the Markdown file of the block's first YAML line."""
+        return self.open_line + 1
+
+
+def _is_archlint_info(info: str) -> bool:
+    words = info.split()
+    if not words:
+        return False
+    first = words[0].lower()
+    return first == "archlint" or (first == "yaml" and len(words) > 1 and words[1].lower() == "archlint")
+
+
+def _strip_prefix(line: str, width: int) -> str:
+    """Remove up to `width` leading indent/quote characters, as CommonMark does."""
+    cut = 0
+    while cut < width and cut < len(line) and line[cut] in " \t>":
+        cut += 1
+    return line[cut:]
+
+
+def find_fences(text: str) -> list[Fence]:
+    """Every `archlint` fenced block, in order. Other fences are skipped whole, so an
+    `archlint` fence shown inside a `markdown` example block is not mistaken for one."""
+    lines = text.split("\n")
+    fences: list[Fence] = []
+    index = 0
+    while index < len(lines):
+        match = _FENCE.match(lines[index])
+        if not match or (match["fence"][0] == "`" and "`" in match["info"]):
+            index += 1
+            continue
+        prefix, fence = match["prefix"], match["fence"]
+        closing = re.compile(
+            r"^[ \t>]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$"
+        )
+        end = index + 1
+        while end < len(lines) and not closing.match(lines[end]):
+            end += 1
+        if _is_archlint_info(match["info"]):
+            body = [_strip_prefix(line, len(prefix)) for line in lines[index + 1 : end]]
+            fences.append(Fence("\n".join(body) + "\n", index, end, len(prefix)))
+        index = end + 1
+    return fences

@@ -1,0 +1,267 @@
+"""Quantities with units: counts, rates, durations, sizes, percents and ratios.
+
+One table-driven parser per type. Each returns a float in a base unit (requests per
+second, seconds, bytes, a fraction) or raises `UnitError`, whose message names the
+accepted forms so that a user can fix the value without opening the docs.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "UnitError",
+    "parse_count",
+    "parse_rate",
+    "parse_duration",
+    "parse_size",
+    "parse_percent",
+    "parse_ratio",
+    "format_count",
+    "format_rate",
+    "format_duration",
+    "format_size",
+    "format_percent",
+    "SECONDS_PER_MONTH",
+]
+
+
+class UnitError(ValueError):
+    """A value that is not a valid quantity of the expected type."""
+
+
+SECONDS_PER_DAY = 86_400.0
+SECONDS_PER_MONTH = 30 * SECONDS_PER_DAY  # the language defines a month as 30 days
+SECONDS_PER_YEAR = 365 * SECONDS_PER_DAY
+
+COUNT_SUFFIXES = {"": 1.0, "k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
+RATE_PERIODS = {
+    "s": 1.0,
+    "min": 60.0,
+    "h": 3600.0,
+    "day": SECONDS_PER_DAY,
+    "month": SECONDS_PER_MONTH,
+}
+DURATION_UNITS = {
+    "ms": 0.001,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+    "d": SECONDS_PER_DAY,
+    "y": SECONDS_PER_YEAR,
+}
+SIZE_UNITS = {
+    "B": 1.0,
+    "KB": 1e3,
+    "MB": 1e6,
+    "GB": 1e9,
+    "TB": 1e12,
+    "PB": 1e15,
+    "KiB": 1024.0,
+    "MiB": 1024.0**2,
+    "GiB": 1024.0**3,
+    "TiB": 1024.0**4,
+    "PiB": 1024.0**5,
+}
+
+_NUMBER = r"(?P<num>\d+(?:\.\d+)?|\.\d+)"
+_COUNT_RE = re.compile(rf"^{_NUMBER}\s*(?P<suffix>[kKMB]?)$")
+_RATE_RE = re.compile(rf"^{_NUMBER}\s*(?P<suffix>[kKMB]?)\s*(?:/\s*(?P<per>[a-z]+)|(?P<rps>rps))$")
+_DURATION_RE = re.compile(rf"^{_NUMBER}\s*(?P<unit>[a-zA-Z]+)$")
+_SIZE_RE = re.compile(rf"^{_NUMBER}\s*(?P<unit>[a-zA-Z]+)$")
+_PERCENT_RE = re.compile(rf"^{_NUMBER}\s*%$")
+
+COUNT_FORMS = "a number with an optional k, M or B suffix (6, 100k, 20M, 1.5B)"
+RATE_FORMS = "a count per period: 1000/s, 2k/min, 50/h, 100M/day, 10B/month, or 300 rps"
+DURATION_FORMS = "a number with a unit: 20ms, 2s, 5m, 24h, 30d, 5y"
+SIZE_FORMS = "a number with a unit: 500B, 2KB, 10MB, 1.5TB, 4GiB (KB = 1000 B, KiB = 1024 B)"
+PERCENT_FORMS = "a percent such as 99.95% or a fraction between 0 and 1 such as 0.9995"
+RATIO_FORMS = "two counts separated by a colon, such as 100:1, or one number (100 means 100:1)"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _show(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_finite(number: float, value: object, kind: str, forms: str) -> float:
+    if number != number or number in (float("inf"), float("-inf")):
+        raise UnitError(f"{_show(value)} is not a {kind}; write {forms}")
+    return number
+
+
+def _count_from_match(match: re.Match[str]) -> float:
+    return float(match["num"]) * COUNT_SUFFIXES[match["suffix"]]
+
+
+def parse_count(value: object) -> float:
+    """`6`, `20M`, `1.5B`, `100k` -> a non-negative number."""
+    if _is_number(value):
+        if value < 0:  # type: ignore[operator]
+            raise UnitError(f"{_show(value)} is negative; a count is 0 or more")
+        return _check_finite(float(value), value, "count", COUNT_FORMS)  # type: ignore[arg-type]
+    if isinstance(value, str):
+        text = value.strip()
+        match = _COUNT_RE.match(text)
+        if match:
+            return _count_from_match(match)
+        if re.match(rf"^{_NUMBER}\s*m$", text):
+            raise UnitError(
+                f"{_show(value)} is not a count: a lower-case 'm' is ambiguous (minutes? milli?); "
+                f"write M for million, as in {text[:-1].strip()}M"
+            )
+        if text.startswith("-"):
+            raise UnitError(f"{_show(value)} is negative; a count is 0 or more")
+    raise UnitError(f"{_show(value)} is not a count; write {COUNT_FORMS}")
+
+
+def parse_rate(value: object) -> float:
+    """`1000/s`, `2k/min`, `10B/month`, `300 rps` -> requests per second."""
+    if _is_number(value):
+        raise UnitError(
+            f"{_show(value)} has no unit; a rate needs a period, as in {value}/s or {value}/day "
+            f"({RATE_FORMS})"
+        )
+    if isinstance(value, str):
+        text = value.strip()
+        match = _RATE_RE.match(text)
+        if match:
+            count = _count_from_match(match)
+            if match["rps"]:
+                return count
+            period = RATE_PERIODS.get(match["per"])
+            if period is not None:
+                return count / period
+            raise UnitError(
+                f"{_show(value)} has an unknown period '/{match['per']}'; "
+                f"use /s, /min, /h, /day or /month ({RATE_FORMS})"
+            )
+        if _COUNT_RE.match(text):
+            raise UnitError(
+                f"{_show(value)} has no unit; a rate needs a period, as in {text}/s ({RATE_FORMS})"
+            )
+    raise UnitError(f"{_show(value)} is not a rate; write {RATE_FORMS}")
+
+
+def parse_duration(value: object) -> float:
+    """`20ms`, `2s`, `5m`, `24h`, `30d`, `5y` -> seconds. Bare numbers are refused."""
+    if _is_number(value):
+        raise UnitError(f"{_show(value)} has no unit; write {DURATION_FORMS}")
+    if isinstance(value, str):
+        match = _DURATION_RE.match(value.strip())
+        if match:
+            unit = DURATION_UNITS.get(match["unit"])
+            if unit is not None:
+                return float(match["num"]) * unit
+            raise UnitError(
+                f"{_show(value)} has an unknown unit '{match['unit']}'; "
+                f"use ms, s, m, h, d or y ({DURATION_FORMS})"
+            )
+    raise UnitError(f"{_show(value)} is not a duration; write {DURATION_FORMS}")
+
+
+def parse_size(value: object) -> float:
+    """`500B`, `2KB`, `4GiB` -> bytes. Units are case-sensitive."""
+    if _is_number(value):
+        raise UnitError(f"{_show(value)} has no unit; write {SIZE_FORMS}")
+    if isinstance(value, str):
+        match = _SIZE_RE.match(value.strip())
+        if match:
+            unit = SIZE_UNITS.get(match["unit"])
+            if unit is not None:
+                return float(match["num"]) * unit
+            hint = ""
+            for known in SIZE_UNITS:
+                if known.lower() == match["unit"].lower():
+                    hint = f" (units are case-sensitive: did you mean {known}?)"
+                    break
+            raise UnitError(
+                f"{_show(value)} has an unknown unit '{match['unit']}'{hint}; write {SIZE_FORMS}"
+            )
+    raise UnitError(f"{_show(value)} is not a size; write {SIZE_FORMS}")
+
+
+def parse_percent(value: object) -> float:
+    """`99.95%` or `0.9995` -> a fraction in [0, 1]."""
+    if _is_number(value):
+        number = float(value)  # type: ignore[arg-type]
+        if 0.0 <= number <= 1.0:
+            return number
+        if 1.0 < number <= 100.0:
+            raise UnitError(
+                f"{_show(value)} is ambiguous; write {number:g}% for a percent, "
+                f"or a fraction between 0 and 1"
+            )
+        raise UnitError(f"{_show(value)} is outside 0-100%; write {PERCENT_FORMS}")
+    if isinstance(value, str):
+        text = value.strip()
+        match = _PERCENT_RE.match(text)
+        if match:
+            number = float(match["num"])
+            if number > 100.0:
+                raise UnitError(f"{_show(value)} is above 100%; write {PERCENT_FORMS}")
+            return number / 100.0
+    raise UnitError(f"{_show(value)} is not a percent; write {PERCENT_FORMS}")
+
+
+def parse_ratio(value: object) -> float:
+    """`100:1` -> 100.0; a bare number N means N:1."""
+    if _is_number(value):
+        if value <= 0:  # type: ignore[operator]
+            raise UnitError(f"{_show(value)} is not a ratio; write {RATIO_FORMS}")
+        return float(value)  # type: ignore[arg-type]
+    if isinstance(value, str):
+        parts = value.split(":")
+        if len(parts) == 2:
+            try:
+                left, right = parse_count(parts[0]), parse_count(parts[1])
+            except UnitError:
+                pass
+            else:
+                if right > 0 and left > 0:
+                    return left / right
+    raise UnitError(f"{_show(value)} is not a ratio; write {RATIO_FORMS}")
+
+
+# Formatting, for messages and `estimate` tables: short, human, stable.
+
+def _trim(number: float, digits: int = 3) -> str:
+    text = f"{number:.{digits}g}"
+    if "e" in text:
+        text = f"{number:.0f}"
+    return text
+
+
+def format_count(number: float) -> str:
+    for suffix, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if abs(number) >= scale:
+            return _trim(number / scale) + suffix
+    return _trim(number)
+
+
+def format_rate(per_second: float) -> str:
+    return f"{format_count(per_second)}/s"
+
+
+def format_duration(seconds: float) -> str:
+    for unit, scale in (("y", SECONDS_PER_YEAR), ("d", SECONDS_PER_DAY), ("h", 3600.0), ("m", 60.0), ("s", 1.0)):
+        if abs(seconds) >= scale:
+            return _trim(seconds / scale) + unit
+    return _trim(seconds * 1000) + "ms"
+
+
+def format_size(num_bytes: float) -> str:
+    for unit in ("PB", "TB", "GB", "MB", "KB"):
+        scale = SIZE_UNITS[unit]
+        if abs(num_bytes) >= scale:
+            return _trim(num_bytes / scale) + unit
+    return _trim(num_bytes) + "B"
+
+
+def format_percent(fraction: float) -> str:
+    text = f"{fraction * 100:.4f}".rstrip("0").rstrip(".")
+    return text + "%"

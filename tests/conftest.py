@@ -1,0 +1,62 @@
+"""Shared helpers: run the CLI in-process (fast) or as a real process (exit codes, start-up)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archlint.catalog import load_catalog
+from archlint.check import check_file
+from archlint.load import Limits
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def check_text(tmp_path: Path, text: str | bytes, name: str = "design.arch.yaml", limits: Limits | None = None):
+    """Write `text` to a file and check it; returns the file's findings."""
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return check_file(str(path), name, limits or Limits(), load_catalog()).findings
+
+
+def codes_at(findings) -> list[tuple[str, int, int]]:
+    return [(f.code, f.line, f.column) for f in findings]
+
+
+@pytest.fixture
+def cli():
+    from archlint.cli import cli as command
+
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(command, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def run_process(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """archlint as a user runs it: a new process, real exit code, real stderr."""
+    return subprocess.run(
+        [sys.executable, "-m", "archlint", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+
+
+def parse_json(text: str):
+    return json.loads(text)

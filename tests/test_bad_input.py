@@ -1,0 +1,229 @@
+"""Every bad input of the foundation issue: a positioned INP finding, never a traceback."""
+
+import textwrap
+
+import pytest
+
+from archlint.load import Limits
+from conftest import check_text, codes_at
+
+BASE = """\
+archlint: 1
+name: shop
+components:
+  web:
+    kind: client
+    calls: [api]
+  api:
+    kind: service
+    calls:
+      db: {timeout: 50ms}
+    publishes: [jobs]
+  db:
+    tech: postgres
+  jobs:
+    tech: sqs
+    queue: {dlq: jobs-dlq}
+  jobs-dlq:
+    tech: sqs
+  worker:
+    kind: worker
+    consumes: [jobs]
+flows:
+  buy:
+    rate: 100/s
+    type: write
+    steps:
+      - web -> api -> db
+      - api -> jobs -> worker
+apis:
+  - endpoint: POST /v1/orders
+    served_by: api
+"""
+
+
+def test_base_is_clean(tmp_path):
+    assert check_text(tmp_path, BASE) == []
+
+
+def variant(old: str, new: str) -> str:
+    assert old in BASE, old
+    return BASE.replace(old, new, 1)
+
+
+CASES = {
+    "syntax error": (variant("calls: [api]", "calls: [api"), "INP002", 7, 6),
+    "tab indentation": (variant("    kind: service", "\tkind: service"), "INP002", 8, 1),
+    "duplicate key": (variant("    tech: postgres", "    tech: postgres\n    tech: mysql"), "INP003", 14, 5),
+    "duplicate edge in list": (variant("calls: [api]", "calls: [api, api]"), "INP003", 6, 5),
+    "unknown key": (variant("db: {timeout: 50ms}", "db: {timout: 50ms}"), "INP010", 10, 12),
+    "unknown top-level key": (variant("name: shop", "name: shop\nflow: {}"), "INP010", 3, 1),
+    "wrong type": (variant("    kind: service", "    kind: service\n    replicas: [3]"), "INP011", 9, 5),
+    "out of range": (variant("    kind: service", "    kind: service\n    replicas: -3"), "INP011", 9, 5),
+    "unknown kind": (variant("    kind: worker", "    kind: wroker"), "INP011", 20, 5),
+    "yes is not a bool": (variant("    kind: service", "    kind: service\n    public: yes"), "INP011", 9, 5),
+    "lower-case m on a count": (variant("name: shop", "name: shop\nscale: {dau: 20m}"), "INP012", 3, 9),
+    "unknown unit": (variant("name: shop", "name: shop\nscale: {retention: 5 parsecs}"), "INP012", 3, 9),
+    "rate without unit": (variant("rate: 100/s", "rate: 100"), "INP012", 24, 5),
+    "missing required key": (variant("name: shop\n", ""), "INP013", 1, 1),
+    "neither kind nor tech": (variant("    tech: postgres", "    owner: data"), "INP013", 12, 3),
+    "unknown call target": (variant("db: {timeout: 50ms}", "dbb: {timeout: 50ms}"), "INP020", 10, 7),
+    "unknown publish target": (variant("publishes: [jobs]", "publishes: [jobz]"), "INP020", 11, 17),
+    "unknown consumed broker": (variant("consumes: [jobs]", "consumes: [job]"), "INP020", 21, 16),
+    "unknown dlq": (variant("{dlq: jobs-dlq}", "{dlq: jobs-dql}"), "INP020", 16, 13),
+    "unknown flow hop": (variant("web -> api -> db", "web -> api -> dbx"), "INP020", 27, 9),
+    "unknown api server": (variant("served_by: api", "served_by: apo"), "INP020", 31, 5),
+    "hop not an edge": (variant("web -> api -> db", "web -> db"), "INP021", 27, 9),
+    "share above 100%": (variant("- api -> jobs -> worker", "- api -> jobs -> worker: 150%"), "INP022", 28, 9),
+    "chain of one": (variant("- api -> jobs -> worker", "- api"), "INP022", 28, 9),
+    "publish to a database": (variant("publishes: [jobs]", "publishes: [db]"), "INP011", 11, 17),
+    "suppression without reason": (variant("name: shop", "name: shop\nlint: {ignore: {ARC001: ''}}"), "INP030", 3, 17),
+    "unsafe tag": (variant("name: shop", "name: !!python/object/apply:os.system [ls]"), "INP004", 2, 7),
+    "unsafe tag on a key": (variant("name: shop", "!!python/name:os.system : x\nname: shop"), "INP004", 2, 1),
+    "second document": (BASE + "---\narchlint: 1\n", "INP002", 32, 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_is_a_positioned_finding(tmp_path, name):
+    text, code, line, column = CASES[name]
+    findings = check_text(tmp_path, text)
+    assert (code, line, column) in codes_at(findings), [str(f) for f in findings]
+    assert all(f.severity == "error" for f in findings)
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    (finding,) = check_text(tmp_path, CASES["unknown key"][0])
+    assert "unknown key 'timout'" in finding.message
+    assert "did you mean 'timeout'?" in finding.message
+
+
+def test_unknown_reference_suggests_the_right_one(tmp_path):
+    (finding,) = check_text(tmp_path, CASES["unknown api server"][0])
+    assert "did you mean 'api'?" in finding.message
+
+
+def test_undeclared_hop_names_the_edge_to_add(tmp_path):
+    (finding,) = check_text(tmp_path, CASES["hop not an edge"][0])
+    assert "web -> db" in finding.message
+    assert finding.hint == "add 'db' to components.web.calls"
+
+
+def test_missing_consume_edge_names_the_consumer(tmp_path):
+    text = variant("    consumes: [jobs]\n", "")
+    (finding,) = check_text(tmp_path, text)
+    assert finding.code == "INP021"
+    assert finding.hint == "add 'jobs' to components.worker.consumes"
+
+
+def test_bad_unit_message_lists_accepted_forms(tmp_path):
+    (finding,) = check_text(tmp_path, CASES["unknown unit"][0])
+    assert "5 parsecs" in finding.message and "20ms, 2s, 5m, 24h, 30d, 5y" in finding.message
+
+
+def test_unknown_tech_suggests_catalog_entry(tmp_path):
+    (finding,) = check_text(tmp_path, variant("tech: postgres", "tech: postgress"))
+    assert finding.code == "INP013" and "did you mean 'postgres'?" in finding.message
+
+
+def test_empty_file(tmp_path):
+    assert codes_at(check_text(tmp_path, "")) == [("INP001", 1, 1)]
+    (finding,) = check_text(tmp_path, "# only a comment\n")
+    assert finding.code == "INP001" and "only comments" in finding.message
+
+
+def test_not_utf8_names_the_byte_offset(tmp_path):
+    raw = BASE.encode().replace(b"name: shop", b"name: sh\xffp")
+    (finding,) = check_text(tmp_path, raw)
+    assert (finding.code, finding.line, finding.column) == ("INP001", 2, 9)
+    assert "byte offset 20" in finding.message
+
+
+def test_utf16_is_named(tmp_path):
+    (finding,) = check_text(tmp_path, BASE.encode("utf-16"))
+    assert finding.code == "INP001" and "UTF-16" in finding.message
+
+
+def test_nul_byte(tmp_path):
+    (finding,) = check_text(tmp_path, BASE.replace("name: shop", "name: sh\x00p"))
+    assert codes_at([finding]) == [("INP001", 2, 9)]
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    assert check_text(tmp_path, b"\xef\xbb\xbf" + BASE.encode()) == []
+
+
+def test_alias_bomb_stops_early(tmp_path):
+    lines = ["archlint: 1", "name: bomb", "x-lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for level in range(1, 10):
+        prev = f"*l{level - 1}"
+        lines.append(f"x-lol{level}: &l{level} [{', '.join([prev] * 9)}]")
+    lines.append("components: {a: {kind: service}}")
+    (finding,) = check_text(tmp_path, "\n".join(lines) + "\n")
+    assert finding.code == "INP005" and "alias" in finding.message
+    assert finding.line == 7  # x-lol4: its first alias takes the expansion past 10,000 nodes
+
+
+def test_recursive_alias_is_refused(tmp_path):
+    (finding,) = check_text(tmp_path, "archlint: 1\nname: r\nx-a: &a [*a]\ncomponents: {}\n")
+    assert finding.code == "INP002"
+
+
+def test_syntax_error_names_where_the_construct_began(tmp_path):
+    (finding,) = check_text(tmp_path, CASES["syntax error"][0])
+    assert "(line 6)" in finding.message
+
+
+def test_deep_nesting_stops_at_the_limit(tmp_path):
+    text = "archlint: 1\nname: deep\nx-deep: " + "[" * 100_000 + "]" * 100_000 + "\ncomponents: {}\n"
+    (finding,) = check_text(tmp_path, text)
+    assert (finding.code, finding.line) == ("INP005", 3)
+    assert "deeper than 64" in finding.message
+
+
+def test_deep_block_nesting_stops_at_the_limit(tmp_path):
+    nested = "".join(f"{'  ' * level}k{level}:\n" for level in range(100)) + "  " * 100 + "leaf: 1\n"
+    text = "archlint: 1\nname: deep\ncomponents: {}\nx-deep:\n" + "\n".join("  " + l for l in nested.splitlines())
+    (finding,) = check_text(tmp_path, text + "\n")
+    assert (finding.code, finding.line) == ("INP005", 4 + 64)
+    assert "deeper than 64 levels" in finding.message
+
+
+def test_file_above_size_limit(tmp_path):
+    (finding,) = check_text(tmp_path, BASE, limits=Limits(max_file_size=100))
+    assert codes_at([finding]) == [("INP005", 1, 1)]
+    assert "limit max-file-size" in finding.message
+
+
+def test_long_list_and_long_key(tmp_path):
+    text = variant("calls: [api]", "calls: [api]\n    x-many: [" + ", ".join(["1"] * 50) + "]")
+    (finding,) = check_text(tmp_path, text, limits=Limits(max_list_items=10))
+    assert finding.code == "INP005" and "max-list-items" in finding.message
+    text = variant("name: shop", "name: shop\nx-" + "k" * 200 + ": 1")
+    (finding,) = check_text(tmp_path, text, limits=Limits(max_key_length=100))
+    assert codes_at([finding]) == [("INP005", 3, 1)]
+    assert "max-key-length" in finding.message
+
+
+def test_root_must_be_a_map(tmp_path):
+    (finding,) = check_text(tmp_path, "- a\n- b\n")
+    assert codes_at([finding]) == [("INP011", 1, 3)]
+
+
+def test_unsupported_version(tmp_path):
+    (finding,) = check_text(tmp_path, BASE.replace("archlint: 1", "archlint: 2"))
+    assert finding.code == "INP011" and "version 2 is not supported" in finding.message
+
+
+def test_several_problems_are_all_reported(tmp_path):
+    text = variant("rate: 100/s", "rate: 100").replace("kind: worker", "kind: wroker")
+    assert sorted(f.code for f in check_text(tmp_path, text)) == ["INP011", "INP012"]
+
+
+def test_the_run_goes_on_to_the_next_file(cli, tmp_path):
+    (tmp_path / "a.arch.yaml").write_text("archlint: [\n")
+    (tmp_path / "b.arch.yaml").write_text(variant("served_by: api", "served_by: apo"))
+    result = cli("check", str(tmp_path))
+    assert result.exit_code == 1
+    assert "a.arch.yaml:2:1: INP002" in result.output
+    assert "b.arch.yaml:31:5: INP020" in result.output

@@ -1,0 +1,495 @@
+"""The technology catalog: the package data validates, cross-references hold, figures match
+the spec tables (tech-catalog.md), lookups behave, and the committed JSON Schema is current."""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from archlint.catalog import (
+    Catalog,
+    Figure,
+    KindDefaults,
+    Retention,
+    TechEntry,
+    catalog_json_schema,
+    load_catalog,
+    normalise,
+)
+from archlint.kinds import BROKER, KINDS, STORE
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "tech-catalog.schema.json"
+ALLOWED = {
+    "consistency": {"strong", "read-your-writes", "eventual", "tunable", None},
+    "transactions": {"none", "single_key", "single_node_acid", "distributed_acid", None},
+    "ordering": {"none", "per_partition", "fifo", None},
+}
+DELIVERY = {"at_most_once", "at_least_once", "exactly_once", None}
+COORDINATION = {"zookeeper", "etcd", "consul", "eureka"}
+
+# (id, kind, managed, read_rps, write_rps, p99 read, p99 write, availability, scope), as in
+# the tables of tech-catalog.md; the last row is the eureka entry that rules.md asks for.
+SPEC_ROWS = [
+    ("postgres", "database", False, 10000, 2000, 5, 10, 0.995, "node"),
+    ("mysql", "database", False, 10000, 2000, 5, 10, 0.995, "node"),
+    ("aws-rds", "database", True, 10000, 2000, 5, 10, 0.9995, "service"),
+    ("aurora", "database", True, 10000, 2000, 5, 10, 0.9999, "service"),
+    ("cloud-sql", "database", True, 10000, 2000, 5, 10, 0.9995, "service"),
+    ("cockroachdb", "database", False, 5000, 1000, 10, 30, 0.995, "node"),
+    ("spanner", "database", True, 10000, 2000, 10, 20, 0.9999, "service"),
+    ("dynamodb", "database", True, 3000, 1000, 10, 20, 0.9999, "service"),
+    ("cassandra", "database", False, 5000, 10000, 10, 5, 0.995, "node"),
+    ("mongodb", "database", False, 10000, 3000, 5, 10, 0.995, "node"),
+    ("cosmosdb", "database", True, 10000, 2000, 10, 15, 0.9999, "service"),
+    ("firestore", "database", True, 10000, 1000, 20, 50, 0.9999, "service"),
+    ("bigtable", "database", True, 10000, 10000, 10, 10, 0.999, "service"),
+    ("redis", "cache", False, 50000, 50000, 1, 1, 0.995, "node"),
+    ("memcached", "cache", False, 50000, 50000, 1, 1, 0.995, "node"),
+    ("elasticache", "cache", True, 50000, 50000, 1, 1, 0.999, "service"),
+    ("elasticsearch", "search", False, 500, 2000, 100, 50, 0.995, "node"),
+    ("opensearch", "search", True, 500, 2000, 100, 50, 0.999, "service"),
+    ("kafka", "stream", False, 5000, 5000, 20, 10, 0.995, "node"),
+    ("msk", "stream", True, 5000, 5000, 20, 10, 0.999, "service"),
+    ("kinesis", "stream", True, 2000, 1000, 200, 50, 0.999, "service"),
+    ("event-hubs", "stream", True, 4096, 1000, 200, 50, 0.9995, "service"),
+    ("pulsar", "stream", False, 5000, 5000, 20, 10, 0.995, "node"),
+    ("rabbitmq", "queue", False, 5000, 5000, 5, 5, 0.995, "node"),
+    ("sqs", "queue", True, None, None, 50, 50, 0.999, "service"),
+    ("sqs-fifo", "queue", True, 300, 300, 50, 50, 0.999, "service"),
+    ("sns", "queue", True, None, None, 100, 50, 0.999, "service"),
+    ("eventbridge", "queue", True, None, None, 500, 50, 0.9999, "service"),
+    ("pubsub", "queue", True, None, None, 100, 50, 0.9995, "service"),
+    ("nats", "queue", False, 50000, 50000, 2, 2, 0.995, "node"),
+    ("azure-service-bus", "queue", True, None, None, 50, 50, 0.999, "service"),
+    ("s3", "object_storage", True, 5500, 3500, 100, 200, 0.999, "service"),
+    ("gcs", "object_storage", True, 5000, 1000, 100, 200, 0.999, "service"),
+    ("azure-blob", "object_storage", True, 5000, 1000, 100, 200, 0.999, "service"),
+    ("nginx", "load_balancer", False, 10000, 10000, 2, 2, 0.995, "node"),
+    ("haproxy", "load_balancer", False, 10000, 10000, 2, 2, 0.995, "node"),
+    ("envoy", "load_balancer", False, 10000, 10000, 2, 2, 0.995, "node"),
+    ("aws-alb", "load_balancer", True, None, None, 5, 5, 0.9999, "service"),
+    ("aws-nlb", "load_balancer", True, None, None, 1, 1, 0.9999, "service"),
+    ("gcp-load-balancer", "load_balancer", True, None, None, 5, 5, 0.9999, "service"),
+    ("api-gateway", "api_gateway", True, 10000, 10000, 30, 30, 0.9995, "service"),
+    ("kong", "api_gateway", False, 5000, 5000, 5, 5, 0.995, "node"),
+    ("cloudfront", "cdn", True, None, None, 50, 50, 0.999, "service"),
+    ("cloudflare", "cdn", True, None, None, 50, 50, 0.9999, "service"),
+    ("route53", "dns", True, None, None, 20, 20, 0.9999, "service"),
+    ("go", "service", False, 2000, 2000, 10, 10, 0.995, "node"),
+    ("java", "service", False, 1500, 1500, 20, 20, 0.995, "node"),
+    ("dotnet", "service", False, 1500, 1500, 15, 15, 0.995, "node"),
+    ("node", "service", False, 800, 800, 20, 20, 0.995, "node"),
+    ("python", "service", False, 300, 300, 30, 30, 0.995, "node"),
+    ("kubernetes", "service", False, 500, 500, 20, 20, 0.995, "node"),
+    ("ec2", "service", False, 500, 500, 20, 20, 0.995, "node"),
+    ("lambda", "function", True, None, None, 10, 10, 0.9995, "service"),
+    ("cloud-run", "service", True, None, None, 10, 10, 0.9995, "service"),
+    ("cloud-functions", "function", True, None, None, 10, 10, 0.9995, "service"),
+    ("zookeeper", "database", False, 10000, 2000, 5, 10, 0.995, "node"),
+    ("etcd", "database", False, 10000, 2000, 5, 10, 0.995, "node"),
+    ("consul", "database", False, 5000, 1000, 5, 10, 0.995, "node"),
+    ("clickhouse", "database", False, 100, 100, 1000, 100, 0.995, "node"),
+    ("bigquery", "database", True, None, None, 5000, 1000, 0.9999, "service"),
+    ("snowflake", "database", True, None, None, 5000, 1000, 0.995, "node"),
+    ("eureka", "service", False, 500, 500, 20, 20, 0.995, "node"),
+]
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict[str, Any]:
+    text = (resources.files("archlint.catalog") / "tech.yaml").read_bytes()
+    return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def figures(node: Any, path: str = "") -> Iterator[tuple[str, Figure | Retention]]:
+    """Every figure (and retention) under a model, with its dotted path."""
+    if isinstance(node, (Figure, Retention)):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from figures(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from figures(value, f"{path}.{key}" if path else str(key))
+
+
+def all_figures(catalog: Catalog) -> list[tuple[str, Figure | Retention]]:
+    found = list(figures(catalog.latency_numbers, "latency_numbers"))
+    found += figures(catalog.kind_defaults, "kind_defaults")
+    found += figures(catalog.tech, "tech")
+    return found
+
+
+# ---------------------------------------------------------------- validation
+
+def test_file_validates_through_the_models(raw: dict[str, Any]) -> None:
+    fresh = Catalog.model_validate(raw)
+    assert fresh.catalog_version == 1
+    assert fresh.reviewed == "2026-11"
+    assert all(isinstance(entry, TechEntry) for entry in fresh.tech.values())
+    assert all(isinstance(defaults, KindDefaults) for defaults in fresh.kind_defaults.values())
+
+
+def test_load_is_cached(catalog: Catalog) -> None:
+    assert load_catalog() is catalog
+
+
+def test_entry_count(catalog: Catalog) -> None:
+    assert len(catalog.tech) == 61 + 1
+    assert [row[0] for row in SPEC_ROWS] == list(catalog.tech)
+
+
+def test_catalog_file_is_small() -> None:
+    size = len((resources.files("archlint.catalog") / "tech.yaml").read_bytes())
+    assert size < 100_000
+
+
+def test_ids_and_aliases_unique_and_lowercase(catalog: Catalog) -> None:
+    names: list[str] = []
+    for tech_id, entry in catalog.tech.items():
+        assert entry.id == tech_id
+        names.append(tech_id)
+        names.extend(entry.aliases)
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    assert all(name == name.lower() == name.strip() for name in names)
+    assert not set(names) & set(KINDS), "a kind name must resolve to kind_defaults"
+
+
+def test_every_source_resolves(catalog: Catalog) -> None:
+    missing = [(path, f.source) for path, f in all_figures(catalog) if f.source not in catalog.sources]
+    assert not missing
+
+
+def test_basis_and_source_agree(catalog: Catalog) -> None:
+    for path, figure in all_figures(catalog):
+        if figure.basis == "rule_of_thumb":
+            assert figure.source == "RT", path
+        elif figure.basis == "definition":
+            assert figure.source == "DEF", path
+        else:
+            assert figure.source not in ("RT", "DEF"), path
+
+
+def test_sources_have_titles_and_urls(catalog: Catalog) -> None:
+    for key, source in catalog.sources.items():
+        assert source.title
+        if key not in ("RT", "DEF"):
+            assert source.url and source.url.startswith("http"), key
+
+
+def test_kinds(catalog: Catalog) -> None:
+    assert all(entry.kind in KINDS for entry in catalog.tech.values())
+    assert set(catalog.kind_defaults) == set(KINDS)
+
+
+def test_value_spellings(catalog: Catalog) -> None:
+    for entry in [*catalog.tech.values(), *catalog.kind_defaults.values()]:
+        for field, allowed in ALLOWED.items():
+            assert getattr(entry, field) in allowed
+        if entry.delivery is not None:
+            assert entry.delivery.value in DELIVERY
+
+
+def test_brokers_state_order_replay_retention_delivery(catalog: Catalog) -> None:
+    for entry in catalog.tech.values():
+        if entry.kind in BROKER:
+            assert entry.ordering is not None and entry.replay is not None, entry.id
+            assert entry.retention is not None and entry.delivery is not None, entry.id
+        else:
+            assert entry.retention is None and entry.delivery is None, entry.id
+        if entry.kind == "database":
+            assert "backups" in entry.model_fields_set, entry.id
+        if entry.kind in STORE | BROKER:
+            assert {"partitioned", "encrypted_at_rest"} <= entry.model_fields_set, entry.id
+
+
+def test_self_run_operational_figures_are_false_by_definition(catalog: Catalog) -> None:
+    for entry in catalog.tech.values():
+        if entry.managed:
+            continue
+        assert entry.availability.scope == "node", entry.id
+        for name in ("autoscales", "backups", "encrypted_at_rest", "global_"):
+            figure = getattr(entry, name)
+            if figure is not None:
+                assert (figure.value, figure.basis, figure.source) == (False, "definition", "DEF"), (
+                    entry.id,
+                    name,
+                )
+
+
+def test_coordination_role(catalog: Catalog) -> None:
+    assert {e.id for e in catalog.tech.values() if e.role == "coordination"} == COORDINATION
+    eureka = catalog.tech["eureka"]
+    assert (eureka.kind, eureka.managed) == ("service", False)
+    assert eureka.capacity.read_rps.basis == "rule_of_thumb"
+
+
+@pytest.mark.parametrize("row", SPEC_ROWS, ids=[row[0] for row in SPEC_ROWS])
+def test_figures_match_spec_tables(catalog: Catalog, row: tuple[Any, ...]) -> None:
+    tech_id, kind, managed, read, write, p99_read, p99_write, availability, scope = row
+    entry = catalog.tech[tech_id]
+    assert (entry.kind, entry.managed) == (kind, managed)
+    assert entry.capacity.read_rps.value == read
+    assert entry.capacity.write_rps.value == write
+    assert entry.latency_p99_ms.read.value == p99_read
+    assert entry.latency_p99_ms.write.value == p99_write
+    assert entry.availability.value == pytest.approx(availability)
+    assert entry.availability.scope == scope
+
+
+# ---------------------------------------------------------------- spot checks
+
+def test_dynamodb(catalog: Catalog) -> None:
+    ddb = catalog.tech["dynamodb"]
+    write = ddb.capacity.write_rps
+    assert (write.value, write.basis, write.source) == (1000, "vendor_limit", "DDB-PART")
+    assert ddb.capacity.unit == "partition"
+    assert ddb.consistency == "tunable" and ddb.transactions == "distributed_acid"
+    assert ddb.availability.variants == {"global_tables": 0.99999}
+    assert ddb.max_item_bytes.value == 400_000
+    assert ddb.encrypted_at_rest.value is True and ddb.backups.value is False
+
+
+def test_kafka(catalog: Catalog) -> None:
+    kafka = catalog.tech["kafka"]
+    assert kafka.retention.default == 7 * 86_400 == 604_800
+    assert math.isinf(kafka.retention.max)
+    assert not kafka.retention.unbounded
+    assert kafka.partitions.value == 1
+    assert kafka.replication_factor.value == 1
+    assert kafka.delivery.value == "at_least_once"
+    assert (kafka.ordering, kafka.replay) == ("per_partition", True)
+    assert kafka.max_item_bytes.value == 1_000_000
+    assert kafka.backups is None
+
+
+def test_broker_retention(catalog: Catalog) -> None:
+    rabbit = catalog.tech["rabbitmq"].retention
+    assert rabbit.unbounded and rabbit.default == math.inf
+    assert catalog.tech["azure-service-bus"].retention.unbounded
+    assert catalog.tech["sqs"].retention.default == 4 * 86_400
+    assert catalog.tech["sqs"].retention.max == 14 * 86_400
+    assert catalog.tech["kinesis"].retention.default == 86_400
+    assert catalog.tech["nats"].retention.default == 0
+    assert catalog.tech["event-hubs"].retention.default is None
+    assert catalog.tech["pulsar"].retention.default is None
+
+
+def test_delivery(catalog: Catalog) -> None:
+    assert catalog.tech["sqs-fifo"].delivery.value == "exactly_once"
+    assert catalog.tech["sqs"].delivery.value == "at_least_once"
+    nats = catalog.tech["nats"].delivery
+    assert nats.value == "at_most_once" and nats.variants == {"jetstream": "at_least_once"}
+
+
+def test_postgres(catalog: Catalog) -> None:
+    pg = catalog.tech["postgres"]
+    assert pg.max_storage_per_node.value == 4e12
+    backups = pg.backups
+    assert (backups.value, backups.basis, backups.source) == (False, "definition", "DEF")
+    assert pg.scaling == "read_replicas" and pg.transactions == "single_node_acid"
+
+
+def test_sizes_are_bytes(catalog: Catalog) -> None:
+    assert catalog.tech["aws-rds"].max_storage_per_node.value == 64 * 1024**4
+    assert catalog.tech["etcd"].max_item_bytes.value == 1.5 * 1024**2
+    assert catalog.tech["etcd"].max_storage_per_node.variants == {"suggested_max": 8 * 1024**3}
+    assert catalog.tech["sqs"].max_item_bytes.value == 256 * 1024
+    assert catalog.tech["s3"].max_item_bytes.variants == {"single_put": 5e9}
+
+
+def test_operational_flags(catalog: Catalog) -> None:
+    assert catalog.tech["s3"].encrypted_at_rest.value is True
+    assert catalog.tech["cloudfront"].global_.value is True
+    assert catalog.tech["route53"].global_.value is True
+    assert catalog.tech["gcp-load-balancer"].global_.value is None
+    assert catalog.tech["aws-rds"].backups.value is True
+    assert catalog.tech["spanner"].backups.value is None
+    assert catalog.tech["bigquery"].partitioned is None
+
+
+def test_capacity_extras(catalog: Catalog) -> None:
+    lam = catalog.tech["lambda"]
+    assert lam.capacity.concurrency.value == 1000 and lam.capacity.scope == "account"
+    assert lam.latency_p99_ms.read.variants == {"cold_start": 1000}
+    gw = catalog.tech["api-gateway"].capacity
+    assert gw.burst_rps.value == 5000 and gw.scope == "account"
+    assert catalog.tech["zookeeper"].capacity.write_unit == "cluster"
+    assert catalog.tech["route53"].availability.sla == 1.0
+
+
+def test_value_of(catalog: Catalog) -> None:
+    ddb = catalog.tech["dynamodb"]
+    assert ddb.value_of("capacity.write_rps") == 1000
+    assert ddb.value_of("global") is False
+    assert ddb.value_of("retention.default") is None
+    assert catalog.tech["kafka"].value_of("retention.default") == 604_800
+    assert catalog.kind_default("client").value_of("backups") is None
+
+
+# ---------------------------------------------------------------- lookup
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("PostgreSQL", "postgres"),
+        ("  postgres ", "postgres"),
+        ("node.js", "node"),
+        ("Node.JS", "node"),
+        ("c#", "dotnet"),
+        ("aws_alb", "aws-alb"),
+        ("AWS ALB", "aws-alb"),
+        ("sqs.fifo", "sqs-fifo"),
+        ("Spring Boot", "java"),
+        ("eureka", "eureka"),
+    ],
+)
+def test_lookup(catalog: Catalog, name: str, expected: str) -> None:
+    entry = catalog.lookup(name)
+    assert entry is not None and entry.id == expected
+
+
+@pytest.mark.parametrize("name", ["nonsense", "", "cdn", "dns", "load_balancer"])
+def test_lookup_misses(catalog: Catalog, name: str) -> None:
+    assert catalog.lookup(name) is None
+
+
+def test_kind_for_tech(catalog: Catalog) -> None:
+    assert catalog.kind_for_tech("cdn") == "cdn"
+    assert catalog.kind_for_tech("DNS") == "dns"
+    assert catalog.kind_for_tech("load-balancer") == "load_balancer"
+    assert catalog.kind_for_tech("redis") == "cache"
+    assert catalog.kind_for_tech("c#") == "service"
+    assert catalog.kind_for_tech("nonsense") is None
+
+
+def test_suggest(catalog: Catalog) -> None:
+    assert "postgres" in catalog.suggest("postgress")
+    assert "dynamodb" in catalog.suggest("dynamo-db")
+    assert len(catalog.suggest("kafak")) <= 3 and "kafka" in catalog.suggest("kafak")
+    assert catalog.suggest("zzzzzzzz") == []
+
+
+def test_normalise() -> None:
+    assert normalise(" AWS_ALB ") == "aws-alb"
+    assert normalise("node.js") == "node-js"
+
+
+def test_kind_default(catalog: Catalog) -> None:
+    db = catalog.kind_default("database")
+    assert (db.capacity.read_rps.value, db.capacity.write_rps.value) == (5000, 1000)
+    assert db.backups.value is False and db.max_storage_per_node.value == 2e12
+    stream = catalog.kind_default("stream")
+    assert stream.ordering == "per_partition" and stream.replay is True
+    assert stream.retention.default is None and stream.partitions.value is None
+    assert catalog.kind_default("client").availability.value is None
+    with pytest.raises(KeyError):
+        catalog.kind_default("mainframe")
+
+
+# ---------------------------------------------------------------- rejection
+
+def _entry(**changes: Any) -> dict[str, Any]:
+    rt = {"value": 1, "basis": "rule_of_thumb", "source": "RT"}
+    entry: dict[str, Any] = {
+        "kind": "service",
+        "managed": False,
+        "consistency": None,
+        "transactions": None,
+        "scaling": "stateless",
+        "capacity": {"unit": "replica", "read_rps": rt, "write_rps": rt},
+        "latency_p99_ms": {"read": rt, "write": rt},
+        "availability": {"value": 0.995, "scope": "node", "basis": "sla", "source": "VM"},
+        "autoscales": None,
+        "global": None,
+    }
+    entry.update(changes)
+    return entry
+
+
+def _catalog(raw: dict[str, Any], **tech: dict[str, Any]) -> dict[str, Any]:
+    return {**raw, "tech": tech}
+
+
+def test_minimal_entry_validates(raw: dict[str, Any]) -> None:
+    Catalog.model_validate(_catalog(raw, thing=_entry()))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"colour": "blue"},  # unknown key
+        {"kind": "mainframe"},
+        {"consistency": "read_your_writes"},
+        {"transactions": False},
+        {"max_storage_per_node": {"value": "4 terabytes", "basis": "rule_of_thumb", "source": "RT"}},
+        {"max_item_bytes": {"value": 4096, "basis": "rule_of_thumb", "source": "RT"}},
+        {"autoscales": {"value": 3, "basis": "rule_of_thumb", "source": "RT"}},
+        {"availability": {"value": 99.5, "scope": "node", "basis": "sla", "source": "VM"}},
+        {"kind": "queue"},  # a queue must state ordering, replay, retention and delivery
+        {"kind": "function"},  # a function must state its concurrency
+        {"aliases": ["Upper"]},
+    ],
+)
+def test_invalid_entries_are_rejected(raw: dict[str, Any], changes: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        Catalog.model_validate(_catalog(raw, thing=_entry(**changes)))
+
+
+def test_bad_retention_is_rejected(raw: dict[str, Any]) -> None:
+    broker = _entry(
+        kind="queue",
+        ordering="none",
+        replay=False,
+        partitioned=None,
+        encrypted_at_rest=None,
+        delivery={"value": "at_least_once", "basis": "rule_of_thumb", "source": "RT"},
+        retention={"default": "forever", "max": None, "basis": "rule_of_thumb", "source": "RT"},
+    )
+    with pytest.raises(ValidationError):
+        Catalog.model_validate(_catalog(raw, q=broker))
+    broker["retention"]["default"] = "unbounded"
+    assert Catalog.model_validate(_catalog(raw, q=broker)).tech["q"].retention.unbounded
+
+
+def test_duplicate_alias_is_rejected(raw: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError, match="names both"):
+        Catalog.model_validate(_catalog(raw, a=_entry(aliases=["x"]), b=_entry(aliases=["x"])))
+
+
+def test_missing_kind_default_is_rejected(raw: dict[str, Any]) -> None:
+    defaults = dict(raw["kind_defaults"])
+    del defaults["worker"]
+    with pytest.raises(ValidationError, match="worker"):
+        Catalog.model_validate({**raw, "kind_defaults": defaults})
+
+
+# ---------------------------------------------------------------- JSON Schema
+
+REGENERATE = (
+    "python -c \"import json; from archlint.catalog import catalog_json_schema as s; "
+    "open('schemas/tech-catalog.schema.json', 'w').write(json.dumps(s(), indent=2, sort_keys=True) + '\\n')\""
+)
+
+
+def test_committed_json_schema_is_current() -> None:
+    expected = json.dumps(catalog_json_schema(), indent=2, sort_keys=True) + "\n"
+    assert SCHEMA_PATH.exists(), f"missing {SCHEMA_PATH}; run {REGENERATE}"
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == expected, f"stale schema; run {REGENERATE}"
+
+
+def test_yaml_satisfies_json_schema(raw: dict[str, Any]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(raw, catalog_json_schema())

@@ -1,0 +1,31 @@
+"""`archlint check` imports only what it uses: never diagrams or jsonschema."""
+
+import subprocess
+import sys
+
+from conftest import EXAMPLES
+
+PROBE = """
+import sys
+from archlint.cli import cli
+try:
+    cli.main(args=sys.argv[1:], prog_name="archlint", standalone_mode=False)
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("diagrams", "jsonschema", "graphviz", "pydantic") if m in sys.modules)
+print("HEAVY=" + ",".join(heavy))
+"""
+
+
+def _heavy(*args: str) -> list[str]:
+    out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True).stdout
+    line = [l for l in out.splitlines() if l.startswith("HEAVY=")][-1]
+    return [m for m in line[len("HEAVY="):].split(",") if m]
+
+
+def test_version_imports_no_models():
+    assert _heavy("--version") == []
+
+
+def test_check_imports_neither_diagrams_nor_jsonschema():
+    assert _heavy("check", str(EXAMPLES / "url-shortener.arch.yaml")) == ["pydantic"]
