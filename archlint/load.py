@@ -190,10 +190,17 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, MarkNode | None]:
             gc.enable()
 
 
+# Frame slots: the container, its child marks, whether it is a map, the pending key
+# (None while a map waits for its next key), that key's line and column, the
+# collection's own line and column, its anchor, and its size in nodes.
+_CONTAINER, _CHILDREN, _IS_MAP, _KEY, _KEY_LINE, _KEY_COL, _LINE, _COL, _ANCHOR, _SIZE = range(10)
+
+
 def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
-    # A frame: [container, children, is_map, pending_key, key_line, key_col,
-    #           start_line, start_col, anchor, size]
+    """One pass over the events, written for speed: this loop sees every node."""
+    get_event = loader.get_event
     stack: list[list[Any]] = []
+    frame: list[Any] | None = None
     anchors: dict[str, tuple[Any, MarkNode, int]] = {}
     root: Any = None
     root_marks: MarkNode | None = None
@@ -201,49 +208,27 @@ def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
     expanded = 0
     max_depth, max_items, max_key = limits.max_depth, limits.max_list_items, limits.max_key_length
 
-    def attach(value: Any, marks: MarkNode, size: int, event: Any) -> None:
-        nonlocal root, root_marks
-        if not stack:
-            root, root_marks = value, marks
-            return
-        frame = stack[-1]
-        frame[9] += size
-        if frame[2]:
-            key = frame[3]
-            frame[0][key] = value
-            frame[1][key] = (frame[4], frame[5], marks)
-            frame[3] = None
-        else:
-            container = frame[0]
-            if len(container) >= max_items:
-                mark = event.start_mark
-                raise InputProblem(
-                    "INP005",
-                    f"a list has more than {max_items:,} items (limit max-list-items)",
-                    mark.line,
-                    mark.column,
-                    hint="split the list, or raise limits.max-list-items in the configuration",
-                )
-            container.append(value)
-            frame[1].append(marks)
-
     while True:
-        event = loader.get_event()
+        event = get_event()
         if event is None:
             break
         cls = event.__class__
-        if stack and stack[-1][2] and stack[-1][3] is None and cls is not MappingEndEvent:
-            _take_key(event, stack[-1], max_key)
+        if frame is not None and frame[_IS_MAP] and frame[_KEY] is None and cls is not MappingEndEvent:
+            _take_key(event, frame, max_key)
             continue
         if cls is ScalarEvent:
-            value = _scalar_value(event)
+            if not event.style and event.tag is None:  # libyaml marks plain scalars with style ''
+                value = resolve_plain(event.value)
+            else:
+                value = _scalar_value(event)
             start, end = event.start_mark, event.end_mark
             marks = (start.line, start.column, end.line, end.column, None)
+            size = 1
             if event.anchor:
                 anchors[event.anchor] = (value, marks, 1)
-            attach(value, marks, 1, event)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            _collection_tag_check(event)
+            if event.tag is not None:
+                _collection_tag_check(event)
             if len(stack) >= max_depth:
                 mark = event.start_mark
                 raise InputProblem(
@@ -255,17 +240,19 @@ def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
                 )
             start = event.start_mark
             is_map = cls is MappingStartEvent
-            stack.append(
-                [{} if is_map else [], {} if is_map else [], is_map, None, 0, 0,
-                 start.line, start.column, event.anchor, 1]
-            )
+            frame = [{} if is_map else [], {} if is_map else [], is_map, None, 0, 0,
+                     start.line, start.column, event.anchor, 1]
+            stack.append(frame)
+            continue
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
-            frame = stack.pop()
+            done = stack.pop()
+            frame = stack[-1] if stack else None
             end = event.end_mark
-            marks = (frame[6], frame[7], end.line, end.column, frame[1])
-            if frame[8]:
-                anchors[frame[8]] = (frame[0], marks, frame[9])
-            attach(frame[0], marks, frame[9], event)
+            value = done[_CONTAINER]
+            marks = (done[_LINE], done[_COL], end.line, end.column, done[_CHILDREN])
+            size = done[_SIZE]
+            if done[_ANCHOR]:
+                anchors[done[_ANCHOR]] = (value, marks, size)
         elif cls is AliasEvent:
             target = anchors.get(event.anchor)
             mark = event.start_mark
@@ -291,18 +278,42 @@ def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
             # The alias's own place, the anchor's structure below it.
             end = event.end_mark
             marks = (mark.line, mark.column, end.line, end.column, target_marks[4])
-            attach(value, marks, size, event)
-        elif cls is DocumentStartEvent:
-            documents += 1
-            if documents > 1:
+        else:
+            if cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise InputProblem(
+                        "INP002",
+                        "a design file holds one YAML document, but a second one starts here",
+                        mark.line,
+                        mark.column,
+                        hint="remove the '---' separator, or put the second design in its own file",
+                    )
+            continue
+        # Attach the finished node to its parent.
+        if frame is None:
+            root, root_marks = value, marks
+        elif frame[_IS_MAP]:
+            key = frame[_KEY]
+            frame[_CONTAINER][key] = value
+            frame[_CHILDREN][key] = (frame[_KEY_LINE], frame[_KEY_COL], marks)
+            frame[_KEY] = None
+            frame[_SIZE] += size
+        else:
+            container = frame[_CONTAINER]
+            if len(container) >= max_items:
                 mark = event.start_mark
                 raise InputProblem(
-                    "INP002",
-                    "a design file holds one YAML document, but a second one starts here",
+                    "INP005",
+                    f"a list has more than {max_items:,} items (limit max-list-items)",
                     mark.line,
                     mark.column,
-                    hint="remove the '---' separator, or put the second design in its own file",
+                    hint="split the list, or raise limits.max-list-items in the configuration",
                 )
+            container.append(value)
+            frame[_CHILDREN].append(marks)
+            frame[_SIZE] += size
     return root, root_marks
 
 
@@ -326,19 +337,19 @@ def _take_key(event: Any, frame: list[Any], max_key: int) -> None:
             mark.line,
             mark.column,
         )
-    if key in frame[0]:
-        first_line = frame[1][key][0] + 1
+    children = frame[_CHILDREN]
+    if key in children:
         raise InputProblem(
             "INP003",
-            f"duplicate key '{key}' (first set on line {first_line}); YAML would silently keep "
+            f"duplicate key '{key}' (first set on line {children[key][0] + 1}); YAML would silently keep "
             f"only the last one",
             mark.line,
             mark.column,
             hint=f"merge the two '{key}' entries into one",
         )
-    frame[3] = key
-    frame[4] = mark.line
-    frame[5] = mark.column
+    frame[_KEY] = key
+    frame[_KEY_LINE] = mark.line
+    frame[_KEY_COL] = mark.column
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, limits: Limits) -> InputProblem:

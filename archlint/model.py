@@ -166,8 +166,11 @@ class Strict(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_extensions(cls, data: Any) -> Any:
-        if isinstance(data, dict) and any(isinstance(k, str) and k.startswith("x-") for k in data):
-            return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+        # A set difference in C: this runs for every map of the design.
+        if isinstance(data, dict):
+            extra = data.keys() - cls.model_fields.keys()
+            if extra and any(isinstance(k, str) and k.startswith("x-") for k in extra):
+                return {k: v for k, v in data.items() if not (k in extra and isinstance(k, str) and k.startswith("x-"))}
         return data
 
 
