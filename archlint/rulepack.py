@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -38,8 +39,7 @@ def docs_url(code: str) -> str:
 def builtin_rules() -> dict[str, RuleMeta]:
     """Every built-in code, from every pack, by code."""
     rules: dict[str, RuleMeta] = {}
-    folder = resources.files("archlint.rulepacks")
-    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+    for entry in sorted(_pack_folder().iterdir(), key=lambda item: item.name):
         if not entry.name.endswith(".yaml"):
             continue
         pack = entry.name[: -len(".yaml")]
@@ -56,6 +56,15 @@ def builtin_rules() -> dict[str, RuleMeta]:
             )
             rules[meta.code] = meta
     return rules
+
+
+def _pack_folder() -> Any:
+    """The built-in packs: `archlint.rulepacks` when installed (the wheel maps the
+    top-level rules/ there), else rules/ beside the package in a source checkout."""
+    try:
+        return resources.files("archlint.rulepacks")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "rules"
 
 
 def rule_name(code: str) -> str:
