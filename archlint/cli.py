@@ -48,6 +48,12 @@ def check(paths: tuple[str, ...], output_format: str, output: str | None, quiet:
         files = discover(list(paths), limits.max_file_size)
     except MissingPath as missing:
         raise click.UsageError(f"path '{missing}' does not exist") from None
+    if not files:
+        click.echo(
+            "archlint: no design files found (looked for *.arch.yaml, *.arch.yml and Markdown with "
+            "archlint fences)",
+            err=True,
+        )
     result = run_check([(path, display_name(path)) for path in files], limits, load_catalog())
     if output_format == "json":
         from archlint.report.json import render as render_json

@@ -154,6 +154,11 @@ def _message(code: str, path: Path, items: list[dict[str, Any]], data: Any) -> F
         model = _model_at(first["loc"][:-1])
         allowed = sorted(model.model_fields) if model else []
         hint = f"keys allowed here: {', '.join(allowed)}; keys starting with 'x-' are kept for your own tools" if allowed else None
+        if key == "<<":
+            return _finding(
+                code, f"'<<' merge keys are not part of YAML 1.2, which archlint reads; write the keys out in {parent}",
+                path, hint,
+            )
         return _finding(code, f"unknown key '{key}' in {parent}{did_you_mean(str(key), allowed)}", path, hint)
     if code == "INP013":
         missing = first["loc"][-1]
@@ -177,7 +182,7 @@ def _message(code: str, path: Path, items: list[dict[str, Any]], data: Any) -> F
             expected.append(text)
     value = first["input"]
     message = f"{where} must be {' or '.join(expected)} (got {_got(value)})"
-    if "true or false" in expected and value in _YAML11_BOOLS:
+    if "true or false" in expected and isinstance(value, str) and value in _YAML11_BOOLS:
         message += "; YAML 1.2 reads yes/no/on/off as text, write true or false"
     return _finding(code, message, path)
 

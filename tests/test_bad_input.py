@@ -61,6 +61,8 @@ CASES = {
     "wrong type": (variant("    kind: service", "    kind: service\n    replicas: [3]"), "INP011", 9, 5),
     "out of range": (variant("    kind: service", "    kind: service\n    replicas: -3"), "INP011", 9, 5),
     "unknown kind": (variant("    kind: worker", "    kind: wroker"), "INP011", 20, 5),
+    "map where a bool goes": (variant("    kind: service", "    kind: service\n    public: {a: 1}"), "INP011", 9, 5),
+    "merge key": (variant("    kind: service", "    kind: service\n    <<: {replicas: 2}"), "INP010", 9, 5),
     "yes is not a bool": (variant("    kind: service", "    kind: service\n    public: yes"), "INP011", 9, 5),
     "lower-case m on a count": (variant("name: shop", "name: shop\nscale: {dau: 20m}"), "INP012", 3, 9),
     "unknown unit": (variant("name: shop", "name: shop\nscale: {retention: 5 parsecs}"), "INP012", 3, 9),

@@ -112,3 +112,9 @@ def test_output_is_deterministic(tmp_path):
 def test_module_entry_point_runs_from_anywhere(tmp_path):
     result = run_process("check", str(ROOT / "examples" / "url-shortener.arch.yaml"), cwd=tmp_path)
     assert result.returncode == 0
+
+
+def test_empty_directory_says_nothing_was_found(tmp_path):
+    result = run_process("check", str(tmp_path))
+    assert result.returncode == 0
+    assert "no design files found" in result.stderr
