@@ -1,7 +1,5 @@
 """Every bad input of the foundation issue: a positioned INP finding, never a traceback."""
 
-import textwrap
-
 import pytest
 
 from archlint.load import Limits

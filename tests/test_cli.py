@@ -118,3 +118,25 @@ def test_empty_directory_says_nothing_was_found(tmp_path):
     result = run_process("check", str(tmp_path))
     assert result.returncode == 0
     assert "no design files found" in result.stderr
+
+
+def test_internal_error_is_one_line_and_exit_3(tmp_path):
+    # A bug anywhere below the CLI must not show a traceback: simulate one.
+    probe = (
+        "import sys, archlint.check\n"
+        "def boom(*a, **k): raise RuntimeError('simulated bug')\n"
+        "archlint.check.run_check = boom\n"
+        "from archlint.cli import main\n"
+        "sys.argv = ['archlint', 'check', sys.argv[1]]\n"
+        "main()\n"
+    )
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(ROOT / "examples" / "url-shortener.arch.yaml")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 3
+    assert "internal error (RuntimeError: simulated bug)" in result.stderr
+    assert "please report it" in result.stderr and "Traceback" not in result.stderr
