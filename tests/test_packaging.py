@@ -1,0 +1,26 @@
+"""The built wheel carries what the package reads at run time: rule packs, the catalog."""
+
+import shutil
+import subprocess
+import sys
+import zipfile
+
+from conftest import ROOT
+
+
+def test_wheel_carries_rule_packs_and_catalog(tmp_path):
+    source = tmp_path / "src"
+    shutil.copytree(
+        ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "out")
+    )
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )
+    (wheel,) = (tmp_path / "dist").glob("archlint-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    packs = {p.name for p in (ROOT / "rules").glob("*.yaml")}
+    assert packs and {f"archlint/rulepacks/{name}" for name in packs} <= names
+    assert "archlint/catalog/tech.yaml" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "archlint = archlint.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
