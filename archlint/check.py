@@ -7,10 +7,24 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from archlint.findings import SEVERITY_RANK, Finding
 from archlint.load import Block, Limits, Source, read_source
+
+
+@dataclass(frozen=True, slots=True)
+class FileSettings:
+    """The effective settings for one file: its configuration file merged with the
+    command line (see archlint.config)."""
+
+    limits: Limits = field(default_factory=Limits)
+    selection: Any = None  # archlint.engine.Selection; None = the defaults
+    config_options: Any = field(default_factory=dict)
+    cli_options: Any = field(default_factory=dict)
+    today: Any = None  # datetime.date; None = today (UTC)
+    fail_on: str = "error"
+    run_rules: bool = True
 
 
 @dataclass(slots=True)
@@ -33,6 +47,7 @@ class FileResult:
 @dataclass(slots=True)
 class CheckResult:
     files: list[FileResult] = field(default_factory=list)
+    fail_on: dict[str, str] = field(default_factory=dict)  # file name -> its --fail-on
 
     @property
     def findings(self) -> list[Finding]:
@@ -44,27 +59,38 @@ class CheckResult:
             counts[finding.severity] += 1
         return counts
 
-    def fails(self, fail_on: str) -> bool:
-        threshold = SEVERITY_RANK[fail_on]
-        return any(SEVERITY_RANK[f.severity] <= threshold for f in self.findings)
+    def fails(self) -> bool:
+        """Whether any file has a finding at or above its own fail-on severity."""
+        for result in self.files:
+            threshold = SEVERITY_RANK[self.fail_on.get(result.name, "error")]
+            if any(SEVERITY_RANK[f.severity] <= threshold for f in result.findings):
+                return True
+        return False
+
+    @property
+    def crashed(self) -> bool:
+        """A rule crashed (ENG001): the run is incomplete, exit 3."""
+        return any(f.code == "ENG001" for f in self.findings)
 
 
-def check_file(path: str, name: str, limits: Limits, catalog: Any) -> FileResult:
+def check_file(path: str, name: str, settings: FileSettings | Limits, catalog: Any) -> FileResult:
     # A design becomes hundreds of thousands of small objects and almost no cycles:
     # the cyclic collector would rescan them all many times over for nothing.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _check_file(path, name, limits, catalog)
+        if isinstance(settings, Limits):
+            settings = FileSettings(limits=settings)
+        return _check_file(path, name, settings, catalog)
     finally:
         if paused:
             gc.enable()
 
 
-def _check_file(path: str, name: str, limits: Limits, catalog: Any) -> FileResult:
+def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> FileResult:
     from archlint.validate import check_design  # pydantic models load on first use
 
-    source = read_source(path, limits, display=name)
+    source = read_source(path, settings.limits, display=name)
     result = FileResult(name, source)
     if source.problem is not None:
         result.findings.append(source.problem)
@@ -81,11 +107,33 @@ def _check_file(path: str, name: str, limits: Limits, catalog: Any) -> FileResul
             continue
         design, graph, findings = check_design(block.data, catalog)
         design_result.design, design_result.graph = design, graph
+        if graph is not None and settings.run_rules:
+            findings = findings + _rule_findings(design, graph, catalog, settings)
         for finding in findings:
             line, column = block.locate(finding.path)
             result.findings.append(finding.at(name, block.index, line, column))
     result.findings = dedupe(result.findings)
     return result
+
+
+def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings) -> list[Finding]:
+    import datetime as dt
+
+    from archlint.analysis import Terms
+    from archlint.engine import RuleRun, Selection, run_rules
+    from archlint.rulepack import builtin_rules
+    from archlint.rules import builtin_checks
+
+    run = RuleRun(
+        terms=Terms(design, graph, catalog),
+        metas=builtin_rules(),
+        checks=builtin_checks(),
+        selection=settings.selection or Selection(),
+        config_options=settings.config_options,
+        cli_options=settings.cli_options,
+        today=settings.today or dt.datetime.now(dt.timezone.utc).date(),
+    )
+    return run_rules(run)
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
@@ -100,9 +148,11 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-def run_check(files: list[tuple[str, str]], limits: Limits, catalog: Any) -> CheckResult:
-    """Check each (path, display name); results keep the order of `files`."""
+def run_check(files: list[tuple[str, str]], settings_for: Callable[[str], FileSettings], catalog: Any) -> CheckResult:
+    """Check each (path, display name) with its own settings; results keep the order of `files`."""
     result = CheckResult()
     for path, name in files:
-        result.files.append(check_file(path, name, limits, catalog))
+        settings = settings_for(path)
+        result.files.append(check_file(path, name, settings, catalog))
+        result.fail_on[name] = settings.fail_on
     return result

@@ -39,7 +39,7 @@ def check(paths: tuple[str, ...], output_format: str, output: str | None, quiet:
     """Check design files, and directories holding *.arch.yaml, *.arch.yml or Markdown
     with `archlint` fences."""
     from archlint.catalog import load_catalog
-    from archlint.check import run_check
+    from archlint.check import FileSettings, run_check
     from archlint.discover import MissingPath, discover, display_name
     from archlint.load import Limits
 
@@ -54,7 +54,8 @@ def check(paths: tuple[str, ...], output_format: str, output: str | None, quiet:
             "archlint fences)",
             err=True,
         )
-    result = run_check([(path, display_name(path)) for path in files], limits, load_catalog())
+    settings = FileSettings(limits=limits, fail_on=fail_on)
+    result = run_check([(path, display_name(path)) for path in files], lambda _path: settings, load_catalog())
     if output_format == "json":
         from archlint.report.json import render as render_json
 
@@ -65,7 +66,7 @@ def check(paths: tuple[str, ...], output_format: str, output: str | None, quiet:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(result, color=color, quiet=quiet)
     _emit(text, output)
-    sys.exit(EXIT_FINDINGS if result.fails(fail_on) else EXIT_CLEAN)
+    sys.exit(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
 
 
 @cli.command()

@@ -1,6 +1,6 @@
 """Rule metadata as data: the packs in the top-level `rules/` folder (shipped in the
 wheel as `archlint.rulepacks`). Each entry gives a code its name, severity, summary,
-options and documentation."""
+options (type, default, effect) and documentation sections."""
 
 from __future__ import annotations
 
@@ -10,9 +10,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from archlint import units
 
 DOCS_BASE = "https://archlint.dev"  # the Documentation URL of pyproject.toml
+DOC_SECTIONS = ("what", "why", "example", "fix", "guide")
+OPTION_TYPES = ("int", "number", "rate", "percent", "duration", "size", "bool", "list")
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    name: str
+    type: str
+    default: Any  # already parsed: per second, fraction, seconds, bytes, …
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,41 +31,94 @@ class RuleMeta:
     name: str
     severity: str
     summary: str
-    options: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, OptionSpec] = field(default_factory=dict)
     docs: dict[str, str] = field(default_factory=dict)
     default_enabled: bool = True
+    decision_aware: bool = False
     pack: str = ""
 
     @property
     def url(self) -> str:
         return docs_url(self.code)
 
+    @property
+    def area(self) -> str:
+        return self.code[:3]
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: spec.default for name, spec in self.options.items()}
+
 
 def docs_url(code: str) -> str:
     return f"{DOCS_BASE}/rules/{code}"
 
 
+def parse_option(spec: OptionSpec, value: Any) -> Any:
+    """A user's value for an option, in the option's unit; ValueError says what is accepted."""
+    kind = spec.type
+    try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            raise ValueError("must be true or false")
+        if kind == "list":
+            if isinstance(value, str):
+                return [value]
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                return list(value)
+            raise ValueError("must be a list of names")
+        if isinstance(value, bool):
+            raise ValueError(f"must be a {kind}, not true/false")
+        if kind == "int":
+            number = units.parse_count(value)
+            if number != int(number):
+                raise ValueError("must be a whole number")
+            return int(number)
+        if kind == "number":
+            return units.parse_count(value)
+        parser = {"rate": units.parse_rate, "percent": units.parse_percent,
+                  "duration": units.parse_duration, "size": units.parse_size}[kind]
+        return parser(value)
+    except units.UnitError as error:
+        raise ValueError(str(error)) from None
+
+
 @functools.cache
 def builtin_rules() -> dict[str, RuleMeta]:
     """Every built-in code, from every pack, by code."""
+    import yaml
+
     rules: dict[str, RuleMeta] = {}
     for entry in sorted(_pack_folder().iterdir(), key=lambda item: item.name):
         if not entry.name.endswith(".yaml"):
             continue
         pack = entry.name[: -len(".yaml")]
         for raw in yaml.load(entry.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or []:
-            meta = RuleMeta(
-                code=raw["code"],
-                name=raw["name"],
-                severity=raw["severity"],
-                summary=raw["summary"],
-                options=dict(raw.get("options") or {}),
-                docs=dict(raw.get("docs") or {}),
-                default_enabled=bool(raw.get("enabled", True)),
-                pack=pack,
-            )
+            meta = _meta(raw, pack)
+            if meta.code in rules:
+                raise RuntimeError(f"rule code {meta.code} appears twice in the built-in packs")
             rules[meta.code] = meta
     return rules
+
+
+def _meta(raw: dict[str, Any], pack: str) -> RuleMeta:
+    options = {}
+    for name, spec in (raw.get("options") or {}).items():
+        option = OptionSpec(name, spec["type"], None, spec.get("description", ""))
+        default = spec.get("default")
+        options[name] = OptionSpec(name, spec["type"], None if default is None else parse_option(option, default),
+                                   option.description)
+    return RuleMeta(
+        code=raw["code"],
+        name=raw["name"],
+        severity=raw["severity"],
+        summary=raw["summary"],
+        options=options,
+        docs=dict(raw.get("docs") or {}),
+        default_enabled=bool(raw.get("enabled", True)),
+        decision_aware=bool(raw.get("decision_aware", False)),
+        pack=pack,
+    )
 
 
 def _pack_folder() -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,26 @@ from archlint.load import Limits
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
+
+
+_MARKER = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]{3}\d{3}(?:\s*,\s*[A-Z]{3}\d{3})*)\s*$")
+
+
+def expected_findings(text: str) -> set[tuple[str, int, int]]:
+    """(code, line, column) from `# expect: CODE[, CODE]` markers; the column is where
+    the marked line's key or list item starts (a list item's content, not its dash)."""
+    expected = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _MARKER.search(line)
+        if not match:
+            continue
+        content = line.lstrip(" >")
+        column = len(line) - len(content) + 1
+        if content.startswith("- "):
+            column += 2
+        for code in re.split(r"\s*,\s*", match["codes"]):
+            expected.add((code, number, column))
+    return expected
 
 
 def check_text(tmp_path: Path, text: str | bytes, name: str = "design.arch.yaml", limits: Limits | None = None):

@@ -1,35 +1,14 @@
 """Every example in examples/ is linted with its expected findings, marked in the file
 itself by a trailing `# expect: CODE[, CODE]` on the line each finding reports."""
 
-import re
-
 import pytest
 
 from archlint.catalog import load_catalog
 from archlint.check import check_file
 from archlint.load import Limits
-from conftest import EXAMPLES
+from conftest import EXAMPLES, expected_findings
 
 EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.name.endswith((".arch.yaml", ".arch.yml", ".md")))
-_MARKER = re.compile(r"#\s*expect:\s*(?P<codes>[A-Z]{3}\d{3}(?:\s*,\s*[A-Z]{3}\d{3})*)\s*$")
-
-
-def expected_findings(text: str) -> set[tuple[str, int, int]]:
-    """(code, line, column) from markers; the column is where the line's key or list item starts."""
-    expected = set()
-    for number, line in enumerate(text.splitlines(), start=1):
-        match = _MARKER.search(line)
-        if not match:
-            continue
-        content = line.lstrip(" >")
-        column = len(line) - len(content) + 1
-        if content.startswith("- "):
-            column += 2
-        for code in re.split(r"\s*,\s*", match["codes"]):
-            expected.add((code, number, column))
-    return expected
-
-
 def test_there_are_examples():
     assert any(p.name == "url-shortener.arch.yaml" for p in EXAMPLE_FILES)
 

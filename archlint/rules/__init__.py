@@ -1,0 +1,89 @@
+"""The built-in checks, one module per area. A check is a pure function of a
+`RuleContext` that yields findings pointing at YAML paths; its metadata and docs live
+as data in the top-level `rules/` packs, joined to the function by code."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from archlint.findings import Finding, Path
+
+CheckFn = Callable[["RuleContext"], Iterable[Finding]]
+
+# Area prefix -> the module holding its checks (archlint/rules/<module>.py).
+AREA_MODULES: dict[str, str] = {
+    "ARC": "architecture",
+    "ASY": "messaging",
+    "RES": "resilience",
+    "OBS": "observability",
+    "AVL": "availability",
+}
+
+_CHECKS: dict[str, CheckFn] = {}
+
+
+def check(code: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check function under its rule code."""
+
+    def register(function: CheckFn) -> CheckFn:
+        if code in _CHECKS:
+            raise RuntimeError(f"two checks registered for {code}")
+        _CHECKS[code] = function
+        return function
+
+    return register
+
+
+@functools.cache
+def builtin_checks() -> dict[str, CheckFn]:
+    """Every built-in check by code (imports the area modules once)."""
+    for module in AREA_MODULES.values():
+        importlib.import_module(f"archlint.rules.{module}")
+    return dict(_CHECKS)
+
+
+@dataclass(slots=True)
+class RuleContext:
+    """What a check reads: the design, its graph and derived terms, and its options."""
+
+    terms: Any  # archlint.analysis.Terms
+    code: str
+    severity: str
+    options: dict[str, Any]
+
+    @property
+    def design(self) -> Any:
+        return self.terms.design
+
+    @property
+    def graph(self) -> Any:
+        return self.terms.graph
+
+    def finding(self, path: Path, message: str, hint: str | None = None) -> Finding:
+        return Finding(self.code, self.severity, message, tuple(path), hint)
+
+
+def first(iterable: Iterable[Any]) -> Any:
+    """The first item, or None."""
+    for item in iterable:
+        return item
+    return None
+
+
+def sorted_ids(ids: Iterable[str]) -> list[str]:
+    """Component ids in code-point order (deterministic messages)."""
+    return sorted(ids)
+
+
+def joined(ids: Iterable[str]) -> str:
+    """`a, b and c`."""
+    items = list(ids)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+__all__ = ["RuleContext", "check", "builtin_checks", "first", "joined", "sorted_ids", "Iterator"]
