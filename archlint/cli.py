@@ -6,8 +6,10 @@ use them, so `archlint --version` and `archlint check` start fast.
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -23,39 +25,86 @@ def cli() -> None:
     """archlint: lint system designs written as YAML (architecture as code)."""
 
 
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeatable, comma-separated flag values: `--select RES,OBS --select ARC001`."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _today(value: str | None) -> _dt.date:
+    """`--today`, else SOURCE_DATE_EPOCH, else today's UTC date (reproducible output)."""
+    if value:
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD", param_hint="--today") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise click.UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds") from None
+    return _dt.datetime.now(_dt.timezone.utc).date()
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, file_okay=True))
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
+@click.option("--select", multiple=True, metavar="CODES", help="Run only these rules (codes or prefixes, comma-separated).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Run these rules too (e.g. an off-by-default rule).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+@click.option("--option", "rule_option", multiple=True, metavar="CODE.NAME=VALUE", help="Set a rule option.")
 @click.option(
-    "--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-    help="Lowest severity that makes the run fail (exit 1).",
+    "--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+    help="Lowest severity that makes the run fail (exit 1). Default: the configuration's, else error.",
 )
-def check(paths: tuple[str, ...], output_format: str, output: str | None, quiet: bool, fail_on: str) -> None:
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date suppressions' `until` is compared with.")
+def check(
+    paths: tuple[str, ...], output_format: str, output: str | None, quiet: bool, select: tuple[str, ...],
+    extend_select: tuple[str, ...], ignore: tuple[str, ...], rule_option: tuple[str, ...], fail_on: str | None,
+    config_path: str | None, today: str | None,
+) -> None:
     """Check design files, and directories holding *.arch.yaml, *.arch.yml or Markdown
     with `archlint` fences."""
     from archlint.catalog import load_catalog
-    from archlint.check import FileSettings, run_check
+    from archlint.check import run_check
+    from archlint.config import ConfigError, ConfigFinder, parse_option_flags, selectors
     from archlint.discover import MissingPath, discover, display_name
     from archlint.load import Limits
+    from archlint.rulepack import builtin_rules
 
-    limits = Limits()
+    metas = builtin_rules()
+    date = _today(today)
     try:
-        files = discover(list(paths), limits.max_file_size)
+        cli_select = selectors(list(_split(select)), "--select", metas) if select else None
+        cli_extend = selectors(list(_split(extend_select)), "--extend-select", metas)
+        cli_ignore = selectors(list(_split(ignore)), "--ignore", metas)
+        cli_options = parse_option_flags(rule_option, metas)
+        finder = ConfigFinder(metas, config_path)
+        files = [
+            path for path, explicit in discover(list(paths), Limits().max_file_size)
+            if explicit or not finder.for_file(path).excludes(path)
+        ]
+        settings_for = _settings_factory(finder, cli_select, cli_extend, cli_ignore, cli_options, fail_on, date)
+        for path in files:
+            settings_for(path)  # report configuration errors before any output
     except MissingPath as missing:
         raise click.UsageError(f"path '{missing}' does not exist") from None
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
     if not files:
         click.echo(
             "archlint: no design files found (looked for *.arch.yaml, *.arch.yml and Markdown with "
             "archlint fences)",
             err=True,
         )
-    settings = FileSettings(limits=limits, fail_on=fail_on)
-    result = run_check([(path, display_name(path)) for path in files], lambda _path: settings, load_catalog())
+    result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog())
     if output_format == "json":
         from archlint.report.json import render as render_json
 
@@ -67,6 +116,66 @@ def check(paths: tuple[str, ...], output_format: str, output: str | None, quiet:
         text = render_text(result, color=color, quiet=quiet)
     _emit(text, output)
     sys.exit(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
+
+
+def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, options: Any, fail_on: Any, today: Any) -> Any:
+    """Per-file settings: the file's configuration, then the command line on top."""
+    from archlint.check import FileSettings
+    from archlint.engine import Selection
+
+    cache: dict[str, FileSettings] = {}
+    warned: set[str] = set()
+
+    def settings_for(path: str) -> FileSettings:
+        config = finder.for_file(path)
+        if config.rule_packs and config.path not in warned:
+            warned.add(config.path)
+            click.echo(f"archlint: {config.path}: rule-packs are not supported yet; ignoring them", err=True)
+        per_file = config.ignored_for(path)
+        key = f"{config.path}|{','.join(per_file)}"
+        if key not in cache:
+            cache[key] = FileSettings(
+                limits=config.limits,
+                selection=Selection(
+                    select=select if select is not None else config.select,
+                    extend_select=config.extend_select + extend,
+                    ignore=config.ignore + ignore + per_file,
+                ),
+                config_options=config.options,
+                cli_options=options,
+                today=today,
+                fail_on=fail_on or config.fail_on or "error",
+            )
+        return cache[key]
+
+    return settings_for
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(output_format: str) -> None:
+    """List every rule: code, name, severity and summary."""
+    from archlint.report.rules import rules_json, rules_table
+    from archlint.rulepack import builtin_rules
+
+    metas = list(builtin_rules().values())
+    click.echo(rules_json(metas) if output_format == "json" else rules_table(metas), nl=False)
+
+
+@cli.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print the documentation of one rule."""
+    from archlint.engine import selector_problem
+    from archlint.report.rules import explain_text
+    from archlint.rulepack import builtin_rules
+
+    metas = builtin_rules()
+    meta = metas.get(code.upper())
+    if meta is None:
+        problem = selector_problem(code.upper(), metas) or f"'{code}' is a prefix, not one rule"
+        raise click.UsageError(f"{problem}; `archlint rules` lists them all")
+    click.echo(explain_text(meta), nl=False)
 
 
 @cli.command()

@@ -38,24 +38,23 @@ def has_archlint_fence(path: str, limit: int) -> bool:
         return True  # let the loader report why it cannot be read
 
 
-def discover(paths: list[str], max_file_size: int) -> list[str]:
-    """Files to check, sorted by display name so that output does not depend on the
-    order of the arguments. Symlinked directories are not followed (no loops)."""
-    found: list[str] = []
+def discover(paths: list[str], max_file_size: int) -> list[tuple[str, bool]]:
+    """Files to check with whether they were named explicitly (`exclude` globs apply
+    only to files found in directories), sorted by display name so that output does
+    not depend on the order of the arguments. Symlinked directories are not followed."""
+    found: list[tuple[str, bool]] = []
     seen: set[str] = set()
     for path in paths:
         if not os.path.lexists(path):
             raise MissingPath(path)
-        if os.path.isdir(path):
-            candidates = _walk(path, max_file_size)
-        else:
-            candidates = [path]
+        explicit = not os.path.isdir(path)
+        candidates = [path] if explicit else _walk(path, max_file_size)
         for candidate in candidates:
             key = os.path.realpath(candidate)
             if key not in seen:
                 seen.add(key)
-                found.append(candidate)
-    return sorted(found, key=display_name)
+                found.append((candidate, explicit))
+    return sorted(found, key=lambda item: display_name(item[0]))
 
 
 def _walk(root: str, max_file_size: int) -> list[str]:

@@ -23,6 +23,7 @@ class OptionSpec:
     type: str
     default: Any  # already parsed: per second, fraction, seconds, bytes, …
     description: str
+    default_text: str = ""  # as written in the pack (`100/s`), for docs and listings
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +107,10 @@ def _meta(raw: dict[str, Any], pack: str) -> RuleMeta:
     for name, spec in (raw.get("options") or {}).items():
         option = OptionSpec(name, spec["type"], None, spec.get("description", ""))
         default = spec.get("default")
-        options[name] = OptionSpec(name, spec["type"], None if default is None else parse_option(option, default),
-                                   option.description)
+        options[name] = OptionSpec(
+            name, spec["type"], None if default is None else parse_option(option, default), option.description,
+            _option_text(default),
+        )
     return RuleMeta(
         code=raw["code"],
         name=raw["name"],
@@ -119,6 +122,16 @@ def _meta(raw: dict[str, Any], pack: str) -> RuleMeta:
         decision_aware=bool(raw.get("decision_aware", False)),
         pack=pack,
     )
+
+
+def _option_text(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
 
 
 def _pack_folder() -> Any:
