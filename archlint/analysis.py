@@ -295,10 +295,8 @@ class Terms:
         """Component id -> the user-facing flows whose critical path enters it."""
         flows: dict[str, list[Route]] = {}
         for route in self.routes():
-            for hop in self.critical_hops(route):
-                entered = flows.setdefault(hop.edge.dst, [])
-                if route not in entered:
-                    entered.append(route)
+            for cid in dict.fromkeys(hop.edge.dst for hop in self.critical_hops(route)):
+                flows.setdefault(cid, []).append(route)
         return flows
 
     def on_critical_path(self, cid: str) -> bool:
@@ -355,6 +353,16 @@ class Terms:
             for hop in route.hops:
                 flows.setdefault(id(hop.edge), []).append(route)
         return flows
+
+    @functools.cached_property
+    def first_taken(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(src, dst) of each hop -> (flow index, hop index) of the first flow taking it:
+        "f takes e before e'" compares these."""
+        first: dict[tuple[str, str], tuple[int, int]] = {}
+        for flow_index, route in enumerate(self.routes()):
+            for hop_index, hop in enumerate(route.hops):
+                first.setdefault((hop.edge.src, hop.edge.dst), (flow_index, hop_index))
+        return first
 
     def hop_of(self, route: Route, edge: Edge) -> Hop | None:
         for hop in route.hops:

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from archlint.catalog import load_catalog
-from archlint.check import check_file
+from archlint.check import FileSettings, check_file
 from archlint.load import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,13 +42,14 @@ def expected_findings(text: str) -> set[tuple[str, int, int]]:
 
 
 def check_text(tmp_path: Path, text: str | bytes, name: str = "design.arch.yaml", limits: Limits | None = None):
-    """Write `text` to a file and check it; returns the file's findings."""
+    """Write `text` to a file and check it as input (no rules); returns the file's findings."""
     path = tmp_path / name
     if isinstance(text, bytes):
         path.write_bytes(text)
     else:
         path.write_text(text, encoding="utf-8")
-    return check_file(str(path), name, limits or Limits(), load_catalog()).findings
+    settings = FileSettings(limits=limits or Limits(), run_rules=False)
+    return check_file(str(path), name, settings, load_catalog()).findings
 
 
 def codes_at(findings) -> list[tuple[str, int, int]]:

@@ -1,5 +1,5 @@
 """A small, deterministic sample of mutated designs: every outcome is a clean result
-or positioned findings, never an exception. (The large fuzz run is separate.)"""
+or positioned findings, never an exception, and no rule crashes (ENG001) on them."""
 
 import random
 
@@ -50,4 +50,5 @@ def test_mutations_give_findings_not_exceptions(tmp_path, seed):
         result = check_file(str(path), source.name, Limits(), catalog)
         for finding in result.findings:
             assert finding.line >= 1 and finding.column >= 1, finding
-            assert finding.code.startswith("INP") and finding.severity == "error"
+            assert finding.code != "ENG001", finding.message
+            assert finding.severity in ("error", "warning", "info")

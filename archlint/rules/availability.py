@@ -1,3 +1,220 @@
-"""Checks of this area (filled in by its rules)."""
+"""AVL: availability and single points of failure. Replica and zone rules skip managed
+parts (the provider runs their redundancy) and functions (the platform runs instances).
+
+AVL006 (availability below target) belongs to the estimator and is not here."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from archlint.findings import Finding, Path
+from archlint.rules import RuleContext, check, joined
+
+# A floor of fewer than two instances leaves nothing to take over: rmin = 1, and also an
+# autoscaling minimum of 0, which AVL004's "copies >= 2" would otherwise leave unreported.
+_ENOUGH = 2
+_EPSILON = 1e-9  # percents parsed from `99.9%` and `0.999` may differ in the last bit
+
+
+def _percent(fraction: float) -> str:
+    return f"{round(fraction * 100, 6):g}%"
+
+
+_LISTED = 5  # names shown in a message before "and N more"
+
+
+def _names(items: list[str], limit: int = _LISTED) -> str:
+    """`a, b and c`; past `limit` items, `a, b, c, d, e and 7 more`."""
+    if len(items) > limit:
+        return joined(items[:limit] + [f"{len(items) - limit} more"])
+    return joined(items)
+
+
+def _flows(routes: Any) -> str:
+    names = [f"'{route.name}'" for route in routes]
+    return ("flow " if len(names) == 1 else "flows ") + _names(names)
+
+
+def _named(kind: str, cid: str) -> str:
+    """`service api`, but `search-index` rather than `search search-index`."""
+    return cid if kind.replace("_", "-") in cid else f"{kind} {cid}"
+
+
+def _instances(count: int) -> str:
+    return f"{count} instance" + ("" if count == 1 else "s")
+
+
+def _floor_path(ctx: RuleContext, cid: str) -> Path:
+    """`components.<c>.replicas` when that field sets rmin, else the component."""
+    component = ctx.terms.component(cid)
+    if component.replicas is not None and component.autoscaling is None:
+        return ("components", cid, "replicas")
+    return ("components", cid)
+
+
+def _floor_hint(ctx: RuleContext, cid: str) -> str:
+    if ctx.terms.component(cid).autoscaling is not None:
+        return f"raise components.{cid}.autoscaling.min to {_ENOUGH} or more"
+    return f"set components.{cid}.replicas to {_ENOUGH} or more"
+
+
+@check("AVL001")
+def single_instance_on_critical_path(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for cid in ctx.graph.nodes:
+        kind = terms.kind(cid)
+        if kind == "service":
+            if terms.component(cid).stateless is False:
+                continue  # AVL003
+        elif kind not in ("cache", "search"):
+            continue
+        routes = terms.critical_flows.get(cid)
+        if not routes or terms.managed(cid):
+            continue
+        floor = terms.rmin(cid)
+        if floor >= _ENOUGH:
+            continue
+        yield ctx.finding(
+            _floor_path(ctx, cid),
+            f"{_named(kind, cid)} runs {_instances(floor)} at minimum on the critical path of {_flows(routes)}, "
+            f"so one crash stops the flow",
+            hint=f"{_floor_hint(ctx, cid)} so another instance takes over when one fails",
+        )
+
+
+@check("AVL002")
+def single_load_balancer(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for cid in ctx.graph.nodes:
+        kind = terms.kind(cid)
+        if kind not in ("load_balancer", "api_gateway"):
+            continue
+        routes = terms.critical_flows.get(cid)
+        if not routes or terms.managed(cid):
+            continue
+        floor = terms.rmin(cid)
+        if floor >= _ENOUGH:
+            continue
+        label = "load balancer" if kind == "load_balancer" else "API gateway"
+        tech = terms.component(cid).tech
+        named = f"{label} {cid}" + (f" ({tech})" if tech else "")
+        yield ctx.finding(
+            ("components", cid),
+            f"self-run {named} has {_instances(floor)} in front of {_flows(routes)}, "
+            f"a single point of failure for every request through it",
+            hint=f"{_floor_hint(ctx, cid)} with failover between them, or use a managed {label} "
+                 f"(e.g. {'aws-alb' if kind == 'load_balancer' else 'api-gateway'})",
+        )
+
+
+@check("AVL003")
+def stateful_service_single_instance(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for cid in ctx.graph.nodes:
+        kind = terms.kind(cid)
+        if kind not in ("service", "worker") or terms.component(cid).stateless is not False:
+            continue
+        if terms.managed(cid):
+            continue
+        floor = terms.rmin(cid)
+        if floor >= _ENOUGH:
+            continue
+        yield ctx.finding(
+            ("components", cid),
+            f"{_named(kind, cid)} keeps state in memory (stateless: false) on {_instances(floor)}: "
+            f"a crash loses that state and nothing takes over",
+            hint=f"move the state of {cid} into a replicated store and make it stateless, "
+                 f"or run {_ENOUGH} or more instances that share it",
+        )
+
+
+@check("AVL004")
+def single_zone(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    design = ctx.design
+    min_target = ctx.options["min_target"]
+    deployment_zones_set = design.deployment is not None and design.deployment.zones is not None
+    grouped: list[tuple[str, int, list[Any]]] = []  # components whose finding lands on deployment.zones
+    targets = {route.name: terms.target(route, "availability") for route in terms.routes()}
+    for cid in ctx.graph.nodes:
+        routes = terms.critical_flows.get(cid)
+        if not routes or terms.managed(cid):
+            continue
+        demanding = [
+            route for route in routes
+            if (target := targets[route.name]) is not None and target >= min_target - _EPSILON
+        ]
+        if not demanding:
+            continue
+        copies = terms.copies(cid) if terms.kind(cid) == "database" else terms.rmin(cid)
+        if copies is None or copies < 2 or terms.zones(cid) != 1:
+            continue
+        if terms.component(cid).zones is not None:
+            path: Path = ("components", cid, "zones")
+            hint = f"spread {cid} over 2 or more zones (components.{cid}.zones: 2, or 3 for a quorum)"
+        elif deployment_zones_set:
+            grouped.append((cid, copies, demanding))
+            continue
+        else:
+            path = ("components", cid)
+            hint = "set deployment.zones to 2 or more (3 is usual) so the copies of each part spread across zones"
+        yield ctx.finding(
+            path,
+            f"the {copies} copies of {cid} all sit in one zone on the critical path of {_targets(ctx, demanding)}, "
+            f"so one zone outage stops it",
+            hint=hint,
+        )
+    if grouped:
+        names = joined(f"{cid} ({copies} copies)" for cid, copies, _ in grouped)
+        routes = _distinct(route for _, _, demanding in grouped for route in demanding)
+        yield ctx.finding(
+            ("deployment", "zones"),
+            f"the deployment has 1 zone, so all copies of {names} sit in one zone on the critical path of "
+            f"{_targets(ctx, routes)}, and one zone outage stops it",
+            hint="set deployment.zones to 2 or more (3 is usual) so the copies spread across zones",
+        )
+
+
+def _targets(ctx: RuleContext, routes: list[Any]) -> str:
+    """`flow 'buy' (target 99.95%)`, `flows 'a' (target 99.9%) and 'b' (target 99.99%)`."""
+    names = [f"'{route.name}' (target {_percent(ctx.terms.target(route, 'availability'))})" for route in routes]
+    return ("flow " if len(names) == 1 else "flows ") + _names(names)
+
+
+def _distinct(routes: Any) -> list[Any]:
+    """Routes in first-seen order, each once."""
+    seen: dict[str, Any] = {}
+    for route in routes:
+        seen.setdefault(route.name, route)
+    return list(seen.values())
+
+
+@check("AVL005")
+def missing_health_check(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for cid in ctx.graph.nodes:
+        kind = terms.kind(cid)
+        if kind not in ("service", "worker"):
+            continue
+        if _health_checked(terms.component(cid).health_check) or terms.managed(cid):
+            continue
+        callers = [edge.src for edge in ctx.graph.calls_into(cid)]
+        if not callers:
+            continue
+        yield ctx.finding(
+            ("components", cid),
+            f"{_named(kind, cid)} receives calls from {_names(callers)} but has no health check, "
+            f"so traffic keeps reaching instances that are up but broken",
+            hint=f"add health_check: /healthz to {cid} so failing instances are taken out of rotation",
+        )
+
+
+def _health_checked(value: Any) -> bool:
+    """A path or `true`; absent, `false`, empty or `none` is no health check."""
+    if value is True:
+        return True
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return bool(text) and text not in ("none", "false")
+    return False

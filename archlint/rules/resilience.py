@@ -1,3 +1,309 @@
-"""Checks of this area (filled in by its rules)."""
+"""RES: resilience of calls. Timeouts, retries, idempotency and circuit breakers on the
+links between components (rules.md, "RES: resilience of calls").
+
+Every check here is linear in components + edges + flow hops: budgets and flow targets
+are gathered once per run into dicts keyed by component or edge, and RES006 is a
+dynamic programme over `Terms.sync_order`, never a walk over all paths.
+"""
 
 from __future__ import annotations
+
+from typing import Iterator
+
+from archlint.findings import Finding
+from archlint.graph import Edge, Route
+from archlint.rules import RuleContext, check
+from archlint.units import format_duration
+
+# Callees a breaker or fallback is meant for (RES004): remote parts that fail slowly.
+_BREAKER_CALLEES = frozenset({"service", "function", "external", "database", "search"})
+_BREAKER_CALLERS = frozenset({"service", "function"})
+# Callees whose operations are reads or recomputable writes when no flow says otherwise.
+_REPEATABLE_CALLEES = frozenset({"cache", "search"})
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+# --- private helpers (_deadlines and _p99_targets are candidates for analysis.Terms) ------
+
+def _exceeds(value: float, limit: float) -> bool:
+    """value > limit, ignoring float noise (50ms x 2 is exactly at a 100ms limit)."""
+    return value > limit * (1 + 1e-9)
+
+
+def _label(edge: Edge) -> str:
+    return f"{edge.src} -> {edge.dst}"
+
+
+def _where(edge: Edge) -> str:
+    """`components.api.calls.db`, the edge's YAML path as users write it in hints."""
+    return ".".join(str(segment) for segment in edge.path)
+
+
+def _deadlines(ctx: RuleContext) -> dict[str, tuple[float, str]]:
+    """budget(A): A's own deadline, the smallest `timeout` among the `calls` edges into
+    A, with the caller that sets it (the first in declaration order on a tie)."""
+    deadlines: dict[str, tuple[float, str]] = {}
+    for edge in ctx.graph.sync_edges():
+        timeout = edge.props.timeout
+        if timeout is None:
+            continue
+        current = deadlines.get(edge.dst)
+        if current is None or timeout < current[0]:
+            deadlines[edge.dst] = (timeout, edge.src)
+    return deadlines
+
+
+def _p99_targets(ctx: RuleContext) -> dict[int, list[tuple[float, Route]]]:
+    """Edge (by id) -> (target(f).latency_p99, f) for every flow f with a latency target
+    that takes the edge on one of its sync paths, in flow declaration order."""
+    terms = ctx.terms
+    targets: dict[int, list[tuple[float, Route]]] = {}
+    for route in terms.routes():
+        target = terms.target(route, "latency_p99")
+        if target is None:
+            continue
+        for hop in terms.sync_hops(route):
+            targets.setdefault(id(hop.edge), []).append((target, route))
+    return targets
+
+
+def _tightest(entries: list[tuple[float, Route]]) -> tuple[float, Route] | None:
+    """The smallest target, the first flow declared on a tie."""
+    best = None
+    for entry in entries:
+        if best is None or entry[0] < best[0]:
+            best = entry
+    return best
+
+
+# --- RES001 ---------------------------------------------------------------------------
+
+@check("RES001")
+def missing_timeout(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    deadlines: dict[str, tuple[float, str]] | None = None
+    targets: dict[int, list[tuple[float, Route]]] | None = None
+    for edge in ctx.graph.sync_edges():
+        link = edge.props
+        if link.timeout is not None or link.protocol == "websocket" or not terms.is_compute(edge.src):
+            continue
+        if deadlines is None:  # only designs with a finding pay for the hint's figures
+            deadlines, targets = _deadlines(ctx), _p99_targets(ctx)
+        deadline = deadlines.get(edge.src)
+        tightest = _tightest(targets.get(id(edge), []))
+        if deadline is not None:
+            budget = f"{edge.src}'s own {format_duration(deadline[0])} deadline (the timeout {deadline[1]} gives it)"
+        elif tightest is not None:
+            budget = f"the {format_duration(tightest[0])} p99 target of flow '{tightest[1].name}'"
+        else:
+            budget = None
+        attempts = terms.attempts(edge)
+        if budget is None:
+            hint = f"set {_where(edge)}.timeout to the longest {edge.src} can afford to wait for {edge.dst}"
+        elif attempts > 1:
+            hint = f"set {_where(edge)}.timeout so that timeout x {attempts} attempts stays within {budget}"
+        else:
+            hint = f"set {_where(edge)}.timeout below {budget}"
+        yield ctx.finding(edge.path, f"call {_label(edge)} has no timeout", hint=hint)
+
+
+# --- RES002 ---------------------------------------------------------------------------
+
+@check("RES002")
+def retry_storm(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for edge in ctx.graph.edges:
+        if edge.kind not in ("calls", "publishes"):
+            continue
+        retries = edge.props.retries
+        attempts = terms.attempts(edge)
+        if retries is None or attempts < 2:
+            continue
+        exponential = retries.backoff == "exponential"
+        jitter = retries.jitter is True
+        if exponential and jitter:
+            continue
+        if retries.max == 1 and edge.props.circuit_breaker is True:
+            continue  # one retry at most doubles the load, and the breaker ends the wave
+        missing = [part for part, present in (("exponential backoff", exponential), ("jitter", jitter)) if not present]
+        verb = "call" if edge.sync else "publish"
+        times = "once" if retries.max == 1 else f"{retries.max} times"
+        yield ctx.finding(
+            edge.path + ("retries",),
+            f"{verb} {_label(edge)} retries {times} without {' or '.join(missing)}",
+            hint=f"set {_where(edge)}.retries to {{max: {retries.max}, backoff: exponential, jitter: true}}",
+        )
+
+
+# --- RES003 ---------------------------------------------------------------------------
+
+def _keyed_callees(ctx: RuleContext) -> set[str]:
+    """Components that serve at least one non-GET `apis` entry, every one of them with
+    `idempotency_key: true` (an empty list of entries proves nothing)."""
+    served: set[str] = set()
+    unkeyed: set[str] = set()
+    for api in ctx.design.apis or ():
+        if api.served_by is None or api.method in _READ_METHODS:
+            continue
+        served.add(api.served_by)
+        if api.idempotency_key is not True:
+            unkeyed.add(api.served_by)
+    return served - unkeyed
+
+
+@check("RES003")
+def retry_not_idempotent(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    keyed: set[str] | None = None
+    for edge in ctx.graph.sync_edges():
+        attempts = terms.attempts(edge)
+        if attempts < 2 or edge.props.idempotent is True:
+            continue
+        flows = terms.flows_taking(edge)
+        if flows:
+            writer = next((route for route in flows if route.flow.type == "write"), None)
+            if writer is None:
+                continue  # only reads (or flows of no stated type) take it
+            reason = f"write flow '{writer.name}' takes it"
+        else:
+            if terms.kind(edge.dst) in _REPEATABLE_CALLEES:
+                continue
+            reason = "no flow takes it, so it may be a write"
+        if keyed is None:
+            keyed = _keyed_callees(ctx)
+        if edge.dst in keyed:
+            continue
+        yield ctx.finding(
+            edge.path + ("retries",),
+            f"call {_label(edge)} makes up to {attempts} attempts but is not idempotent, and {reason}",
+            hint=f"make {edge.dst} dedupe repeats (an idempotency key on its writes) and set "
+                 f"{_where(edge)}.idempotent: true, or drop the retries",
+        )
+
+
+# --- RES004 ---------------------------------------------------------------------------
+
+@check("RES004")
+def missing_circuit_breaker(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for edge in ctx.graph.sync_edges():
+        link = edge.props
+        if terms.kind(edge.src) not in _BREAKER_CALLERS:
+            continue
+        callee_kind = terms.kind(edge.dst)
+        if callee_kind not in _BREAKER_CALLEES:
+            continue
+        if link.critical is False or link.circuit_breaker is True or link.fallback:
+            continue
+        yield ctx.finding(
+            edge.path,
+            f"call {_label(edge)} ({callee_kind}) is critical and has no circuit breaker or fallback",
+            hint=f"set {_where(edge)}.circuit_breaker: true, or give it a fallback and critical: false "
+                 f"if {edge.src} can answer without {edge.dst}",
+        )
+
+
+# --- RES005 ---------------------------------------------------------------------------
+
+@check("RES005")
+def timeout_over_budget(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    budget_factor = float(ctx.options.get("budget_factor", 1.0))
+    check_p99 = bool(ctx.options.get("check_p99", False))
+    p99_factor = float(ctx.options.get("p99_factor", 2.0))
+    deadlines = _deadlines(ctx)
+    targets = _p99_targets(ctx) if check_p99 else {}
+    for edge in ctx.graph.sync_edges():
+        timeout = edge.props.timeout
+        if timeout is None:
+            continue
+        attempts = terms.attempts(edge)
+        wait = timeout * attempts
+        deadline = deadlines.get(edge.src)
+        over_deadline = deadline is not None and _exceeds(wait, deadline[0] * budget_factor)
+        tightest = None
+        if not over_deadline and check_p99:
+            tightest = _tightest([entry for entry in targets.get(id(edge), ()) if _exceeds(wait, p99_factor * entry[0])])
+        if not over_deadline and tightest is None:
+            continue
+        if attempts > 1:
+            spent = f"{format_duration(timeout)} x {attempts} attempts = {format_duration(wait)}"
+        else:
+            spent = format_duration(wait)
+        if over_deadline:
+            limit = deadline[0] * budget_factor
+            given = f"{edge.src}'s own {format_duration(deadline[0])} deadline (the timeout {deadline[1]} gives it)"
+            scaled = given if budget_factor == 1 else f"{budget_factor:g} x {given}"
+            message = f"{edge.src} may wait {spent} on {edge.dst}, longer than {scaled}"
+        else:
+            limit = p99_factor * tightest[0]
+            message = (f"{edge.src} may wait {spent} on {edge.dst}, more than {p99_factor:g} x the "
+                       f"{format_duration(tightest[0])} p99 target of flow '{tightest[1].name}'")
+        yield ctx.finding(
+            edge.path + ("timeout",),
+            message,
+            hint=f"lower {_where(edge)}.timeout or its retries so that timeout x attempts stays "
+                 f"within {format_duration(limit)}",
+        )
+
+
+# --- RES006 ---------------------------------------------------------------------------
+
+@check("RES006")
+def retry_amplification(ctx: RuleContext) -> Iterator[Finding]:
+    """Dynamic programme over the `calls` graph in topological order (cycle-closing edges
+    skipped). For each component: the largest product of attempts over the entry paths
+    reaching it, the retrying layers on that path and the nearest retrying edge above.
+    A retrying edge e = A->B is reported when the best path to A already retries
+    (product > 1), product x attempts(e) exceeds the limit, and B can reach the end of
+    an entry path without another retrying edge: e is then the deepest retrying edge of
+    an offending entry path. Paths that retry again below B are reported at their own
+    deeper edge instead.
+    """
+    terms = ctx.terms
+    graph = ctx.graph
+    limit = ctx.options.get("max_amplification", 8)
+    order = terms.sync_order
+
+    forward: dict[str, list[Edge]] = {cid: [] for cid in order}
+    entries = set(order)
+    for edge in graph.edges:
+        if edge.sync:
+            entries.discard(edge.dst)
+            if not terms.back_edge(edge):
+                forward[edge.src].append(edge)
+    attempts = {id(edge): terms.attempts(edge) for edges in forward.values() for edge in edges}
+    # clean_tail[c]: an entry path can go on from c to its end without another retry.
+    clean_tail: dict[str, bool] = {}
+    for cid in reversed(order):
+        edges = forward[cid]
+        clean_tail[cid] = not edges or any(attempts[id(e)] < 2 and clean_tail[e.dst] for e in edges)
+
+    # best[c] = (product of attempts, retrying layers, nearest retrying edge above c)
+    best: dict[str, tuple[int, int, Edge | None]] = {cid: (1, 0, None) for cid in order if cid in entries}
+    for cid in order:
+        state = best.get(cid)
+        if state is None:
+            continue  # reached only through a cycle with no entry: on no entry path
+        product, layers, above = state
+        for edge in forward[cid]:
+            tries = attempts[id(edge)]
+            retrying = tries >= 2
+            reached = (product * tries, layers + retrying, edge if retrying else above)
+            current = best.get(edge.dst)
+            if current is None or reached[0] > current[0]:
+                best[edge.dst] = reached
+            if retrying and above is not None and _exceeds(reached[0], limit) and clean_tail[edge.dst]:
+                if reached[1] == 2:
+                    fix = f"drop the retries of {_label(above)} or of {_label(edge)}"
+                else:
+                    fix = (f"keep the retries of one of the {reached[1]} retrying layers on this path "
+                           f"(the deepest are {_label(above)} and {_label(edge)})")
+                yield ctx.finding(
+                    edge.path + ("retries",),
+                    f"retries multiply along an entry path: {_label(edge)} retries below {_label(above)}, "
+                    f"so {edge.dst} may see {reached[0]}x the load over {reached[1]} retrying layers "
+                    f"(limit {limit:g})",
+                    hint=f"retry at one layer only: {fix}, or lower the attempts until their product "
+                         f"is at most {limit:g}",
+                )
