@@ -88,12 +88,12 @@ def premature_microservices(ctx: RuleContext) -> Iterator[Finding]:
     reasons = []
     if engineers is not None:
         staffed = _number(engineers / per_service) if per_service > 0 else "any number"
-        reasons.append(f"{_plural(engineers, 'engineer')} can staff {staffed} at {_number(per_service)} per service")
+        reasons.append(f"{_plural(engineers, 'engineer')} staff about {staffed} at {_number(per_service)} each")
     if total_peak is not None:
-        below = f", under the {_rate(min_peak)} one deployable carries" if too_little_load else ""
-        reasons.append(f"the flows peak at {_rate(total_peak)} in total{below}")
-    message = (f"{n} compute components ({_named(sorted(compute))}), past the {free} one system may have: "
-               f"{'; '.join(reasons)}")
+        below = f", below the {_rate(min_peak)} one deployable carries" if too_little_load else ""
+        reasons.append(f"all flows together peak at {_rate(total_peak)}{below}")
+    message = (f"{n} compute components ({_named(sorted(compute))}) for a system that justifies "
+               f"{free}: {'; '.join(reasons)}")
     # Low load: one system is enough; too few engineers: as many as they can staff.
     target = free if too_little_load else max(free, int(engineers // per_service))
     hint = (f"merge them into at most {_plural(target, 'deployable')} (a modular monolith), or record a "
