@@ -30,10 +30,14 @@ class Terms:
     """The derived terms of one design. Cheap to build; most figures are computed on
     first use and cached, so a rule pays only for what it reads."""
 
-    def __init__(self, design: Design, graph: Graph, catalog: Any):
+    def __init__(self, design: Design, graph: Graph, catalog: Any, raw: Any = None, load_factor: float = 1.0,
+                 zone_availability: float | None = None):
         self.design = design
         self.graph = graph
         self.catalog = catalog
+        self.raw = raw if isinstance(raw, dict) else {}  # the plain data, for values as written
+        self.load_factor = load_factor  # what-if scale: every flow's rate times this
+        self.zone_availability = zone_availability
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
         self.requirements = design.requirements
@@ -232,13 +236,28 @@ class Terms:
     def routes(self) -> Iterable[Route]:
         return self.graph.routes.values()
 
-    def peak(self, route: Route) -> float | None:
+    def average(self, route: Route) -> float | None:
+        """peak(f) / peak_factor: the flow's rate (times the what-if load factor)."""
         rate = route.flow.rate
-        return None if rate is None else rate * self.peak_factor
+        return None if rate is None else rate * self.load_factor
 
-    @staticmethod
-    def average(route: Route) -> float | None:
-        return route.flow.rate
+    def peak(self, route: Route) -> float | None:
+        """peak(f) = rate × scale.peak_factor (default 2), times the what-if load factor."""
+        average = self.average(route)
+        return None if average is None else average * self.peak_factor
+
+    def raw_rate(self, flow: str) -> str | None:
+        """The flow's rate as written (`10B/month`), for showing the arithmetic."""
+        value = (self.raw.get("flows") or {}).get(flow, {})
+        rate = value.get("rate") if isinstance(value, dict) else None
+        return rate if isinstance(rate, str) else None
+
+    @functools.cached_property
+    def figures(self) -> Any:
+        """The back-of-envelope figures (archlint.figures), built on first use."""
+        from archlint.figures import Figures
+
+        return Figures(self, self.zone_availability)
 
     def user_facing(self, route: Route) -> bool:
         entry = route.entry

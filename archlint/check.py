@@ -25,6 +25,8 @@ class FileSettings:
     today: Any = None  # datetime.date; None = today (UTC)
     fail_on: str = "error"
     run_rules: bool = True
+    load_factor: float = 1.0  # what-if scale (`--load 10x`)
+    zone_availability: float | None = None  # one zone's availability (configuration)
 
 
 @dataclass(slots=True)
@@ -108,7 +110,7 @@ def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> F
         design, graph, findings = check_design(block.data, catalog)
         design_result.design, design_result.graph = design, graph
         if graph is not None and settings.run_rules:
-            findings = findings + _rule_findings(design, graph, catalog, settings)
+            findings = findings + _rule_findings(design, graph, catalog, settings, block.data)
         for finding in findings:
             line, column = block.locate(finding.path)
             result.findings.append(finding.at(name, block.index, line, column))
@@ -116,16 +118,22 @@ def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> F
     return result
 
 
-def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings) -> list[Finding]:
+def design_terms(design: Any, graph: Any, catalog: Any, settings: FileSettings, raw: Any = None) -> Any:
+    """The derived terms of one design under these settings (archlint.analysis.Terms)."""
+    from archlint.analysis import Terms
+
+    return Terms(design, graph, catalog, raw, settings.load_factor, settings.zone_availability)
+
+
+def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings, raw: Any) -> list[Finding]:
     import datetime as dt
 
-    from archlint.analysis import Terms
     from archlint.engine import RuleRun, Selection, run_rules
     from archlint.rulepack import builtin_rules
     from archlint.rules import builtin_checks
 
     run = RuleRun(
-        terms=Terms(design, graph, catalog),
+        terms=design_terms(design, graph, catalog, settings, raw),
         metas=builtin_rules(),
         checks=builtin_checks(),
         selection=settings.selection or Selection(),

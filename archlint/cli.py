@@ -66,10 +66,12 @@ def _today(value: str | None) -> _dt.date:
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Use this configuration file instead of searching for one.")
 @click.option("--today", metavar="YYYY-MM-DD", help="The date suppressions' `until` is compared with.")
+@click.option("--load", "load", default="1x", metavar="FACTOR",
+              help="What-if scale for the quantitative rules: multiply every flow's rate, e.g. 10x.")
 def check(
     paths: tuple[str, ...], output_format: str, output: str | None, quiet: bool, select: tuple[str, ...],
     extend_select: tuple[str, ...], ignore: tuple[str, ...], rule_option: tuple[str, ...], fail_on: str | None,
-    config_path: str | None, today: str | None,
+    config_path: str | None, today: str | None, load: str,
 ) -> None:
     """Check design files, and directories holding *.arch.yaml, *.arch.yml or Markdown
     with `archlint` fences."""
@@ -85,6 +87,7 @@ def check(
     gc.disable()
     metas = builtin_rules()
     date = _today(today)
+    factor = _load_factor(load)
     try:
         cli_select = selectors(list(_split(select)), "--select", metas) if select else None
         cli_extend = selectors(list(_split(extend_select)), "--extend-select", metas)
@@ -95,7 +98,8 @@ def check(
             path for path, explicit in discover(list(paths), Limits().max_file_size)
             if explicit or not finder.for_file(path).excludes(path)
         ]
-        settings_for = _settings_factory(finder, cli_select, cli_extend, cli_ignore, cli_options, fail_on, date)
+        settings_for = _settings_factory(finder, cli_select, cli_extend, cli_ignore, cli_options, fail_on, date,
+                                         factor)
         for path in files:
             settings_for(path)  # report configuration errors before any output
     except MissingPath as missing:
@@ -122,7 +126,8 @@ def check(
     sys.exit(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
 
 
-def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, options: Any, fail_on: Any, today: Any) -> Any:
+def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, options: Any, fail_on: Any, today: Any,
+                      load_factor: float = 1.0) -> Any:
     """Per-file settings: the file's configuration, then the command line on top."""
     from archlint.check import FileSettings
     from archlint.engine import Selection
@@ -149,10 +154,73 @@ def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, option
                 cli_options=options,
                 today=today,
                 fail_on=fail_on or config.fail_on or "error",
+                load_factor=load_factor,
+                zone_availability=config.zone_availability,
             )
         return cache[key]
 
     return settings_for
+
+
+def _load_factor(value: str) -> float:
+    """`10x`, `10`, `0.5x` -> a positive multiple of today's load."""
+    text = value.strip().lower().removesuffix("x").strip()
+    try:
+        factor = float(text)
+    except ValueError:
+        factor = 0.0
+    if not factor > 0 or factor != factor or factor == float("inf"):
+        raise click.BadParameter(f"{value!r} is not a multiple of today's load; write e.g. 10x or 0.5x",
+                                 param_hint="--load")
+    return factor
+
+
+@cli.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--load", "load", default="1x", show_default=True, metavar="FACTOR",
+              help="What-if scale: multiply every flow's rate, e.g. 10x.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the figures to FILE.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+def estimate(path: str, load: str, output_format: str, output: str | None, config_path: str | None) -> None:
+    """The back-of-envelope figures of a design, with their inputs: flow rates, load
+    against capacity, availability, latency, storage growth, bandwidth."""
+    from archlint.catalog import load_catalog
+    from archlint.check import CheckResult, FileSettings, check_file, design_terms
+    from archlint.config import ConfigError, ConfigFinder
+    from archlint.discover import display_name
+    from archlint.report import estimate as report
+    from archlint.rulepack import builtin_rules
+
+    gc.disable()
+    factor = _load_factor(load)
+    if not os.path.exists(path):
+        raise click.UsageError(f"path '{path}' does not exist")
+    try:
+        config = ConfigFinder(builtin_rules(), config_path).for_file(path)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    settings = FileSettings(limits=config.limits, run_rules=False, load_factor=factor,
+                            zone_availability=config.zone_availability)
+    catalog = load_catalog()
+    name = display_name(path)
+    result = check_file(path, name, settings, catalog)
+    if result.findings:  # input problems: the same positioned errors as `check`, no figures
+        from archlint.report.text import render as render_text
+
+        checked = CheckResult(files=[result], fail_on={name: "error"})
+        click.echo(render_text(checked, color=sys.stderr.isatty() and "NO_COLOR" not in os.environ), nl=False,
+                   err=True)
+        sys.exit(EXIT_FINDINGS)
+    texts, documents = [], []
+    for design in result.designs:
+        terms = design_terms(design.design, design.graph, catalog, settings, design.block.data)
+        if output_format == "json":
+            documents.append(report.as_data(name, design.design.name, design.block.index, terms.figures))
+        else:
+            texts.append(report.render_text(name, design.design.name, terms.figures))
+    _emit(report.render_json(documents) if output_format == "json" else "\n".join(texts), output)
 
 
 @cli.command("rules")

@@ -7,6 +7,7 @@ accepted forms so that a user can fix the value without opening the docs.
 
 from __future__ import annotations
 
+import math
 import re
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "parse_size",
     "parse_percent",
     "parse_ratio",
+    "rate_parts",
     "format_count",
     "format_rate",
     "format_duration",
@@ -147,6 +149,19 @@ def parse_rate(value: object) -> float:
     raise UnitError(f"{_show(value)} is not a rate; write {RATE_FORMS}")
 
 
+def rate_parts(text: str) -> tuple[float, float, str] | None:
+    """`10B/month` -> (10e9, 2592000.0, "month"): the count, the period in seconds and its
+    name, for showing the arithmetic; None when `text` is not a rate."""
+    match = _RATE_RE.match(text.strip())
+    if not match:
+        return None
+    count = _count_from_match(match)
+    if match["rps"]:
+        return count, 1.0, "s"
+    period = RATE_PERIODS.get(match["per"])
+    return None if period is None else (count, period, match["per"])
+
+
 def parse_duration(value: object) -> float:
     """`20ms`, `2s`, `5m`, `24h`, `30d`, `5y` -> seconds. Bare numbers are refused."""
     if _is_number(value):
@@ -263,5 +278,10 @@ def format_size(num_bytes: float) -> str:
 
 
 def format_percent(fraction: float) -> str:
-    text = f"{fraction * 100:.4f}".rstrip("0").rstrip(".")
-    return text + "%"
+    """Enough decimals to show the first digit that is not a 9 (99.99999%, never a
+    rounded 100% for a figure below 1), at least two: 10%, 99.95%, 99.4%."""
+    if fraction >= 1.0:
+        return "100%"
+    gap = 1.0 - fraction
+    decimals = 2 if gap >= 0.1 else max(2, min(9, math.ceil(-math.log10(gap))))
+    return f"{fraction * 100:.{decimals}f}".rstrip("0").rstrip(".") + "%"

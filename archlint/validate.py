@@ -309,16 +309,62 @@ def _reference_findings(design: Design, kinds: dict[str, str]) -> Iterator[Findi
 
 def _hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
     for name, flow in (design.flows or {}).items():
+        undeclared = False
         for index, step in enumerate(flow.steps):
             for src, dst in zip(step.chain, step.chain[1:]):
                 if graph.edge(src, dst) is not None:
                     continue
+                undeclared = True
                 yield _finding(
                     "INP021",
                     f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
                     ("flows", name, "steps", index),
                     hint=_edge_to_add(graph, src, dst),
                 )
+        if not undeclared:
+            cycle = _sync_cycle(graph, flow)
+            if cycle is not None:
+                loop, index = cycle
+                yield _finding(
+                    "INP022",
+                    f"flow '{name}' waits on itself: its synchronous hops form the cycle {' -> '.join(loop)}",
+                    ("flows", name, "steps", index),
+                    hint="a request cannot wait for its own answer; make one of these hops asynchronous or remove it",
+                )
+
+
+def _sync_cycle(graph: Graph, flow: Any) -> tuple[list[str], int] | None:
+    """The first cycle among a flow's `calls` hops (iterative DFS), with the index of the
+    first step holding its closing hop; None when they are acyclic."""
+    children: dict[str, list[str]] = {}
+    step_of: dict[tuple[str, str], int] = {}
+    for index, step in enumerate(flow.steps):
+        for src, dst in zip(step.chain, step.chain[1:]):
+            edge = graph.edge(src, dst)
+            if edge is not None and edge.sync and (src, dst) not in step_of:
+                step_of[(src, dst)] = index
+                children.setdefault(src, []).append(dst)
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    for root in children:
+        if root in state:
+            continue
+        path = [root]
+        iterators = [iter(children.get(root, ()))]
+        state[root] = 1
+        while iterators:
+            for child in iterators[-1]:
+                if state.get(child) == 1:
+                    loop = path[path.index(child):] + [child]
+                    return loop, step_of[(path[-1], child)]
+                if child not in state:
+                    state[child] = 1
+                    path.append(child)
+                    iterators.append(iter(children.get(child, ())))
+                    break
+            else:
+                state[path.pop()] = 2
+                iterators.pop()
+    return None
 
 
 def _edge_to_add(graph: Graph, src: str, dst: str) -> str:

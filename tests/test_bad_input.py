@@ -92,6 +92,15 @@ def test_bad_input_is_a_positioned_finding(tmp_path, name):
     assert all(f.severity == "error" for f in findings)
 
 
+def test_a_flow_whose_sync_hops_form_a_cycle(tmp_path):
+    text = variant("      db: {timeout: 50ms}\n", "      db: {timeout: 50ms}\n      audit: {timeout: 50ms}\n")
+    text = text.replace("  worker:\n", "  audit:\n    kind: service\n    calls: [api]\n  worker:\n")
+    text = text.replace("      - api -> jobs -> worker\n", "      - api -> jobs -> worker\n      - api -> audit -> api\n")
+    (finding,) = check_text(tmp_path, text)
+    assert (finding.code, finding.line, finding.column) == ("INP022", 33, 9)
+    assert "api -> audit -> api" in finding.message
+
+
 def test_unknown_key_suggests_the_right_one(tmp_path):
     (finding,) = check_text(tmp_path, CASES["unknown key"][0])
     assert "unknown key 'timout'" in finding.message
