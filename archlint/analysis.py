@@ -38,6 +38,10 @@ class Terms:
         self.raw = raw if isinstance(raw, dict) else {}  # the plain data, for values as written
         self.load_factor = load_factor  # what-if scale: every flow's rate times this
         self.zone_availability = zone_availability
+        self._sync_hops: dict[tuple[str, bool], list[Hop]] = {}
+        self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign]
+        self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign]
+        self._tech_names: dict[str, str] = {}
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
         self.requirements = design.requirements
@@ -47,6 +51,8 @@ class Terms:
 
     # --- components ------------------------------------------------------------------
 
+    # component(cid) and kind(cid) are read hundreds of thousands of times on a large
+    # design: __init__ binds them to dict lookups, with no Python frame per call.
     def component(self, cid: str) -> Component:
         return self.graph.nodes[cid].component
 
@@ -60,6 +66,15 @@ class Terms:
     def profile(self, cid: str) -> Any:
         """Catalog figures for the component: its tech's entry, else its kind's defaults."""
         return self.graph.nodes[cid].tech or self.catalog.kind_default(self.kind(cid))
+
+    def tech_name(self, cid: str) -> str:
+        """The catalog id of the component's tech, or `<kind> default` (for provenance
+        text; cached because a catalog entry's id is a slow private attribute)."""
+        name = self._tech_names.get(cid)
+        if name is None:
+            entry = self.entry(cid)
+            name = self._tech_names[cid] = entry.id if entry is not None else f"{self.kind(cid)} default"
+        return name
 
     def figure(self, cid: str, path: str) -> Any:
         """A catalog figure's value (`delivery`, `retention.default`, `capacity.write_rps`,
@@ -279,7 +294,14 @@ class Terms:
     def sync_hops(self, route: Route, cut_non_critical: bool = False) -> list[Hop]:
         """The flow's `calls` hops reachable from its entry along `calls` hops only (a hop
         after an async hop is never on a sync path); optionally cut before hops whose link
-        has `critical: false`."""
+        has `critical: false`. Several rules and figures read these: computed once."""
+        key = (route.name, cut_non_critical)
+        cached = self._sync_hops.get(key)
+        if cached is None:
+            cached = self._sync_hops[key] = self._reach_sync(route, cut_non_critical)
+        return cached
+
+    def _reach_sync(self, route: Route, cut_non_critical: bool) -> list[Hop]:
         by_src: dict[str, list[Hop]] = {}
         for hop in route.hops:
             if hop.edge.sync and not (cut_non_critical and hop.edge.props.critical is False):

@@ -17,6 +17,18 @@ import click
 from archlint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+_FAST_EXIT = False  # set by main(): a real process, not a test invoking the commands
+
+
+def _finish(code: int) -> None:
+    """End a command that built large trees. In a real process, skip tearing the heap
+    down object by object (a tenth of a second on a 10k-component design): flush the
+    output, then leave at once."""
+    if _FAST_EXIT:
+        for stream in (click.get_text_stream("stdout"), click.get_text_stream("stderr"), sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(code)
+    sys.exit(code)
 BUG_URL = "https://github.com/archlint/archlint/issues"
 
 
@@ -123,7 +135,7 @@ def check(
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(result, color=color, quiet=quiet)
     _emit(text, output)
-    sys.exit(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
+    _finish(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
 
 
 def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, options: Any, fail_on: Any, today: Any,
@@ -221,6 +233,7 @@ def estimate(path: str, load: str, output_format: str, output: str | None, confi
         else:
             texts.append(report.render_text(name, design.design.name, terms.figures))
     _emit(report.render_json(documents) if output_format == "json" else "\n".join(texts), output)
+    _finish(EXIT_CLEAN)
 
 
 @cli.command("rules")
@@ -272,6 +285,8 @@ def _emit(text: str, output: str | None) -> None:
 def main() -> None:
     """Entry point: click handles usage errors (exit 2); anything unexpected is a bug,
     reported in one line with no traceback (exit 3)."""
+    global _FAST_EXIT
+    _FAST_EXIT = True
     try:
         cli.main(prog_name="archlint", standalone_mode=True)
     except SystemExit:

@@ -88,14 +88,17 @@ def run_rules(run: RuleRun) -> list[Finding]:
     design_options, option_problems = _design_options(design, run.metas)
     findings += option_problems
     ran: set[str] = set()
+    all_options: dict[str, dict[str, Any]] = {}
+    for code, meta in run.metas.items():
+        options = meta.defaults()
+        for layer in (run.config_options, design_options, run.cli_options):
+            options.update(layer.get(code, {}))
+        all_options[code] = options
     for code in sorted(run.checks):
         meta = run.metas.get(code)
         if meta is None or not run.selection.enabled(meta):
             continue
-        options = meta.defaults()
-        for layer in (run.config_options, design_options, run.cli_options):
-            options.update(layer.get(code, {}))
-        context = RuleContext(run.terms, code, meta.severity, options)
+        context = RuleContext(run.terms, code, meta.severity, dict(all_options[code]), all_options)
         ran.add(code)
         try:
             findings.extend(run.checks[code](context))

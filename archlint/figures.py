@@ -87,6 +87,7 @@ class Part:
     value: float | None  # the component's availability (fraction) or p99 (seconds)
     work: str
     source: Source | None
+    sla: bool = False  # availability taken as a provider's SLA (copies and zones not counted)
 
 
 @dataclass(slots=True)
@@ -171,9 +172,13 @@ class Figures:
         cap = getattr(profile, "capacity", None)
         unit = (cap.unit if cap is not None else None) or "replica"
         entry = terms.entry(cid)
-        name = entry.id if entry is not None else f"{terms.kind(cid)} default"
+        name = terms.tech_name(cid)
         if component.capacity is not None:
-            per_read, per_write = component.capacity.read, component.capacity.write
+            # A field the design leaves out keeps the catalog's figure.
+            per_read = component.capacity.read if component.capacity.read is not None else \
+                (cap.read_rps.value if cap is not None else None)
+            per_write = component.capacity.write if component.capacity.write is not None else \
+                (cap.write_rps.value if cap is not None else None)
             source = Source("design", f"components.{cid}.capacity")
             unit = "replica" if unit in PARTITION_UNITS and not self._partition_count(cid) else unit
         elif cap is not None:
@@ -260,7 +265,7 @@ class Figures:
                 limit = None if per is None else per * reads_from * shards
                 compared, demand = "read", read
             elif read or write:
-                # Each kind of work uses its own figure: the busier side decides.
+                # Reads and writes each use their own figure; their shares of it add up.
                 limit = _combined_limit(read, write, capacity.read, capacity.write, total)
             else:
                 limit = capacity.read if capacity.read is not None else capacity.write
@@ -313,7 +318,7 @@ class Figures:
         profile = terms.profile(cid)
         figure = getattr(profile, "availability", None)
         entry = terms.entry(cid)
-        name = entry.id if entry is not None else f"{kind} default"
+        name = terms.tech_name(cid)
         if component.availability is not None:
             a, source = component.availability, Source("design", f"components.{cid}.availability")
         elif figure is not None and figure.value is not None:
@@ -324,7 +329,7 @@ class Figures:
             return Part(cid, None, "unknown: counted as 100%", None)
         scope = figure.scope if figure is not None else None
         if terms.managed(cid) or scope == "service":
-            return Part(cid, a, "service SLA, replicas not counted", source)
+            return Part(cid, a, "service SLA, replicas not counted", source, sla=True)
         n = terms.copies(cid) or 1
         z = terms.zones(cid)
         zone = self.zone_availability
@@ -364,7 +369,7 @@ class Figures:
                         Source("design", f"components.{cid}.latency_p99"))
         latency = getattr(terms.profile(cid), "latency_p99_ms", None)
         entry = terms.entry(cid)
-        name = entry.id if entry is not None else f"{terms.kind(cid)} default"
+        name = terms.tech_name(cid)
         if latency is None:
             return Part(cid, None, "unknown: counted as 0", None)
         figures = [latency.read, latency.write] if flow_type is None else [getattr(latency, flow_type)]
@@ -484,6 +489,16 @@ class Figures:
         if design.flows and not any(f.payload for f in design.flows.values()):
             missing.append("a payload on write flows: needed for storage growth and bandwidth")
         return missing
+
+
+def over(value: float, limit: float) -> bool:
+    """value > limit, ignoring float noise: a figure exactly at its target is not over it."""
+    return value > limit * (1 + 1e-9)
+
+
+def under(value: float, limit: float) -> bool:
+    """value < limit, ignoring float noise."""
+    return value < limit * (1 - 1e-9)
 
 
 def _combined_limit(read: float, write: float, read_cap: float | None, write_cap: float | None,

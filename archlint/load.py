@@ -214,7 +214,13 @@ def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
             break
         cls = event.__class__
         if frame is not None and frame[_IS_MAP] and frame[_KEY] is None and cls is not MappingEndEvent:
-            _take_key(event, frame, max_key)
+            if cls is ScalarEvent and event.tag is None:  # the common case, inline
+                key = event.value
+                if len(key) <= max_key and key not in frame[_CHILDREN]:
+                    mark = event.start_mark
+                    frame[_KEY], frame[_KEY_LINE], frame[_KEY_COL] = key, mark.line, mark.column
+                    continue
+            _take_key(event, frame, max_key)  # anything else: check it and say what is wrong
             continue
         if cls is ScalarEvent:
             if not event.style and event.tag is None:  # libyaml marks plain scalars with style ''

@@ -10,7 +10,7 @@ def test_finds_archlint_fences_only():
     assert len(fences) == 2
     assert fences[0].text.startswith("archlint: 1\nname: order-service\n")
     assert fences[1].indent == 3  # inside a numbered list item
-    assert fences[1].text.startswith("archlint: 1  # expect: OBS001\nname: order-history\n")
+    assert fences[1].text.startswith("archlint: 1  # expect: DOC001, DOC002, DOC004, DOC005, OBS001\nname: order-history\n")
 
 
 def test_info_string_variants():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from archlint.figures import HOT_UTILISATION, Figures
+from archlint.figures import HOT_UTILISATION, Figures, over, under
 from archlint.units import format_duration, format_percent, format_rate, format_size
 
 _ESCAPE_HOT = "!"  # marks a component above 70% of its capacity
@@ -74,7 +74,7 @@ def render_text(name: str, title: str, figures: Figures) -> str:
                      f"{format_percent(figures.zone_availability)})")
         for flow in availability:
             target = "" if flow.target is None else f" against a target of {format_percent(flow.target)}" + \
-                (" (below it)" if flow.value < flow.target else "")
+                (" (below it)" if under(flow.value, flow.target) else "")
             lines.append(f"  {flow.name}: {format_percent(flow.value)}{target}")
             rows = [[part.cid, "-" if part.value is None else format_percent(part.value), part.work + _source(part.source)]
                     for part in flow.parts]
@@ -88,7 +88,7 @@ def render_text(name: str, title: str, figures: Figures) -> str:
         lines.append("Latency p99 (sum along the slowest synchronous chain)")
         for flow in latency:
             target = "" if flow.target is None else f" against a target of {format_duration(flow.target)}" + \
-                (" (over it)" if flow.value > flow.target else "")
+                (" (over it)" if over(flow.value, flow.target) else "")
             chain = " + ".join(f"{p.cid} {format_duration(p.value) if p.value is not None else '?'}"
                                for p in flow.parts)
             lines.append(f"  {flow.name}: {format_duration(flow.value)}{target} = {chain}")

@@ -63,13 +63,14 @@ def rules_json(metas: Iterable[RuleMeta]) -> str:
 
 
 def explain_text(meta: RuleMeta) -> str:
-    """One rule's page, following the rule documentation template."""
-    flags = [meta.severity, f"area {meta.area} ({AREAS.get(meta.area, meta.area)})"]
+    """One rule's page, following the rule documentation template of the catalog. It
+    is Markdown, which reads as plain text in a terminal; docs/rules/<CODE>.md is this."""
+    flags = [f"**{meta.severity}**", f"area {meta.area} ({AREAS.get(meta.area, meta.area)})"]
     if meta.decision_aware:
-        flags.append("decision-aware")
+        flags.append("decision-aware: a documented decision on the component silences it")
     if not meta.default_enabled:
-        flags.append("off by default: run it with --select or --extend-select " + meta.code)
-    lines = [f"{meta.code} {meta.name}", " · ".join(flags), "", meta.summary, ""]
+        flags.append(f"off by default: run it with `--select {meta.code}` or `--extend-select {meta.code}`")
+    lines = [f"# {meta.code} {meta.name}", "", " · ".join(flags), "", meta.summary, ""]
     for title, key in (("What it does", "what"), ("Why it matters", "why"), ("Example", "example"),
                        ("How to fix", "fix")):
         text = str(meta.docs.get(key, "")).rstrip()
@@ -77,13 +78,27 @@ def explain_text(meta: RuleMeta) -> str:
             lines += [f"## {title}", "", text, ""]
     lines += ["## Options", ""]
     if meta.options:
+        lines += ["| option | type | default | effect |", "| --- | --- | --- | --- |"]
         for name, spec in meta.options.items():
-            lines.append(f"- {meta.code}.{name} ({spec.type}, default {spec.default_text}): {spec.description}")
+            lines.append(f"| `{meta.code}.{name}` | {spec.type} | `{spec.default_text}` | {spec.description} |")
+        lines += ["", f"Set them in `lint.options`, in the configuration's `options`, or with "
+                      f"`--option {meta.code}.NAME=VALUE`."]
     else:
         lines.append("none")
     lines.append("")
     guide = str(meta.docs.get("guide", "")).rstrip()
     if guide:
         lines += ["## Guide reference", "", guide, ""]
-    lines.append(f"Docs: {meta.url}")
+    lines.append(f"Online: {meta.url}")
+    return "\n".join(lines) + "\n"
+
+
+def docs_index(metas: Iterable[RuleMeta]) -> str:
+    """docs/rules/README.md: every rule with a link to its page."""
+    lines = ["# archlint rules", "",
+             "Generated from the rule packs in `rules/` by `python -m archlint.docs`; do not edit by hand.", "",
+             "| code | name | severity | summary |", "| --- | --- | --- | --- |"]
+    for meta in _ordered(metas):
+        off = " (off by default)" if not meta.default_enabled else ""
+        lines.append(f"| [{meta.code}]({meta.code}.md) | {meta.name} | {meta.severity} | {meta.summary}{off} |")
     return "\n".join(lines) + "\n"

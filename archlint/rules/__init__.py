@@ -15,11 +15,17 @@ CheckFn = Callable[["RuleContext"], Iterable[Finding]]
 
 # Area prefix -> the module holding its checks (archlint/rules/<module>.py).
 AREA_MODULES: dict[str, str] = {
+    "DOC": "document",
     "ARC": "architecture",
     "ASY": "messaging",
     "RES": "resilience",
     "OBS": "observability",
     "AVL": "availability",
+    "DAT": "data",
+    "SEC": "security",
+    "CAC": "caching",
+    "SCL": "scalability",
+    "LAT": "latency",
 }
 
 _CHECKS: dict[str, CheckFn] = {}
@@ -53,6 +59,7 @@ class RuleContext:
     code: str
     severity: str
     options: dict[str, Any]
+    all_options: Any = None  # code -> that rule's merged options (a few rules share one)
 
     @property
     def design(self) -> Any:
@@ -64,6 +71,24 @@ class RuleContext:
 
     def finding(self, path: Path, message: str, hint: str | None = None) -> Finding:
         return Finding(self.code, self.severity, message, tuple(path), hint)
+
+    def options_of(self, code: str) -> dict[str, Any]:
+        """Another rule's merged options (LAT002 reads ARC005.coordination_techs)."""
+        return dict((self.all_options or {}).get(code, {}))
+
+
+# Figures parsed from `99.9%` and `0.999`, or summed in another order, may differ in
+# the last bits: a value exactly at a limit must read as at the limit, everywhere
+# (rules and `archlint estimate` share archlint.figures' comparisons).
+from archlint.figures import over as exceeds  # noqa: E402
+from archlint.figures import under as falls_short  # noqa: E402
+
+_TOLERANCE = 1e-9
+
+
+def reaches(value: float, limit: float) -> bool:
+    """value >= limit, ignoring float noise (at the limit counts)."""
+    return value >= limit * (1 - _TOLERANCE)
 
 
 def first(iterable: Iterable[Any]) -> Any:
@@ -86,4 +111,5 @@ def joined(ids: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-__all__ = ["RuleContext", "check", "builtin_checks", "first", "joined", "sorted_ids", "Iterator"]
+__all__ = ["RuleContext", "check", "builtin_checks", "exceeds", "falls_short", "first", "joined", "reaches",
+           "sorted_ids", "Iterator"]

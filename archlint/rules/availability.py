@@ -1,7 +1,8 @@
 """AVL: availability and single points of failure. Replica and zone rules skip managed
 parts (the provider runs their redundancy) and functions (the platform runs instances).
 
-AVL006 (availability below target) belongs to the estimator and is not here."""
+AVL006 (availability below target) compares exactly the figure `archlint estimate`
+prints (`Terms.figures.availability`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from archlint.findings import Finding, Path
-from archlint.rules import RuleContext, check, joined
+from archlint.rules import RuleContext, check, falls_short, joined, reaches
+from archlint.units import format_percent
 
 # A floor of fewer than two instances leaves nothing to take over: rmin = 1, and also an
 # autoscaling minimum of 0, which AVL004's "copies >= 2" would otherwise leave unreported.
 _ENOUGH = 2
-_EPSILON = 1e-9  # percents parsed from `99.9%` and `0.999` may differ in the last bit
 
 
 def _percent(fraction: float) -> str:
@@ -143,7 +144,7 @@ def single_zone(ctx: RuleContext) -> Iterator[Finding]:
             continue
         demanding = [
             route for route in routes
-            if (target := targets[route.name]) is not None and target >= min_target - _EPSILON
+            if (target := targets[route.name]) is not None and reaches(target, min_target)
         ]
         if not demanding:
             continue
@@ -218,3 +219,39 @@ def _health_checked(value: Any) -> bool:
         text = value.strip().lower()
         return bool(text) and text not in ("none", "false")
     return False
+
+
+@check("AVL006")
+def availability_below_target(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for route in terms.routes():
+        if terms.target(route, "availability") is None:
+            continue  # flows without a target never pay for the figures
+        figure = terms.figures.availability[route.name]
+        if figure.value is None or figure.target is None or not falls_short(figure.value, figure.target):
+            continue  # no sync hop, or at or above the target
+        own = route.flow.availability is not None
+        path: Path = ("flows", route.name, "availability") if own else ("flows", route.name)
+        parts = [part for part in figure.parts if terms.kind(part.cid) != "client"]
+        product = " × ".join(
+            f"{part.cid} {'?' if part.value is None else format_percent(part.value)}" for part in parts
+        )
+        unknown = ""
+        if figure.unknown:
+            unknown = f"; the availability of {_names(figure.unknown)} is unknown and counted as 100%"
+        message = (f"flow '{route.name}' is available {format_percent(figure.value)} at most along its "
+                   f"synchronous hops ({product}), below its {format_percent(figure.target)} target{unknown}")
+        where = f"flows.{route.name}.availability" if own else "requirements.availability"
+        known = [part for part in parts if part.value is not None]
+        weakest = min(known, key=lambda part: part.value) if known else None
+        if weakest is None:
+            hint = f"lower {where} to what the flow's parts can give"
+        elif not weakest.sla:
+            hint = (f"the weakest part is {weakest.cid}, {weakest.work}: add copies of it across zones "
+                    f"(replicas, replication, deployment.zones), mark calls the flow can do without "
+                    f"critical: false with a fallback, or lower {where}")
+        else:
+            hint = (f"the weakest part is {weakest.cid}, a provider's service counted at its "
+                    f"{format_percent(weakest.value)} SLA: use a tech with a higher SLA, mark calls the flow "
+                    f"can do without critical: false with a fallback, or lower {where}")
+        yield ctx.finding(path, message, hint=hint)

@@ -12,7 +12,7 @@ from typing import Iterator
 
 from archlint.findings import Finding
 from archlint.graph import Edge, Route
-from archlint.rules import RuleContext, check
+from archlint.rules import RuleContext, check, exceeds
 from archlint.units import format_duration
 
 # Callees a breaker or fallback is meant for (RES004): remote parts that fail slowly.
@@ -24,11 +24,6 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 # --- private helpers (_deadlines and _p99_targets are candidates for analysis.Terms) ------
-
-def _exceeds(value: float, limit: float) -> bool:
-    """value > limit, ignoring float noise (50ms x 2 is exactly at a 100ms limit)."""
-    return value > limit * (1 + 1e-9)
-
 
 def _label(edge: Edge) -> str:
     return f"{edge.src} -> {edge.dst}"
@@ -220,10 +215,10 @@ def timeout_over_budget(ctx: RuleContext) -> Iterator[Finding]:
         attempts = terms.attempts(edge)
         wait = timeout * attempts
         deadline = deadlines.get(edge.src)
-        over_deadline = deadline is not None and _exceeds(wait, deadline[0] * budget_factor)
+        over_deadline = deadline is not None and exceeds(wait, deadline[0] * budget_factor)
         tightest = None
         if not over_deadline and check_p99:
-            tightest = _tightest([entry for entry in targets.get(id(edge), ()) if _exceeds(wait, p99_factor * entry[0])])
+            tightest = _tightest([entry for entry in targets.get(id(edge), ()) if exceeds(wait, p99_factor * entry[0])])
         if not over_deadline and tightest is None:
             continue
         if attempts > 1:
@@ -293,7 +288,7 @@ def retry_amplification(ctx: RuleContext) -> Iterator[Finding]:
             current = best.get(edge.dst)
             if current is None or reached[0] > current[0]:
                 best[edge.dst] = reached
-            if retrying and above is not None and _exceeds(reached[0], limit) and clean_tail[edge.dst]:
+            if retrying and above is not None and exceeds(reached[0], limit) and clean_tail[edge.dst]:
                 if reached[1] == 2:
                     fix = f"drop the retries of {_label(above)} or of {_label(edge)}"
                 else:

@@ -1,0 +1,301 @@
+"""DAT: data and consistency. Where money sits, whether the stores a flow relies on can
+give the consistency it asks for, and whether data survives a lost node or a bad
+delete (rules.md, "DAT: data and consistency").
+
+Catalog figures come from `Terms.figure`; an unknown (None) figure never makes a clause
+fire. Every check is linear in components + edges + flow hops: DAT002 and DAT004 gather
+the flows per store in one pass over the hops, and DAT006 labels every component that
+reaches money data with a single reverse breadth-first search.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from archlint.analysis import MONEY_DATA
+from archlint.findings import Finding, Path
+from archlint.graph import Route
+from archlint.kinds import BROKER, STORE
+from archlint.rules import RuleContext, check, joined
+
+_DATABASE = "database"
+_WEAK_MODES = ("multi_leader", "leaderless")  # several writers: conflicts, no single order
+_STRICT_READS = ("read-your-writes", "strong")  # DAT004: targets a lagging replica breaks
+_MONEY_METHODS = frozenset({"POST", "PATCH"})  # GET, PUT and DELETE repeat safely
+_LISTED = 3  # flows named in a message before "and N more"
+
+
+# --- private helpers (_consistency and _money_reach are candidates for analysis.Terms) ---
+
+def _catalog(ctx: RuleContext, cid: str) -> str:
+    """Where a catalog figure comes from: `the catalog figure of cassandra`, or the
+    kind's defaults."""
+    entry = ctx.terms.entry(cid)
+    if entry is not None:
+        return f"the catalog figure of {entry.id}"
+    return f"the catalog default for a {ctx.terms.kind(cid).replace('_', ' ')}"
+
+
+def _consistency(ctx: RuleContext, cid: str) -> tuple[Any, str]:
+    """The store's consistency as DAT001 derives it, with where it comes from: component
+    `consistency` (E2), else `eventual` under a multi-leader or leaderless
+    `replication.mode`, else the catalog figure (None when unknown)."""
+    component = ctx.terms.component(cid)
+    if component.consistency is not None:
+        return component.consistency, "set on the component"
+    if _weak_mode(ctx, cid):
+        return "eventual", f"under replication.mode {component.replication.mode}"
+    return ctx.terms.figure(cid, "consistency"), _catalog(ctx, cid)
+
+
+def _weak_mode(ctx: RuleContext, cid: str) -> bool:
+    """`replication.mode` is multi_leader or leaderless."""
+    replication = ctx.terms.component(cid).replication
+    return replication is not None and replication.mode in _WEAK_MODES
+
+
+def _flows(routes: list[Route]) -> str:
+    names = [f"'{route.name}'" for route in routes]
+    if len(names) > _LISTED:
+        names = names[:_LISTED] + [f"{len(names) - _LISTED} more"]
+    return ("flow " if len(routes) == 1 else "flows ") + joined(names)
+
+
+def _verb(routes: list[Route], one: str, many: str) -> str:
+    return one if len(routes) == 1 else many
+
+
+def _stores_entered(ctx: RuleContext, wanted: Callable[[Route], bool]) -> dict[str, list[Route]]:
+    """Store id -> the flows (declaration order, each once) for which `wanted(route)` is
+    true and that take a hop into the store; one pass over all hops."""
+    entered: dict[str, list[Route]] = {}
+    for route in ctx.terms.routes():
+        if not route.hops or not wanted(route):
+            continue
+        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops):
+            entered.setdefault(cid, []).append(route)
+    return entered
+
+
+def _copies_text(count: int) -> str:
+    return f"{count} cop" + ("y" if count == 1 else "ies")
+
+
+def _instances(count: int) -> str:
+    return f"{count} instance" + ("" if count == 1 else "s")
+
+
+def _money_reach(ctx: RuleContext) -> dict[str, str]:
+    """Component id -> a component with money data it is or reaches along graph edges
+    (calls, publishes, consumes), the nearest one. One multi-source breadth-first search
+    backwards from every money holder, in declaration order: linear in the graph."""
+    terms = ctx.terms
+    graph = ctx.graph
+    holder: dict[str, str] = {}
+    queue: deque[str] = deque()
+    for cid in graph.nodes:
+        if terms.money_data(cid):
+            holder[cid] = cid
+            queue.append(cid)
+    while queue:
+        cid = queue.popleft()
+        for edge in graph.in_edges.get(cid, ()):
+            if edge.src not in holder:
+                holder[edge.src] = holder[cid]
+                queue.append(edge.src)
+    return holder
+
+
+# --- DAT001 ----------------------------------------------------------------------------
+
+@check("DAT001")
+def money_on_weak_store(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for cid, node in ctx.graph.nodes.items():
+        if node.kind != _DATABASE or not terms.money_data(cid):
+            continue
+        consistency, source = _consistency(ctx, cid)
+        transactions = terms.figure(cid, "transactions")
+        weak = consistency is not None and consistency != "strong"
+        no_transactions = transactions == "none"
+        if not weak and not no_transactions:
+            continue
+        money = joined(sorted(terms.data(cid) & MONEY_DATA))
+        faults = []
+        fixes = []
+        if weak:
+            faults.append(f"its consistency is {consistency} ({source}), not strong")
+            if terms.component(cid).consistency is None and _weak_mode(ctx, cid):
+                fixes.append(f"set components.{cid}.replication.mode: primary_replica")
+            elif consistency == "tunable":
+                fixes.append(f"set components.{cid}.consistency: strong if every read and write uses a quorum")
+        if no_transactions:
+            faults.append(f"it has no transactions ({_catalog(ctx, cid)})")
+        fixes.append(f"move the {money} data to a store with strong consistency and transactions (postgres, spanner, ...)")
+        yield ctx.finding(
+            ("components", cid),
+            f"database {cid} holds {money} data but {' and '.join(faults)}",
+            hint="; or ".join(fixes),
+        )
+
+
+# --- DAT002 ----------------------------------------------------------------------------
+
+@check("DAT002")
+def strong_consistency_vs_replication(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    entered = _stores_entered(ctx, lambda route: terms.target(route, "consistency") == "strong")
+    for cid, routes in entered.items():
+        if terms.kind(cid) != _DATABASE:
+            continue
+        component = terms.component(cid)
+        if component.consistency == "strong":
+            continue  # quorum reads and writes, stated (E2)
+        # With no component override, a multi-leader or leaderless mode reads as eventual,
+        # so one test covers both clauses of the trigger.
+        consistency, source = _consistency(ctx, cid)
+        if consistency is None or consistency == "strong":
+            continue
+        replication = component.replication
+        path: Path = ("components", cid)
+        if replication is not None and replication.mode is not None:
+            path = ("components", cid, "replication", "mode")
+        if _weak_mode(ctx, cid):
+            cause = f"replicates {replication.mode}, so reads may miss the latest write"
+            hint = (f"set components.{cid}.replication.mode: primary_replica with reads from the primary, "
+                    f"or components.{cid}.consistency: strong if every read and write uses a quorum")
+        else:
+            cause = f"is {consistency} ({source}), not strong"
+            hint = (f"set components.{cid}.consistency: strong if it serves these flows with strongly "
+                    f"consistent (quorum) reads and writes, or move them to a strongly consistent store")
+        yield ctx.finding(
+            path,
+            f"{_flows(routes)} {_verb(routes, 'requires', 'require')} strong consistency but database {cid} {cause}",
+            hint=hint,
+        )
+
+
+# --- DAT003 ----------------------------------------------------------------------------
+
+@check("DAT003")
+def missing_backups(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for cid, node in ctx.graph.nodes.items():
+        if node.kind != _DATABASE:
+            continue
+        backups = node.component.backups
+        if backups is not None and backups is not False:  # `false` records their absence
+            continue
+        if terms.figure(cid, "backups") is not False:
+            continue  # automatic by default, or unknown
+        stated = "backups: false" if backups is False else "no backups"
+        yield ctx.finding(
+            ("components", cid),
+            f"database {cid} has {stated}, and none are taken automatically ({_catalog(ctx, cid)})",
+            hint=f"set components.{cid}.backups: {{interval: 24h, retention: 30d}} and test restoring them",
+        )
+
+
+# --- DAT004 ----------------------------------------------------------------------------
+
+@check("DAT004")
+def stale_replica_reads(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    entered = _stores_entered(
+        ctx, lambda route: route.flow.type == "read" and terms.target(route, "consistency") in _STRICT_READS
+    )
+    for cid, routes in entered.items():
+        if terms.kind(cid) not in STORE:
+            continue
+        replication = terms.component(cid).replication
+        if replication is None or replication.read_from_replicas is not True or replication.synchronous is True:
+            continue
+        targets = joined(list(dict.fromkeys(terms.target(route, "consistency") for route in routes)))
+        yield ctx.finding(
+            ("components", cid, "replication", "read_from_replicas"),
+            f"{_flows(routes)} {_verb(routes, 'needs', 'need')} {targets} reads but {cid} serves reads from asynchronous replicas",
+            hint=f"read these flows from the primary, or set components.{cid}.replication.synchronous: true",
+        )
+
+
+# --- DAT005 ----------------------------------------------------------------------------
+
+@check("DAT005")
+def not_replicated(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    minimum = int(ctx.options.get("min_copies", 2))
+    for cid, node in ctx.graph.nodes.items():
+        kind = node.kind
+        if kind != _DATABASE and kind not in BROKER:
+            continue
+        if terms.managed(cid):
+            continue
+        copies = terms.copies(cid)
+        if copies is None or copies >= minimum:
+            continue
+        component = node.component
+        path: Path = ("components", cid)
+        if kind == _DATABASE:
+            replication = component.replication
+            if replication is None:
+                how = f"no replication, {_instances(terms.rmin(cid))}"
+                hint = (f"set components.{cid}.replication: {{mode: primary_replica, replicas: {minimum - 1}}} "
+                        f"(a primary and {minimum - 1} follower{'' if minimum == 2 else 's'})")
+            else:
+                path = ("components", cid, "replication")
+                if replication.mode in _WEAK_MODES:
+                    how = f"replication.replicas {replication.replicas or 0}, all copies under {replication.mode}"
+                    hint = f"set components.{cid}.replication.replicas to {minimum} or more"
+                else:
+                    followers = replication.replicas or 0
+                    how = f"a primary and {followers} follower" + ("" if followers == 1 else "s")
+                    hint = f"set components.{cid}.replication.replicas to {minimum - 1} or more"
+        else:
+            queue = component.queue
+            if queue is not None and queue.replication_factor is not None:
+                path = ("components", cid, "queue", "replication_factor")
+                how = f"queue.replication_factor {queue.replication_factor}"
+            elif terms.figure(cid, "replication_factor") is not None:
+                how = f"no queue.replication_factor, so {_catalog(ctx, cid)}"
+            else:
+                how = f"no replication factor, {_instances(terms.rmin(cid))}"
+            hint = (f"set components.{cid}.queue.replication_factor to {minimum} or more, "
+                    f"with at least as many broker instances")
+        yield ctx.finding(
+            path,
+            f"{kind} {cid} keeps {_copies_text(copies)} ({how}), fewer than {minimum}",
+            hint=hint,
+        )
+
+
+# --- DAT006 ----------------------------------------------------------------------------
+
+@check("DAT006")
+def money_write_without_idempotency_key(ctx: RuleContext) -> Iterator[Finding]:
+    apis = ctx.design.apis or ()
+    nodes = ctx.graph.nodes
+    reach: dict[str, str] | None = None
+    for index, api in enumerate(apis):
+        if api.method not in _MONEY_METHODS or api.idempotency_key is True:
+            continue
+        server = api.served_by
+        if server is None or server not in nodes:
+            continue
+        if reach is None:  # only designs with a money write pay for the search
+            reach = _money_reach(ctx)
+        holder = reach.get(server)
+        if holder is None:
+            continue
+        if holder == server:
+            where = "holds money data"
+            dedupe = f"have {server} drop repeats of a key it has already processed"
+        else:
+            where = f"reaches money data in {holder}"
+            dedupe = f"drop repeats of a key already processed before the write reaches {holder}"
+        yield ctx.finding(
+            ("apis", index),
+            f"{api.endpoint} is served by {server}, which {where}, but takes no idempotency key",
+            hint=f"set apis[{index}].idempotency_key: true and {dedupe}",
+        )

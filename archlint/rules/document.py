@@ -1,0 +1,298 @@
+"""DOC: the document. Designs that leave out what the system must do and how well
+(requirements), how much it must carry (scale), its interface (apis), its operations
+(flows) or the reasons behind its technology choices (decisions), and components that
+are connected to nothing (rules.md, "DOC: the document").
+
+These rules read the document's sections rather than derived figures. Where a rule
+points at a section "else `$`", the section's key counts as present when it is written
+at all, even empty or null (pydantic's `model_fields_set`). Every check is linear in
+components + edges + flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from archlint.findings import Finding, Path
+from archlint.kinds import BROKER, COMPUTE
+from archlint.rules import RuleContext, check, joined
+from archlint.units import format_size
+
+_MAX_NAMED = 5  # ids named in one message before "and N more"
+_TARGETS = ("availability", "latency_p99", "consistency")
+_TARGET_EXAMPLES = {"availability": "99.9%", "latency_p99": "200ms", "consistency": "eventual"}
+
+
+# --- private helpers ---------------------------------------------------------------------
+
+def _named(ids: list[str]) -> str:
+    """`a, b and c`, cut to the first few for large designs."""
+    if len(ids) <= _MAX_NAMED:
+        return joined(ids)
+    return ", ".join(ids[:_MAX_NAMED]) + f" and {len(ids) - _MAX_NAMED} more"
+
+
+def _either(items: list[str]) -> str:
+    """`a`, `a or b`, `a, b or c`."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _section(ctx: RuleContext, key: str) -> Path:
+    """The top-level section's path when its key is written (even empty or null), else `$`."""
+    return (key,) if key in ctx.design.model_fields_set else ()
+
+
+def _blank(text: Any) -> bool:
+    return text is None or not str(text).strip()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+# --- DOC001 ---------------------------------------------------------------------------------
+
+@check("DOC001")
+def missing_requirements(ctx: RuleContext) -> Iterator[Finding]:
+    requirements = ctx.design.requirements
+    flows = list((ctx.design.flows or {}).values())
+    missing: list[str] = []  # keys, for the hint
+    targets: list[str] = []  # for the message
+    partial: list[tuple[str, int]] = []  # targets that some flows set, but not all
+    functional = requirements.functional if requirements is not None else None
+    if not any(not _blank(item) for item in functional or ()):
+        missing.append("functional")
+    for name in _TARGETS:
+        if requirements is not None and getattr(requirements, name) is not None:
+            continue
+        covered = sum(1 for flow in flows if getattr(flow, name) is not None)
+        if flows and covered == len(flows):
+            continue  # every flow states its own target
+        missing.append(name)
+        targets.append(name)
+        if covered:
+            partial.append((name, covered))
+    if not missing:
+        return
+    items = ["a functional list"] if "functional" in missing else []
+    if targets:
+        of = f"of {_plural(len(flows), 'flow')}"
+        notes = [f"set on only {covered} {of}" if len(targets) == 1 else f"{name} is set on only {covered} {of}"
+                 for name, covered in partial]
+        note = f" ({'; '.join(notes)})" if notes else ""
+        items.append(f"the {joined(targets)} target{'s' if len(targets) > 1 else ''}{note}")
+    if requirements is None:
+        message = f"the design states no requirements: it lacks {joined(items)}"
+    else:
+        message = f"requirements lack {joined(items)}"
+    values = ", ".join(
+        "functional: [what the system must do]" if key == "functional" else f"{key}: {_TARGET_EXAMPLES[key]}"
+        for key in missing
+    )
+    where = "add requirements" if requirements is None else "add to requirements"
+    tail = " (a target may instead be set on every flow)" if targets else ""
+    yield ctx.finding(
+        _section(ctx, "requirements"),
+        message,
+        hint=f"{where}: {{{values}}} with the system's own figures{tail}",
+    )
+
+
+# --- DOC002 ---------------------------------------------------------------------------------
+
+def _served_users(ctx: RuleContext) -> str | None:
+    """What makes `dau` needed: the first client, else the first user-facing flow."""
+    for cid, node in ctx.graph.nodes.items():
+        if node.kind == "client":
+            return f"client {cid}"
+    for route in ctx.terms.routes():
+        if ctx.terms.user_facing(route):
+            return f"user-facing flow '{route.name}'"
+    return None
+
+
+def _stored_writes(ctx: RuleContext) -> tuple[str, float] | None:
+    """The first write flow with a payload: (its name, the payload in bytes)."""
+    for name, flow in (ctx.design.flows or {}).items():
+        if flow.type == "write" and flow.payload is not None:
+            return name, flow.payload
+    return None
+
+
+@check("DOC002")
+def missing_scale(ctx: RuleContext) -> Iterator[Finding]:
+    scale = ctx.design.scale
+    users = _served_users(ctx) if scale is None or scale.dau is None else None
+    writes = _stored_writes(ctx) if scale is None or scale.retention is None else None
+    if scale is not None and users is None and writes is None:
+        return
+    reasons: list[str] = []
+    keys: list[str] = []
+    if users is not None:
+        reasons.append(f"no dau though the design serves users ({users})")
+        keys.append("dau: <daily active users>")
+    if scale is None:
+        keys.append("peak_factor: <peak rate / average rate>")
+    if writes is not None:
+        reasons.append(f"no retention though write flow '{writes[0]}' stores {format_size(writes[1])} per request")
+        keys.append("retention: <how long writes are kept>")
+    if scale is None:
+        message = "the design has no scale section, so capacity and storage cannot be estimated"
+        if reasons:
+            message += f": {joined(reasons)}"
+        hint = f"add scale: {{{', '.join(keys)}}}"
+    else:
+        message = f"scale gives {' and '.join(reasons)}, so " + (
+            "capacity and storage cannot be estimated" if users and writes
+            else "load cannot be estimated from users" if users
+            else "storage growth cannot be estimated"
+        )
+        hint = f"add to scale: {{{', '.join(keys)}}}"
+    yield ctx.finding(_section(ctx, "scale"), message, hint=hint)
+
+
+# --- DOC003 ---------------------------------------------------------------------------------
+
+@check("DOC003")
+def missing_apis(ctx: RuleContext) -> Iterator[Finding]:
+    if ctx.design.apis:
+        return
+    clients: list[str] = []
+    public: list[str] = []
+    for cid, node in ctx.graph.nodes.items():
+        if node.kind == "client":
+            clients.append(cid)
+        elif node.component.public is True:
+            public.append(cid)
+    if not clients and not public:
+        return
+    exposed = []
+    if clients:
+        exposed.append(f"{'client' if len(clients) == 1 else 'clients'} {_named(clients)}")
+    if public:
+        exposed.append(f"public {'component' if len(public) == 1 else 'components'} {_named(public)}")
+    served_by = public[0] if public else _first_callee(ctx, clients) or "<service>"
+    yield ctx.finding(
+        (),
+        f"the design is used through {' and '.join(exposed)} but defines no apis",
+        hint=f"add apis: [{{endpoint: METHOD /path, served_by: {served_by}}}], one entry per operation, "
+             f"with idempotency_key: true on writes that may be repeated",
+    )
+
+
+def _first_callee(ctx: RuleContext, clients: list[str]) -> str | None:
+    for cid in clients:
+        for edge in ctx.graph.calls_from(cid):
+            return edge.dst
+    return None
+
+
+# --- DOC004 ---------------------------------------------------------------------------------
+
+@check("DOC004")
+def missing_flows(ctx: RuleContext) -> Iterator[Finding]:
+    compute = [cid for cid, node in ctx.graph.nodes.items() if node.kind in COMPUTE]
+    if not compute:
+        return  # nothing carries load
+    flows = ctx.design.flows
+    if not flows:
+        steps = _sample_hop(ctx) or f"<entry> -> {compute[0]}"
+        yield ctx.finding(
+            (),
+            f"the design declares no flows, so no load, availability or latency can be derived "
+            f"for {_named(compute)}",
+            hint=f"add flows: {{<operation>: {{rate: <average rate>, type: read|write, steps: [{steps}]}}}} "
+                 f"for each user-visible operation",
+        )
+        return
+    for route in ctx.terms.routes():
+        if route.flow.rate is not None:
+            continue
+        entered = list(dict.fromkeys(hop.edge.dst for hop in route.hops))
+        load = f"the load it puts on {_named(entered)}" if entered else "its load"
+        yield ctx.finding(
+            route.path,
+            f"flow '{route.name}' has no rate, so {load} cannot be derived",
+            hint=f"set flows.{route.name}.rate to its average rate, e.g. 50/s or 4M/day",
+        )
+
+
+def _sample_hop(ctx: RuleContext) -> str | None:
+    """A declared hop for the hint's example flow: one leaving a client or a public
+    component when there is one, else the first edge (`queue -> consumer` for consumes)."""
+    graph = ctx.graph
+    fallback = None
+    for edge in graph.edges:
+        node = graph.nodes[edge.src]
+        if node.kind == "client" or node.component.public is True:
+            return f"{edge.src} -> {edge.dst}"
+        if fallback is None:
+            fallback = f"{edge.src} -> {edge.dst}"
+    return fallback
+
+
+# --- DOC005 ---------------------------------------------------------------------------------
+
+def _techs(ctx: RuleContext) -> list[str]:
+    """Distinct techs named by components, in declaration order."""
+    return list(dict.fromkeys(node.component.tech for node in ctx.graph.nodes.values() if node.component.tech))
+
+
+@check("DOC005")
+def incomplete_decisions(ctx: RuleContext) -> Iterator[Finding]:
+    decisions = ctx.design.decisions
+    if not decisions:
+        techs = _techs(ctx)
+        such_as = f", such as {_either(techs[:3])}" if techs else ""
+        yield ctx.finding(
+            (),
+            "the design records no decisions, so no technology choice comes with its reason or its cost",
+            hint=f"add decisions: [{{topic: ..., choice: ..., why: ..., tradeoffs: ...}}] for the main choices{such_as}",
+        )
+        return
+    for index, decision in enumerate(decisions):
+        missing = [key for key in ("why", "tradeoffs") if _blank(getattr(decision, key))]
+        if not missing:
+            continue
+        label = f"'{decision.topic}' ({decision.choice})" if not _blank(decision.topic) else f"for {decision.choice}"
+        asks = {"why": "the reason for it", "tradeoffs": f"what choosing {decision.choice} costs"}
+        yield ctx.finding(
+            ("decisions", index),
+            f"decision {label} gives no {' or '.join(missing)}",
+            hint=" and ".join(f"set decisions[{index}].{key} to {asks[key]}" for key in missing),
+        )
+
+
+# --- DOC006 ---------------------------------------------------------------------------------
+
+@check("DOC006")
+def orphan_component(ctx: RuleContext) -> Iterator[Finding]:
+    graph = ctx.graph
+    if len(graph.nodes) < 2:
+        return
+    dead_letters = {
+        component.queue.dlq
+        for component in ctx.design.components.values()
+        if component.queue is not None and isinstance(component.queue.dlq, str)
+    }
+    for cid, node in graph.nodes.items():
+        # A consumer's own `consumes` entry is an edge into it (src is the broker).
+        if graph.out_edges.get(cid) or graph.in_edges.get(cid) or cid in dead_letters:
+            continue
+        if node.kind == "client":
+            connect = f"set components.{cid}.calls to what it uses"
+        elif node.kind == "worker":
+            connect = f"set components.{cid}.consumes to the queue it takes its work from"
+        elif node.kind in BROKER:
+            connect = f"add components.<producer>.publishes: [{cid}] and components.<consumer>.consumes: [{cid}]"
+        else:
+            connect = f"add {cid} to the calls of the components that use it (components.<caller>.calls.{cid})"
+        yield ctx.finding(
+            node.path,
+            f"component {cid} ({node.kind}) is connected to nothing: it has no calls, publishes or "
+            f"consumes of its own and no other component names it",
+            hint=f"{connect}, or remove it",
+        )

@@ -1,0 +1,487 @@
+"""SCL: scalability and capacity. Peak load above what a component serves, writes
+above what one primary takes, shard keys that concentrate traffic, local state that
+stops scale-out, fixed capacity under spiky traffic, reads that all reach the database,
+and data that outgrows the node holding it (rules.md, "SCL: scalability and capacity").
+
+Every number compared here comes from `archlint.figures` (`ctx.terms.figures`): the
+load and capacity of a component, the single-leader write limit and the storage growth
+of a store are the same objects `archlint estimate` prints, so a finding and the
+estimate never disagree. The checks are linear in components + edges + flow hops.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+
+from archlint.figures import PARTITION_UNITS, Load
+from archlint.findings import Finding
+from archlint.kinds import BROKER, STORE
+from archlint.rules import RuleContext, check, exceeds, reaches
+from archlint.units import (
+    format_count,
+    format_duration,
+    format_percent,
+    format_rate,
+    format_size,
+)
+
+_SPIKE_KINDS = frozenset({"service", "worker"})
+_CACHING_KINDS = frozenset({"cache", "cdn"})
+# Key parts are compared after this normalisation (SCL003): lower-cased, a trailing
+# `_id` or `_code` removed (`country_code` is `country`, `user_id` is `user`).
+_KEY_SUFFIXES = ("_id", "_code")
+
+
+# --- private helpers ----------------------------------------------------------------------
+
+def _ceil(value: float) -> int:
+    """The whole number of units that carries `value` (6.0000001 units is 6)."""
+    return max(1, math.ceil(value - 1e-9))
+
+
+def _plural(count: int, noun: str) -> str:
+    noun = noun.replace("_", " ")
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _shards(ctx: RuleContext, cid: str) -> int:
+    sharding = ctx.terms.component(cid).sharding
+    return sharding.shards if sharding is not None and sharding.shards else 1
+
+
+def _per_unit(load: Load) -> float | None:
+    """One unit's share of the capacity `load` is compared with (capacity grows
+    linearly with the units); None when unknown."""
+    units = load.capacity.units
+    if load.limit is None or not units:
+        return None
+    return load.limit / units
+
+
+def _sizing_field(ctx: RuleContext, cid: str, unit: str) -> str:
+    """The design field that sets the number of capacity units of `cid`."""
+    component = ctx.terms.component(cid)
+    if unit in PARTITION_UNITS:
+        if component.sharding is None and ctx.terms.kind(cid) in BROKER:
+            return "queue.partitions"
+        return "sharding.shards"
+    return "autoscaling.max" if component.autoscaling is not None else "replicas"
+
+
+def _entered_sync(ctx: RuleContext) -> dict[str, bool]:
+    """Every component a hop of some flow enters (with or without a rate), and whether a
+    synchronous hop enters it; in first-appearance order."""
+    entered: dict[str, bool] = {}
+    for route in ctx.terms.routes():
+        for hop in route.hops:
+            dst = hop.edge.dst
+            entered[dst] = entered.get(dst, False) or hop.edge.sync
+    return entered
+
+
+# --- SCL001 ---------------------------------------------------------------------------
+
+def _demand_text(load: Load) -> str:
+    what = "of reads " if load.compared == "read" else ""
+    when = "at average rate (only async hops enter it)" if load.at_average else "at peak"
+    return f"{format_rate(load.demand)} {what}{when}"
+
+
+def _mixed(load: Load) -> bool:
+    """The load mixes kinds of work whose capacity figures differ."""
+    capacity = load.capacity
+    untyped = load.total - load.read - load.write
+    kinds = sum(1 for amount in (load.read, load.write, untyped) if amount > 1e-9)
+    return kinds > 1 and capacity.read != capacity.write
+
+
+def _limit_text(ctx: RuleContext, load: Load) -> str:
+    """`its capacity of 4k/s (2 replicas × 2k/s)`: the capacity compared, with its arithmetic."""
+    capacity = load.capacity
+    limit = format_rate(load.limit)
+    if load.compared == "read":
+        per = capacity.per_unit_read
+        total_units = round(load.limit / per) if per else 1
+        shards = _shards(ctx, load.cid)
+        copies = max(1, total_units // shards)
+        parts = []
+        if shards > 1:
+            parts.append(_plural(shards, "shard"))
+        if copies > 1:
+            parts.append(f"{copies} copies")
+        if not parts:
+            parts.append(f"1 {capacity.unit.replace('_', ' ')}")
+        return f"its read capacity of {limit} ({' × '.join(parts)} × {format_rate(per)})"
+    if _mixed(load):
+        return f"its capacity of {limit} at this mix of reads and writes ({capacity.work})"
+    return f"its capacity of {limit} ({capacity.work})"
+
+
+def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
+    cid = load.cid
+    capacity = load.capacity
+    if max_utilization <= 0:  # no share of any capacity is allowed: nothing to size
+        return f"cut the load that reaches {cid}, or set SCL001.max_utilization above 0"
+    keeps = f"carries the {format_rate(load.demand)}" if max_utilization == 1 else \
+        f"keeps {format_rate(load.demand)} under {format_percent(max_utilization)}"
+    if load.compared == "read":
+        per = capacity.per_unit_read
+        shards = _shards(ctx, cid)
+        copies = _ceil(load.demand / (max_utilization * per * shards))
+        carried = f"{copies} copies × {format_rate(per)}" if shards == 1 else \
+            f"{shards} shards × {copies} copies × {format_rate(per)}"
+        replication = ctx.terms.component(cid).replication
+        if replication is None:
+            change = f"set components.{cid}.replication: {{replicas: {copies - 1}, read_from_replicas: true}}"
+        elif replication.read_from_replicas:
+            change = f"set components.{cid}.replication.replicas to {copies - 1}"
+        elif (ctx.terms.copies(cid) or 1) >= copies:
+            copies = ctx.terms.copies(cid) or 1
+            carried = f"{copies} copies × {format_rate(per)}" if shards == 1 else \
+                f"{shards} shards × {copies} copies × {format_rate(per)}"
+            change = f"set components.{cid}.replication.read_from_replicas: true"
+        else:
+            change = f"set components.{cid}.replication.replicas to {copies - 1} and read_from_replicas: true"
+        return (f"{change} ({carried} = {format_rate(copies * shards * per)} {keeps}), "
+                f"or put a cache in front of {cid}")
+    field = _sizing_field(ctx, cid, capacity.unit)
+    ratio = load.demand / (load.limit * max_utilization)
+    needed = _ceil(capacity.units * ratio)
+    if _mixed(load):
+        carried = f"{_plural(needed, capacity.unit)} take {format_rate(load.limit * needed / capacity.units)} " \
+                  f"of this mix"
+    else:
+        per = load.limit / capacity.units
+        carried = f"{needed} × {format_rate(per)} = {format_rate(needed * per)}"
+    return f"set components.{cid}.{field} to {needed} ({carried}, which {keeps}), or cut the load that reaches {cid}"
+
+
+@check("SCL001")
+def capacity_exceeded(ctx: RuleContext) -> Iterator[Finding]:
+    max_utilization = float(ctx.options.get("max_utilization", 1.0))
+    for cid, load in ctx.terms.figures.loads.items():
+        if not load.capacity.checked or load.limit is None or not load.capacity.units:
+            continue  # capacity unknown, unbounded, or a managed part that adds units itself
+        allowed = load.limit * max_utilization
+        if not exceeds(load.demand, allowed):
+            continue
+        if max_utilization == 1:
+            above = _limit_text(ctx, load)
+        else:
+            above = f"{format_rate(allowed)}, {format_percent(max_utilization)} of {_limit_text(ctx, load)}"
+        yield ctx.finding(
+            ("components", cid),
+            f"{cid} takes {_demand_text(load)}, above {above}",
+            hint=_capacity_hint(ctx, load, max_utilization),
+        )
+
+
+# --- SCL002 ---------------------------------------------------------------------------
+
+@check("SCL002")
+def single_leader_write_limit(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    figures = terms.figures
+    for cid, load in figures.loads.items():
+        if not figures.single_leader(cid) or not load.write:
+            continue
+        limit = figures.write_limit(cid)
+        if limit is None or not exceeds(load.write, limit):
+            continue
+        shards = _shards(ctx, cid)
+        per = limit / shards
+        when = "at average rate (only async hops enter it)" if load.at_average else "at peak"
+        where = "one primary" if shards == 1 else "one primary per shard"
+        units = _plural(shards, "shard") if shards > 1 else f"1 {load.capacity.unit.replace('_', ' ')}"
+        needed = _ceil(load.write / per)
+        yield ctx.finding(
+            ("components", cid),
+            f"{cid} takes {format_rate(load.write)} of writes {when} on {where}, above its write capacity of "
+            f"{format_rate(limit)} ({units} × {format_rate(per)})",
+            hint=f"shard the writes with components.{cid}.sharding.shards of at least {needed} "
+                 f"({needed} × {format_rate(per)} = {format_rate(needed * per)}), or move the write-heavy data "
+                 f"to a partitioned store",
+        )
+
+
+# --- SCL003 ---------------------------------------------------------------------------
+
+def _key_parts(key: str) -> list[str]:
+    """`Country_Code + user_id` -> [`country`, `user`]."""
+    parts = []
+    for raw in key.replace("+", ",").split(","):
+        part = raw.strip().lower()
+        for suffix in _KEY_SUFFIXES:
+            if part.endswith(suffix) and len(part) > len(suffix):
+                part = part[: -len(suffix)]
+                break
+        if part:
+            parts.append(part)
+    return parts
+
+
+class _Names:
+    """A list option of names, where `is_*` matches a prefix and `*_at` a suffix."""
+
+    def __init__(self, names: Iterable[str]):
+        self.exact: set[str] = set()
+        self.prefixes: list[str] = []
+        self.suffixes: list[str] = []
+        for name in names:
+            name = name.strip().lower()
+            if name.endswith("*") and len(name) > 1:
+                self.prefixes.append(name[:-1])
+            elif name.startswith("*") and len(name) > 1:
+                self.suffixes.append(name[1:])
+            elif name:
+                self.exact.add(name)
+
+    def __contains__(self, part: str) -> bool:
+        return part in self.exact or any(part.startswith(p) for p in self.prefixes) \
+            or any(part.endswith(s) for s in self.suffixes)
+
+
+@check("SCL003")
+def hot_partition_key(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    low: _Names | None = None
+    monotonic: _Names | None = None
+    for cid in ctx.graph.nodes:
+        sharding = terms.component(cid).sharding
+        if sharding is None or not sharding.key or sharding.strategy == "geo":
+            continue
+        parts = _key_parts(sharding.key)
+        if not parts:
+            continue
+        if low is None:
+            low = _Names(ctx.options.get("low_cardinality_keys") or ())
+            monotonic = _Names(ctx.options.get("monotonic_keys") or ())
+        key = sharding.key.strip()
+        joiner = ", " if "," in key and "+" not in key else "+"
+        if sharding.strategy == "range" and parts[0] in monotonic:
+            message = (f"{cid} is sharded by range on '{key}', whose values only grow: every new write "
+                       f"lands on the last shard")
+            hint = (f"set components.{cid}.sharding.strategy: hash, or lead the key with a well-spread field "
+                    f"(key: user_id{joiner}{key})")
+        elif all(part in low for part in parts):
+            which = "takes" if len(parts) == 1 else "each take"
+            message = (f"{cid} is sharded on '{key}', {'which' if len(parts) == 1 else 'whose parts'} {which} "
+                       f"few distinct values: a few shards get most of the traffic")
+            hint = (f"shard {cid} on a well-spread key such as a user, order or device id, or add one to it "
+                    f"(key: {key}{joiner}user_id)")
+        else:
+            continue
+        yield ctx.finding(("components", cid, "sharding", "key"), message, hint=hint)
+
+
+# --- SCL004 ---------------------------------------------------------------------------
+
+@check("SCL004")
+def stateful_blocks_scale_out(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for cid in ctx.graph.nodes:
+        component = terms.component(cid)
+        if not terms.is_compute(cid) or component.stateless is not False or component.sharding is not None:
+            continue
+        if component.autoscaling is not None:
+            reason = f"autoscales from {component.autoscaling.min} to {component.autoscaling.max} instances"
+            effect = "each instance holds its own part of that state, and an instance that stops loses its part"
+        elif component.replicas is not None and component.replicas > 1:
+            reason = f"runs {component.replicas} replicas"
+            effect = "each replica holds its own part of that state, and requests for it may reach another one"
+        else:
+            reason = _over_one_replica(ctx, cid)
+            if reason is None:
+                continue
+            effect = "a second replica would split that state"
+        yield ctx.finding(
+            ("components", cid, "stateless"),
+            f"{cid} keeps state in its instances (stateless: false) and {reason}: {effect}",
+            hint=f"move the state of {cid} to a shared store (a cache or database) and set stateless: true, or "
+                 f"partition it with components.{cid}.sharding: {{strategy: hash, key: ...}} so each key always "
+                 f"reaches the same instance",
+        )
+
+
+def _over_one_replica(ctx: RuleContext, cid: str) -> str | None:
+    """`its load of 3k/s at peak is above one replica's 2k/s`, when it is."""
+    load = ctx.terms.figures.loads.get(cid)
+    if load is None or not load.capacity.checked:
+        return None
+    per = _per_unit(load)
+    if per is None or not exceeds(load.demand, per):
+        return None
+    when = "at average rate" if load.at_average else "at peak"
+    unit = load.capacity.unit.replace("_", " ")
+    return f"its load of {format_rate(load.demand)} {when} is more than one {unit} serves ({format_rate(per)})"
+
+
+# --- SCL005 ---------------------------------------------------------------------------
+
+@check("SCL005")
+def no_autoscaling_for_spikes(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    spiky = float(ctx.options.get("spiky_peak_factor", 3))
+    factor = terms.peak_factor
+    if factor < spiky:
+        return
+    deployment = ctx.design.deployment
+    if deployment is not None and deployment.orchestrator == "serverless":
+        return
+    for cid, sync in _entered_sync(ctx).items():
+        if not sync or terms.kind(cid) not in _SPIKE_KINDS:
+            continue  # only async hops enter it: the broker absorbs the spike
+        component = terms.component(cid)
+        if component.autoscaling is not None or terms.figure(cid, "autoscales") is True:
+            continue
+        replicas = terms.rmax(cid)
+        fixed = "a single fixed replica" if replicas == 1 else f"a fixed {replicas} replicas"
+        yield ctx.finding(
+            ("components", cid),
+            f"{cid} runs {fixed} while traffic peaks at {factor:g}x the average "
+            f"(scale.peak_factor {factor:g}): sized for the peak it idles, sized for the average it falls over",
+            hint=_autoscaling_hint(ctx, cid, factor),
+        )
+
+
+def _autoscaling_hint(ctx: RuleContext, cid: str, factor: float) -> str:
+    generic = (f"set components.{cid}.autoscaling: {{min: ..., max: ...}} in place of a fixed replica count: "
+               f"min for the average rate, max for {factor:g}x that")
+    load = ctx.terms.figures.loads.get(cid)
+    per = _per_unit(load) if load is not None and load.capacity.checked else None
+    if per is None or load.at_average:
+        return generic
+    at_peak = _ceil(load.demand / per)
+    at_average = _ceil(load.demand / factor / per)
+    if at_peak <= at_average:
+        return generic
+    average = format_rate(load.demand / factor)
+    return (f"set components.{cid}.autoscaling: {{min: {at_average}, max: {at_peak}}} in place of a fixed "
+            f"replica count ({at_average} × {format_rate(per)} carries the average of {average}, "
+            f"{at_peak} × {format_rate(per)} the {format_rate(load.demand)} peak)")
+
+
+# --- SCL006 ---------------------------------------------------------------------------
+
+def _read_write_ratio(ctx: RuleContext) -> tuple[float, str] | None:
+    """scale.read_write_ratio, else the read flows' rates over the write flows' (infinite
+    when reads have a rate and no write flow does); None when no read flow has a rate."""
+    terms = ctx.terms
+    scale = ctx.design.scale
+    if scale is not None and scale.read_write_ratio is not None:
+        ratio = scale.read_write_ratio
+        return ratio, f"scale.read_write_ratio {format_count(ratio)}:1"
+    reads = writes = 0.0
+    for route in terms.routes():
+        average = terms.average(route)
+        if average is None:
+            continue
+        if route.flow.type == "read":
+            reads += average
+        elif route.flow.type == "write":
+            writes += average
+    if not reads:
+        return None
+    if not writes:
+        return math.inf, f"read flows of {format_rate(reads)} and no write flow"
+    ratio = reads / writes
+    return ratio, f"reads {format_rate(reads)} over writes {format_rate(writes)} = {format_count(ratio)}:1"
+
+
+def _cached_reads(ctx: RuleContext) -> tuple[dict[str, bool], dict[str, str]]:
+    """Per component a read flow enters: whether some read flow entering it also enters
+    a cache or CDN; and the caller on the first read hop into it."""
+    terms = ctx.terms
+    cached: dict[str, bool] = {}
+    callers: dict[str, str] = {}
+    for route in terms.routes():
+        if route.flow.type != "read":
+            continue
+        uses_cache = any(terms.kind(hop.edge.dst) in _CACHING_KINDS for hop in route.hops)
+        for hop in route.hops:
+            dst = hop.edge.dst
+            cached[dst] = cached.get(dst, False) or uses_cache
+            callers.setdefault(dst, hop.edge.src)
+    return cached, callers
+
+
+@check("SCL006")
+def read_heavy_without_cache(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    heavy = float(ctx.options.get("read_heavy_ratio", 10))
+    min_rate = float(ctx.options.get("min_read_rate", 1000))
+    ratio: tuple[float, str] | None | bool = False  # computed on first use
+    cached: dict[str, bool] | None = None
+    callers: dict[str, str] = {}
+    for cid, load in terms.figures.loads.items():
+        if terms.kind(cid) != "database" or not reaches(load.read, min_rate):
+            continue
+        replication = terms.component(cid).replication
+        if replication is not None and replication.read_from_replicas is True:
+            continue
+        if ratio is False:
+            ratio = _read_write_ratio(ctx)
+        if ratio is None or not reaches(ratio[0], heavy):
+            return
+        if cached is None:
+            cached, callers = _cached_reads(ctx)
+        if cached.get(cid, True):
+            continue  # a read flow to it goes through a cache or CDN
+        when = "at average rate" if load.at_average else "at peak"
+        caller = callers.get(cid, "the caller")
+        yield ctx.finding(
+            ("components", cid),
+            f"{cid} serves {format_rate(load.read)} of reads {when} ({ratio[1]}), and no read flow to it goes "
+            f"through a cache or CDN",
+            hint=f"put a cache in front of {cid}: {caller} reads the cache first and {cid} only on a miss "
+                 f"(steps '{caller} -> cache' and '{caller} -> {cid}: 10%' at a 90% hit ratio), or set "
+                 f"components.{cid}.replication.read_from_replicas: true",
+        )
+
+
+# --- SCL007 ---------------------------------------------------------------------------
+
+def _node_limit(ctx: RuleContext, cid: str) -> tuple[float, str]:
+    """catalog max_storage_per_node (bytes), else SCL007.node_storage."""
+    terms = ctx.terms
+    figure = terms.figure(cid, "max_storage_per_node")
+    if figure is not None:
+        name = terms.tech_name(cid)
+        return figure, f"{format_size(figure)} a {name} node holds"
+    limit = float(ctx.options.get("node_storage", 10e12))
+    return limit, f"{format_size(limit)} of SCL007.node_storage"
+
+
+@check("SCL007")
+def storage_beyond_node(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for cid, growth in terms.figures.growth.items():
+        if terms.kind(cid) not in STORE or terms.managed(cid) or growth.total <= 0:
+            continue
+        if growth.shards is None:
+            continue  # sharding without shards: the count is unknown
+        shards = growth.shards
+        # A partitioned technology spreads data itself, unless it keeps everything in one partition.
+        if terms.figure(cid, "partitioned") is True and (terms.figure(cid, "partitions") != 1 or shards > 1):
+            continue
+        limit, limit_text = _node_limit(ctx, cid)
+        per = growth.total / shards
+        if not exceeds(per, limit):
+            continue
+        kept = f"{format_size(growth.total)} over the {format_duration(growth.retention)} retention"
+        if shards == 1:
+            where = f"{kept} on one node"
+        else:
+            where = f"{kept}, {format_size(per)} on each of its {shards} shards"
+        if limit > 0:
+            needed = _ceil(growth.total / limit)
+            shard = (f"shard {cid} with components.{cid}.sharding.shards of at least {needed} "
+                     f"({format_size(growth.total)} / {needed} = {format_size(growth.total / needed)} each)")
+        else:
+            shard = f"shard {cid}"
+        yield ctx.finding(
+            ("components", cid),
+            f"{cid} keeps {where}, above the {limit_text} ({'; '.join(growth.writes)})",
+            hint=f"{shard}, shorten scale.retention, or move old data to object storage",
+        )
