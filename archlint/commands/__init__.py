@@ -1,0 +1,1 @@
+"""One module per `archlint` command; each defines `command`, loaded on first use."""

@@ -1,0 +1,59 @@
+"""`archlint estimate FILE`: the back-of-envelope figures, with their inputs."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+import click
+
+from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, emit, finish, load_factor
+
+@click.command("estimate")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--load", "load", default="1x", show_default=True, metavar="FACTOR",
+              help="What-if scale: multiply every flow's rate, e.g. 10x.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the figures to FILE.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+def command(path: str, load: str, output_format: str, output: str | None, config_path: str | None) -> None:
+    """The back-of-envelope figures of a design, with their inputs: flow rates, load
+    against capacity, availability, latency, storage growth, bandwidth."""
+    from archlint.catalog import load_catalog
+    from archlint.check import CheckResult, FileSettings, check_file, design_terms
+    from archlint.config import ConfigError, ConfigFinder
+    from archlint.discover import display_name
+    from archlint.report import estimate as report
+    from archlint.rulepack import builtin_rules
+
+    gc.disable()
+    factor = load_factor(load)
+    if not os.path.exists(path):
+        raise click.UsageError(f"path '{path}' does not exist")
+    try:
+        config = ConfigFinder(builtin_rules(), config_path).for_file(path)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    settings = FileSettings(limits=config.limits, run_rules=False, load_factor=factor,
+                            zone_availability=config.zone_availability)
+    catalog = load_catalog()
+    name = display_name(path)
+    result = check_file(path, name, settings, catalog)
+    if result.findings:  # input problems: the same positioned errors as `check`, no figures
+        from archlint.report.text import render as render_text
+
+        checked = CheckResult(files=[result], fail_on={name: "error"})
+        click.echo(render_text(checked, color=sys.stderr.isatty() and "NO_COLOR" not in os.environ), nl=False,
+                   err=True)
+        sys.exit(EXIT_FINDINGS)
+    texts, documents = [], []
+    for design in result.designs:
+        terms = design_terms(design.design, design.graph, catalog, settings, design.block.data)
+        if output_format == "json":
+            documents.append(report.as_data(name, design.design.name, design.block.index, terms.figures))
+        else:
+            texts.append(report.render_text(name, design.design.name, terms.figures))
+    emit(report.render_json(documents) if output_format == "json" else "\n".join(texts), output)
+    finish(EXIT_CLEAN)
