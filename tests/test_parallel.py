@@ -1,0 +1,28 @@
+"""Checking in worker processes gives exactly the result of checking in one process."""
+
+import shutil
+
+from archlint.catalog import load_catalog
+from archlint.check import FileSettings, run_check, worth_parallel
+from conftest import EXAMPLES
+
+
+def test_parallel_result_equals_sequential(tmp_path):
+    files = []
+    for index, source in enumerate(sorted(EXAMPLES.glob("*.arch.yaml")) * 3):
+        target = tmp_path / f"{index:02d}-{source.name}"
+        shutil.copy(source, target)
+        files.append((str(target), target.name))
+    settings = FileSettings()
+    seen = []
+    sequential = run_check(files, lambda _p: settings, load_catalog(), jobs=1)
+    parallel = run_check(files, lambda _p: settings, load_catalog(), jobs=2,
+                         progress=lambda done, total: seen.append((done, total)))
+    assert [f.name for f in parallel.files] == [f.name for f in sequential.files]
+    assert parallel.findings == sequential.findings
+    assert [len(f.designs) for f in parallel.files] == [len(f.designs) for f in sequential.files]
+    assert seen[-1] == (len(files), len(files)) and len(seen) == len(files)
+
+
+def test_small_runs_stay_in_one_process(tmp_path):
+    assert not worth_parallel([str(EXAMPLES / "url-shortener.arch.yaml")] * 3)
