@@ -193,7 +193,7 @@ class Figures:
             if count is None:
                 if terms.managed(cid) and terms.figure(cid, "autoscales") is True:
                     return Capacity(None, None, None, unit, per_read, per_write, source,
-                                    f"{name} adds {unit}s by itself", False, "autoscales")
+                                    f"{name} adds {_plural_unit(unit)} by itself", False, "autoscales")
                 return Capacity(None, None, None, unit, per_read, per_write, source,
                                 f"per {unit}, but the number of {unit}s is unknown", False, "unit count unknown")
             read_units = write_units = count
@@ -442,23 +442,35 @@ class Figures:
             average = terms.average(route)
             if flow.type != "write" or flow.payload is None or average is None:
                 continue
+            # One write per store and flow, at the largest share of the hops entering it
+            # (two hops of one flow into a store do not store the payload twice).
+            shares: dict[str, float] = {}
             for hop in route.hops:
                 cid = hop.edge.dst
-                if terms.kind(cid) not in STORE:
-                    continue
+                if terms.kind(cid) in STORE:
+                    shares[cid] = max(shares.get(cid, 0.0), hop.share)
+            for cid, share in shares.items():
                 growth = result.get(cid)
                 if growth is None:
                     sharding = terms.component(cid).sharding
                     shards = sharding.shards if sharding is not None else 1
-                    growth = result[cid] = Growth(cid, 0.0, retention, 0.0, shards)
-                growth.per_second += average * hop.share * flow.payload
+                    growth = result[cid] = Growth(cid, 0.0, self._kept_for(cid, retention), 0.0, shards)
+                growth.per_second += average * share * flow.payload
                 growth.writes.append(
-                    f"{route.name}: {units.format_rate(average)} × {units.format_percent(hop.share)} × "
+                    f"{route.name}: {units.format_rate(average)} × {units.format_percent(share)} × "
                     f"{units.format_size(flow.payload)}"
                 )
         for growth in result.values():
-            growth.total = growth.per_second * retention
+            growth.total = growth.per_second * growth.retention
         return result
+
+    def _kept_for(self, cid: str, retention: float) -> float:
+        """How long a store keeps what is written: the design's retention, but a cache
+        with a TTL drops entries after it (it never holds more than a TTL's writes)."""
+        cache = self.terms.component(cid).cache
+        if self.terms.kind(cid) == "cache" and cache is not None and cache.ttl:
+            return min(retention, cache.ttl)
+        return retention
 
     @functools.cached_property
     def bandwidth(self) -> dict[str, Bandwidth]:
@@ -489,6 +501,11 @@ class Figures:
         if design.flows and not any(f.payload for f in design.flows.values()):
             missing.append("a payload on write flows: needed for storage growth and bandwidth")
         return missing
+
+
+def _plural_unit(unit: str) -> str:
+    unit = unit.replace("_", " ")
+    return unit + ("es" if unit.endswith(("x", "s", "sh", "ch")) else "s")
 
 
 def over(value: float, limit: float) -> bool:

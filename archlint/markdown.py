@@ -45,11 +45,14 @@ def _strip_prefix(line: str, width: int) -> str:
 def find_fences(text: str) -> list[Fence]:
     """Every `archlint` fenced block, in order. Other fences are skipped whole, so an
     `archlint` fence shown inside a `markdown` example block is not mistaken for one."""
+    # CRLF files: match fences on the line without its "\r" (the YAML keeps it; libyaml
+    # reads CRLF line breaks).
     lines = text.split("\n")
+    bare = [line[:-1] if line.endswith("\r") else line for line in lines]
     fences: list[Fence] = []
     index = 0
     while index < len(lines):
-        match = _FENCE.match(lines[index])
+        match = _FENCE.match(bare[index])
         if not match or (match["fence"][0] == "`" and "`" in match["info"]):
             index += 1
             continue
@@ -58,10 +61,13 @@ def find_fences(text: str) -> list[Fence]:
             r"^[ \t>]*" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$"
         )
         end = index + 1
-        while end < len(lines) and not closing.match(lines[end]):
+        while end < len(lines) and not closing.match(bare[end]):
             end += 1
         if _is_archlint_info(match["info"]):
             body = [_strip_prefix(line, len(prefix)) for line in lines[index + 1 : end]]
-            fences.append(Fence("\n".join(body) + "\n", index, end, len(prefix)))
+            # An unclosed fence runs to the end of the file: no line break is added
+            # there, or positions at its end would point past the file's last line.
+            closed = end < len(lines)
+            fences.append(Fence("\n".join(body) + ("\n" if closed else ""), index, end, len(prefix)))
         index = end + 1
     return fences

@@ -55,3 +55,9 @@ def test_quoted_fence(tmp_path):
 def test_empty_block(tmp_path):
     (finding,) = check_text(tmp_path, "```archlint\n```\n", name="empty.md")
     assert finding.code == "INP001" and "archlint block is empty" in finding.message
+
+
+def test_crlf_markdown(tmp_path):
+    text = "# RFC\r\n\r\n```archlint\r\narchlint: 1\r\nname: c\r\ncomponents: {a: {kind: servce}}\r\n```\r\nafter\r\n"
+    (finding,) = check_text(tmp_path, text.encode(), name="crlf.md")
+    assert (finding.code, finding.line, finding.column) == ("INP011", 6, 18)

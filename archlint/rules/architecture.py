@@ -14,6 +14,7 @@ from typing import Any, Iterator
 from archlint.findings import Finding
 from archlint.graph import Edge
 from archlint.rules import RuleContext, check, joined
+from archlint.units import format_rate
 
 _SERVICE_LIKE = frozenset({"service", "function"})
 _OUTSIDE = frozenset({"client", "external"})  # not built and deployed with the system
@@ -28,7 +29,7 @@ def _named(ids: list[str]) -> str:
 
 
 def _rate(per_second: float) -> str:
-    return f"{per_second:g}/s"
+    return format_rate(per_second)
 
 
 def _number(value: float) -> str:

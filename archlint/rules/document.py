@@ -174,7 +174,7 @@ def missing_apis(ctx: RuleContext) -> Iterator[Finding]:
         exposed.append(f"{'client' if len(clients) == 1 else 'clients'} {_named(clients)}")
     if public:
         exposed.append(f"public {'component' if len(public) == 1 else 'components'} {_named(public)}")
-    served_by = public[0] if public else _first_callee(ctx, clients) or "<service>"
+    served_by = _first_service(ctx, public or clients) or "<service>"
     yield ctx.finding(
         (),
         f"the design is used through {' and '.join(exposed)} but defines no apis",
@@ -183,11 +183,20 @@ def missing_apis(ctx: RuleContext) -> Iterator[Finding]:
     )
 
 
-def _first_callee(ctx: RuleContext, clients: list[str]) -> str | None:
-    for cid in clients:
+def _first_service(ctx: RuleContext, entries: list[str]) -> str | None:
+    """The first compute component reached by calls from the entries (through load
+    balancers and gateways): the one an `apis` entry would name as `served_by`."""
+    seen = set(entries)
+    queue = list(entries)
+    while queue:
+        cid = queue.pop(0)
+        if ctx.terms.is_compute(cid) and cid not in entries:
+            return cid
         for edge in ctx.graph.calls_from(cid):
-            return edge.dst
-    return None
+            if edge.dst not in seen:
+                seen.add(edge.dst)
+                queue.append(edge.dst)
+    return next((cid for cid in entries if ctx.terms.is_compute(cid)), None)
 
 
 # --- DOC004 ---------------------------------------------------------------------------------
