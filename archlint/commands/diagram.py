@@ -1,0 +1,305 @@
+"""`archlint diagram FILE`: a picture of a design, as PNG or SVG with icons (needs
+Graphviz), or as Mermaid or DOT text (needs nothing installed).
+
+Where the picture goes: PNG and SVG are written next to the design (`name.png`; for
+block N of `rfc.md`, `rfc-N.png`) unless `-o` names a file; Mermaid and DOT are printed
+unless `-o` names a file. `--write` puts the pictures into the Markdown file itself,
+right after each block. With several designs (a Markdown file with several blocks),
+`-o out.svg` writes `out-N.svg` for block N.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from typing import Any
+
+import click
+
+from archlint.commands.common import BUG_URL, EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, finish
+from archlint.commands.common import today as today_of
+
+FORMATS = ("png", "svg", "mermaid", "dot")
+IMAGE_FORMATS = ("png", "svg")
+SUFFIX = {"png": ".png", "svg": ".svg", "mermaid": ".mmd", "dot": ".dot"}
+FORMAT_OF_SUFFIX = {".png": "png", ".svg": "svg", ".mmd": "mermaid", ".mermaid": "mermaid", ".dot": "dot",
+                    ".gv": "dot"}
+DESIGN_SUFFIXES = (".arch.yaml", ".arch.yml", ".yaml", ".yml", ".md", ".markdown")
+ORTHO_SLOW_AT = 300  # components from which `--splines ortho` takes Graphviz many seconds
+
+
+class DiagramError(click.ClickException):
+    """A problem with the command's environment or output (exit 2, no usage text)."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"archlint: {self.format_message()}", err=True)
+
+
+class GraphvizError(DiagramError):
+    """Graphviz ran and failed on DOT we wrote: a bug on our side (exit 3)."""
+
+    exit_code = EXIT_INTERNAL
+
+
+@click.command("diagram")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("-f", "--format", "output_format", type=click.Choice(FORMATS), default=None,
+              help="Picture format. Default: from the -o suffix, else png.")
+@click.option("-o", "--output", metavar="OUT",
+              help="Write to OUT ('-' for standard output). Default: png/svg next to the design, "
+                   "mermaid/dot to standard output.")
+@click.option("--findings", is_flag=True,
+              help="Run the checks and outline components and edges with findings by severity, with their codes.")
+@click.option("--write", is_flag=True,
+              help="Markdown: put each block's picture right after it, between archlint:diagram markers.")
+@click.option("--splines", type=click.Choice(["spline", "ortho"]), default="spline", show_default=True,
+              help="Edge routing for png/svg/dot; ortho is slow on large designs.")
+@click.option("--block", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Markdown: draw only block N (0 is the first).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file instead of searching for one (for --findings).")
+def command(path: str, output_format: str | None, output: str | None, findings: bool, write: bool, splines: str,
+            block: int | None, config_path: str | None) -> None:
+    """Draw a design: PNG or SVG with icons, or Mermaid or DOT text."""
+    from archlint.load import MARKDOWN_SUFFIXES
+
+    gc.disable()  # a short-lived process building trees with almost no cycles
+    picture_format = output_format or _format_of(output) or "png"
+    markdown = path.lower().endswith(MARKDOWN_SUFFIXES)
+    if write and not markdown:
+        raise click.UsageError(f"--write updates Markdown files (.md, .markdown), and '{path}' is not one; "
+                               f"use -o to choose where the picture goes")
+    if write and picture_format == "dot":
+        raise click.UsageError("--write puts Mermaid or a PNG/SVG picture into the Markdown file; "
+                               "choose -f mermaid, png or svg")
+    if write and output == "-":
+        raise click.UsageError("--write writes the Markdown file; it cannot be combined with -o -")
+    if not os.path.exists(path):
+        raise click.UsageError(f"path '{path}' does not exist")
+    if picture_format in IMAGE_FORMATS:
+        _require_image_tools()
+
+    result, settings = _check(path, findings, config_path)
+    problems = [f for f in result.findings if f.code.startswith("INP")]
+    if problems:  # input problems: the same positioned errors as `check`, no picture
+        _print_findings(result, result.findings)
+        sys.exit(EXIT_FINDINGS)
+    designs = _selected(result, block, path)
+    models = [_model(design, result, settings, findings) for design in designs]
+
+    if write:
+        _write_markdown(path, designs, models, picture_format, output, splines)
+    elif picture_format not in IMAGE_FORMATS and output in (None, "-"):
+        click.echo("\n".join(_text(model, picture_format, splines) for model in models), nl=False)
+    elif output == "-":
+        if len(models) != 1:
+            raise click.UsageError(f"'{path}' has {len(models)} designs and -o - takes one; choose one with --block N")
+        click.echo(_render(models[0], picture_format, splines), nl=False)  # bytes go to the binary stream
+    else:
+        targets = _targets(path, designs, picture_format, output, markdown)
+        for target in targets:
+            _check_writable(target, design=path)
+        for model, target in zip(models, targets):
+            _save(target, _render(model, picture_format, splines))
+            click.echo(f"archlint: wrote {target}", err=True)
+    crashed = [f for f in result.findings if f.code == "ENG001"]
+    if crashed:  # the picture is drawn, but a rule crashed: say so, exit 3 as `check` does
+        _print_findings(result, crashed)
+        finish(EXIT_INTERNAL)
+    finish(EXIT_CLEAN)
+
+
+# --- checking ----------------------------------------------------------------------
+
+
+def _check(path: str, findings: bool, config_path: str | None) -> tuple[Any, Any]:
+    """The check pipeline on the file with its configuration: rules only for --findings."""
+    from archlint.catalog import load_catalog
+    from archlint.check import FileSettings, check_file
+    from archlint.config import ConfigError, ConfigFinder
+    from archlint.discover import display_name
+    from archlint.engine import Selection
+    from archlint.rulepack import builtin_rules
+
+    try:
+        config = ConfigFinder(builtin_rules(), config_path).for_file(path)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    settings = FileSettings(
+        limits=config.limits,
+        selection=Selection(select=config.select, extend_select=config.extend_select,
+                            ignore=config.ignore + config.ignored_for(path)),
+        config_options=config.options,
+        today=today_of(None),
+        fail_on=config.fail_on or "error",
+        run_rules=findings,
+        zone_availability=config.zone_availability,
+    )
+    return check_file(path, display_name(path), settings, load_catalog()), settings
+
+
+def _print_findings(result: Any, findings: list[Any]) -> None:
+    from archlint.check import CheckResult, FileResult
+    from archlint.report.text import render as render_text
+
+    shown = FileResult(result.name, result.source, result.designs, findings)
+    text = render_text(CheckResult(files=[shown], fail_on={result.name: "error"}),
+                       color=sys.stderr.isatty() and "NO_COLOR" not in os.environ)
+    click.echo(text, nl=False, err=True)
+
+
+def _selected(result: Any, block: int | None, path: str) -> list[Any]:
+    designs = result.designs
+    if not designs:
+        raise click.UsageError(f"'{path}' has no archlint block (a fence whose info string is `archlint`)")
+    if block is None:
+        return designs
+    if block >= len(designs):
+        raise click.UsageError(f"--block {block}: '{path}' has {len(designs)} design"
+                               f"{'s' if len(designs) != 1 else ''} (blocks 0 to {len(designs) - 1})")
+    return [designs[block]]
+
+
+def _model(design: Any, result: Any, settings: Any, findings: bool) -> Any:
+    from archlint.catalog import load_catalog
+    from archlint.check import design_terms
+    from archlint.render.model import build_model
+
+    terms = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data)
+    on_block = [f for f in result.findings if f.block == design.block.index] if findings else None
+    return build_model(design.graph, terms, design.design.name, on_block)
+
+
+# --- rendering ---------------------------------------------------------------------
+
+
+def _text(model: Any, picture_format: str, splines: str) -> str:
+    if picture_format == "mermaid":
+        from archlint.render import mermaid
+
+        return mermaid.render(model)
+    from archlint.render import dot
+
+    return dot.render(model, splines=splines)
+
+
+def _render(model: Any, picture_format: str, splines: str) -> bytes:
+    if picture_format not in IMAGE_FORMATS:
+        return _text(model, picture_format, splines).encode("utf-8")
+    from archlint.render import diagrams_png
+
+    _warn_if_slow(model, splines)
+    try:
+        return diagrams_png.render_image(model, picture_format, splines)
+    except (diagrams_png.GraphvizMissing, diagrams_png.DiagramsMissing) as error:
+        raise DiagramError(str(error)) from None
+    except diagrams_png.GraphvizFailed as error:
+        raise GraphvizError(f"{error}. This is a bug in archlint; please report it at {BUG_URL}") from None
+
+
+def _warn_if_slow(model: Any, splines: str) -> None:
+    if splines == "ortho" and len(model.nodes) >= ORTHO_SLOW_AT:
+        click.echo(f"archlint: note: --splines ortho on {len(model.nodes)} components may take Graphviz "
+                   f"minutes; the default (spline) takes seconds", err=True)
+
+
+def _require_image_tools() -> None:
+    """Fail before any work when PNG/SVG cannot be drawn on this machine."""
+    from archlint.render import diagrams_png
+
+    try:
+        diagrams_png.graphviz()
+        diagrams_png.require_icons()
+    except (diagrams_png.GraphvizMissing, diagrams_png.DiagramsMissing) as error:
+        raise DiagramError(str(error)) from None
+
+
+# --- output ------------------------------------------------------------------------
+
+
+def _format_of(output: str | None) -> str | None:
+    if output is None or output == "-":
+        return None
+    return FORMAT_OF_SUFFIX.get(os.path.splitext(output)[1].lower())
+
+
+def _stem(path: str) -> str:
+    lower = path.lower()
+    for suffix in DESIGN_SUFFIXES:
+        if lower.endswith(suffix) and len(path) > len(suffix):
+            return path[: -len(suffix)]
+    return path
+
+
+def _targets(path: str, designs: list[Any], picture_format: str, output: str | None, markdown: bool) -> list[str]:
+    """Where each design's picture goes: OUT as given for one design; otherwise the
+    block's index before the suffix (`rfc-0.png`, `out-1.svg`)."""
+    if output is not None and len(designs) == 1:
+        return [output]
+    if output is not None:
+        base, suffix = os.path.splitext(output)
+    else:
+        base, suffix = _stem(path), SUFFIX[picture_format]
+    if markdown or len(designs) > 1:
+        return [f"{base}-{design.block.index}{suffix}" for design in designs]
+    return [base + suffix]
+
+
+def _check_writable(target: str, design: str | None = None) -> None:
+    """Refuse an output we cannot write, or the design itself, before spending time on
+    the picture."""
+    if design is not None and os.path.abspath(target) == os.path.abspath(design):
+        raise DiagramError(f"cannot write '{target}': it is the design being drawn; choose another -o")
+    folder = os.path.dirname(target) or "."
+    if os.path.isdir(target):
+        raise DiagramError(f"cannot write '{target}': it is a folder")
+    if not os.path.isdir(folder):
+        raise DiagramError(f"cannot write '{target}': the folder '{folder}' does not exist")
+    if not os.access(folder, os.W_OK) or (os.path.exists(target) and not os.access(target, os.W_OK)):
+        raise DiagramError(f"cannot write '{target}': permission denied")
+
+
+def _save(target: str, data: bytes) -> None:
+    try:
+        with open(target, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise DiagramError(f"cannot write '{target}': {error.strerror or error}") from None
+
+
+def _write_markdown(path: str, designs: list[Any], models: list[Any], picture_format: str, output: str | None,
+                    splines: str) -> None:
+    """Put each design's picture right after its block: a Mermaid block, or a link to
+    the PNG/SVG file written beside the Markdown (or where -o says)."""
+    from archlint.render import markdown as regions
+
+    _check_writable(path)
+    contents: list[list[str]] = []
+    if picture_format == "mermaid":
+        contents = [["```mermaid", *_text(model, "mermaid", splines).splitlines(), "```"] for model in models]
+    else:
+        targets = _targets(path, designs, picture_format, output, markdown=True)
+        for target in targets:
+            _check_writable(target, design=path)
+        folder = os.path.dirname(os.path.abspath(path))
+        for model, target in zip(models, targets):
+            _save(target, _render(model, picture_format, splines))
+            click.echo(f"archlint: wrote {target}", err=True)
+            link = os.path.relpath(os.path.abspath(target), folder).replace(os.sep, "/")
+            alt = model.name.replace("[", "\\[").replace("]", "\\]")
+            contents.append([f"![{alt}]({link})"])
+    with open(path, "rb") as handle:
+        text = handle.read().decode("utf-8")
+    try:
+        updated = regions.update(text, [(design.block, content) for design, content in zip(designs, contents)])
+    except regions.MarkerError as error:
+        raise DiagramError(f"{path}: {error}") from None
+    if updated == text:
+        click.echo(f"archlint: {path} is up to date", err=True)
+        return
+    _save(path, updated.encode("utf-8"))
+    count = len(contents)
+    click.echo(f"archlint: updated {path} ({count} diagram{'s' if count != 1 else ''})", err=True)
