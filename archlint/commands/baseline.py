@@ -1,0 +1,125 @@
+"""`archlint baseline PATH... -o FILE`: record today's findings, so that a check with
+this baseline fails only on new ones."""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import replace
+from typing import Any, Callable
+
+import click
+
+from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, emit, finish, split
+from archlint.commands.common import today as today_of
+
+DEFAULT_FILE = ".archlint-baseline.json"
+
+
+@click.command("baseline")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, file_okay=True))
+@click.option("-o", "--output", default=DEFAULT_FILE, show_default=True, type=click.Path(dir_okay=False),
+              help="Write the baseline to FILE ('-' for standard output).")
+@click.option("--select", multiple=True, metavar="CODES", help="Run only these rules (codes or prefixes, comma-separated).")
+@click.option("--extend-select", multiple=True, metavar="CODES", help="Run these rules too (e.g. an off-by-default rule).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+@click.option("--option", "rule_option", multiple=True, metavar="CODE.NAME=VALUE", help="Set a rule option.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+@click.option("--today", metavar="YYYY-MM-DD", help="The date suppressions' `until` is compared with.")
+def command(
+    paths: tuple[str, ...], output: str, select: tuple[str, ...], extend_select: tuple[str, ...],
+    ignore: tuple[str, ...], rule_option: tuple[str, ...], config_path: str | None, today: str | None,
+) -> None:
+    """Record today's findings, so that later checks report only new ones.
+
+    Writes the findings of PATHS to a baseline file; `archlint check --baseline FILE`
+    then reports only findings that are not in it. Use the same selection options as
+    the check. Input problems are never recorded."""
+    from archlint import baseline
+    from archlint.catalog import load_catalog
+    from archlint.check import CheckResult, run_check
+    from archlint.discover import display_name
+    from archlint.report.text import render as render_text
+
+    gc.disable()  # as in check: large trees, almost no cycles
+    to_stdout = output == "-"
+    root = "." if to_stdout else os.path.dirname(output) or "."
+    previous = None
+    if not to_stdout and os.path.exists(output):
+        try:
+            previous = baseline.load(output)
+        except baseline.BaselineError as error:
+            raise click.UsageError(f"{error}; not overwriting it (delete it, or choose another file with -o)") from None
+    files, settings_for = prepare(paths, select, extend_select, ignore, rule_option, config_path, today)
+    result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog())
+
+    document = baseline.record(result, root)
+    emit(baseline.render(document), output)
+    recorded = len(document["findings"])
+    designs = sum(len(file_result.designs) for file_result in result.files)
+    lines = [f"Recorded {_plural(recorded, 'finding')} of {_plural(len(result.files), 'file')} "
+             f"({_plural(designs, 'design')}) in {'standard output' if to_stdout else output}"]
+    if previous is not None:
+        unmatched, dropped = baseline.apply(result, previous, root)
+        added = sum(baseline.recordable(finding) for finding in unmatched.findings)
+        lines[0] += f": {added} new, {len(dropped)} no longer found"
+        lines += [f"  no longer found: {entry.file}: {entry.code} at {entry.path}" for entry in dropped]
+    lines[0] += "."
+    click.echo("\n".join(lines), err=to_stdout)
+
+    refused = [finding for finding in result.findings if not baseline.recordable(finding)]
+    if refused:
+        click.echo(
+            f"archlint: {_plural(len(refused), 'finding')} not recorded: input problems and internal errors "
+            f"cannot be baselined, fix them:", err=True,
+        )
+        kept = [replace(file_result, findings=[f for f in file_result.findings if not baseline.recordable(f)])
+                for file_result in result.files]
+        click.echo(render_text(CheckResult(kept), quiet=True), err=True, nl=False)
+    crashed = any(finding.code.startswith("ENG") for finding in refused)
+    finish(EXIT_INTERNAL if crashed else EXIT_FINDINGS if refused else EXIT_CLEAN)
+
+
+def prepare(
+    paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
+    rule_option: tuple[str, ...], config_path: str | None, today: str | None,
+) -> tuple[list[str], Callable[[str], Any]]:
+    """The files a check of `paths` covers and their settings, as `archlint check`
+    computes them (its settings factory; configuration problems are usage errors)."""
+    from archlint.commands.check import _settings_factory
+    from archlint.config import ConfigError, ConfigFinder, parse_option_flags, selectors
+    from archlint.discover import MissingPath, discover
+    from archlint.load import Limits
+    from archlint.rulepack import builtin_rules
+
+    metas = builtin_rules()
+    date = today_of(today)
+    try:
+        cli_select = selectors(list(split(select)), "--select", metas) if select else None
+        cli_extend = selectors(list(split(extend_select)), "--extend-select", metas)
+        cli_ignore = selectors(list(split(ignore)), "--ignore", metas)
+        cli_options = parse_option_flags(rule_option, metas)
+        finder = ConfigFinder(metas, config_path)
+        files = [
+            path for path, explicit in discover(list(paths), Limits().max_file_size)
+            if explicit or not finder.for_file(path).excludes(path)
+        ]
+        settings_for = _settings_factory(finder, cli_select, cli_extend, cli_ignore, cli_options, None, date)
+        for path in files:
+            settings_for(path)  # configuration errors before any output
+    except MissingPath as missing:
+        raise click.UsageError(f"path '{missing}' does not exist") from None
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    if not files:
+        click.echo(
+            "archlint: no design files found (looked for *.arch.yaml, *.arch.yml and Markdown with "
+            "archlint fences)",
+            err=True,
+        )
+    return files, settings_for
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

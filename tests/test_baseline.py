@@ -1,0 +1,259 @@
+"""Baselines: record today's findings; later runs report only new ones, whatever lines
+were inserted above them, and name the entries that no longer match."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from archlint import baseline
+from archlint.catalog import load_catalog
+from archlint.check import FileSettings, run_check
+from archlint.discover import display_name
+from archlint.engine import Selection
+
+SELECT = "RES001,DOC005"
+DESIGN = """\
+archlint: 1
+name: shop
+components:
+  api:
+    kind: service
+    replicas: 2
+    calls:
+      db: {circuit_breaker: true}
+      users: {timeout: 50ms, circuit_breaker: true}
+  users: {kind: service, replicas: 2}
+  db: {tech: postgres, replicas: 2}
+decisions:
+  - {topic: store, choice: postgres}
+"""
+# The same design, re-indented, with comments, a new key and a new first decision above
+# both findings: RES001 moves from line 8 to 14, DOC005 from decisions[0] to decisions[1].
+MOVED = """\
+# Checkout system, reviewed 2026-01.
+archlint: 1
+name: shop
+description: the shop's backend
+components:
+    # The public API.
+    api:
+        kind: service
+        replicas: 2
+        calls:
+            # Reads and writes orders.
+            db: {circuit_breaker: true}
+            users: {timeout: 50ms, circuit_breaker: true}
+    users: {kind: service, replicas: 2}
+    db: {tech: postgres, replicas: 2}
+decisions:
+  - {topic: api, choice: rest, why: simple clients, tradeoffs: chattier than rpc}
+  - {topic: store, choice: postgres}
+"""
+
+
+def _check(*paths):
+    """The check pipeline with RES001 and DOC005 selected, as `archlint check --select` runs it."""
+    settings = FileSettings(selection=Selection(select=tuple(SELECT.split(","))), today=dt.date(2026, 1, 1))
+    return run_check([(str(p), display_name(str(p))) for p in paths], lambda path: settings, load_catalog())
+
+
+def _found(result):
+    return [(f.code, f.path_text, f.line) for f in result.findings]
+
+
+@pytest.fixture
+def recorded(tmp_path, cli):
+    """A design and its baseline, recorded with the command."""
+    design = tmp_path / "shop.arch.yaml"
+    design.write_text(DESIGN)
+    target = tmp_path / "baseline.json"
+    result = cli("baseline", "--select", SELECT, "-o", str(target), str(design))
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Recorded 2 findings of 1 file (1 design) in {target}.\n"
+    return design, target
+
+
+def test_recorded_findings_are_not_reported_again(recorded):
+    design, target = recorded
+    before = _check(design)
+    assert _found(before) == [("RES001", "components.api.calls.db", 8), ("DOC005", "decisions[0]", 13)]
+    after, messages = baseline.apply_file(before, str(target))
+    assert after.findings == [] and messages == []
+    assert not after.fails() and after.files[0].designs  # the file is still counted
+
+
+def test_a_new_finding_is_still_reported(recorded):
+    design, target = recorded
+    design.write_text(DESIGN.replace("users: {timeout: 50ms, circuit_breaker: true}", "users: {circuit_breaker: true}"))
+    after, messages = baseline.apply_file(_check(design), str(target))
+    assert _found(after) == [("RES001", "components.api.calls.users", 9)]
+    assert messages == []
+
+
+def test_inserted_lines_and_reindenting_keep_findings_baselined(recorded):
+    design, target = recorded
+    design.write_text(MOVED)
+    before = _check(design)
+    assert _found(before) == [("RES001", "components.api.calls.db", 12), ("DOC005", "decisions[1]", 18)]
+    after, messages = baseline.apply_file(before, str(target))
+    assert after.findings == [] and messages == []
+
+
+def test_an_edited_node_comes_back_and_its_old_entry_is_stale(recorded):
+    design, target = recorded
+    design.write_text(DESIGN.replace("db: {circuit_breaker: true}", "db: {circuit_breaker: true, idempotent: true}"))
+    after, stale = baseline.apply(_check(design), baseline.load(str(target)), root=str(target.parent))
+    assert _found(after) == [("RES001", "components.api.calls.db", 8)]
+    assert [(entry.file, entry.code, entry.path) for entry in stale] == [
+        ("shop.arch.yaml", "RES001", "components.api.calls.db")
+    ]
+
+
+def test_an_entry_that_matches_nothing_is_reported_as_stale(recorded):
+    design, target = recorded
+    design.write_text(DESIGN.replace("db: {circuit_breaker: true}", "db: {timeout: 40ms, circuit_breaker: true}"))
+    after, messages = baseline.apply_file(_check(design), str(target))
+    assert after.findings == []
+    assert messages == [
+        f"archlint: {target}: shop.arch.yaml: RES001 at components.api.calls.db no longer matches a finding "
+        f"(fixed, or its node changed)",
+        f"archlint: run `archlint baseline ... -o {target}` again to drop it",
+    ]
+
+
+def test_each_entry_accepts_one_finding(tmp_path):
+    """Two designs in one Markdown file with the same finding: one entry covers one."""
+    block = "```archlint\n" + DESIGN + "```\n"
+    rfc = tmp_path / "rfc.md"
+    rfc.write_text("# Option A\n\n" + block)
+    document = baseline.record(_check(rfc), root=str(tmp_path))
+    rfc.write_text("# Option A\n\n" + block + "\n# Option B\n\n" + block)
+    after, stale = baseline.apply(_check(rfc), document, root=str(tmp_path))
+    assert [(f.code, f.block, f.line) for f in after.findings] == [("RES001", 1, 29), ("DOC005", 1, 34)]
+    assert stale == []
+
+
+def test_the_baseline_works_from_another_working_directory(recorded, monkeypatch):
+    design, target = recorded
+    monkeypatch.chdir(design.parent.parent)
+    relative = f"{design.parent.name}/{target.name}"
+    after, messages = baseline.apply_file(_check(f"{design.parent.name}/{design.name}"), relative)
+    assert after.findings == [] and messages == []
+
+
+def test_output_is_deterministic_and_readable(tmp_path, cli):
+    first, second = tmp_path / "b.arch.yaml", tmp_path / "a.arch.yaml"
+    first.write_text(DESIGN)
+    second.write_text(MOVED)
+    one, two = tmp_path / "one.json", tmp_path / "two.json"
+    assert cli("baseline", "--select", SELECT, "-o", str(one), str(first), str(second)).exit_code == 0
+    assert cli("baseline", "--select", SELECT, "-o", str(two), str(second), str(first)).exit_code == 0
+    text = one.read_text()
+    assert text == two.read_text()
+    lines = text.splitlines()
+    # One finding per line, sorted by file, path and code; the digest does not depend on
+    # where the node is, so both files carry the same hashes.
+    assert lines[:3] == ["{", '  "version": 1,', '  "findings": [']
+    assert lines[-2:] == ["  ]", "}"]
+    entries = [json.loads(line.strip().rstrip(",")) for line in lines[3:-2]]
+    assert [(e["file"], e["code"], e["path"]) for e in entries] == [
+        ("a.arch.yaml", "RES001", "components.api.calls.db"),
+        ("a.arch.yaml", "DOC005", "decisions[1]"),
+        ("b.arch.yaml", "RES001", "components.api.calls.db"),
+        ("b.arch.yaml", "DOC005", "decisions[0]"),
+    ]
+    assert entries[2] == {
+        "file": "b.arch.yaml", "code": "RES001", "path": "components.api.calls.db",
+        "hash": "9a1d72508d1f4277",  # fixed: a change here invalidates every user's baseline
+        "message": "call api -> db has no timeout",
+    }
+    assert [e["hash"] for e in entries[:2]] == [e["hash"] for e in entries[2:]]
+    assert json.loads(text)["version"] == 1
+
+
+def test_root_findings_are_keyed_by_code_and_path(tmp_path):
+    assert baseline.node_digest({"archlint": 1}, ()) == baseline.node_digest({"name": "other"}, ())
+    assert baseline.node_digest({"a": {"b": 1}}, ("a",)) != baseline.node_digest({"a": {"b": 2}}, ("a",))
+    # Nested maps count by name only: their content has paths and findings of its own.
+    assert baseline.node_digest({"a": {"b": {"c": 1}}}, ("a",)) == baseline.node_digest({"a": {"b": {"c": 2}}}, ("a",))
+
+
+def test_rerecording_reports_what_changed(recorded, cli):
+    design, target = recorded
+    design.write_text(
+        DESIGN.replace("db: {circuit_breaker: true}", "db: {timeout: 40ms, circuit_breaker: true}")
+        .replace("users: {timeout: 50ms, circuit_breaker: true}", "users: {circuit_breaker: true}")
+    )
+    result = cli("baseline", "--select", SELECT, "-o", str(target), str(design))
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        f"Recorded 2 findings of 1 file (1 design) in {target}: 1 new, 1 no longer found.",
+        "  no longer found: shop.arch.yaml: RES001 at components.api.calls.db",
+    ]
+    assert [e["path"] for e in json.loads(target.read_text())["findings"]] == [
+        "components.api.calls.users", "decisions[0]",
+    ]
+
+
+def test_input_problems_are_not_recorded(tmp_path, cli):
+    broken = tmp_path / "broken.arch.yaml"
+    broken.write_text("archlint: 1\nname: x\ncomponents:\n  api: {kind: service, replicas: -3}\n")
+    target = tmp_path / "baseline.json"
+    result = cli("baseline", "-o", str(target), str(broken))
+    assert result.exit_code == 1
+    assert f"Recorded 0 findings of 1 file (1 design) in {target}." in result.output
+    assert "archlint: 1 finding not recorded: input problems and internal errors cannot be baselined" in result.output
+    assert "broken.arch.yaml:4:24: INP011 error invalid-value" in result.output
+    assert json.loads(target.read_text()) == {"version": 1, "findings": []}
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "baseline '{path}' does not exist; create it with `archlint baseline PATH... -o {path}`"),
+        ("{not json", "baseline '{path}' is not valid JSON: Expecting property name enclosed in double quotes "
+                      "at line 1 column 2"),
+        ("[1, 2]", "'{path}' is not an archlint baseline: expected an object with \"version\": 1 and a "
+                   "\"findings\" list, as written by `archlint baseline`"),
+        ('{"version": 9, "findings": []}', "baseline '{path}' has version 9; this archlint reads version 1 "
+                                           "(record it again with `archlint baseline`)"),
+        ('{"version": 1, "findings": [{"file": "a"}]}', "baseline '{path}': findings[0] must be an object with "
+                                                        "the text fields file, code, path, hash (and an optional "
+                                                        "message)"),
+    ],
+)
+def test_a_bad_baseline_file_is_named_with_what_is_wrong(tmp_path, content, message):
+    path = tmp_path / "baseline.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(baseline.BaselineError) as error:
+        baseline.load(str(path))
+    assert str(error.value) == message.format(path=path)
+
+
+def test_a_file_that_is_not_a_baseline_is_not_overwritten(tmp_path):
+    from conftest import run_process
+
+    design = tmp_path / "shop.arch.yaml"
+    design.write_text(DESIGN)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    result = run_process("baseline", "-o", str(notes), str(design))
+    assert result.returncode == 2
+    assert (
+        f"Error: baseline '{notes}' is not valid JSON: Expecting value at line 1 column 1; not overwriting it "
+        f"(delete it, or choose another file with -o)"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert notes.read_text() == "my notes\n"
+
+
+def test_unknown_selector_is_a_usage_error(tmp_path):
+    from conftest import run_process
+
+    design = tmp_path / "shop.arch.yaml"
+    design.write_text(DESIGN)
+    result = run_process("baseline", "--select", "RES0001", "-o", str(tmp_path / "b.json"), str(design))
+    assert result.returncode == 2 and "'RES0001' is not a rule code or prefix" in result.stderr
+    assert not (tmp_path / "b.json").exists()
