@@ -27,6 +27,7 @@ class FileSettings:
     run_rules: bool = True
     load_factor: float = 1.0  # what-if scale (`--load 10x`)
     zone_availability: float | None = None  # one zone's availability (configuration)
+    rule_packs: tuple[str, ...] = ()  # custom rule packs (absolute paths), from the configuration
 
 
 @dataclass(slots=True)
@@ -129,19 +130,38 @@ def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings
     import datetime as dt
 
     from archlint.engine import RuleRun, Selection, run_rules
-    from archlint.rulepack import builtin_rules
-    from archlint.rules import builtin_checks
 
+    metas, checks = active_checks(settings.rule_packs)
     run = RuleRun(
         terms=design_terms(design, graph, catalog, settings, raw),
-        metas=builtin_rules(),
-        checks=builtin_checks(),
+        metas=metas,
+        checks=checks,
         selection=settings.selection or Selection(),
         config_options=settings.config_options,
         cli_options=settings.cli_options,
         today=settings.today or dt.datetime.now(dt.timezone.utc).date(),
     )
     return run_rules(run)
+
+
+def active_checks(rule_packs: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Metadata and check functions of the rules that can run: built-in, installed
+    plugins, and these packs (each loaded and compiled once per process)."""
+    from archlint.plugins import load_plugins
+    from archlint.rulepack import builtin_rules
+    from archlint.rules import builtin_checks
+
+    plugins = load_plugins()
+    metas, checks = builtin_rules(), builtin_checks()
+    if plugins.metas or rule_packs:
+        metas, checks = {**metas, **plugins.metas}, {**checks, **plugins.checks}
+    if rule_packs:
+        from archlint.packs import load_packs
+
+        pack = load_packs(rule_packs, frozenset(plugins.metas))
+        metas.update(pack.metas)
+        checks.update(pack.checks)
+    return metas, checks
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:

@@ -57,9 +57,11 @@ class Config:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()
-    rule_packs: tuple[str, ...] = ()
+    rule_packs: tuple[str, ...] = ()  # as written
+    pack_paths: tuple[str, ...] = ()  # the same, resolved against the configuration's folder
     zone_availability: float | None = None
     limits: Limits = field(default_factory=Limits)
+    raw: Mapping[str, Any] = field(default_factory=dict)  # the keys as written, for `config --show`
 
     @property
     def root(self) -> str:
@@ -119,6 +121,12 @@ class ConfigFinder:
         if self._explicit is not None:
             return self._explicit
         return self._for_dir(os.path.dirname(os.path.abspath(path)))
+
+    def for_path(self, path: str) -> Config:
+        """The configuration of a file, or of the files in a folder."""
+        if self._explicit is None and os.path.isdir(path):
+            return self._for_dir(os.path.abspath(path))
+        return self.for_file(path)
 
     def _for_dir(self, folder: str) -> Config:
         cached = self._cache.get(folder)
@@ -195,7 +203,12 @@ def parse_config(data: Mapping[str, Any], path: str, metas: Mapping[str, RuleMet
             raise ConfigError(
                 f"{where}: unknown key '{key}'{_did_you_mean(str(key), KEYS)} (keys: {', '.join(KEYS)})"
             )
-    settings: dict[str, Any] = {"path": path}
+    settings: dict[str, Any] = {"path": path, "raw": dict(data)}
+    if "rule-packs" in data:
+        # Packs first: select, ignore and options may name the codes they define.
+        settings["rule_packs"] = _strings(data["rule-packs"], f"{where}: rule-packs")
+        settings["pack_paths"], pack_metas = _load_packs(settings["rule_packs"], path)
+        metas = {**metas, **pack_metas}
     if "select" in data:
         settings["select"] = selectors(data["select"], f"{where}: select", metas)
     if "ignore" in data:
@@ -219,8 +232,6 @@ def parse_config(data: Mapping[str, Any], path: str, metas: Mapping[str, RuleMet
         settings["fail_on"] = value
     if "exclude" in data:
         settings["exclude"] = _strings(data["exclude"], f"{where}: exclude")
-    if "rule-packs" in data:
-        settings["rule_packs"] = _strings(data["rule-packs"], f"{where}: rule-packs")
     if "zone-availability" in data:
         try:
             settings["zone_availability"] = units.parse_percent(data["zone-availability"])
@@ -229,6 +240,25 @@ def parse_config(data: Mapping[str, Any], path: str, metas: Mapping[str, RuleMet
     if "limits" in data:
         settings["limits"] = _limits(data["limits"], f"{where}: limits")
     return Config(**settings)
+
+
+def _load_packs(written: tuple[str, ...], config_path: str) -> tuple[tuple[str, ...], dict[str, RuleMeta]]:
+    """Load and register the packs a configuration lists (paths relative to its folder)."""
+    from archlint.packs import PackError, load_packs
+    from archlint.plugins import load_plugins
+    from archlint.rulepack import register_rules
+
+    folder = os.path.dirname(os.path.abspath(config_path))
+    paths = tuple(os.path.normpath(os.path.join(folder, item)) for item in written)
+    for item, resolved in zip(written, paths):
+        if not os.path.isfile(resolved):
+            raise ConfigError(f"{config_path}: rule-packs: '{item}' is not a file (looked for {resolved})")
+    try:
+        pack = load_packs(paths, frozenset(load_plugins().metas))
+    except PackError as error:
+        raise ConfigError(str(error)) from None
+    register_rules(pack.metas)
+    return paths, pack.metas
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -314,3 +344,53 @@ def parse_option_flags(flags: Iterable[str], metas: Mapping[str, RuleMeta]) -> d
         parsed = rule_options({code: {option: value}}, "--option", metas)
         options.setdefault(code, {}).update(parsed[code])
     return options
+
+
+# --- where each value comes from (`archlint config --show`) -----------------------------
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One effective value: `key` is dotted below `limits`; `source` is the key in the
+    configuration file that set it, None for a default."""
+
+    key: str
+    value: Any
+    source: str | None = None
+
+
+def effective(config: Config) -> list[Setting]:
+    """Every key in KEYS order (limits one by one): the value the file set, else the
+    default. Lists of codes and globs are shown normalised, quantities as written."""
+    from archlint.figures import DEFAULT_ZONE_AVAILABILITY
+
+    written = config.raw
+    prefix = "tool.archlint." if config.path and config.path.endswith(".toml") else ""
+    parsed = {
+        "select": list(config.select) if config.select is not None else ["ALL"],
+        "ignore": list(config.ignore),
+        "extend-select": list(config.extend_select),
+        "per-file-ignores": {pattern: list(codes) for pattern, codes in config.per_file_ignores},
+        "options": written.get("options", {}),
+        "fail-on": config.fail_on or "error",
+        "exclude": list(config.exclude),
+        "rule-packs": list(config.rule_packs),
+        "zone-availability": written.get("zone-availability", f"{DEFAULT_ZONE_AVAILABILITY * 100:g}%"),
+    }
+    settings = [Setting(key, value, prefix + key if key in written else None) for key, value in parsed.items()]
+    written_limits = written.get("limits") or {}
+    defaults = Limits()
+    for key, field_name in LIMIT_KEYS.items():
+        if key in written_limits:
+            settings.append(Setting(f"limits.{key}", written_limits[key], f"{prefix}limits.{key}"))
+        else:
+            number = getattr(defaults, field_name)
+            settings.append(Setting(f"limits.{key}", _size_text(number) if key == "max-file-size" else number))
+    return settings
+
+
+def _size_text(size: int) -> str:
+    """Bytes in the largest unit that divides them (as the configuration would write them)."""
+    for unit, factor in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if size % factor == 0:
+            return f"{size // factor}{unit}"
+    return f"{size}B"

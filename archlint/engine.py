@@ -105,9 +105,15 @@ def run_rules(run: RuleRun) -> list[Finding]:
         except Exception as error:  # noqa: BLE001 - isolate the rule, keep the others
             findings.append(
                 Finding("ENG001", "error", f"rule {code} ({meta.name}) crashed: {type(error).__name__}: {error}",
-                        (), hint="please report this as a bug; --ignore the rule meanwhile")
+                        (), hint=_crash_hint(meta))
             )
     return apply_suppressions(findings, design, ran, run.metas, run.today)
+
+
+def _crash_hint(meta: RuleMeta) -> str:
+    if meta.custom:
+        return f"the rule comes from {meta.pack}: report it to its authors; --ignore {meta.code} meanwhile"
+    return "please report this as a bug; --ignore the rule meanwhile"
 
 
 def _design_options(design: Any, metas: Mapping[str, RuleMeta]) -> tuple[dict[str, dict[str, Any]], list[Finding]]:

@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from archlint import units
 
@@ -37,10 +37,18 @@ class RuleMeta:
     default_enabled: bool = True
     decision_aware: bool = False
     pack: str = ""
+    link: str = ""  # a custom rule's documentation; built-in rules' pages are under DOCS_BASE
+    custom: bool = False  # from a configured pack or a plugin
 
     @property
     def url(self) -> str:
-        return docs_url(self.code)
+        if self.link:
+            return self.link
+        if self.custom:
+            from pathlib import Path
+
+            return Path(self.pack).resolve().as_uri() if self.pack.endswith((".yaml", ".yml")) else ""
+        return f"{DOCS_BASE}/rules/{self.code}"
 
     @property
     def area(self) -> str:
@@ -51,7 +59,8 @@ class RuleMeta:
 
 
 def docs_url(code: str) -> str:
-    return f"{DOCS_BASE}/rules/{code}"
+    meta = _custom.get(code)
+    return meta.url if meta is not None else f"{DOCS_BASE}/rules/{code}"
 
 
 def parse_option(spec: OptionSpec, value: Any) -> Any:
@@ -102,6 +111,13 @@ def builtin_rules() -> dict[str, RuleMeta]:
     return rules
 
 
+def meta_from_entry(raw: dict[str, Any], pack: str) -> RuleMeta:
+    """A custom rule's metadata (a pack entry or a plugin's), already validated."""
+    meta = _meta(raw, pack)
+    return RuleMeta(meta.code, meta.name, meta.severity, meta.summary, meta.options, meta.docs,
+                    meta.default_enabled, meta.decision_aware, pack, str(raw.get("url") or ""), True)
+
+
 def _meta(raw: dict[str, Any], pack: str) -> RuleMeta:
     options = {}
     for name, spec in (raw.get("options") or {}).items():
@@ -143,6 +159,27 @@ def _pack_folder() -> Any:
         return Path(__file__).resolve().parent.parent / "rules"
 
 
+# --- the active rules: built-in, plus the custom rules of this run -------------------------
+
+_custom: dict[str, RuleMeta] = {}  # plugins' and configured packs' rules, registered as they load
+
+
+def register_rules(metas: Mapping[str, RuleMeta]) -> None:
+    """Make custom rules known to listings and reports (names, docs, SARIF descriptors)."""
+    _custom.update(metas)
+
+
+def active_rules() -> dict[str, RuleMeta]:
+    """Every rule this run knows: the built-in ones and the custom ones loaded so far."""
+    if not _custom:
+        return builtin_rules()
+    return {**builtin_rules(), **_custom}
+
+
+def rule_meta(code: str) -> RuleMeta | None:
+    return _custom.get(code) or builtin_rules().get(code)
+
+
 def rule_name(code: str) -> str:
-    meta = builtin_rules().get(code)
+    meta = rule_meta(code)
     return meta.name if meta else code.lower()

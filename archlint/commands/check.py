@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import sys
 from typing import Any
@@ -12,14 +13,26 @@ import click
 from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, emit, finish, load_factor, split
 from archlint.commands.common import today as today_of
 
+# --format values; each is the module under archlint.report that renders it.
+FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
+
 @click.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True, file_okay=True))
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-    help="Output format.",
+    "--format", "formats", type=click.Choice(FORMATS), multiple=True,
+    help="Output format (default text). Repeat it to write several reports in one run, each to the "
+         "--output in the same position.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line.")
+@click.option(
+    "-o", "--output", "outputs", type=click.Path(dir_okay=False, allow_dash=True), multiple=True, metavar="FILE",
+    help="Write the report of the --format in the same position to FILE ('-' for standard output). A format "
+         "with no --output of its own goes to standard output; only one may.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line (text format).")
+@click.option("--statistics", is_flag=True, help="Count the findings of each code instead of listing them "
+                                                 "(text format).")
+@click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colours in the text format; auto: only on a terminal, and not when NO_COLOR is set.")
 @click.option("--select", multiple=True, metavar="CODES", help="Run only these rules (codes or prefixes, comma-separated).")
 @click.option("--extend-select", multiple=True, metavar="CODES", help="Run these rules too (e.g. an off-by-default rule).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
@@ -34,9 +47,9 @@ from archlint.commands.common import today as today_of
 @click.option("--load", "load", default="1x", metavar="FACTOR",
               help="What-if scale for the quantitative rules: multiply every flow's rate, e.g. 10x.")
 def command(
-    paths: tuple[str, ...], output_format: str, output: str | None, quiet: bool, select: tuple[str, ...],
-    extend_select: tuple[str, ...], ignore: tuple[str, ...], rule_option: tuple[str, ...], fail_on: str | None,
-    config_path: str | None, today: str | None, load: str,
+    paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], quiet: bool, statistics: bool,
+    color: str, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
+    rule_option: tuple[str, ...], fail_on: str | None, config_path: str | None, today: str | None, load: str,
 ) -> None:
     """Check design files, and directories holding *.arch.yaml, *.arch.yml or Markdown
     with `archlint` fences."""
@@ -45,24 +58,29 @@ def command(
     from archlint.config import ConfigError, ConfigFinder, parse_option_flags, selectors
     from archlint.discover import MissingPath, discover, display_name
     from archlint.load import Limits
-    from archlint.rulepack import builtin_rules
+    from archlint.plugins import load_plugins
+    from archlint.rulepack import active_rules
 
     # A short-lived process that builds large trees with almost no cycles: the cyclic
     # collector would only rescan them (about 15% of a 10k-component check).
     gc.disable()
-    metas = builtin_rules()
+    reports = plan_reports(formats, outputs, statistics)
+    load_plugins()
     date = today_of(today)
     factor = load_factor(load)
     try:
-        cli_select = selectors(list(split(select)), "--select", metas) if select else None
-        cli_extend = selectors(list(split(extend_select)), "--extend-select", metas)
-        cli_ignore = selectors(list(split(ignore)), "--ignore", metas)
-        cli_options = parse_option_flags(rule_option, metas)
-        finder = ConfigFinder(metas, config_path)
+        finder = ConfigFinder(active_rules(), config_path)
         files = [
             path for path, explicit in discover(list(paths), Limits().max_file_size)
             if explicit or not finder.for_file(path).excludes(path)
         ]
+        for path in files:
+            finder.for_file(path)  # reads each configuration, registering its packs' rules
+        metas = active_rules()  # now with the rules of those packs
+        cli_select = selectors(list(split(select)), "--select", metas) if select else None
+        cli_extend = selectors(list(split(extend_select)), "--extend-select", metas)
+        cli_ignore = selectors(list(split(ignore)), "--ignore", metas)
+        cli_options = parse_option_flags(rule_option, metas)
         settings_for = _settings_factory(finder, cli_select, cli_extend, cli_ignore, cli_options, fail_on, date,
                                          factor)
         for path in files:
@@ -78,17 +96,66 @@ def command(
             err=True,
         )
     result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog())
-    if output_format == "json":
-        from archlint.report.json import render as render_json
-
-        text = render_json(result)
-    else:
-        from archlint.report.text import render as render_text
-
-        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        text = render_text(result, color=color, quiet=quiet)
-    emit(text, output)
+    for output_format, destination in reports:
+        colored = use_color(color, destination) and output_format == "text"
+        write_report(render_report(output_format, result, color=colored, quiet=quiet, statistics=statistics),
+                     destination, colored)
     finish(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
+
+
+def plan_reports(formats: tuple[str, ...], outputs: tuple[str, ...], statistics: bool) -> list[tuple[str, str | None]]:
+    """Pair each --format with the --output at the same position: (format, file), where
+    None is standard output ('-', or no --output left for it). Anything that cannot
+    pair up is a usage error, raised before any checking starts."""
+    if len(outputs) > max(len(formats), 1):
+        given = f"{len(formats)} --format value{'s' if len(formats) > 1 else ''}" if formats else "no --format"
+        raise click.UsageError(
+            f"{len(outputs)} --output values for {given}: each --output pairs with the --format in the same "
+            f"position, so give one --format per --output"
+        )
+    formats = formats or ("text",)
+    pairs = [(name, outputs[i] if i < len(outputs) and outputs[i] != "-" else None) for i, name in enumerate(formats)]
+    to_stdout = [name for name, destination in pairs if destination is None]
+    if len(to_stdout) > 1:
+        example = " ".join(f"--format {name}" for name in formats) + " --output - " + " ".join(
+            f"--output report.{name}" for name in formats[1:])
+        both = "both" if len(to_stdout) == 2 else "all"
+        raise click.UsageError(
+            f"{' and '.join(f'--format {name}' for name in to_stdout)} would {both} write to standard output, "
+            f"which takes one report: give all but one an --output FILE in the same position (e.g. {example})"
+        )
+    seen: set[str] = set()
+    for _, destination in pairs:
+        if destination is not None:
+            key = os.path.abspath(destination)
+            if key in seen:
+                raise click.UsageError(f"--output '{destination}' is given twice; each report needs its own file")
+            seen.add(key)
+    if statistics and "text" not in formats:
+        raise click.UsageError("--statistics applies to the text format; add --format text")
+    return pairs
+
+
+def use_color(choice: str, destination: str | None) -> bool:
+    """--color: `auto` colours only a terminal, and never when NO_COLOR is set (no-color.org)."""
+    if choice != "auto":
+        return choice == "always"
+    return destination is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def render_report(output_format: str, result: Any, *, color: bool, quiet: bool, statistics: bool) -> str:
+    """One report; each format's module is imported only when it is asked for."""
+    module = importlib.import_module(f"archlint.report.{output_format}")
+    if output_format == "text":
+        return module.render(result, color=color, quiet=quiet, statistics=statistics)
+    return module.render(result)
+
+
+def write_report(text: str, destination: str | None, color: bool) -> None:
+    if destination is None and color:
+        click.echo(text, nl=False, color=True)  # emit() would strip colours asked for into a pipe
+    else:
+        emit(text, destination)
 
 
 def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, options: Any, fail_on: Any, today: Any,
@@ -98,13 +165,9 @@ def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, option
     from archlint.engine import Selection
 
     cache: dict[str, FileSettings] = {}
-    warned: set[str] = set()
 
     def settings_for(path: str) -> FileSettings:
         config = finder.for_file(path)
-        if config.rule_packs and config.path not in warned:
-            warned.add(config.path)
-            click.echo(f"archlint: {config.path}: rule-packs are not supported yet; ignoring them", err=True)
         per_file = config.ignored_for(path)
         key = f"{config.path}|{','.join(per_file)}"
         if key not in cache:
@@ -121,6 +184,7 @@ def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, option
                 fail_on=fail_on or config.fail_on or "error",
                 load_factor=load_factor,
                 zone_availability=config.zone_availability,
+                rule_packs=config.pack_paths,
             )
         return cache[key]
 

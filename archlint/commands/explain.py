@@ -6,13 +6,15 @@ import click
 
 @click.command("explain")
 @click.argument("code")
-def command(code: str) -> None:
-    """Print the documentation of one rule."""
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file (its rule-packs) instead of searching for one.")
+def command(code: str, config_path: str | None) -> None:
+    """Print the documentation of one rule, built-in or custom."""
+    from archlint.commands.custom import load_custom_rules
     from archlint.engine import selector_problem
     from archlint.report.rules import explain_text
-    from archlint.rulepack import builtin_rules
 
-    metas = builtin_rules()
+    metas = load_custom_rules(config_path)
     meta = metas.get(code.upper())
     if meta is None:
         problem = selector_problem(code.upper(), metas) or f"'{code}' is a prefix, not one rule"

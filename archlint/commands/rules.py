@@ -6,10 +6,13 @@ import click
 
 @click.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def command(output_format: str) -> None:
-    """List every rule: code, name, severity and summary."""
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file (its rule-packs) instead of searching for one.")
+def command(output_format: str, config_path: str | None) -> None:
+    """List every rule: code, name, severity and summary; custom rules (the
+    configuration's rule-packs, installed plugins) beside the built-in ones."""
+    from archlint.commands.custom import load_custom_rules
     from archlint.report.rules import rules_json, rules_table
-    from archlint.rulepack import builtin_rules
 
-    metas = list(builtin_rules().values())
+    metas = list(load_custom_rules(config_path).values())
     click.echo(rules_json(metas) if output_format == "json" else rules_table(metas), nl=False)

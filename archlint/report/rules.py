@@ -65,7 +65,10 @@ def rules_json(metas: Iterable[RuleMeta]) -> str:
 def explain_text(meta: RuleMeta) -> str:
     """One rule's page, following the rule documentation template of the catalog. It
     is Markdown, which reads as plain text in a terminal; docs/rules/<CODE>.md is this."""
-    flags = [f"**{meta.severity}**", f"area {meta.area} ({AREAS.get(meta.area, meta.area)})"]
+    area = AREAS.get(meta.area, meta.area)
+    if meta.custom:  # a pack's path or a plugin's name says where the rule comes from
+        area = f"custom, from {meta.pack.replace(chr(92), '/').rsplit('/', 1)[-1]}"
+    flags = [f"**{meta.severity}**", f"area {meta.area} ({area})"]
     if meta.decision_aware:
         flags.append("decision-aware: a documented decision on the component silences it")
     if not meta.default_enabled:

@@ -1,0 +1,106 @@
+"""Python plugins under the `archlint.rules` entry-point group: an installed plugin's
+rules run and are listed; a plugin that fails to load is named on stderr and the
+built-in rules still run; a plugin check that crashes is ENG001 (exit 3)."""
+
+import json
+import os
+from pathlib import Path
+
+from conftest import EXAMPLES, run_process
+
+DESIGN = (EXAMPLES / "rule-packs" / "bad.arch.yaml").read_text()
+
+PLUGIN = '''\
+from archlint.findings import Finding
+
+RULES = [{
+    "code": "PLG001",
+    "name": "too-many-components",
+    "severity": "info",
+    "summary": "A design has more components than the team agreed.",
+    "docs": {"what": "Counts components.", "why": "Small designs.", "example": "-", "fix": "Split.",
+             "guide": "-"},
+}, {
+    "code": "PLG002",
+    "name": "always-crashes",
+    "severity": "warning",
+    "summary": "A check with a bug.",
+}]
+
+
+def too_many(context):
+    count = len(context.design.components)
+    if count > 3:
+        yield context.finding(("components",), f"{count} components, more than 3")
+
+
+def crashes(context):
+    raise KeyError("boom")
+
+
+CHECKS = {"PLG001": too_many, "PLG002": crashes}
+'''
+
+
+def _install(site: Path, name: str, module_text: str | None, entry: str) -> None:
+    """A distribution as pip leaves it: the module and a dist-info with entry_points.txt."""
+    if module_text is not None:
+        (site / f"{name}.py").write_text(module_text)
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[archlint.rules]\n{name} = {entry}\n")
+
+
+def _run(tmp_path: Path, *args: str):
+    (tmp_path / "design.arch.yaml").write_text(DESIGN)
+    site = str(tmp_path / "site")
+    path = os.pathsep.join(filter(None, [site, os.environ.get("PYTHONPATH")]))
+    return run_process(*args, cwd=tmp_path, env={"PYTHONPATH": path})
+
+
+def test_an_installed_plugin_runs_and_a_crashing_check_is_eng001(tmp_path):
+    (tmp_path / "site").mkdir()
+    _install(tmp_path / "site", "team_rules", PLUGIN, "team_rules")
+    done = _run(tmp_path, "check", "design.arch.yaml", "--select", "PLG,DOC006", "--format", "json")
+    assert done.returncode == 3, done.stderr  # ENG001: a partial check is not a clean one
+    report = json.loads(done.stdout)
+    findings = report["findings"] if isinstance(report, dict) else report
+    codes = sorted(f["code"] for f in findings)
+    assert codes == ["DOC006", "ENG001", "PLG001"]
+    plugin = next(f for f in findings if f["code"] == "PLG001")
+    assert plugin["message"] == "9 components, more than 3"
+    assert plugin["name"] == "too-many-components"
+    crash = next(f for f in findings if f["code"] == "ENG001")
+    assert crash["message"] == "rule PLG002 (always-crashes) crashed: KeyError: 'boom'"
+
+
+def test_rules_lists_plugin_rules(tmp_path):
+    (tmp_path / "site").mkdir()
+    _install(tmp_path / "site", "team_rules", PLUGIN, "team_rules")
+    done = _run(tmp_path, "rules")
+    assert done.returncode == 0, done.stderr
+    assert "PLG001  too-many-components" in done.stdout
+    assert "ARC001" in done.stdout
+
+
+def test_a_plugin_that_fails_to_import_is_a_warning_and_the_builtin_rules_run(tmp_path):
+    (tmp_path / "site").mkdir()
+    _install(tmp_path / "site", "broken_rules", "import not_a_module_anywhere\n", "broken_rules")
+    done = _run(tmp_path, "check", "design.arch.yaml", "--select", "DOC006", "-q")
+    assert done.returncode == 0  # warnings only
+    assert "DOC006 warning orphan-component" in done.stdout
+    assert done.stderr == (
+        "archlint: plugin 'broken_rules' (broken_rules) failed to load and its rules are skipped: "
+        "ModuleNotFoundError: No module named 'not_a_module_anywhere'\n"
+    )
+
+
+def test_a_plugin_reusing_a_builtin_code_is_skipped(tmp_path):
+    (tmp_path / "site").mkdir()
+    _install(tmp_path / "site", "clash_rules", PLUGIN.replace("PLG001", "SEC001"), "clash_rules")
+    done = _run(tmp_path, "check", "design.arch.yaml", "--select", "DOC006", "-q")
+    assert done.returncode == 0
+    assert "DOC006 warning orphan-component" in done.stdout
+    assert done.stderr == ("archlint: plugin 'clash_rules' (clash_rules) failed to load and its rules are skipped: "
+                           "ValueError: rule code SEC001 is already taken\n")
