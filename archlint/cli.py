@@ -15,9 +15,13 @@ from archlint.commands import common
 
 # Command name -> its module (each defines `command`).
 COMMANDS = {
+    "baseline": "archlint.commands.baseline",
     "check": "archlint.commands.check",
+    "config": "archlint.commands.config",
+    "diagram": "archlint.commands.diagram",
     "estimate": "archlint.commands.estimate",
     "explain": "archlint.commands.explain",
+    "init": "archlint.commands.init",
     "rules": "archlint.commands.rules",
     "schema": "archlint.commands.schema",
 }
