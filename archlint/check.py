@@ -176,12 +176,6 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     return unique
 
 
-# Parallel checking pays for its worker start-up (each imports archlint and builds the
-# catalog, ~0.2 s) only on many files or much YAML; measured in benchmarks/README.md.
-PARALLEL_MIN_FILES = 16
-PARALLEL_MIN_BYTES = 2_000_000
-
-
 def run_check(
     files: list[tuple[str, str]],
     settings_for: Callable[[str], FileSettings],
@@ -205,21 +199,6 @@ def run_check(
         result.files.append(file_result)
         result.fail_on[name] = file_settings.fail_on
     return result
-
-
-def worth_parallel(paths: list[str]) -> bool:
-    """Whether checking these files in worker processes is likely to be faster."""
-    import os
-
-    if len(paths) < PARALLEL_MIN_FILES:
-        return False
-    total = 0
-    for path in paths:
-        try:
-            total += os.path.getsize(path)
-        except OSError:
-            continue
-    return total >= PARALLEL_MIN_BYTES or len(paths) >= 4 * PARALLEL_MIN_FILES
 
 
 def _check_parallel(files: list[tuple[str, str]], settings: list[FileSettings], jobs: int,

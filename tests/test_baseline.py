@@ -257,3 +257,24 @@ def test_unknown_selector_is_a_usage_error(tmp_path):
     result = run_process("baseline", "--select", "RES0001", "-o", str(tmp_path / "b.json"), str(design))
     assert result.returncode == 2 and "'RES0001' is not a rule code or prefix" in result.stderr
     assert not (tmp_path / "b.json").exists()
+
+
+def test_check_baseline_flag_end_to_end(tmp_path):
+    from conftest import EXAMPLES, run_process
+
+    design = tmp_path / "shop.arch.yaml"
+    design.write_text((EXAMPLES / "naive-shop.arch.yaml").read_text())
+    recorded = tmp_path / "baseline.json"
+    assert run_process("baseline", str(design), "-o", str(recorded)).returncode == 0
+    clean = run_process("check", "--baseline", str(recorded), str(design))
+    assert clean.returncode == 0 and "No problems found" in clean.stdout
+    # Lines inserted above the findings: still accepted.
+    design.write_text("# a new comment\n# and another\n" + design.read_text())
+    assert run_process("check", "--baseline", str(recorded), str(design)).returncode == 0
+    # A new problem is reported; a fixed one is named as stale on stderr.
+    text = design.read_text().replace("    tech: nginx\n", "    tech: nginx\n    replicas: -1\n")
+    design.write_text(text.replace("  retention: 3y\n", "  retention: 3y\n  bogus: 1\n"))
+    broken = run_process("check", "--baseline", str(recorded), str(design))
+    assert broken.returncode == 1 and "INP0" in broken.stdout
+    bad = run_process("check", "--baseline", str(tmp_path / "missing.json"), str(design))
+    assert bad.returncode == 2 and "does not exist" in bad.stderr

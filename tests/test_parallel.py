@@ -3,7 +3,7 @@
 import shutil
 
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, run_check, worth_parallel
+from archlint.check import FileSettings, run_check
 from conftest import EXAMPLES
 
 
@@ -24,5 +24,12 @@ def test_parallel_result_equals_sequential(tmp_path):
     assert seen[-1] == (len(files), len(files)) and len(seen) == len(files)
 
 
-def test_small_runs_stay_in_one_process(tmp_path):
-    assert not worth_parallel([str(EXAMPLES / "url-shortener.arch.yaml")] * 3)
+def test_jobs_flag(tmp_path):
+    from conftest import run_process
+
+    for index in range(3):
+        shutil.copy(EXAMPLES / "naive-shop.arch.yaml", tmp_path / f"{index}.arch.yaml")
+    one = run_process("check", "--format", "json", str(tmp_path))
+    two = run_process("check", "--format", "json", "-j", "2", str(tmp_path))
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout

@@ -46,10 +46,16 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 @click.option("--today", metavar="YYYY-MM-DD", help="The date suppressions' `until` is compared with.")
 @click.option("--load", "load", default="1x", metavar="FACTOR",
               help="What-if scale for the quantitative rules: multiply every flow's rate, e.g. 10x.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings not recorded in FILE (made by `archlint baseline`).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes. One is the default: on two cores, workers cost more than they save "
+                   "(benchmarks/README.md); more cores and many large files can gain.")
 def command(
     paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], quiet: bool, statistics: bool,
     color: str, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
     rule_option: tuple[str, ...], fail_on: str | None, config_path: str | None, today: str | None, load: str,
+    baseline_path: str | None, jobs: int,
 ) -> None:
     """Check design files, and directories holding *.arch.yaml, *.arch.yml or Markdown
     with `archlint` fences."""
@@ -65,6 +71,7 @@ def command(
     # collector would only rescan them (about 15% of a 10k-component check).
     gc.disable()
     reports = plan_reports(formats, outputs, statistics)
+    baseline = _read_baseline(baseline_path)
     load_plugins()
     date = today_of(today)
     factor = load_factor(load)
@@ -95,12 +102,62 @@ def command(
             "archlint fences)",
             err=True,
         )
-    result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog())
+    with Progress() as progress:
+        result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog(),
+                           jobs=jobs, progress=progress.update)
+    if baseline is not None:
+        from archlint.baseline import apply, stale_messages
+
+        result, stale = apply(result, baseline, root=os.path.dirname(baseline_path) or ".")
+        for line in stale_messages(stale, baseline_path):
+            click.echo(line, err=True)
     for output_format, destination in reports:
         colored = use_color(color, destination) and output_format == "text"
         write_report(render_report(output_format, result, color=colored, quiet=quiet, statistics=statistics),
                      destination, colored)
     finish(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
+
+
+def _read_baseline(path: str | None) -> Any:
+    """The baseline document, read before any checking so a bad file is a usage error."""
+    if path is None:
+        return None
+    from archlint.baseline import BaselineError, load
+
+    try:
+        return load(path)
+    except BaselineError as error:
+        raise click.UsageError(str(error)) from None
+
+
+class Progress:
+    """`checked 120/500 files` on standard error, only on a terminal and only once a run
+    has taken more than a moment; erased when the run ends, so reports stay clean."""
+
+    DELAY = 0.5  # seconds before the first line
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._shown = False
+        self._enabled = sys.stderr.isatty()
+
+    def update(self, done: int, total: int) -> None:
+        if not self._enabled or total < 2 or self._clock() - self._start < self.DELAY:
+            return
+        sys.stderr.write(f"\rarchlint: checked {done}/{total} files")
+        sys.stderr.flush()
+        self._shown = True
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def plan_reports(formats: tuple[str, ...], outputs: tuple[str, ...], statistics: bool) -> list[tuple[str, str | None]]:
