@@ -19,9 +19,11 @@ COMMANDS = {
     "check": "archlint.commands.check",
     "config": "archlint.commands.config",
     "diagram": "archlint.commands.diagram",
+    "diff": "archlint.commands.diff",
     "estimate": "archlint.commands.estimate",
     "explain": "archlint.commands.explain",
     "init": "archlint.commands.init",
+    "review": "archlint.commands.review",
     "rules": "archlint.commands.rules",
     "schema": "archlint.commands.schema",
 }

@@ -1,0 +1,121 @@
+"""`archlint diff OLD NEW` or `archlint diff --rev REV FILE`: what changed in a design
+(components, edges, figures) and which findings are new or fixed, as Markdown for a
+pull-request comment or as JSON."""
+
+from __future__ import annotations
+
+import gc
+import os
+import subprocess
+import tempfile
+from typing import Any
+
+import click
+
+from archlint.commands.common import EXIT_CLEAN, EXIT_USAGE, emit, finish
+
+GIT_TIMEOUT = 60  # seconds
+
+
+class DiffError(click.ClickException):
+    """A problem with the command's environment (git, the revision): exit 2."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"archlint: {self.format_message()}", err=True)
+
+
+@click.command("diff")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--rev", metavar="REV",
+              help="Compare FILE at the git revision REV (e.g. HEAD, main, a1b2c3d) with the working copy.")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+def command(paths: tuple[str, ...], rev: str | None, output_format: str, output: str | None,
+            config_path: str | None) -> None:
+    """Compare two versions of a design: `archlint diff OLD NEW`, or
+    `archlint diff --rev REV FILE` for FILE at a git revision against the working copy."""
+    from archlint.diffing import as_data, diff_files
+    from archlint.discover import display_name
+
+    gc.disable()
+    if rev is None and len(paths) != 2:
+        raise click.UsageError("give two files (archlint diff OLD NEW), or one file with --rev REV")
+    if rev is not None and len(paths) != 1:
+        raise click.UsageError("--rev REV takes one file: the working copy, compared with the file at REV")
+    if rev is None:
+        old_path, new_path = paths
+        old_name, new_name = display_name(old_path), display_name(new_path)
+        old = _sides(old_path, old_name, config_path)
+    else:
+        new_path = paths[0]
+        if not os.path.exists(new_path):
+            raise click.UsageError(f"path '{new_path}' does not exist")
+        new_name = display_name(new_path)
+        old_name = f"{new_name}@{rev}"
+        old = _sides_at_revision(new_path, rev, old_name, config_path)
+    new = _sides(new_path, new_name, config_path)
+    diffs = diff_files(old, new)
+    if output_format == "json":
+        import json
+
+        from archlint.report.estimate import _finite
+
+        document = _finite(as_data(old_name, new_name, diffs))
+        emit(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n", output)
+    else:
+        from archlint.report.diff_md import render
+
+        emit(render(old_name, new_name, diffs), output)
+    finish(EXIT_CLEAN)
+
+
+def _sides(path: str, name: str, config_path: str | None, config_for: str | None = None) -> list[Any]:
+    from archlint.commands.review import checked, views
+    from archlint.diffing import Side
+
+    result, settings = checked(path, config_path, name=name, config_for=config_for)
+    sides = []
+    for design in result.designs:
+        figures, _, title = views(design, settings, [])
+        own = [f for f in result.findings if f.block == design.block.index]
+        sides.append(Side(title, design.design, design.graph, figures, own))
+    return sides
+
+
+def _sides_at_revision(path: str, rev: str, name: str, config_path: str | None) -> list[Any]:
+    """The file as it was at REV: `git show REV:./FILE` from the file's folder, written to
+    a temporary file with the same suffix (Markdown or YAML) and checked like any other,
+    with the working copy's configuration."""
+    folder = os.path.dirname(os.path.abspath(path))
+    text = _git(["rev-parse", "--is-inside-work-tree"], folder,
+                f"'{path}' is not inside a git repository, so --rev has nothing to compare with")
+    if text.strip() != "true":
+        raise DiffError(f"'{path}' is not inside a git work tree, so --rev has nothing to compare with")
+    _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], folder,
+         f"unknown revision '{rev}' (use a commit, branch or tag, e.g. HEAD or HEAD~1)")
+    content = _git(["show", f"{rev}:./{os.path.basename(path)}"], folder,
+                   f"'{path}' does not exist at revision '{rev}'", binary=True)
+    handle, temporary = tempfile.mkstemp(suffix=os.path.splitext(path)[1] or ".yaml")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+        return _sides(temporary, name, config_path, config_for=path)
+    finally:
+        os.unlink(temporary)
+
+
+def _git(arguments: list[str], folder: str, failure: str, binary: bool = False) -> Any:
+    try:
+        done = subprocess.run(["git", *arguments], cwd=folder, capture_output=True, timeout=GIT_TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise DiffError("--rev needs git, and no 'git' program was found on PATH") from None
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise DiffError(f"git failed: {error}") from None
+    if done.returncode != 0:
+        raise DiffError(failure)
+    return done.stdout if binary else done.stdout.decode("utf-8", "replace")

@@ -1,0 +1,114 @@
+"""`archlint review FILE`: a design-review report (Markdown, or self-contained HTML)
+that walks the review framework step by step, with a summary and a verdict.
+
+A Markdown file with several `archlint` blocks (an RFC) is reviewed as one document.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from typing import Any
+
+import click
+
+from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, emit, finish
+from archlint.commands.common import today as today_of
+
+FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+@click.command("review")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", metavar="FILE",
+              help="Write the report to FILE: .md or .markdown for Markdown, .html or .htm for HTML. "
+                   "Default: Markdown on standard output.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Use this configuration file instead of searching for one.")
+def command(path: str, output: str | None, config_path: str | None) -> None:
+    """A review report of a design: what it covers and misses at each step of a design
+    review, the findings and figures that belong there, and a readiness verdict."""
+    from archlint.review import build_review
+
+    gc.disable()
+    report_format = _format_of(output)
+    result, settings = checked(path, config_path)
+    designs = [(design, *views(design, settings, result.findings)) for design in result.designs]
+    review = build_review(result.name, designs, result.findings)
+    if report_format == "html":
+        from archlint.report.review_html import render
+    else:
+        from archlint.report.review_md import render
+    emit(render(review), output)
+    finish(EXIT_CLEAN)
+
+
+def _format_of(output: str | None) -> str:
+    if output is None or output == "-":
+        return "markdown"
+    suffix = os.path.splitext(output)[1].lower()
+    if suffix not in FORMAT_OF_SUFFIX:
+        raise click.BadParameter(f"cannot tell the report format from '{output}'; end it in .md, .markdown, "
+                                 f".html or .htm", param_hint="-o")
+    return FORMAT_OF_SUFFIX[suffix]
+
+
+def checked(path: str, config_path: str | None, name: str | None = None,
+            config_for: str | None = None) -> tuple[Any, Any]:
+    """The check pipeline, rules included, on one file with its configuration (that of
+    `config_for` when given: a temporary copy takes its original's). Input problems
+    print the same positioned errors as `check` and exit 1."""
+    from archlint.catalog import load_catalog
+    from archlint.check import FileSettings, check_file
+    from archlint.config import ConfigError, ConfigFinder
+    from archlint.discover import display_name
+    from archlint.engine import Selection
+    from archlint.rulepack import builtin_rules
+
+    if not os.path.exists(path):
+        raise click.UsageError(f"path '{path}' does not exist")
+    try:
+        config = ConfigFinder(builtin_rules(), config_path).for_file(config_for or path)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    settings = FileSettings(
+        limits=config.limits,
+        selection=Selection(select=config.select, extend_select=config.extend_select,
+                            ignore=config.ignore + config.ignored_for(config_for or path)),
+        config_options=config.options,
+        today=today_of(None),
+        fail_on=config.fail_on or "error",
+        zone_availability=config.zone_availability,
+    )
+    result = check_file(path, name or display_name(path), settings, load_catalog())
+    problems = [f for f in result.findings if f.code.startswith("INP")]
+    if problems or any(design.graph is None for design in result.designs):
+        _print_findings(result, problems or result.findings)
+        finish(EXIT_FINDINGS)
+    if not result.designs:
+        raise click.UsageError(f"'{path}' has no archlint block (a fence whose info string is `archlint`)")
+    return result, settings
+
+
+def _print_findings(result: Any, findings: list[Any]) -> None:
+    from archlint.check import CheckResult, FileResult
+    from archlint.report.text import render as render_text
+
+    shown = FileResult(result.name, result.source, result.designs, findings)
+    text = render_text(CheckResult(files=[shown], fail_on={result.name: "error"}),
+                       color=sys.stderr.isatty() and "NO_COLOR" not in os.environ)
+    click.echo(text, nl=False, err=True)
+
+
+def views(design: Any, settings: Any, findings: list[Any]) -> tuple[Any, Any, str]:
+    """(Figures, RenderModel, title) of one checked design; the picture outlines the
+    components with findings."""
+    from archlint.catalog import load_catalog
+    from archlint.check import design_terms
+    from archlint.render.model import build_model
+
+    terms = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data)
+    title = design.design.name
+    return terms.figures, build_model(design.graph, terms, title,
+                                                  [f for f in findings if f.block == design.block.index]), title

@@ -1,0 +1,206 @@
+"""`archlint review`: the design-review report in Markdown and HTML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from archlint.findings import Finding
+from archlint.review import (
+    NEEDS_WORK,
+    NOT_READY,
+    READY,
+    STEPS,
+    step_of,
+    top_issues,
+    verdict,
+)
+from tests.conftest import EXAMPLES
+
+EXAMPLE_FILES = sorted([*EXAMPLES.glob("*.arch.yaml"), *EXAMPLES.glob("*.md")])
+
+
+class _Page(HTMLParser):
+    """Collects the text of a page and checks that every element it opens is closed."""
+
+    VOID = frozenset({"meta", "br", "hr", "img", "link", "input", "path", "polygon", "ellipse", "polyline", "image",
+                      "stop", "use", "rect", "circle", "line"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.open: list[str] = []
+        self.tags: set[str] = set()
+        self.mismatched: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.add(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if not self.open or self.open[-1] != tag:
+            self.mismatched.append(tag)
+        else:
+            self.open.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_page(text: str) -> _Page:
+    page = _Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+def check_codes(cli, path: Path) -> list[str]:
+    result = cli("check", str(path), "--format", "json")
+    import json
+
+    return sorted({f["code"] for f in json.loads(result.stdout)["findings"]})
+
+
+def component_ids(path: Path) -> list[str]:
+    from archlint.load import Limits, read_source
+
+    source = read_source(str(path), Limits(), display=path.name)
+    return sorted(cid for block in source.blocks for cid in block.data["components"])
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_markdown_and_html_for_every_example(cli, tmp_path, example):
+    markdown = cli("review", str(example))
+    assert markdown.exit_code == 0, markdown.stderr
+    assert markdown.stdout.startswith("# Design review: ")
+    headings = re.findall(r"^## (.+)$", markdown.stdout, flags=re.MULTILINE)
+    assert headings == ["Summary"] + [title for _, title in STEPS]
+    assert "```mermaid\n" in markdown.stdout
+    codes = check_codes(cli, example)
+    for code in codes:
+        assert f" {code}**" in markdown.stdout
+
+    report = tmp_path / "report.html"
+    html = cli("review", str(example), "-o", str(report))
+    assert html.exit_code == 0 and html.stdout == ""
+    text = report.read_text(encoding="utf-8")
+    page = parse_page(text)
+    assert page.mismatched == [] and page.open == []
+    body = "".join(page.text)
+    assert "Summary" in body and "Strengths" in body and "Most important issues" in body and "Verdict: " in body
+    for code in codes:
+        assert code in body
+    for cid in component_ids(example):
+        assert cid in body
+    assert "<script" not in text and "http://" not in text.replace("http://www.w3.org", "")
+    assert "https://" not in text.replace("https://archlint.dev/", "")  # nothing fetched
+
+
+def test_verdicts_of_naive_shop_and_url_shortener(cli):
+    naive = cli("review", str(EXAMPLES / "naive-shop.arch.yaml")).stdout
+    assert "**Verdict: ❌ not ready** (5 errors: fix every error before the review)." in naive
+    good = cli("review", str(EXAMPLES / "url-shortener.arch.yaml")).stdout
+    assert "**Verdict: ✅ ready for review** (no errors and no warnings)." in good
+    strengths = good.split("### Strengths\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert "- availability and latency targets are stated, and every flow meets them" in strengths
+    assert "- redundancy: spread over 3 zones, no single point of failure flagged" in strengths
+
+
+def test_top_issues_put_errors_first_then_weighty_areas():
+    def finding(code: str, severity: str) -> Finding:
+        return Finding(code, severity, "m", ("components", code.lower()), file="d.yaml", line=1, column=1)
+
+    findings = [finding("DOC001", "warning"), finding("OBS001", "warning"), finding("DAT003", "warning"),
+                finding("SCL001", "error"), finding("CAC001", "info")]
+    assert [f.code for f in top_issues(findings)] == ["SCL001", "DAT003", "OBS001"]
+    assert verdict(findings)[0] == NOT_READY
+    assert verdict(findings[:3])[0] == READY
+    assert verdict(findings[:3] * 2)[0] == NEEDS_WORK
+    assert [step_of(code) for code in ("DOC001", "DOC002", "DOC003", "ARC002", "ASY002", "ASY003", "RES001",
+                                       "AVL001", "DOC005", "OBS003", "XYZ123")] == [
+        "requirements", "estimation", "api", "high-level", "high-level", "deep-dives", "deep-dives",
+        "bottlenecks", "trade-offs", "observability", "deep-dives"]
+
+
+def test_rfc_is_reviewed_as_one_document_with_positions_in_the_markdown(cli):
+    result = cli("review", str(EXAMPLES / "rfc-order-service.md"))
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.startswith("# Design review: order-service, order-history\n")
+    assert out.count("## Summary") == 1 and out.count("```mermaid") == 2
+    assert "**Verdict: ⚠️ needs work** (5 warnings (more than 3))." in out
+    # positions are lines of the Markdown file, not of the block
+    assert "1. **warning OBS001** `examples/rfc-order-service.md:67:4` `$`: " in out
+    # covered items of the second design carry its name
+    assert "- order-history: " in out
+
+
+def test_output_is_deterministic(cli, tmp_path):
+    first, second = tmp_path / "a.html", tmp_path / "b.html"
+    cli("review", str(EXAMPLES / "naive-shop.arch.yaml"), "-o", str(first))
+    cli("review", str(EXAMPLES / "naive-shop.arch.yaml"), "-o", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    assert cli("review", str(EXAMPLES / "chat.arch.yaml")).stdout == cli("review", str(EXAMPLES / "chat.arch.yaml")).stdout
+
+
+def test_html_escapes_text_from_the_design(cli, tmp_path):
+    design = tmp_path / "evil.arch.yaml"
+    design.write_text(
+        "archlint: 1\nname: '<script>alert(1)</script>'\n"
+        "requirements: {functional: ['<b>bold</b> & more']}\n"
+        "components:\n  web: {kind: client, calls: [api]}\n  api: {kind: service}\n",
+        encoding="utf-8")
+    report = tmp_path / "r.html"
+    assert cli("review", str(design), "-o", str(report)).exit_code == 0
+    text = report.read_text(encoding="utf-8")
+    assert "<script>" not in text and "<b>bold" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;b&gt;bold&lt;/b&gt; &amp; more" in text
+    page = parse_page(text)
+    assert page.mismatched == [] and page.open == []
+
+
+def test_html_without_graphviz_carries_the_mermaid_text(cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    report = tmp_path / "r.html"
+    assert cli("review", str(EXAMPLES / "url-shortener.arch.yaml"), "-o", str(report)).exit_code == 0
+    text = report.read_text(encoding="utf-8")
+    assert "<svg" not in text
+    assert '<pre class="mermaid">---\ntitle: &quot;url-shortener&quot;\n---\nflowchart LR\n' in text
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
+def test_html_with_graphviz_inlines_svg(cli, tmp_path):
+    report = tmp_path / "r.html"
+    cli("review", str(EXAMPLES / "url-shortener.arch.yaml"), "-o", str(report))
+    text = report.read_text(encoding="utf-8")
+    assert text.count("<svg") == 1 and "<?xml" not in text and "<!DOCTYPE svg" not in text
+
+
+def test_invalid_design_prints_positioned_errors_and_no_report(cli, tmp_path):
+    design = tmp_path / "bad.arch.yaml"
+    design.write_text("archlint: 1\nname: bad\ncomponents:\n  api: {kind: servise}\n", encoding="utf-8")
+    result = cli("review", str(design))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "bad.arch.yaml:4:9: INP011 error invalid-value: " in result.stderr
+
+
+def test_unknown_report_suffix_is_a_usage_error(cli):
+    result = cli("review", str(EXAMPLES / "url-shortener.arch.yaml"), "-o", "report.pdf")
+    assert result.exit_code == 2
+    assert "cannot tell the report format from 'report.pdf'; end it in .md, .markdown, .html or .htm" in result.stderr
+
+
+def test_missing_file_is_a_usage_error(cli, tmp_path):
+    result = cli("review", str(tmp_path / "nope.arch.yaml"))
+    assert result.exit_code == 2 and "does not exist" in result.stderr
