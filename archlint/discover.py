@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 
 DESIGN_SUFFIXES = (".arch.yaml", ".arch.yml")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -38,6 +39,16 @@ def has_archlint_fence(path: str, limit: int) -> bool:
         return True  # let the loader report why it cannot be read
 
 
+def _special(path: str) -> bool:
+    """A named pipe, socket or device: not a design file, and opening a pipe would wait
+    for a writer forever. (A broken or looping link is kept: the loader says why it
+    cannot be read.)"""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def discover(paths: list[str], max_file_size: int) -> list[tuple[str, bool]]:
     """Files to check with whether they were named explicitly (`exclude` globs apply
     only to files found in directories), sorted by display name so that output does
@@ -64,6 +75,8 @@ def _walk(root: str, max_file_size: int) -> list[str]:
         for name in sorted(files):
             lower = name.lower()
             full = os.path.join(folder, name)
+            if not lower.endswith(DESIGN_SUFFIXES + MARKDOWN_SUFFIXES) or _special(full):
+                continue
             if lower.endswith(DESIGN_SUFFIXES):
                 matches.append(full)
             elif lower.endswith(MARKDOWN_SUFFIXES) and has_archlint_fence(full, max_file_size):

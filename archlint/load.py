@@ -31,6 +31,7 @@ from yaml import (
 
 from archlint.findings import Finding, Path
 from archlint.markdown import find_fences
+from archlint.units import format_size
 
 # A mark node: (start_line, start_col, end_line, end_col, children), 0-based. Children
 # are a dict key -> (key_line, key_col, node) for mappings, a list of nodes for
@@ -38,6 +39,8 @@ from archlint.markdown import find_fences
 MarkNode = tuple[int, int, int, int, Any]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+YAML_MAX_KEY_LENGTH = 1024  # YAML's bound on a key written without '?'
+PARSER_MAX_DEPTH = 1000  # libyaml refuses deeper nesting itself, whatever limits.max-depth says
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +132,10 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT.match(text):
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:  # more digits than Python converts (4300): past any float too
+                return float(text)
         if _FLOAT.match(text):
             return float(text)
     return text
@@ -360,7 +366,7 @@ def _take_key(event: Any, frame: list[Any], max_key: int) -> None:
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, limits: Limits) -> InputProblem:
     mark = error.problem_mark or error.context_mark
-    line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+    line, column = _within(text, mark.line, mark.column) if mark is not None else (0, 0)
     problem = (error.problem or "invalid YAML").strip()
     if "\t" in problem or "'\\t'" in problem or _tab_at(text, line, column):
         return InputProblem(
@@ -371,17 +377,56 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, limits: Limits) -> I
             hint="replace the tab with spaces",
         )
     if "nesting depth" in problem:  # libyaml's own guard, hit while scanning ahead
+        if limits.max_depth < PARSER_MAX_DEPTH:
+            message = f"nesting is deeper than {limits.max_depth} levels (limit max-depth)"
+        else:
+            message = (f"nesting is deeper than {PARSER_MAX_DEPTH:,} levels, the most the YAML parser reads "
+                       f"(limit max-depth cannot raise it further)")
+        return InputProblem("INP005", message, line, column)
+    long_key = _long_key_at(text, line, column)
+    if long_key is not None:
+        length, start = long_key
+        limit = min(limits.max_key_length, YAML_MAX_KEY_LENGTH)
         return InputProblem(
             "INP005",
-            f"nesting is deeper than {limits.max_depth} levels (limit max-depth)",
+            f"a key is {length:,} characters long, above the {limit:,} limit (limit max-key-length)",
             line,
-            column,
+            start,
+            hint="shorten the key; YAML reads keys of at most 1,024 characters",
         )
     context = f" {error.context.strip()}" if error.context else ""
     where = ""
     if error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != line:
         where = f" (line {error.context_mark.line + 1})"
     return InputProblem("INP002", f"YAML syntax error: {problem}{context}{where}", line, column)
+
+
+def _long_key_at(text: str, line: int, column: int) -> tuple[int, int] | None:
+    """(length, start column) of the key ending at a syntax error's ':' when it is longer
+    than YAML allows (libyaml then reports a puzzling syntax error instead)."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+    end = text.find("\n", start)
+    row = text[start:] if end < 0 else text[start:end]
+    if column >= len(row) or row[column] != ":" or column <= YAML_MAX_KEY_LENGTH:
+        return None
+    key_start = max(row.rfind(c, 0, column) for c in "{[,") + 1
+    while key_start < column and row[key_start] in " -?":
+        key_start += 1
+    key = row[key_start:column].rstrip()
+    if len(key) > 1 and key[0] == key[-1] and key[0] in "'\"":
+        key = key[1:-1]
+    return (len(key), key_start) if len(key) > YAML_MAX_KEY_LENGTH else None
+
+
+def _within(text: str, line: int, column: int) -> tuple[int, int]:
+    """A place inside the text. At the end of a file with no final newline, libyaml
+    reports the line after the last one, which an editor cannot jump to."""
+    last = text.count("\n")
+    if line > last:
+        return last, len(text) - (text.rfind("\n") + 1)
+    return line, column
 
 
 def _tab_at(text: str, line: int, column: int) -> bool:
@@ -425,23 +470,26 @@ def read_source(path: str, limits: Limits, display: str | None = None) -> Source
     source = Source(name=name, is_markdown=is_markdown)
     try:
         size = os.stat(path).st_size
-        if size > limits.max_file_size:
-            source.problem = Finding(
-                "INP005",
-                "error",
-                f"the file is {size / 1e6:.1f} MB, above the {limits.max_file_size / 1e6:g} MB limit "
-                f"(limit max-file-size)",
-                hint="split the design, or raise limits.max-file-size in the configuration",
-                file=name,
-                line=1,
-                column=1,
-            )
-            return source
-        with open(path, "rb") as handle:
-            raw = handle.read(limits.max_file_size + 1)
+        raw = None
+        if size <= limits.max_file_size:
+            with open(path, "rb") as handle:
+                raw = _read_at_most(handle, size, limits.max_file_size)
     except OSError as error:
         source.problem = Finding(
             "INP001", "error", f"the file cannot be read: {error.strerror or error}", file=name, line=1, column=1
+        )
+        return source
+    if raw is None:
+        source.problem = Finding(
+            "INP005",
+            "error",
+            f"the file is {format_size(size)}, above the {format_size(limits.max_file_size)} limit "
+            f"(limit max-file-size)" if size > limits.max_file_size else
+            f"the file holds more than the {format_size(limits.max_file_size)} limit (limit max-file-size)",
+            hint="split the design, or raise limits.max-file-size in the configuration",
+            file=name,
+            line=1,
+            column=1,
         )
         return source
     text, problem = decode(raw)
@@ -464,13 +512,36 @@ def read_source(path: str, limits: Limits, display: str | None = None) -> Source
     return source
 
 
+def _read_at_most(handle: Any, size: int, limit: int) -> bytes | None:
+    """The file's bytes, or None past `limit`. `size` (from stat) sizes the one read a
+    regular file needs; a pipe or a device reports 0, so it is read in chunks."""
+    raw = handle.read(size + 1)  # one byte more notices a file that grew since stat
+    if len(raw) > size:
+        chunks = [raw]
+        total = len(raw)
+        while total <= limit:
+            chunk = handle.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        raw = b"".join(chunks)
+    return None if len(raw) > limit else raw
+
+
+# Byte-order marks of the encodings people save by mistake; UTF-32's first, since
+# UTF-32LE's starts with UTF-16LE's.
+_WIDE_BOMS = (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "UTF-32"), ((b"\xff\xfe", b"\xfe\xff"), "UTF-16"))
+
+
 def decode(raw: bytes) -> tuple[str, Finding | None]:
     """Bytes -> text. UTF-8 only (a UTF-8 BOM is dropped); NUL bytes are refused."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "", Finding(
-            "INP001", "error", "the file is UTF-16 encoded; design files must be UTF-8",
-            hint="save the file as UTF-8", line=1, column=1,
-        )
+    for boms, encoding in _WIDE_BOMS:
+        if raw.startswith(boms):
+            return "", Finding(
+                "INP001", "error", f"the file is {encoding} encoded; design files must be UTF-8",
+                hint="save the file as UTF-8", line=1, column=1,
+            )
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:

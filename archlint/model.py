@@ -258,9 +258,24 @@ class Security(Strict):
     encryption_at_rest: Optional[bool] = None
 
 
+def _serves_something(per_second: float | None) -> None:
+    # Load is compared with capacity by division: a replica that serves nothing has
+    # no utilisation and no replica count that would carry the load.
+    if per_second is not None and per_second <= 0:
+        raise PydanticCustomError(
+            "range", "a capacity of 0/s serves nothing; write what one replica carries, e.g. 500/s"
+        )
+
+
 class CapacitySplit(Strict):
     read: Optional[Rate] = None
     write: Optional[Rate] = None
+
+    @model_validator(mode="after")
+    def _positive(self) -> "CapacitySplit":
+        _serves_something(self.read)
+        _serves_something(self.write)
+        return self
 
 
 def _capacity(value: Any) -> Any:
@@ -271,6 +286,7 @@ def _capacity(value: Any) -> Any:
         per_second = units.parse_rate(value)
     except units.UnitError as error:
         raise PydanticCustomError("unit", str(error)) from None
+    _serves_something(per_second)
     return CapacitySplit.model_construct(read=per_second, write=per_second)
 
 

@@ -90,10 +90,29 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _check_finite(number: float, value: object, kind: str, forms: str) -> float:
-    if number != number or number in (float("inf"), float("-inf")):
-        raise UnitError(f"{_show(value)} is not a {kind}; write {forms}")
+# The range of a quantity other than 0, in base units (per second, seconds, bytes):
+# wider than any real system, and narrow enough that the figures, which multiply three
+# or four quantities and divide by others, never overflow a float.
+LARGEST = 1e18
+SMALLEST = 1e-12
+_BASE_UNITS = {"count": "", "ratio": "", "rate": "/s", "duration": " s", "size": " B"}
+
+
+def _in_range(number: float, value: object, kind: str, forms: str) -> float:
+    unit = _BASE_UNITS[kind]
+    if not math.isfinite(number) or number > LARGEST:
+        raise UnitError(f"{_show(value)} is too large: a {kind} goes up to 1e18{unit}; write {forms}")
+    if 0 < number < SMALLEST:
+        raise UnitError(f"{_show(value)} is too small: a {kind} other than 0 is at least 1e-12{unit}; write {forms}")
     return number
+
+
+def _as_float(value: object) -> float:
+    """A YAML integer may have any number of digits; past float's range it is infinite."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf  # type: ignore[operator]
 
 
 def _count_from_match(match: re.Match[str]) -> float:
@@ -105,12 +124,12 @@ def parse_count(value: object) -> float:
     if _is_number(value):
         if value < 0:  # type: ignore[operator]
             raise UnitError(f"{_show(value)} is negative; a count is 0 or more")
-        return _check_finite(float(value), value, "count", COUNT_FORMS)  # type: ignore[arg-type]
+        return _in_range(_as_float(value), value, "count", COUNT_FORMS)
     if isinstance(value, str):
         text = value.strip()
         match = _COUNT_RE.match(text)
         if match:
-            return _count_from_match(match)
+            return _in_range(_count_from_match(match), value, "count", COUNT_FORMS)
         if re.match(rf"^{_NUMBER}\s*m$", text):
             raise UnitError(
                 f"{_show(value)} is not a count: a lower-case 'm' is ambiguous (minutes? milli?); "
@@ -132,12 +151,12 @@ def parse_rate(value: object) -> float:
         text = value.strip()
         match = _RATE_RE.match(text)
         if match:
-            count = _count_from_match(match)
+            count = _in_range(_count_from_match(match), value, "rate", RATE_FORMS)
             if match["rps"]:
                 return count
             period = RATE_PERIODS.get(match["per"])
             if period is not None:
-                return count / period
+                return _in_range(count / period, value, "rate", RATE_FORMS)
             raise UnitError(
                 f"{_show(value)} has an unknown period '/{match['per']}'; "
                 f"use /s, /min, /h, /day or /month ({RATE_FORMS})"
@@ -171,7 +190,7 @@ def parse_duration(value: object) -> float:
         if match:
             unit = DURATION_UNITS.get(match["unit"])
             if unit is not None:
-                return float(match["num"]) * unit
+                return _in_range(float(match["num"]) * unit, value, "duration", DURATION_FORMS)
             raise UnitError(
                 f"{_show(value)} has an unknown unit '{match['unit']}'; "
                 f"use ms, s, m, h, d or y ({DURATION_FORMS})"
@@ -188,7 +207,7 @@ def parse_size(value: object) -> float:
         if match:
             unit = SIZE_UNITS.get(match["unit"])
             if unit is not None:
-                return float(match["num"]) * unit
+                return _in_range(float(match["num"]) * unit, value, "size", SIZE_FORMS)
             hint = ""
             for known in SIZE_UNITS:
                 if known.lower() == match["unit"].lower():
@@ -203,7 +222,7 @@ def parse_size(value: object) -> float:
 def parse_percent(value: object) -> float:
     """`99.95%` or `0.9995` -> a fraction in [0, 1]."""
     if _is_number(value):
-        number = float(value)  # type: ignore[arg-type]
+        number = _as_float(value)
         if 0.0 <= number <= 1.0:
             return number
         if 1.0 < number <= 100.0:
@@ -228,7 +247,7 @@ def parse_ratio(value: object) -> float:
     if _is_number(value):
         if value <= 0:  # type: ignore[operator]
             raise UnitError(f"{_show(value)} is not a ratio; write {RATIO_FORMS}")
-        return float(value)  # type: ignore[arg-type]
+        return _in_range(_as_float(value), value, "ratio", RATIO_FORMS)
     if isinstance(value, str):
         parts = value.split(":")
         if len(parts) == 2:
@@ -238,7 +257,7 @@ def parse_ratio(value: object) -> float:
                 pass
             else:
                 if right > 0 and left > 0:
-                    return left / right
+                    return _in_range(left / right, value, "ratio", RATIO_FORMS)
     raise UnitError(f"{_show(value)} is not a ratio; write {RATIO_FORMS}")
 
 

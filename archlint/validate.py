@@ -302,15 +302,17 @@ def _reference_findings(design: Design, kinds: dict[str, str]) -> Iterator[Findi
             yield unknown(api.served_by, ("apis", index, "served_by"), f"apis[{index}].served_by")
     for name, flow in (design.flows or {}).items():
         for index, step in enumerate(flow.steps):
-            for hop in step.chain:
-                if hop not in ids:
-                    yield unknown(hop, ("flows", name, "steps", index), f"flow '{name}'")
+            # One finding per step (its place): the first unknown hop from the left.
+            hop = next((hop for hop in step.chain if hop not in ids), None)
+            if hop is not None:
+                yield unknown(hop, ("flows", name, "steps", index), f"flow '{name}'")
 
 
 def _hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
     for name, flow in (design.flows or {}).items():
         undeclared = False
         for index, step in enumerate(flow.steps):
+            # One finding per step (its place): the first undeclared hop from the left.
             for src, dst in zip(step.chain, step.chain[1:]):
                 if graph.edge(src, dst) is not None:
                     continue
@@ -321,6 +323,7 @@ def _hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
                     ("flows", name, "steps", index),
                     hint=_edge_to_add(graph, src, dst),
                 )
+                break
         if not undeclared:
             cycle = _sync_cycle(graph, flow)
             if cycle is not None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Time `archlint check` as users run it: whole processes, wall clock.
+"""Time `archlint check` and `archlint estimate` as users run them: whole processes, wall clock.
 
 For each command this runs one warm-up, then `--runs` timed runs, and reports
 the minimum and median wall time, the CPU time, and the peak resident memory
@@ -7,7 +7,15 @@ the minimum and median wall time, the CPU time, and the peak resident memory
 
 - `python -c pass`: the floor any Python CLI pays (interpreter start-up);
 - `archlint --version`: start-up of the CLI itself;
-- `archlint check design-<size>.arch.yaml` for each size asked for.
+- `archlint check design-<size>.arch.yaml` and `archlint estimate design-<size>.arch.yaml`
+  for each size asked for;
+- reference points on the same files: `yamllint` and `check-jsonschema` (with
+  `schemas/archlint.schema.json`), when they are installed next to this Python.
+
+The designs above 10 MB (50k components) need `limits.max-file-size` raised: this
+script writes `.archlint.yaml` into the designs' folder to do so. Its child
+processes run without `PYTHONDONTWRITEBYTECODE`, so that after the warm-up Python
+loads archlint's compiled modules as in a normal installation.
 
 `archlint` is the executable next to `sys.executable` (same virtualenv) when
 there is one, else `python -m archlint` run from the repository root; use
@@ -21,6 +29,7 @@ nothing.
 
     python benchmarks/run.py                        # table on stdout, progress on stderr
     python benchmarks/run.py --runs 10 --sizes 30,100,1k,10k,50k
+    python benchmarks/run.py --references none          # archlint only
     python benchmarks/run.py --markdown > results.md  # section for benchmarks/README.md
 """
 
@@ -53,7 +62,25 @@ FINDING_LINE = re.compile(r":\d+:\d+: ([A-Z]{3}\d{3}) ", re.MULTILINE)
 # Targets (see benchmarks/README.md).
 SMALL_LABEL, SMALL_FACTOR = "30", 3.0
 LARGE_LABEL, LARGE_SECONDS = "10k", 1.5
+LARGE_RSS_MIB = 300
 LINEAR_TOLERANCE = 1.5  # marginal cost per component, last size step vs the one before
+YAMLLINT_FACTOR = 10.0  # archlint check at least this many times faster than yamllint
+
+# Reference tools, run on the same designs: name -> arguments before the file.
+REFERENCES = {
+    "yamllint": ["-f", "parsable"],
+    "check-jsonschema": ["--schemafile", str(ROOT / "schemas" / "archlint.schema.json")],
+}
+REFERENCE_OK_EXIT = {0, 1}  # 1: the tool found something, a normal outcome
+# A design of 50k components is about 19 MB, above archlint's default 10 MB limit.
+CONFIG_TEXT = """\
+# Written by benchmarks/run.py: the largest generated designs are above the default
+# 10 MB file limit.
+limits: {max-file-size: 64MB}
+"""
+# Children run as from a normal installation: with PYTHONDONTWRITEBYTECODE set, every
+# run would compile archlint's modules again instead of loading them from __pycache__.
+CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 class BenchmarkError(Exception):
@@ -80,6 +107,7 @@ class Row:
     input_codes: list[str] = field(default_factory=list)
     output: str = ""
     rss_kib: int | None = None  # peak resident set size, from one extra run
+    kind: str = "check"  # "check", "estimate", or a reference tool's name; "" for start-up rows
 
     @property
     def walls(self) -> list[float]:
@@ -116,7 +144,7 @@ def run_once(argv: list[str], cwd: Path) -> tuple[Sample, str, str, int | None]:
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, cwd=cwd, env=CHILD_ENV, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         rss: int | None = None
         if hasattr(os, "wait4"):
             # wait4 gives this child's own rusage (CPU time); RUSAGE_CHILDREN
@@ -158,7 +186,7 @@ def peak_rss(argv: list[str], cwd: Path, fallback: int | None) -> int | None:
     if exe is None:
         return fallback
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as report:
-        subprocess.run([exe, "-f", "%M", "-o", report.name, *argv], cwd=cwd,
+        subprocess.run([exe, "-f", "%M", "-o", report.name, *argv], cwd=cwd, env=CHILD_ENV,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         text = report.read().strip().splitlines()
@@ -232,6 +260,28 @@ def ensure_design(label: str, out_dir: Path) -> Path:
     return path
 
 
+def ensure_config(out_dir: Path) -> Path:
+    """`.archlint.yaml` next to the designs, raising the file size limit for 50k."""
+    path = out_dir / ".archlint.yaml"
+    if not path.exists() or path.read_text(encoding="utf-8") != CONFIG_TEXT:
+        path.write_text(CONFIG_TEXT, encoding="utf-8")
+    return path
+
+
+def reference_command(name: str) -> list[str] | None:
+    """A reference tool installed next to this Python (same virtualenv), or None."""
+    exe = Path(sys.executable).parent / name
+    return [str(exe), *REFERENCES[name]] if exe.is_file() and os.access(exe, os.X_OK) else None
+
+
+def tool_version(argv: list[str]) -> str:
+    try:
+        done = subprocess.run([argv[0], "--version"], capture_output=True, text=True, timeout=60, env=CHILD_ENV)
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    return (done.stdout or done.stderr).strip().splitlines()[-1] if (done.stdout or done.stderr).strip() else "?"
+
+
 def describe_design(row: Row, path: Path) -> None:
     row.size = path.stat().st_size
     lines = 0
@@ -257,13 +307,14 @@ def fmt_size(n: int | None) -> str:
     return f"{n} B"
 
 
-def slopes(rows: list[Row]) -> dict[int, float]:
-    """Marginal cost (seconds per component) of each design over the next smaller one.
+def slopes(rows: list[Row], kind: str = "check") -> dict[int, float]:
+    """Marginal cost (seconds per component) of each design over the next smaller one,
+    among the rows of one kind of command.
 
     Fixed costs (imports, the catalog) cancel out, so a flat series means
     linear growth and a rising one superlinear work.
     """
-    sized = sorted((r for r in rows if r.components), key=lambda r: r.components or 0)
+    sized = sorted((r for r in rows if r.components and r.kind == kind), key=lambda r: r.components or 0)
     return {
         int(b.components or 0): (b.median - a.median) / ((b.components or 0) - (a.components or 0))
         for a, b in zip(sized, sized[1:])
@@ -275,13 +326,13 @@ def table(rows: list[Row], baseline: Row) -> str:
             "| CPU (median) | peak RSS | µs per added component | exit | findings |")
     out = [head]
     out.append("| " + " | ".join(["---"] + ["---:"] * 10 + ["---"]) + " |")
-    marginal = slopes(rows)
+    marginal = {kind: slopes(rows, kind) for kind in {row.kind for row in rows}}
     for row in rows:
         per_component = ""
-        if row.components in marginal:
-            per_component = f"{marginal[row.components] * 1e6:,.1f}"
+        if row.components in marginal[row.kind]:
+            per_component = f"{marginal[row.kind][row.components] * 1e6:,.1f}"
         findings = ""
-        if row.findings is not None and row.components:
+        if row.findings is not None and row.components and row.kind == "check":
             findings = str(row.findings)
             if row.input_codes:
                 findings += " (" + ", ".join(row.input_codes) + ")"
@@ -303,7 +354,7 @@ def table(rows: list[Row], baseline: Row) -> str:
 
 
 def targets(rows: list[Row], baseline: Row) -> list[str]:
-    by_label = {r.size_label: r for r in rows if r.components}
+    by_label = {r.size_label: r for r in rows if r.components and r.kind == "check"}
     lines = []
 
     def verdict(ok: bool) -> str:
@@ -319,6 +370,18 @@ def targets(rows: list[Row], baseline: Row) -> list[str]:
     if large:
         lines.append(f"- 10k components within {LARGE_SECONDS:g} s: {fmt_ms(large.median)}, "
                      f"{verdict(large.median <= LARGE_SECONDS)}")
+        if large.rss_kib:
+            mib = large.rss_kib / 1024
+            lines.append(f"- 10k components within {LARGE_RSS_MIB} MB of peak RSS: {mib:,.0f} MiB "
+                         f"({mib * 1.048576:,.0f} MB), {verdict(mib * 1.048576 <= LARGE_RSS_MIB)}")
+    references = [r for r in rows if r.kind == "yamllint" and r.size_label in by_label]
+    if references:
+        reference = max(references, key=lambda r: r.components or 0)
+        ours = by_label[reference.size_label]
+        ratio = reference.median / ours.median
+        lines.append(f"- at least {YAMLLINT_FACTOR:g}× faster than yamllint on the same file "
+                     f"({reference.size_label} components): {ratio:.1f}× ({fmt_ms(ours.median)} vs "
+                     f"{fmt_ms(reference.median)}), {verdict(ratio >= YAMLLINT_FACTOR)}")
     # Linearity: the marginal cost per component over the last step of sizes
     # against the step before it (e.g. 1k -> 10k against 100 -> 1k).
     steps = sorted(slopes(rows).items())
@@ -371,61 +434,132 @@ def machine_facts(startup: Row) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 
+def reference_table(rows: list[Row]) -> str:
+    """archlint against the reference tools on the same files: medians, peak memory,
+    and how many times longer each tool takes than `archlint check`."""
+    checks = {r.size_label: r for r in rows if r.kind == "check"}
+    tools = [name for name in REFERENCES if any(r.kind == name for r in rows)]
+    by_tool = {(r.kind, r.size_label): r for r in rows if r.kind in REFERENCES}
+    head = "| design | `archlint check` | peak RSS |" + "".join(
+        f" `{name}` | peak RSS | ÷ archlint |" for name in tools)
+    out = [head, "| " + " | ".join(["---"] + ["---:"] * (2 + 3 * len(tools))) + " |"]
+    for label, ours in checks.items():
+        if not any((name, label) in by_tool for name in tools):
+            continue
+        cells = [f"`design-{label}` ({ours.components:,} components)", fmt_ms(ours.median), fmt_rss(ours)]
+        for name in tools:
+            theirs = by_tool.get((name, label))
+            if theirs is None:
+                cells += ["", "", ""]
+            else:
+                cells += [fmt_ms(theirs.median), fmt_rss(theirs), f"{theirs.median / ours.median:,.1f}×"]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def fmt_rss(row: Row) -> str:
+    return f"{row.rss_kib / 1024:,.0f} MiB" if row.rss_kib else "n/a"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command (default 5)")
     parser.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
-    parser.add_argument("--sizes", default="30,100,1k,10k",
-                        help="designs to check: labels or counts (default %(default)s; also 50k)")
+    parser.add_argument("--sizes", default="30,100,1k,10k,50k",
+                        help="designs to check and estimate: labels or counts (default %(default)s)")
     parser.add_argument("--archlint", help='command to run archlint (default: the venv\'s '
                         '"archlint", else "python -m archlint")')
     parser.add_argument("--out-dir", type=Path, default=generate.DEFAULT_OUT_DIR,
                         help="where the designs are (default benchmarks/out)")
+    parser.add_argument("--references", default=",".join(REFERENCES),
+                        help="reference tools to run on the same designs, or 'none' (default %(default)s)")
+    parser.add_argument("--reference-sizes", default="1k,10k",
+                        help="designs the reference tools run on (default %(default)s; they are slow)")
+    parser.add_argument("--reference-runs", type=int, default=1,
+                        help="timed runs per reference command, after archlint warmed the file cache "
+                             "(default %(default)s)")
     parser.add_argument("--markdown", action="store_true",
                         help="print a Results section ready to paste into benchmarks/README.md")
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.warmup < 0:
-        parser.error("--runs must be at least 1 and --warmup at least 0")
+    if args.runs < 1 or args.warmup < 0 or args.reference_runs < 1:
+        parser.error("--runs and --reference-runs must be at least 1, --warmup at least 0")
+    references = [] if args.references.strip() == "none" else [n.strip() for n in args.references.split(",")]
+    unknown = [name for name in references if name not in REFERENCES]
+    if unknown:
+        parser.error(f"unknown reference tool(s): {', '.join(unknown)} (known: {', '.join(REFERENCES)})")
 
     archlint = archlint_command(args.archlint)
     labels = [generate.label_for(generate.parse_size(s)) for s in args.sizes.split(",") if s.strip()]
     paths = {label: ensure_design(label, args.out_dir) for label in labels}
+    ensure_config(args.out_dir)
+    if "PYTHONDONTWRITEBYTECODE" in os.environ:
+        progress("note: PYTHONDONTWRITEBYTECODE is set here; the commands run without it, as in a normal "
+                 "installation (the warm-up run writes the compiled modules)")
 
-    baseline = Row("`python -c pass`", [sys.executable, "-c", "pass"])
-    startup = Row("`archlint --version`", archlint + ["--version"])
+    baseline = Row("`python -c pass`", [sys.executable, "-c", "pass"], kind="")
+    startup = Row("`archlint --version`", archlint + ["--version"], kind="")
     rows = [baseline, startup]
-    for label in labels:
-        path = paths[label]
-        shown = os.path.relpath(path, ROOT) if path.is_relative_to(ROOT) else str(path)
-        row = Row(f"`check {Path(shown).name}`", archlint + ["check", str(path)],
-                  components=generate.parse_size(label), size_label=label)
-        describe_design(row, path)
-        rows.append(row)
+    for kind in ("check", "estimate"):
+        for label in labels:
+            path = paths[label]
+            row = Row(f"`{kind} {path.name}`", archlint + [kind, str(path)],
+                      components=generate.parse_size(label), size_label=label, kind=kind)
+            describe_design(row, path)
+            rows.append(row)
+    reference_rows = []
+    reference_labels = [generate.label_for(generate.parse_size(s)) for s in args.reference_sizes.split(",")
+                        if s.strip()]
+    versions = {}
+    for name in references:
+        command = reference_command(name)
+        if command is None:
+            progress(f"note: {name} is not installed next to {sys.executable}; skipping it "
+                     f"(pip install {name})")
+            continue
+        versions[name] = tool_version(command)
+        for label in reference_labels:
+            path = ensure_design(label, args.out_dir)
+            row = Row(f"`{name} {path.name}`", command + [str(path)], components=generate.parse_size(label),
+                      size_label=label, kind=name)
+            describe_design(row, path)
+            reference_rows.append(row)
 
     progress(f"archlint command: {shlex.join(archlint)}; {args.runs} runs + {args.warmup} warm-up each")
     try:
         for row in rows:
-            ok = CHECK_OK_EXIT if row.components else OK_EXIT
+            ok = {"check": CHECK_OK_EXIT, "estimate": OK_EXIT}.get(row.kind, OK_EXIT)
             measure(row, args.runs, args.warmup, ok, ROOT)
+        for row in reference_rows:
+            measure(row, args.reference_runs, 0, REFERENCE_OK_EXIT, ROOT)
     except BenchmarkError as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 2
 
     body = table(rows, baseline)
-    verdicts = targets(rows, baseline)
+    compared = reference_table(rows + reference_rows) if reference_rows else ""
+    verdicts = targets(rows + reference_rows, baseline)
     if args.markdown:
         print("## Results\n")
         print(f"Measured with `python benchmarks/run.py --runs {args.runs} --sizes {','.join(labels)}`"
               f" ({args.runs} runs after {args.warmup} warm-up; archlint run as "
               f"`{shlex.join(Path(a).name if i == 0 else a for i, a in enumerate(archlint))}`).\n")
         print("\n".join(machine_facts(startup)))
+        if versions:
+            print("- reference tools: " + "; ".join(versions.values())
+                  + f" ({args.reference_runs} run each, after archlint's runs warmed the file cache)")
         print()
         print(body)
+        if compared:
+            print()
+            print(compared)
         print()
         print("Targets:\n")
         print("\n".join(verdicts))
     else:
         print(body)
+        if compared:
+            print()
+            print(compared)
         if verdicts:
             print()
             print("\n".join(verdicts))

@@ -67,4 +67,7 @@ def load_factor(value: str) -> float:
     if not factor > 0 or factor == float("inf"):
         raise click.BadParameter(f"{value!r} is not a multiple of today's load; write e.g. 10x or 0.5x",
                                  param_hint="--load")
+    if not 1e-6 <= factor <= 1e6:  # past these, the figures' arithmetic would overflow
+        raise click.BadParameter(f"{value!r} is out of range; write a multiple from 0.000001x to 1000000x",
+                                 param_hint="--load")
     return factor

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Iterable
 
 from archlint.figures import HOT_UTILISATION, Figures, over, under
@@ -56,6 +57,8 @@ def render_text(name: str, title: str, figures: Figures) -> str:
             capacity = load.capacity
             if load.limit is None:
                 used, limit = "-", capacity.reason or "unknown"
+            elif load.utilisation is None:  # a limit of 0/s: no share to show
+                used, limit = "-", _rate(load.limit)
             else:
                 used, limit = _used(load.utilisation), _rate(load.limit)
             demand = _rate(load.demand) + (" reads" if load.compared == "read" else "") + \
@@ -187,4 +190,18 @@ def _source_data(source: Any) -> dict[str, str] | None:
 
 
 def render_json(documents: list[dict[str, Any]]) -> str:
-    return json.dumps({"version": 1, "designs": documents}, indent=2, ensure_ascii=False) + "\n"
+    document = _finite({"version": 1, "designs": documents})
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity or NaN: a figure that is not a finite number is written as
+    null, like any figure that cannot be given (archlint.units bounds the inputs so
+    that none should overflow; this keeps the report JSON if one ever does)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
