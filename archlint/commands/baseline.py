@@ -6,11 +6,10 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import replace
-from typing import Any, Callable
 
 import click
 
-from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, emit, finish, split
+from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, emit, finish
 from archlint.commands.common import today as today_of
 
 DEFAULT_FILE = ".archlint-baseline.json"
@@ -51,7 +50,10 @@ def command(
             previous = baseline.load(output)
         except baseline.BaselineError as error:
             raise click.UsageError(f"{error}; not overwriting it (delete it, or choose another file with -o)") from None
-    files, settings_for = prepare(paths, select, extend_select, ignore, rule_option, config_path, today)
+    from archlint.commands.check import prepare
+
+    files, settings_for = prepare(paths, select, extend_select, ignore, rule_option, None, config_path,
+                                  today_of(today))
     result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog())
 
     document = baseline.record(result, root)
@@ -81,44 +83,6 @@ def command(
     finish(EXIT_INTERNAL if crashed else EXIT_FINDINGS if refused else EXIT_CLEAN)
 
 
-def prepare(
-    paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
-    rule_option: tuple[str, ...], config_path: str | None, today: str | None,
-) -> tuple[list[str], Callable[[str], Any]]:
-    """The files a check of `paths` covers and their settings, as `archlint check`
-    computes them (its settings factory; configuration problems are usage errors)."""
-    from archlint.commands.check import _settings_factory
-    from archlint.config import ConfigError, ConfigFinder, parse_option_flags, selectors
-    from archlint.discover import MissingPath, discover
-    from archlint.load import Limits
-    from archlint.rulepack import builtin_rules
-
-    metas = builtin_rules()
-    date = today_of(today)
-    try:
-        cli_select = selectors(list(split(select)), "--select", metas) if select else None
-        cli_extend = selectors(list(split(extend_select)), "--extend-select", metas)
-        cli_ignore = selectors(list(split(ignore)), "--ignore", metas)
-        cli_options = parse_option_flags(rule_option, metas)
-        finder = ConfigFinder(metas, config_path)
-        files = [
-            path for path, explicit in discover(list(paths), Limits().max_file_size)
-            if explicit or not finder.for_file(path).excludes(path)
-        ]
-        settings_for = _settings_factory(finder, cli_select, cli_extend, cli_ignore, cli_options, None, date)
-        for path in files:
-            settings_for(path)  # configuration errors before any output
-    except MissingPath as missing:
-        raise click.UsageError(f"path '{missing}' does not exist") from None
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
-    if not files:
-        click.echo(
-            "archlint: no design files found (looked for *.arch.yaml, *.arch.yml and Markdown with "
-            "archlint fences)",
-            err=True,
-        )
-    return files, settings_for
 
 
 def _plural(count: int, word: str) -> str:

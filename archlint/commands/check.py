@@ -61,20 +61,46 @@ def command(
     with `archlint` fences."""
     from archlint.catalog import load_catalog
     from archlint.check import run_check
-    from archlint.config import ConfigError, ConfigFinder, parse_option_flags, selectors
-    from archlint.discover import MissingPath, discover, display_name
-    from archlint.load import Limits
-    from archlint.plugins import load_plugins
-    from archlint.rulepack import active_rules
+    from archlint.discover import display_name
 
     # A short-lived process that builds large trees with almost no cycles: the cyclic
     # collector would only rescan them (about 15% of a 10k-component check).
     gc.disable()
     reports = plan_reports(formats, outputs, statistics)
     baseline = _read_baseline(baseline_path)
+    files, settings_for = prepare(paths, select, extend_select, ignore, rule_option, fail_on, config_path,
+                                  today_of(today), load_factor(load))
+    with Progress() as progress:
+        result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog(),
+                           jobs=jobs, progress=progress.update)
+    if baseline is not None:
+        from archlint.baseline import apply, stale_messages
+
+        result, stale = apply(result, baseline, root=os.path.dirname(baseline_path) or ".")
+        for line in stale_messages(stale, baseline_path):
+            click.echo(line, err=True)
+    for output_format, destination in reports:
+        colored = use_color(color, destination) and output_format == "text"
+        write_report(render_report(output_format, result, color=colored, quiet=quiet, statistics=statistics),
+                     destination, colored)
+    finish(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
+
+
+def prepare(
+    paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
+    rule_option: tuple[str, ...], fail_on: str | None, config_path: str | None, date: Any, factor: float = 1.0,
+) -> tuple[list[str], Any]:
+    """The files a check of `paths` covers, and each file's settings: plugins, the
+    configuration files (and the rule packs they list), then the command line on top.
+    Configuration problems are usage errors, raised before any output. Shared by
+    `check` and `baseline`, so both see the same rules."""
+    from archlint.config import ConfigError, ConfigFinder, parse_option_flags, selectors
+    from archlint.discover import MissingPath, discover
+    from archlint.load import Limits
+    from archlint.plugins import load_plugins
+    from archlint.rulepack import active_rules
+
     load_plugins()
-    date = today_of(today)
-    factor = load_factor(load)
     try:
         finder = ConfigFinder(active_rules(), config_path)
         files = [
@@ -91,7 +117,7 @@ def command(
         settings_for = _settings_factory(finder, cli_select, cli_extend, cli_ignore, cli_options, fail_on, date,
                                          factor)
         for path in files:
-            settings_for(path)  # report configuration errors before any output
+            settings_for(path)
     except MissingPath as missing:
         raise click.UsageError(f"path '{missing}' does not exist") from None
     except ConfigError as error:
@@ -102,20 +128,7 @@ def command(
             "archlint fences)",
             err=True,
         )
-    with Progress() as progress:
-        result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog(),
-                           jobs=jobs, progress=progress.update)
-    if baseline is not None:
-        from archlint.baseline import apply, stale_messages
-
-        result, stale = apply(result, baseline, root=os.path.dirname(baseline_path) or ".")
-        for line in stale_messages(stale, baseline_path):
-            click.echo(line, err=True)
-    for output_format, destination in reports:
-        colored = use_color(color, destination) and output_format == "text"
-        write_report(render_report(output_format, result, color=colored, quiet=quiet, statistics=statistics),
-                     destination, colored)
-    finish(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
+    return files, settings_for
 
 
 def _read_baseline(path: str | None) -> Any:
