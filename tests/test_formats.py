@@ -46,8 +46,11 @@ BROKEN = "archlint: 1\nname: x\ncomponents:\n  api: {kind: service, replicas: -3
 # file; Markdown with two blocks, one indented. Every example is also run through every
 # format (test_every_example_in_every_format_parses), and test_examples asserts the
 # findings of each, so a new example needs no snapshot here.
-SNAPSHOT_EXAMPLES = ("examples/naive-shop.arch.yaml", "examples/url-shortener.arch.yaml",
-                     "examples/rfc-order-service.md")
+# Every example, as a user names it from the project root.
+SNAPSHOT_EXAMPLES = tuple(
+    f"examples/{path.name}" for path in sorted((ROOT / "examples").iterdir())
+    if path.name.endswith((".arch.yaml", ".md"))
+)
 
 
 @pytest.fixture
