@@ -41,6 +41,20 @@ def expected_findings(text: str) -> set[tuple[str, int, int]]:
     return expected
 
 
+SNAPSHOT_ROOT = Path(__file__).resolve().parent / "snapshots"
+
+
+def assert_snapshot(folder: str, name: str, text: str) -> None:
+    """Compare output with tests/snapshots/<folder>/<name>; ARCHLINT_UPDATE_SNAPSHOTS=1
+    rewrites the snapshots (review the diff)."""
+    path = SNAPSHOT_ROOT / folder / name
+    if os.environ.get("ARCHLINT_UPDATE_SNAPSHOTS"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    assert path.exists(), f"no snapshot {folder}/{name}; create it with ARCHLINT_UPDATE_SNAPSHOTS=1"
+    assert text == path.read_bytes().decode("utf-8"), f"output differs from snapshot {folder}/{name}"
+
+
 def check_text(tmp_path: Path, text: str | bytes, name: str = "design.arch.yaml", limits: Limits | None = None):
     """Write `text` to a file and check it as input (no rules); returns the file's findings."""
     path = tmp_path / name

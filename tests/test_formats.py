@@ -22,9 +22,8 @@ from archlint.findings import Finding
 from archlint.report.github import annotation, escape_data, escape_property
 from archlint.report.markdown import escape
 from archlint.report.text import caret_padding
-from conftest import DATA, EXAMPLES, ROOT
+from conftest import DATA, EXAMPLES, ROOT, assert_snapshot
 
-SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "formats"
 SARIF_SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 TODAY = ("--today", "2027-01-01")
 FORMATS = {"text": "txt", "json": "json", "sarif": "sarif", "junit": "xml", "github": "txt", "markdown": "md"}
@@ -64,15 +63,6 @@ def example_paths() -> list[str]:
     return [path.relative_to(ROOT).as_posix() for path in found]
 
 
-def assert_snapshot(name: str, text: str) -> None:
-    path = SNAPSHOTS / name
-    if os.environ.get("ARCHLINT_UPDATE_SNAPSHOTS"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    assert path.exists(), f"no snapshot {name}; create it with ARCHLINT_UPDATE_SNAPSHOTS=1"
-    assert text == path.read_bytes().decode("utf-8"), f"output differs from snapshot {name}"
-
-
 def write(tmp_path: Path, text: str, name: str = "shop.arch.yaml") -> str:
     (tmp_path / name).write_text(text, encoding="utf-8")
     return name
@@ -94,7 +84,7 @@ def test_snapshot(cli, in_root, example, output_format):
     result = cli("check", "--format", output_format, *TODAY, example)
     assert result.exit_code in (0, 1), result.output
     stem = Path(example).name.removesuffix(".arch.yaml").removesuffix(".md")
-    assert_snapshot(f"{output_format}/{stem}.{FORMATS[output_format]}", result.stdout)
+    assert_snapshot("formats", f"{output_format}/{stem}.{FORMATS[output_format]}", result.stdout)
 
 
 @pytest.mark.parametrize("example", example_paths())
@@ -119,7 +109,7 @@ def test_every_example_in_every_format_parses(cli, in_root, tmp_path, example):
 
 def test_snapshot_of_statistics(cli, in_root):
     result = cli("check", "--statistics", *TODAY, "examples/naive-shop.arch.yaml")
-    assert_snapshot("statistics/naive-shop.txt", result.stdout)
+    assert_snapshot("formats", "statistics/naive-shop.txt", result.stdout)
 
 
 def test_every_format_is_deterministic(in_root, tmp_path):

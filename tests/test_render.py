@@ -20,9 +20,8 @@ from archlint.findings import Finding
 from archlint.load import Block, Limits, read_source
 from archlint.render import diagrams_png, dot, markdown, mermaid
 from archlint.render.model import build_model
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, assert_snapshot
 
-SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "diagram"
 TEXT_FORMATS = {"mermaid": "mmd", "dot": "dot"}
 
 
@@ -36,15 +35,6 @@ def example_designs() -> list[tuple[str, int | None]]:
         blocks = read_source(str(path), Limits()).blocks
         designs.extend((path.relative_to(ROOT).as_posix(), block.index) for block in blocks)
     return designs
-
-
-def assert_snapshot(name: str, text: str) -> None:
-    path = SNAPSHOTS / name
-    if os.environ.get("ARCHLINT_UPDATE_SNAPSHOTS"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-    assert path.exists(), f"no snapshot {name}; create it with ARCHLINT_UPDATE_SNAPSHOTS=1"
-    assert text == path.read_bytes().decode("utf-8"), f"output differs from snapshot {name}"
 
 
 def model_of(tmp_path: Path, text: str, findings: list[Finding] | None = None):
@@ -71,7 +61,7 @@ def test_snapshot_of_each_example(cli, monkeypatch, example, block, output_forma
     assert result.exit_code == 0, result.output
     stem = Path(example).name.removesuffix(".arch.yaml").removesuffix(".md")
     suffix = f"-{block}" if block is not None else ""
-    assert_snapshot(f"{output_format}/{stem}{suffix}.{TEXT_FORMATS[output_format]}", result.stdout)
+    assert_snapshot("diagram", f"{output_format}/{stem}{suffix}.{TEXT_FORMATS[output_format]}", result.stdout)
 
 
 # --- the model ------------------------------------------------------------------------

@@ -91,6 +91,17 @@ def reaches(value: float, limit: float) -> bool:
     return value >= limit * (1 - _TOLERANCE)
 
 
+def stated(value: Any) -> bool:
+    """A design value that says yes: `true` or a name (a tool, a path). Absent, `false`,
+    an empty string or `none` say no (observability pillars, health checks)."""
+    if value is True:
+        return True
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return bool(text) and text not in ("none", "false")
+    return False
+
+
 def first(iterable: Iterable[Any]) -> Any:
     """The first item, or None."""
     for item in iterable:
@@ -112,4 +123,4 @@ def joined(ids: Iterable[str]) -> str:
 
 
 __all__ = ["RuleContext", "check", "builtin_checks", "exceeds", "falls_short", "first", "joined", "reaches",
-           "sorted_ids", "Iterator"]
+           "sorted_ids", "stated", "Iterator"]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from archlint.findings import Finding, Path
-from archlint.rules import RuleContext, check, falls_short, joined, reaches
+from archlint.rules import RuleContext, check, falls_short, joined, reaches, stated
 from archlint.units import format_percent
 
 # A floor of fewer than two instances leaves nothing to take over: rmin = 1, and also an
@@ -198,7 +198,7 @@ def missing_health_check(ctx: RuleContext) -> Iterator[Finding]:
         kind = terms.kind(cid)
         if kind not in ("service", "worker"):
             continue
-        if _health_checked(terms.component(cid).health_check) or terms.managed(cid):
+        if stated(terms.component(cid).health_check) or terms.managed(cid):
             continue
         callers = [edge.src for edge in ctx.graph.calls_into(cid)]
         if not callers:
@@ -209,16 +209,6 @@ def missing_health_check(ctx: RuleContext) -> Iterator[Finding]:
             f"so traffic keeps reaching instances that are up but broken",
             hint=f"add health_check: /healthz to {cid} so failing instances are taken out of rotation",
         )
-
-
-def _health_checked(value: Any) -> bool:
-    """A path or `true`; absent, `false`, empty or `none` is no health check."""
-    if value is True:
-        return True
-    if isinstance(value, str):
-        text = value.strip().lower()
-        return bool(text) and text not in ("none", "false")
-    return False
 
 
 @check("AVL006")

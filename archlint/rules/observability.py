@@ -7,30 +7,19 @@ A pillar is stated by a tool name or `true`; absent, `false`, an empty string or
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from archlint.findings import Finding
 from archlint.kinds import COMPUTE
-from archlint.rules import RuleContext, check, joined
+from archlint.rules import RuleContext, check, joined, stated
 
 PATH = ("observability",)
 _LISTED = 5  # compute components named in an OBS006 message before "and N more"
 
 
-def _stated(value: Any) -> bool:
-    """A tool name or `true` satisfies a pillar."""
-    if value is True:
-        return True
-    if isinstance(value, str):
-        text = value.strip().lower()
-        return bool(text) and text not in ("none", "false")
-    return False
-
-
 def _missing(ctx: RuleContext, pillar: str) -> bool:
     """The section exists and leaves `pillar` missing (OBS002 to OBS006 share this guard)."""
     section = ctx.design.observability
-    return section is not None and not _stated(getattr(section, pillar))
+    return section is not None and not stated(getattr(section, pillar))
 
 
 def _target_note(ctx: RuleContext) -> str:
