@@ -61,12 +61,9 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
     new = _sides(new_path, new_name, config_path)
     diffs = diff_files(old, new)
     if output_format == "json":
-        import json
+        from archlint.report.estimate import json_text
 
-        from archlint.report.estimate import _finite
-
-        document = _finite(as_data(old_name, new_name, diffs))
-        emit(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n", output)
+        emit(json_text(as_data(old_name, new_name, diffs)), output)
     else:
         from archlint.report.diff_md import render
 

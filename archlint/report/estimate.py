@@ -190,8 +190,12 @@ def _source_data(source: Any) -> dict[str, str] | None:
 
 
 def render_json(documents: list[dict[str, Any]]) -> str:
-    document = _finite({"version": 1, "designs": documents})
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text({"version": 1, "designs": documents})
+
+
+def json_text(document: Any) -> str:
+    """A document of figures as JSON text (estimate, diff): strict JSON, two-space indent."""
+    return json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _finite(value: Any) -> Any:
