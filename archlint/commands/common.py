@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import datetime as _dt
 import os
 import sys
@@ -71,3 +73,15 @@ def load_factor(value: str) -> float:
         raise click.BadParameter(f"{value!r} is out of range; write a multiple from 0.000001x to 1000000x",
                                  param_hint="--load")
     return factor
+
+
+def print_findings(result: Any, findings: list[Any] | None = None) -> None:
+    """One file's findings (its input problems, by default all) on standard error, as
+    `check` prints them: for commands that make no output from an invalid design."""
+    from archlint.check import CheckResult, FileResult
+    from archlint.report.text import render
+
+    shown = FileResult(result.name, result.source, result.designs,
+                       result.findings if findings is None else findings)
+    color = sys.stderr.isatty() and not os.environ.get("NO_COLOR")  # no-color.org: a non-empty value
+    click.echo(render(CheckResult(files=[shown], fail_on={result.name: "error"}), color=color), nl=False, err=True)

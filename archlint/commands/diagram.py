@@ -17,7 +17,9 @@ from typing import Any
 
 import click
 
-from archlint.commands.common import BUG_URL, EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, finish
+from archlint.commands.common import (
+    BUG_URL, EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, finish, print_findings,
+)
 from archlint.commands.common import today as today_of
 
 FORMATS = ("png", "svg", "mermaid", "dot")
@@ -85,7 +87,7 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
     result, settings = _check(path, findings, config_path)
     problems = [f for f in result.findings if f.code.startswith("INP")]
     if problems:  # input problems: the same positioned errors as `check`, no picture
-        _print_findings(result, result.findings)
+        print_findings(result, result.findings)
         sys.exit(EXIT_FINDINGS)
     designs = _selected(result, block, path)
     models = [_model(design, result, settings, findings) for design in designs]
@@ -107,7 +109,7 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
             click.echo(f"archlint: wrote {target}", err=True)
     crashed = [f for f in result.findings if f.code == "ENG001"]
     if crashed:  # the picture is drawn, but a rule crashed: say so, exit 3 as `check` does
-        _print_findings(result, crashed)
+        print_findings(result, crashed)
         finish(EXIT_INTERNAL)
     finish(EXIT_CLEAN)
 
@@ -139,16 +141,6 @@ def _check(path: str, findings: bool, config_path: str | None) -> tuple[Any, Any
         zone_availability=config.zone_availability,
     )
     return check_file(path, display_name(path), settings, load_catalog()), settings
-
-
-def _print_findings(result: Any, findings: list[Any]) -> None:
-    from archlint.check import CheckResult, FileResult
-    from archlint.report.text import render as render_text
-
-    shown = FileResult(result.name, result.source, result.designs, findings)
-    text = render_text(CheckResult(files=[shown], fail_on={result.name: "error"}),
-                       color=sys.stderr.isatty() and "NO_COLOR" not in os.environ)
-    click.echo(text, nl=False, err=True)
 
 
 def _selected(result: Any, block: int | None, path: str) -> list[Any]:

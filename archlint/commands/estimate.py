@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, emit, finish, load_factor
+from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, emit, finish, load_factor, print_findings
 
 @click.command("estimate")
 @click.argument("path", type=click.Path(dir_okay=False))
@@ -22,7 +22,7 @@ def command(path: str, load: str, output_format: str, output: str | None, config
     """The back-of-envelope figures of a design, with their inputs: flow rates, load
     against capacity, availability, latency, storage growth, bandwidth."""
     from archlint.catalog import load_catalog
-    from archlint.check import CheckResult, FileSettings, check_file, design_terms
+    from archlint.check import FileSettings, check_file, design_terms
     from archlint.config import ConfigError, ConfigFinder
     from archlint.discover import display_name
     from archlint.report import estimate as report
@@ -42,11 +42,7 @@ def command(path: str, load: str, output_format: str, output: str | None, config
     name = display_name(path)
     result = check_file(path, name, settings, catalog)
     if result.findings:  # input problems: the same positioned errors as `check`, no figures
-        from archlint.report.text import render as render_text
-
-        checked = CheckResult(files=[result], fail_on={name: "error"})
-        click.echo(render_text(checked, color=sys.stderr.isatty() and "NO_COLOR" not in os.environ), nl=False,
-                   err=True)
+        print_findings(result)
         sys.exit(EXIT_FINDINGS)
     texts, documents = [], []
     for design in result.designs:

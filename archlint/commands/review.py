@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from typing import Any
 
 import click
 
-from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, emit, finish
+from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, emit, finish, print_findings
 from archlint.commands.common import today as today_of
 
 FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
@@ -84,21 +83,11 @@ def checked(path: str, config_path: str | None, name: str | None = None,
     result = check_file(path, name or display_name(path), settings, load_catalog())
     problems = [f for f in result.findings if f.code.startswith("INP")]
     if problems or any(design.graph is None for design in result.designs):
-        _print_findings(result, problems or result.findings)
+        print_findings(result, problems or result.findings)
         finish(EXIT_FINDINGS)
     if not result.designs:
         raise click.UsageError(f"'{path}' has no archlint block (a fence whose info string is `archlint`)")
     return result, settings
-
-
-def _print_findings(result: Any, findings: list[Any]) -> None:
-    from archlint.check import CheckResult, FileResult
-    from archlint.report.text import render as render_text
-
-    shown = FileResult(result.name, result.source, result.designs, findings)
-    text = render_text(CheckResult(files=[shown], fail_on={result.name: "error"}),
-                       color=sys.stderr.isatty() and "NO_COLOR" not in os.environ)
-    click.echo(text, nl=False, err=True)
 
 
 def views(design: Any, settings: Any, findings: list[Any]) -> tuple[Any, Any, str]:
