@@ -2,7 +2,7 @@
 """Custom rules: what conditions cost, and what a pack adds to `archlint check`.
 
 1. Evaluations per second of one condition over the components of the 10k design,
-   for archlint's own condition language (archlint.expr) and, when they are
+   for archlint's own condition language (archlint.custom.expr) and, when they are
    importable, the two CEL libraries on PyPI: `cel-python` (module `celpy`, pure
    Python) and `common-expression-language` (module `cel`, Rust bindings). Each gets
    the same plain map per component (the fields as written, plus `id`).
@@ -94,14 +94,14 @@ def rate(evaluate, items: list, repeat: int = 3) -> float:
 def expr_part() -> None:
     items = component_maps()
     print(f"{len(items)} components; evaluations per second (best of 3 passes):")
-    from archlint.expr import compile_condition
+    from archlint.custom.expr import compile_condition
 
     def resolve(path):
         name = ".".join(path)
         return lambda item: item.get(name)
 
     ours = compile_condition(OURS, resolve)
-    print(f"  archlint.expr             {rate(ours, items):>12,.0f}/s  fired {sum(map(ours, items))}")
+    print(f"  archlint.custom.expr             {rate(ours, items):>12,.0f}/s  fired {sum(map(ours, items))}")
     try:
         import celpy
         from celpy import celtypes

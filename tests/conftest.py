@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file
-from archlint.load import Limits
+from archlint.input.load import Limits
+from archlint.run.pipeline import check_file
+from archlint.run.settings import FileSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -19,10 +19,10 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from archlint import units
 from archlint.catalog import load_catalog
-from archlint.kinds import BROKER, KINDS
-from archlint.rulepack import builtin_rules
+from archlint.input import units
+from archlint.language.kinds import BROKER, KINDS
+from archlint.rules.metadata import builtin_rules
 
 _CATALOG = load_catalog()
 TECHS_BY_KIND: dict[str, list[str]] = {}
@@ -52,7 +52,7 @@ def _decimal(high: int) -> st.SearchStrategy[str]:
 
 COUNTS = st.one_of(  # 6, 2.5, '100k', '1.5 M', '3B' (1e9), and huge ones now and then
     st.integers(0, 10**6),
-    st.floats(1e-12, 1e6),  # a quantity other than 0 is at least 1e-12 (archlint.units)
+    st.floats(1e-12, 1e6),  # a quantity other than 0 is at least 1e-12 (archlint.input.units)
     st.tuples(_decimal(999), _SPACE, _SUFFIX).map("".join),
     st.sampled_from([0, 1, 10**12, 1e18, "999B"]),
 )

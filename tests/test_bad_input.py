@@ -1,9 +1,9 @@
 """Every bad input of the foundation issue: a positioned INP finding, never a traceback."""
 
 import pytest
-
-from archlint.load import Limits
 from conftest import check_text, codes_at
+
+from archlint.input.load import Limits
 
 BASE = """\
 archlint: 1

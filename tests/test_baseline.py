@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from archlint import baseline
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, run_check
-from archlint.discover import display_name
-from archlint.engine import Selection
+from archlint.input.discover import display_name
+from archlint.run import baseline, fingerprints
+from archlint.run.engine import Selection
+from archlint.run.pipeline import run_check
+from archlint.run.settings import FileSettings
 
 SELECT = "RES001,DOC005"
 DESIGN = """\
@@ -173,10 +174,10 @@ def test_output_is_deterministic_and_readable(tmp_path, cli):
 
 
 def test_root_findings_are_keyed_by_code_and_path(tmp_path):
-    assert baseline.node_digest({"archlint": 1}, ()) == baseline.node_digest({"name": "other"}, ())
-    assert baseline.node_digest({"a": {"b": 1}}, ("a",)) != baseline.node_digest({"a": {"b": 2}}, ("a",))
+    assert fingerprints.node_digest({"archlint": 1}, ()) == fingerprints.node_digest({"name": "other"}, ())
+    assert fingerprints.node_digest({"a": {"b": 1}}, ("a",)) != fingerprints.node_digest({"a": {"b": 2}}, ("a",))
     # Nested maps count by name only: their content has paths and findings of its own.
-    assert baseline.node_digest({"a": {"b": {"c": 1}}}, ("a",)) == baseline.node_digest({"a": {"b": {"c": 2}}}, ("a",))
+    assert fingerprints.node_digest({"a": {"b": {"c": 1}}}, ("a",)) == fingerprints.node_digest({"a": {"b": {"c": 2}}}, ("a",))
 
 
 def test_rerecording_reports_what_changed(recorded, cli):

@@ -23,7 +23,7 @@ from archlint.catalog import (
     load_catalog,
     normalise,
 )
-from archlint.kinds import BROKER, KINDS, STORE
+from archlint.language.kinds import BROKER, KINDS, STORE
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "tech-catalog.schema.json"
 ALLOWED = {

@@ -129,9 +129,9 @@ def test_empty_directory_says_nothing_was_found(tmp_path):
 def test_internal_error_is_one_line_and_exit_3(tmp_path):
     # A bug anywhere below the CLI must not show a traceback: simulate one.
     probe = (
-        "import sys, archlint.check\n"
+        "import sys, archlint.run.pipeline\n"
         "def boom(*a, **k): raise RuntimeError('simulated bug')\n"
-        "archlint.check.run_check = boom\n"
+        "archlint.run.pipeline.run_check = boom\n"
         "from archlint.cli import main\n"
         "sys.argv = ['archlint', 'check', sys.argv[1]]\n"
         "main()\n"

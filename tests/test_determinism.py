@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA, EXAMPLES, ROOT
 
 SEEDS = ("0", "1", "4242", "random")

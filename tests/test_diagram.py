@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT, run_process
 
 needs_graphviz = pytest.mark.skipif(shutil.which("dot") is None,
@@ -32,7 +31,7 @@ def copy_example(tmp_path: Path, name: str) -> Path:
 
 def component_ids(path: Path) -> list[list[str]]:
     """The component ids of each design in a file, in order (from the loader)."""
-    from archlint.load import Limits, read_source
+    from archlint.input.load import Limits, read_source
 
     return [list(block.data["components"]) for block in read_source(str(path), Limits()).blocks]
 

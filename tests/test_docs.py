@@ -1,8 +1,9 @@
 """The generated rule pages in docs/rules/ match the rule packs."""
 
-from archlint.docs import pages
-from archlint.rulepack import DOC_SECTIONS, builtin_rules
 from conftest import ROOT
+
+from archlint.rules.metadata import DOC_SECTIONS, builtin_rules
+from archlint.views.docs import pages
 
 DOCS = ROOT / "docs" / "rules"
 
@@ -10,9 +11,9 @@ DOCS = ROOT / "docs" / "rules"
 def test_pages_are_up_to_date():
     wanted = pages()
     present = {p.name for p in DOCS.glob("*.md")}
-    assert present == set(wanted), "regenerate: python -m archlint.docs"
+    assert present == set(wanted), "regenerate: python -m archlint.views.docs"
     for name, text in wanted.items():
-        assert (DOCS / name).read_text(encoding="utf-8") == text, f"{name} is stale: python -m archlint.docs"
+        assert (DOCS / name).read_text(encoding="utf-8") == text, f"{name} is stale: python -m archlint.views.docs"
 
 
 def test_every_page_follows_the_template():

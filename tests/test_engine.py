@@ -2,13 +2,15 @@
 
 import datetime as dt
 
-from archlint.analysis import Terms
-from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file
-from archlint.engine import RuleRun, Selection, run_rules
-from archlint.rulepack import builtin_rules
-from archlint.rules import builtin_checks
 from conftest import EXAMPLES, run_process
+
+from archlint.analysis.terms import Terms
+from archlint.catalog import load_catalog
+from archlint.rules import builtin_checks
+from archlint.rules.metadata import builtin_rules
+from archlint.run.engine import RuleRun, Selection, run_rules
+from archlint.run.pipeline import check_file
+from archlint.run.settings import FileSettings
 
 
 def _design():

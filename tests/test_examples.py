@@ -2,11 +2,11 @@
 itself by a trailing `# expect: CODE[, CODE]` on the line each finding reports."""
 
 import pytest
+from conftest import EXAMPLES, expected_findings
 
 from archlint.catalog import load_catalog
-from archlint.check import check_file
-from archlint.load import Limits
-from conftest import EXAMPLES, expected_findings
+from archlint.input.load import Limits
+from archlint.run.pipeline import check_file
 
 EXAMPLE_FILES = sorted(p for p in EXAMPLES.iterdir() if p.name.endswith((".arch.yaml", ".arch.yml", ".md")))
 def test_there_are_examples():

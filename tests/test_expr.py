@@ -2,7 +2,7 @@
 
 import pytest
 
-from archlint.expr import ExprError, compile_condition
+from archlint.custom.expr import ExprError, compile_condition
 
 ITEM = {"owner": None, "kind": "service", "replicas": 3, "data": ["payments", "users"], "tech": "mongodb",
         "load": 1500.0, "latency": 0.25, "public": True}

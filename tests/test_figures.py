@@ -4,12 +4,13 @@ for any design (more replicas never lower availability; more traffic never lower
 import json
 
 import pytest
+from conftest import EXAMPLES, run_process
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file, design_terms
-from conftest import EXAMPLES, run_process
+from archlint.run.pipeline import check_file, design_terms
+from archlint.run.settings import FileSettings
 
 MONTH = 30 * 86400
 YEAR = 365 * 86400

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import DATA, EXAMPLES, ROOT, assert_snapshot
 
 from archlint.findings import Finding
-from archlint.report.github import annotation, escape_data, escape_property
-from archlint.report.markdown import escape
-from archlint.report.text import caret_padding
-from conftest import DATA, EXAMPLES, ROOT, assert_snapshot
+from archlint.formats.github import annotation, escape_data, escape_property
+from archlint.formats.markdown import escape
+from archlint.formats.text import caret_padding
 
 SARIF_SCHEMA = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 TODAY = ("--today", "2027-01-01")
@@ -435,14 +435,14 @@ def test_formats_load_only_when_asked_for():
     probe = ("import sys\nfrom archlint.cli import cli\n"
              "try:\n    cli.main(args=sys.argv[1:], prog_name='archlint', standalone_mode=False)\n"
              "except SystemExit:\n    pass\n"
-             "print(sorted(m for m in sys.modules if m.startswith('archlint.report.') or m == 'xml.etree'))\n")
+             "print(sorted(m for m in sys.modules if m.startswith('archlint.formats.') or m == 'xml.etree'))\n")
 
     def loaded(*args: str) -> str:
         run = subprocess.run([sys.executable, "-c", probe, "check", *args, str(EXAMPLES / "url-shortener.arch.yaml")],
                              capture_output=True, text=True, check=True)
         return set(ast.literal_eval(run.stdout.splitlines()[-1]))
 
-    assert loaded() == {"archlint.report.text"}
-    assert loaded("--format", "junit") == {"archlint.report.junit", "xml.etree"}
+    assert loaded() == {"archlint.formats.text"}
+    assert loaded("--format", "junit") == {"archlint.formats.junit", "xml.etree"}
     sarif = loaded("--format", "sarif")
-    assert "archlint.report.sarif" in sarif and not sarif & {"archlint.report.junit", "archlint.report.json"}
+    assert "archlint.formats.sarif" in sarif and not sarif & {"archlint.formats.junit", "archlint.formats.json"}

@@ -28,17 +28,19 @@ from typing import Any, Callable, Iterator
 from xml.etree import ElementTree
 
 import pytest
+import strategies
 import yaml
+from conftest import DATA, EXAMPLES, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import strategies
 from archlint.catalog import load_catalog
-from archlint.check import CheckResult, FileSettings, check_file, design_terms
-from archlint.findings import SEVERITIES
-from archlint.report import estimate as estimate_report
 from archlint.commands.check import command as check_command
-from conftest import DATA, EXAMPLES, ROOT
+from archlint.findings import SEVERITIES
+from archlint.run.pipeline import check_file, design_terms
+from archlint.run.results import CheckResult
+from archlint.run.settings import FileSettings
+from archlint.views import estimate as estimate_report
 
 CATALOG = load_catalog()
 REPORT_FORMATS = next(param for param in check_command.params if param.opts[0] == "--format").type.choices
@@ -104,8 +106,8 @@ def check_outcome(directory: Path, name: str, content: bytes) -> list[Any]:
 
 
 def render(output_format: str, result: CheckResult) -> str:
-    """One report, from the module of archlint.report named after its format."""
-    return importlib.import_module(f"archlint.report.{output_format}").render(result)
+    """One report, from the module of archlint.formats named after its format."""
+    return importlib.import_module(f"archlint.formats.{output_format}").render(result)
 
 
 def figures_of(result: Any, name: str, design: Any) -> str:

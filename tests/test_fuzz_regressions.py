@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import check_text, codes_at
 
 HEAD = "archlint: 1\nname: regressions\ncomponents:\n"
@@ -87,7 +86,7 @@ def test_a_what_if_load_past_a_million_times_is_a_usage_error(cli, tmp_path):
 
 
 def test_estimate_json_writes_null_for_a_figure_that_is_not_finite():
-    from archlint.report.estimate import render_json
+    from archlint.views.estimate import render_json
 
     text = render_json([{"flows": [{"peak_rps": float("inf"), "average_rps": float("nan"), "work": "x"}]}])
 
@@ -102,8 +101,9 @@ def test_estimate_json_writes_null_for_a_figure_that_is_not_finite():
 def test_a_stream_larger_than_the_limit_is_refused(tmp_path):
     # A device or pipe has no size to check first; it is read up to the limit only.
     from archlint.catalog import load_catalog
-    from archlint.check import FileSettings, check_file
-    from archlint.load import Limits
+    from archlint.input.load import Limits
+    from archlint.run.pipeline import check_file
+    from archlint.run.settings import FileSettings
 
     result = check_file("/dev/zero", "zero", FileSettings(limits=Limits(max_file_size=1000), run_rules=False),
                         load_catalog())

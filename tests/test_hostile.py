@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT, codes_at
 
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file
-from archlint.load import Limits
-from conftest import ROOT, codes_at
+from archlint.input.load import Limits
+from archlint.run.pipeline import check_file
+from archlint.run.settings import FileSettings
 
 MB = 1000 * 1000
 HEAD = "archlint: 1\nname: hostile\ncomponents:\n  api: {kind: service}\n"  # 4 lines, valid

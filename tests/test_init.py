@@ -4,13 +4,13 @@ findings, written without ever replacing a file unless asked."""
 import re
 
 import pytest
+from conftest import EXAMPLES, ROOT, run_process
 
 from archlint.catalog import load_catalog
-from archlint.check import check_file
-from archlint.load import Limits, parse_yaml
-from archlint.schema import SCHEMA_ID
+from archlint.input.load import Limits, parse_yaml
+from archlint.language.schema import SCHEMA_ID
+from archlint.run.pipeline import check_file
 from archlint.templates import TEMPLATES, starter_text, template_text
-from conftest import EXAMPLES, ROOT, run_process
 
 # What the blank skeleton reports, one finding per gap it leaves for the user.
 BLANK_FINDINGS = {

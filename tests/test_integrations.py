@@ -9,7 +9,6 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import EXAMPLES, ROOT
 
 BROKEN = "archlint: 1\nname: x\ncomponents:\n  api: {kind: service, replicas: -3}\n"

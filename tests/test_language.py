@@ -1,11 +1,12 @@
 """The whole design language parses into the typed model with the values it means."""
 
 import pytest
+from conftest import DATA, EXAMPLES
 
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file
-from archlint.load import Limits
-from conftest import DATA, EXAMPLES
+from archlint.input.load import Limits
+from archlint.run.pipeline import check_file
+from archlint.run.settings import FileSettings
 
 PARSE_ONLY = FileSettings(run_rules=False)  # this file is about the language, not the rules
 
@@ -112,7 +113,7 @@ def test_a_hop_named_twice_counts_once_at_its_largest_share(tmp_path):
      ("012", 12), ("2026-01-01", "2026-01-01"), ("~", None), ("True", True), ("'true'", "true")],
 )
 def test_yaml_12_core_scalars(scalar, expected):
-    from archlint.load import parse_yaml
+    from archlint.input.load import parse_yaml
 
     data, _ = parse_yaml(f"v: {scalar}\n", Limits())
     assert data["v"] == expected and type(data["v"]) is type(expected)

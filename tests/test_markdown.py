@@ -1,7 +1,8 @@
 """Designs embedded in Markdown: fences found, positions in the .md file's lines."""
 
-from archlint.markdown import find_fences
 from conftest import EXAMPLES, check_text, codes_at
+
+from archlint.input.markdown import find_fences
 
 
 def test_finds_archlint_fences_only():

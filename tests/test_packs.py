@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, expected_findings, run_process
 
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file
-from archlint.engine import Selection
-from archlint.packs import PackError, load_pack, load_packs
-from conftest import EXAMPLES, expected_findings, run_process
+from archlint.custom.packs import PackError, load_pack, load_packs
+from archlint.run.engine import Selection
+from archlint.run.pipeline import check_file
+from archlint.run.settings import FileSettings
 
 PACKS = EXAMPLES / "rule-packs"
 PACK = str(PACKS / "org-standards.yaml")
@@ -263,7 +264,7 @@ def test_conditions_read_derived_figures(tmp_path):
 
 
 def test_the_schema_file_is_the_packaged_schema():
-    from archlint.packschema import schema_text
+    from archlint.custom.schema import schema_text
 
     assert (Path(__file__).resolve().parent.parent / "schemas" / "rule-pack.schema.json").read_text() == schema_text()
 

@@ -2,9 +2,11 @@
 
 import shutil
 
-from archlint.catalog import load_catalog
-from archlint.check import FileSettings, run_check
 from conftest import EXAMPLES
+
+from archlint.catalog import load_catalog
+from archlint.run.pipeline import run_check
+from archlint.run.settings import FileSettings
 
 
 def test_parallel_result_equals_sequential(tmp_path):

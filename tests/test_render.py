@@ -13,14 +13,15 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, ROOT, assert_snapshot
 
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file, design_terms
 from archlint.findings import Finding
-from archlint.load import Block, Limits, read_source
+from archlint.input.load import Block, Limits, read_source
 from archlint.render import diagrams_png, dot, markdown, mermaid
 from archlint.render.model import build_model
-from conftest import EXAMPLES, ROOT, assert_snapshot
+from archlint.run.pipeline import check_file, design_terms
+from archlint.run.settings import FileSettings
 
 TEXT_FORMATS = {"mermaid": "mmd", "dot": "dot"}
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archlint.findings import Finding
-from archlint.review import (
+from archlint.views.review import (
     NEEDS_WORK,
     NOT_READY,
     READY,
@@ -72,7 +72,7 @@ def check_codes(cli, path: Path) -> list[str]:
 
 
 def component_ids(path: Path) -> list[str]:
-    from archlint.load import Limits, read_source
+    from archlint.input.load import Limits, read_source
 
     source = read_source(str(path), Limits(), display=path.name)
     return sorted(cid for block in source.blocks for cid in block.data["components"])

@@ -4,13 +4,14 @@ stay clean, and its metadata, docs and fixtures are complete (the meta-test)."""
 from pathlib import Path
 
 import pytest
+from conftest import expected_findings
 
 from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file
-from archlint.engine import ENGINE_CODES, Selection
-from archlint.rulepack import DOC_SECTIONS, builtin_rules
 from archlint.rules import builtin_checks
-from conftest import expected_findings
+from archlint.rules.metadata import DOC_SECTIONS, builtin_rules
+from archlint.run.engine import ENGINE_CODES, Selection
+from archlint.run.pipeline import check_file
+from archlint.run.settings import FileSettings
 
 FIXTURES = Path(__file__).resolve().parent / "rules"
 RULE_CODES = sorted(code for code in builtin_rules() if not code.startswith("INP") and code not in ENGINE_CODES)

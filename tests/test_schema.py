@@ -4,11 +4,11 @@ import json
 
 import jsonschema
 import pytest
-
-from archlint.load import Limits, parse_yaml
-from archlint.markdown import find_fences
-from archlint.schema import schema_text
 from conftest import DATA, EXAMPLES, ROOT
+
+from archlint.input.load import Limits, parse_yaml
+from archlint.input.markdown import find_fences
+from archlint.language.schema import schema_text
 
 SCHEMA_FILE = ROOT / "schemas" / "archlint.schema.json"
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from archlint.engine import Selection, selector_problem
-from archlint.rulepack import RuleMeta
+from archlint.rules.metadata import RuleMeta
+from archlint.run.engine import Selection, selector_problem
 
 RES001 = RuleMeta("RES001", "missing-timeout", "warning", "")
 RES002 = RuleMeta("RES002", "retry-storm", "warning", "")

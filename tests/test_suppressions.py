@@ -2,10 +2,12 @@
 
 import datetime as dt
 
-from archlint.catalog import load_catalog
-from archlint.check import FileSettings, check_file
-from archlint.engine import Selection
 from conftest import codes_at
+
+from archlint.catalog import load_catalog
+from archlint.run.engine import Selection
+from archlint.run.pipeline import check_file
+from archlint.run.settings import FileSettings
 
 BASE = """\
 archlint: 1

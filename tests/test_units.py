@@ -1,6 +1,6 @@
 import pytest
 
-from archlint.units import (
+from archlint.input.units import (
     UnitError,
     format_rate,
     parse_count,

@@ -6,7 +6,7 @@ Every figure carries its provenance (`basis`, `source` key, optional `note`), so
 can show where a number came from.
 
 Units: rates are per second, latencies in milliseconds, sizes in bytes (written in the
-YAML as `4TB`, `1MiB`, ... and parsed by `archlint.units.parse_size`), retention in
+YAML as `4TB`, `1MiB`, ... and parsed by `archlint.input.units.parse_size`), retention in
 seconds (written as `7d`, `24h`, `0s`; `unbounded` becomes `math.inf`, null stays None).
 A figure whose `value` is None is unknown or not applicable; its `note` says which.
 """
@@ -31,8 +31,8 @@ from pydantic import (
     model_validator,
 )
 
-from archlint.kinds import BROKER, KINDS, STORE
-from archlint.units import parse_duration, parse_size
+from archlint.input.units import parse_duration, parse_size
+from archlint.language.kinds import BROKER, KINDS, STORE
 
 __all__ = [
     "Availability",
@@ -375,7 +375,7 @@ class Catalog(_Model):
 @functools.cache
 def load_catalog() -> Catalog:
     """The built-in catalog, parsed and validated once per process."""
-    from archlint.load import Limits, parse_yaml
+    from archlint.input.load import Limits, parse_yaml
 
     text = (resources.files("archlint.catalog") / "tech.yaml").read_text(encoding="utf-8")
     # Our own event-based reader is twice as fast as yaml.load here; the catalog is

@@ -9,7 +9,13 @@ from dataclasses import replace
 
 import click
 
-from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, emit, finish
+from archlint.commands.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    emit,
+    finish,
+)
 from archlint.commands.common import today as today_of
 
 DEFAULT_FILE = ".archlint-baseline.json"
@@ -35,11 +41,12 @@ def command(
     Writes the findings of PATHS to a baseline file; `archlint check --baseline FILE`
     then reports only findings that are not in it. Use the same selection options as
     the check. Input problems are never recorded."""
-    from archlint import baseline
     from archlint.catalog import load_catalog
-    from archlint.check import CheckResult, run_check
-    from archlint.discover import display_name
-    from archlint.report.text import render as render_text
+    from archlint.formats.text import render as render_text
+    from archlint.input.discover import display_name
+    from archlint.run import baseline
+    from archlint.run.pipeline import run_check
+    from archlint.run.results import CheckResult
 
     gc.disable()  # as in check: large trees, almost no cycles
     to_stdout = output == "-"

@@ -10,10 +10,18 @@ from typing import Any
 
 import click
 
-from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, emit, finish, load_factor, split
+from archlint.commands.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    emit,
+    finish,
+    load_factor,
+    split,
+)
 from archlint.commands.common import today as today_of
 
-# --format values; each is the module under archlint.report that renders it.
+# --format values; each is the module under archlint.formats that renders it.
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 
 @click.command("check")
@@ -60,8 +68,8 @@ def command(
     """Check design files, and directories holding *.arch.yaml, *.arch.yml or Markdown
     with `archlint` fences."""
     from archlint.catalog import load_catalog
-    from archlint.check import run_check
-    from archlint.discover import display_name
+    from archlint.input.discover import display_name
+    from archlint.run.pipeline import run_check
 
     # A short-lived process that builds large trees with almost no cycles: the cyclic
     # collector would only rescan them (about 15% of a 10k-component check).
@@ -74,7 +82,7 @@ def command(
         result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog(),
                            jobs=jobs, progress=progress.update)
     if baseline is not None:
-        from archlint.baseline import apply, stale_messages
+        from archlint.run.baseline import apply, stale_messages
 
         result, stale = apply(result, baseline, root=os.path.dirname(baseline_path) or ".")
         for line in stale_messages(stale, baseline_path):
@@ -94,11 +102,16 @@ def prepare(
     configuration files (and the rule packs they list), then the command line on top.
     Configuration problems are usage errors, raised before any output. Shared by
     `check` and `baseline`, so both see the same rules."""
-    from archlint.config import ConfigError, ConfigFinder, parse_option_flags, selectors
-    from archlint.discover import MissingPath, discover
-    from archlint.load import Limits
-    from archlint.plugins import load_plugins
-    from archlint.rulepack import active_rules
+    from archlint.custom.plugins import load_plugins
+    from archlint.input.discover import MissingPath, discover
+    from archlint.input.load import Limits
+    from archlint.rules.metadata import active_rules
+    from archlint.run.config import (
+        ConfigError,
+        ConfigFinder,
+        parse_option_flags,
+        selectors,
+    )
 
     load_plugins()
     try:
@@ -135,7 +148,7 @@ def _read_baseline(path: str | None) -> Any:
     """The baseline document, read before any checking so a bad file is a usage error."""
     if path is None:
         return None
-    from archlint.baseline import BaselineError, load
+    from archlint.run.baseline import BaselineError, load
 
     try:
         return load(path)
@@ -215,7 +228,7 @@ def use_color(choice: str, destination: str | None) -> bool:
 
 def render_report(output_format: str, result: Any, *, color: bool, quiet: bool, statistics: bool) -> str:
     """One report; each format's module is imported only when it is asked for."""
-    module = importlib.import_module(f"archlint.report.{output_format}")
+    module = importlib.import_module(f"archlint.formats.{output_format}")
     if output_format == "text":
         return module.render(result, color=color, quiet=quiet, statistics=statistics)
     return module.render(result)
@@ -231,8 +244,8 @@ def write_report(text: str, destination: str | None, color: bool) -> None:
 def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, options: Any, fail_on: Any, today: Any,
                       load_factor: float = 1.0) -> Any:
     """Per-file settings: the file's configuration, then the command line on top."""
-    from archlint.check import FileSettings
-    from archlint.engine import Selection
+    from archlint.run.engine import Selection
+    from archlint.run.settings import FileSettings
 
     cache: dict[str, FileSettings] = {}
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime as _dt
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -78,8 +77,8 @@ def load_factor(value: str) -> float:
 def print_findings(result: Any, findings: list[Any] | None = None) -> None:
     """One file's findings (its input problems, by default all) on standard error, as
     `check` prints them: for commands that make no output from an invalid design."""
-    from archlint.check import CheckResult, FileResult
-    from archlint.report.text import render
+    from archlint.formats.text import render
+    from archlint.run.results import CheckResult, FileResult
 
     shown = FileResult(result.name, result.source, result.designs,
                        result.findings if findings is None else findings)

@@ -26,9 +26,9 @@ def command(path: str, show: bool, config_path: str | None, output_format: str) 
 
     With --show, prints the configuration that applies to PATH (a file or a folder):
     each key's value and its source, the configuration file's key or `default`."""
-    from archlint.config import ConfigError, ConfigFinder, effective
-    from archlint.discover import display_name
-    from archlint.rulepack import builtin_rules
+    from archlint.input.discover import display_name
+    from archlint.rules.metadata import builtin_rules
+    from archlint.run.config import ConfigError, ConfigFinder, effective
 
     if not show:
         raise click.UsageError("say what to do: `archlint config --show [PATH]` prints the effective configuration")
@@ -81,7 +81,7 @@ def _text(path: str, file: str | None, settings: list[tuple[str, Any, str | None
 
 def _flow(value: Any) -> str:
     """A value in YAML flow style: `[RES, ARC001]`, `{legacy/**: [RES001]}`."""
-    from archlint.load import resolve_plain
+    from archlint.input.load import resolve_plain
 
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_flow(str(key))}: {_flow(item)}" for key, item in value.items()) + "}"

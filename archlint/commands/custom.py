@@ -10,9 +10,9 @@ import click
 
 def load_custom_rules(config_path: str | None) -> dict[str, Any]:
     """Every active rule by code; a bad configuration or pack is a usage error."""
-    from archlint.config import ConfigError, ConfigFinder
-    from archlint.plugins import load_plugins
-    from archlint.rulepack import active_rules
+    from archlint.custom.plugins import load_plugins
+    from archlint.rules.metadata import active_rules
+    from archlint.run.config import ConfigError, ConfigFinder
 
     load_plugins()
     try:

@@ -18,7 +18,13 @@ from typing import Any
 import click
 
 from archlint.commands.common import (
-    BUG_URL, EXIT_CLEAN, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, finish, print_findings,
+    BUG_URL,
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_USAGE,
+    finish,
+    print_findings,
 )
 from archlint.commands.common import today as today_of
 
@@ -66,7 +72,7 @@ class GraphvizError(DiagramError):
 def command(path: str, output_format: str | None, output: str | None, findings: bool, write: bool, splines: str,
             block: int | None, config_path: str | None) -> None:
     """Draw a design: PNG or SVG with icons, or Mermaid or DOT text."""
-    from archlint.load import MARKDOWN_SUFFIXES
+    from archlint.input.load import MARKDOWN_SUFFIXES
 
     gc.disable()  # a short-lived process building trees with almost no cycles
     picture_format = output_format or _format_of(output) or "png"
@@ -120,11 +126,12 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
 def _check(path: str, findings: bool, config_path: str | None) -> tuple[Any, Any]:
     """The check pipeline on the file with its configuration: rules only for --findings."""
     from archlint.catalog import load_catalog
-    from archlint.check import FileSettings, check_file
-    from archlint.config import ConfigError, ConfigFinder
-    from archlint.discover import display_name
-    from archlint.engine import Selection
-    from archlint.rulepack import builtin_rules
+    from archlint.input.discover import display_name
+    from archlint.rules.metadata import builtin_rules
+    from archlint.run.config import ConfigError, ConfigFinder
+    from archlint.run.engine import Selection
+    from archlint.run.pipeline import check_file
+    from archlint.run.settings import FileSettings
 
     try:
         config = ConfigFinder(builtin_rules(), config_path).for_file(path)
@@ -157,8 +164,8 @@ def _selected(result: Any, block: int | None, path: str) -> list[Any]:
 
 def _model(design: Any, result: Any, settings: Any, findings: bool) -> Any:
     from archlint.catalog import load_catalog
-    from archlint.check import design_terms
     from archlint.render.model import build_model
+    from archlint.run.pipeline import design_terms
 
     terms = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data)
     on_block = [f for f in result.findings if f.block == design.block.index] if findings else None

@@ -39,8 +39,8 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
             config_path: str | None) -> None:
     """Compare two versions of a design: `archlint diff OLD NEW`, or
     `archlint diff --rev REV FILE` for FILE at a git revision against the working copy."""
-    from archlint.diffing import as_data, diff_files
-    from archlint.discover import display_name
+    from archlint.input.discover import display_name
+    from archlint.views.diff import as_data, diff_files
 
     gc.disable()
     if rev is None and len(paths) != 2:
@@ -61,11 +61,11 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
     new = _sides(new_path, new_name, config_path)
     diffs = diff_files(old, new)
     if output_format == "json":
-        from archlint.report.estimate import json_text
+        from archlint.views.estimate import json_text
 
         emit(json_text(as_data(old_name, new_name, diffs)), output)
     else:
-        from archlint.report.diff_md import render
+        from archlint.views.diff_markdown import render
 
         emit(render(old_name, new_name, diffs), output)
     finish(EXIT_CLEAN)
@@ -73,7 +73,7 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
 
 def _sides(path: str, name: str, config_path: str | None, config_for: str | None = None) -> list[Any]:
     from archlint.commands.review import checked, views
-    from archlint.diffing import Side
+    from archlint.views.diff import Side
 
     result, settings = checked(path, config_path, name=name, config_for=config_for)
     sides = []

@@ -8,7 +8,15 @@ import sys
 
 import click
 
-from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, emit, finish, load_factor, print_findings
+from archlint.commands.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    emit,
+    finish,
+    load_factor,
+    print_findings,
+)
+
 
 @click.command("estimate")
 @click.argument("path", type=click.Path(dir_okay=False))
@@ -22,11 +30,12 @@ def command(path: str, load: str, output_format: str, output: str | None, config
     """The back-of-envelope figures of a design, with their inputs: flow rates, load
     against capacity, availability, latency, storage growth, bandwidth."""
     from archlint.catalog import load_catalog
-    from archlint.check import FileSettings, check_file, design_terms
-    from archlint.config import ConfigError, ConfigFinder
-    from archlint.discover import display_name
-    from archlint.report import estimate as report
-    from archlint.rulepack import builtin_rules
+    from archlint.input.discover import display_name
+    from archlint.rules.metadata import builtin_rules
+    from archlint.run.config import ConfigError, ConfigFinder
+    from archlint.run.pipeline import check_file, design_terms
+    from archlint.run.settings import FileSettings
+    from archlint.views import estimate as report
 
     gc.disable()
     factor = load_factor(load)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+
 @click.command("explain")
 @click.argument("code")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
@@ -11,8 +12,8 @@ import click
 def command(code: str, config_path: str | None) -> None:
     """Print the documentation of one rule, built-in or custom."""
     from archlint.commands.custom import load_custom_rules
-    from archlint.engine import selector_problem
-    from archlint.report.rules import explain_text
+    from archlint.run.engine import selector_problem
+    from archlint.views.rules import explain_text
 
     metas = load_custom_rules(config_path)
     meta = metas.get(code.upper())

@@ -12,7 +12,13 @@ from typing import Any
 
 import click
 
-from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, emit, finish, print_findings
+from archlint.commands.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    emit,
+    finish,
+    print_findings,
+)
 from archlint.commands.common import today as today_of
 
 FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
@@ -28,7 +34,7 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html",
 def command(path: str, output: str | None, config_path: str | None) -> None:
     """A review report of a design: what it covers and misses at each step of a design
     review, the findings and figures that belong there, and a readiness verdict."""
-    from archlint.review import build_review
+    from archlint.views.review import build_review
 
     gc.disable()
     report_format = _format_of(output)
@@ -36,9 +42,9 @@ def command(path: str, output: str | None, config_path: str | None) -> None:
     designs = [(design, *views(design, settings, result.findings)) for design in result.designs]
     review = build_review(result.name, designs, result.findings)
     if report_format == "html":
-        from archlint.report.review_html import render
+        from archlint.views.review_html import render
     else:
-        from archlint.report.review_md import render
+        from archlint.views.review_markdown import render
     emit(render(review), output)
     finish(EXIT_CLEAN)
 
@@ -59,11 +65,12 @@ def checked(path: str, config_path: str | None, name: str | None = None,
     `config_for` when given: a temporary copy takes its original's). Input problems
     print the same positioned errors as `check` and exit 1."""
     from archlint.catalog import load_catalog
-    from archlint.check import FileSettings, check_file
-    from archlint.config import ConfigError, ConfigFinder
-    from archlint.discover import display_name
-    from archlint.engine import Selection
-    from archlint.rulepack import builtin_rules
+    from archlint.input.discover import display_name
+    from archlint.rules.metadata import builtin_rules
+    from archlint.run.config import ConfigError, ConfigFinder
+    from archlint.run.engine import Selection
+    from archlint.run.pipeline import check_file
+    from archlint.run.settings import FileSettings
 
     if not os.path.exists(path):
         raise click.UsageError(f"path '{path}' does not exist")
@@ -94,8 +101,8 @@ def views(design: Any, settings: Any, findings: list[Any]) -> tuple[Any, Any, st
     """(Figures, RenderModel, title) of one checked design; the picture outlines the
     components with findings."""
     from archlint.catalog import load_catalog
-    from archlint.check import design_terms
     from archlint.render.model import build_model
+    from archlint.run.pipeline import design_terms
 
     terms = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data)
     title = design.design.name

@@ -11,7 +11,15 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
-from archlint.render.model import DEAD_LETTERS, SEVERITY_COLOURS, Cluster, LegendEntry, Link, Node, RenderModel
+from archlint.render.model import (
+    DEAD_LETTERS,
+    SEVERITY_COLOURS,
+    Cluster,
+    LegendEntry,
+    Link,
+    Node,
+    RenderModel,
+)
 
 SPLINES = ("spline", "ortho")
 FONT = "sans-serif"

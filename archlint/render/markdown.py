@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from archlint.load import Block
+from archlint.input.load import Block
 
 START = "<!-- archlint:diagram:start -->"
 END = "<!-- archlint:diagram:end -->"

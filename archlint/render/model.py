@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from archlint import units
+from archlint.analysis.graph import SYNC, Edge, Graph
 from archlint.findings import SEVERITY_RANK, Finding
-from archlint.graph import SYNC, Edge, Graph
+from archlint.input import units
 
 DEAD_LETTERS = "dead_letters"  # a queue's `queue.dlq`: not an edge of the graph, but drawn
-from archlint.kinds import BROKER, EDGE, STORE
+from archlint.language.kinds import BROKER, EDGE, STORE
 
 # The outline colour of each severity, shared by every emitter and the legend.
 SEVERITY_COLOURS = {"error": "#d32f2f", "warning": "#f57c00", "info": "#1976d2"}
@@ -123,7 +123,7 @@ class RenderModel:
 
 
 def build_model(graph: Graph, terms: Any, name: str, findings: Iterable[Finding] | None = None) -> RenderModel:
-    """The picture of one valid design. `terms` (archlint.analysis.Terms) gives the
+    """The picture of one valid design. `terms` (archlint.analysis.terms.Terms) gives the
     flows' peak rates; `findings`, when given, are drawn on the nodes and edges they
     point at (their YAML paths), and the rest named in the legend."""
     ids = _node_ids(graph.nodes)

@@ -55,7 +55,7 @@ def builtin_checks() -> dict[str, CheckFn]:
 class RuleContext:
     """What a check reads: the design, its graph and derived terms, and its options."""
 
-    terms: Any  # archlint.analysis.Terms
+    terms: Any  # archlint.analysis.terms.Terms
     code: str
     severity: str
     options: dict[str, Any]
@@ -79,9 +79,9 @@ class RuleContext:
 
 # Figures parsed from `99.9%` and `0.999`, or summed in another order, may differ in
 # the last bits: a value exactly at a limit must read as at the limit, everywhere
-# (rules and `archlint estimate` share archlint.figures' comparisons).
-from archlint.figures import over as exceeds  # noqa: E402
-from archlint.figures import under as falls_short  # noqa: E402
+# (rules and `archlint estimate` share archlint.analysis.figures' comparisons).
+from archlint.analysis.figures import over as exceeds  # noqa: E402
+from archlint.analysis.figures import under as falls_short  # noqa: E402
 
 _TOLERANCE = 1e-9
 

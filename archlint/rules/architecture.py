@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from archlint.analysis.graph import Edge
 from archlint.findings import Finding
-from archlint.graph import Edge
+from archlint.input.units import format_rate
 from archlint.rules import RuleContext, check, joined
-from archlint.units import format_rate
 
 _SERVICE_LIKE = frozenset({"service", "function"})
 _OUTSIDE = frozenset({"client", "external"})  # not built and deployed with the system

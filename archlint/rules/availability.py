@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from archlint.findings import Finding, Path
+from archlint.input.units import format_percent
 from archlint.rules import RuleContext, check, falls_short, joined, reaches, stated
-from archlint.units import format_percent
 
 # A floor of fewer than two instances leaves nothing to take over: rmin = 1, and also an
 # autoscaling minimum of 0, which AVL004's "copies >= 2" would otherwise leave unreported.

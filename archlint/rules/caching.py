@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from archlint.analysis import MONEY_DATA
+from archlint.analysis.graph import Route
+from archlint.analysis.terms import MONEY_DATA
 from archlint.findings import Finding, Path
-from archlint.graph import Route
+from archlint.input.units import format_rate
 from archlint.rules import RuleContext, check, joined, reaches
-from archlint.units import format_rate
 
 # Invalidation modes that keep a cache in step with its store without a TTL (CAC001).
 _EXPIRING = frozenset({"write_through", "write_behind", "explicit"})

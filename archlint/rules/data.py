@@ -14,10 +14,10 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from archlint.analysis import MONEY_DATA
+from archlint.analysis.graph import Route
+from archlint.analysis.terms import MONEY_DATA
 from archlint.findings import Finding, Path
-from archlint.graph import Route
-from archlint.kinds import BROKER, STORE
+from archlint.language.kinds import BROKER, STORE
 from archlint.rules import RuleContext, check, joined
 
 _DATABASE = "database"

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from archlint.findings import Finding, Path
-from archlint.kinds import BROKER, COMPUTE
+from archlint.input.units import format_size
+from archlint.language.kinds import BROKER, COMPUTE
 from archlint.rules import RuleContext, check, joined
-from archlint.units import format_size
 
 _MAX_NAMED = 5  # ids named in one message before "and N more"
 _TARGETS = ("availability", "latency_p99", "consistency")

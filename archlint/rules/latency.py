@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archlint.analysis.graph import Hop, Route
 from archlint.findings import Finding, Path
-from archlint.graph import Hop, Route
+from archlint.input.units import format_duration
 from archlint.rules import RuleContext, check, exceeds, joined
-from archlint.units import format_duration
 
 _LISTED = 5  # names shown in a message before "and N more"
 _PATH_SHOWN = 12  # components of a path shown in a message before it is shortened

@@ -6,15 +6,14 @@ publisher with every consumer of the design."""
 
 from __future__ import annotations
 
-
 import math
 from collections.abc import Iterator
 from typing import Any
 
 from archlint.findings import Finding, Path
-from archlint.kinds import BROKER
+from archlint.input.units import format_rate
+from archlint.language.kinds import BROKER
 from archlint.rules import RuleContext, check, joined
-from archlint.units import format_rate
 
 # The catalog's `per_partition` is the language's `per_key` (rules.md, Terms).
 _ORDERING_SPELLING = {"per_partition": "per_key"}

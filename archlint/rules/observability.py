@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from archlint.findings import Finding
-from archlint.kinds import COMPUTE
+from archlint.language.kinds import COMPUTE
 from archlint.rules import RuleContext, check, joined, stated
 
 PATH = ("observability",)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from archlint.analysis.graph import Edge, Route
 from archlint.findings import Finding
-from archlint.graph import Edge, Route
+from archlint.input.units import format_duration
 from archlint.rules import RuleContext, check, exceeds
-from archlint.units import format_duration
 
 # Callees a breaker or fallback is meant for (RES004): remote parts that fail slowly.
 _BREAKER_CALLEES = frozenset({"service", "function", "external", "database", "search"})

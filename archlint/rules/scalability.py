@@ -3,7 +3,7 @@ above what one primary takes, shard keys that concentrate traffic, local state t
 stops scale-out, fixed capacity under spiky traffic, reads that all reach the database,
 and data that outgrows the node holding it (rules.md, "SCL: scalability and capacity").
 
-Every number compared here comes from `archlint.figures` (`ctx.terms.figures`): the
+Every number compared here comes from `archlint.analysis.figures` (`ctx.terms.figures`): the
 load and capacity of a component, the single-leader write limit and the storage growth
 of a store are the same objects `archlint estimate` prints, so a finding and the
 estimate never disagree. The checks are linear in components + edges + flow hops.
@@ -14,17 +14,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 
-from archlint.figures import PARTITION_UNITS, Load
+from archlint.analysis.figures import PARTITION_UNITS, Load
 from archlint.findings import Finding
-from archlint.kinds import BROKER, STORE
-from archlint.rules import RuleContext, check, exceeds, reaches
-from archlint.units import (
+from archlint.input.units import (
     format_count,
     format_duration,
     format_percent,
     format_rate,
     format_size,
 )
+from archlint.language.kinds import BROKER, STORE
+from archlint.rules import RuleContext, check, exceeds, reaches
 
 _SPIKE_KINDS = frozenset({"service", "worker"})
 _CACHING_KINDS = frozenset({"cache", "cdn"})

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from archlint.analysis import SENSITIVE_DATA
+from archlint.analysis.terms import SENSITIVE_DATA
 from archlint.findings import Finding
-from archlint.kinds import EDGE
-from archlint.model import Api
+from archlint.language.kinds import EDGE
+from archlint.language.model import Api
 from archlint.rules import RuleContext, check, joined
 
 # Kinds that hold data and must never face the internet themselves (SEC004); object

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
-from archlint.schema import SCHEMA_ID
+from archlint.language.schema import SCHEMA_ID
 
 # Name -> one line for `archlint init --list`, in the order the list shows them.
 TEMPLATES = {

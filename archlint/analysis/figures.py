@@ -1,0 +1,535 @@
+"""The back-of-envelope figures of a design ("What archlint derives" in the language
+spec): flow rates, load against capacity, composed availability, latency along the
+slowest synchronous chain, storage growth and bandwidth.
+
+Each figure keeps the inputs it came from and where each input came from (the design,
+the technology catalog with its source, or a rule of thumb), so `archlint estimate`
+can show the arithmetic as an engineer would on a whiteboard, and the SCL, LAT and
+AVL006 rules compare exactly the numbers `estimate` prints.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from archlint.analysis.graph import Route
+from archlint.input import units
+from archlint.language.kinds import STORE
+
+DEFAULT_ZONE_AVAILABILITY = 0.9995
+# Catalog units that count partitions or shards; for any other unit (node, replica,
+# instance, pod, queue, account, ...) the number of units is the replica count (rmax).
+PARTITION_UNITS = frozenset({"partition", "shard", "prefix", "throughput_unit"})
+HOT_UTILISATION = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where one input came from: `design` (a path), `catalog` (an entry and its
+    source key), `default` (a kind's default), or `rule` (a rule of thumb)."""
+
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+@dataclass(slots=True)
+class FlowRate:
+    name: str
+    average: float | None  # requests per second
+    peak: float | None
+    work: str  # the arithmetic, e.g. "10B/month ÷ 2.59M s × 3 peak = 11.6k/s"
+
+
+@dataclass(slots=True)
+class Capacity:
+    """What a component can serve, per second; None where unknown or unbounded."""
+
+    read: float | None
+    write: float | None
+    units: int | None
+    unit: str
+    per_unit_read: float | None
+    per_unit_write: float | None
+    source: Source | None
+    work: str
+    checked: bool = True  # False: nothing to compare (autoscales, unbounded, unknown)
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class Load:
+    cid: str
+    total: float
+    read: float
+    write: float
+    at_average: bool  # entered only by async hops: sized at the average rate
+    capacity: Capacity
+    compared: str  # "all", "read" (single-leader databases: writes are SCL002's)
+    demand: float  # the load compared with capacity
+    limit: float | None  # the capacity compared with
+    utilisation: float | None
+
+    @property
+    def hot(self) -> bool:
+        return self.utilisation is not None and self.utilisation > HOT_UTILISATION
+
+
+@dataclass(slots=True)
+class Part:
+    """One component's share of a flow's availability or latency."""
+
+    cid: str
+    value: float | None  # the component's availability (fraction) or p99 (seconds)
+    work: str
+    source: Source | None
+    sla: bool = False  # availability taken as a provider's SLA (copies and zones not counted)
+
+
+@dataclass(slots=True)
+class FlowAvailability:
+    name: str
+    value: float | None  # None: the flow has no synchronous hop
+    target: float | None
+    parts: list[Part]
+    unknown: list[str]
+
+
+@dataclass(slots=True)
+class FlowLatency:
+    name: str
+    value: float | None  # seconds along the slowest chain; None: no synchronous hop
+    target: float | None
+    chain: list[str]
+    parts: list[Part]
+    unknown: list[str]
+
+
+@dataclass(slots=True)
+class Growth:
+    cid: str
+    per_second: float  # bytes written per second (average)
+    retention: float  # seconds
+    total: float  # bytes kept over the retention
+    shards: int | None
+    writes: list[str] = field(default_factory=list)  # "flow: 35/s × 100% × 500B"
+
+
+@dataclass(slots=True)
+class Bandwidth:
+    name: str
+    average: float  # bytes per second
+    peak: float
+
+
+class Figures:
+    """The figures of one design, computed on first use from its `Terms`."""
+
+    def __init__(self, terms: Any, zone_availability: float | None = None):
+        self.terms = terms
+        self.zone_availability = zone_availability or DEFAULT_ZONE_AVAILABILITY
+        self._capacity_cache: dict[str, Capacity] = {}
+
+    # --- flows --------------------------------------------------------------------------
+
+    @functools.cached_property
+    def rates(self) -> dict[str, FlowRate]:
+        return {route.name: self._rate(route) for route in self.terms.routes()}
+
+    def _rate(self, route: Route) -> FlowRate:
+        terms = self.terms
+        average = terms.average(route)
+        if average is None:
+            return FlowRate(route.name, None, None, "no rate")
+        peak = terms.peak(route)
+        written = terms.raw_rate(route.name)
+        parts = units.rate_parts(written) if written else None
+        if parts is not None and parts[1] != 1.0:
+            count, period, _label = parts
+            start = f"{written} ÷ {units.format_count(period)} s"
+        else:
+            start = units.format_rate(route.flow.rate)
+        factor = f" × {terms.load_factor:g} load" if terms.load_factor != 1 else ""
+        work = f"{start}{factor} × {terms.peak_factor:g} peak = {units.format_rate(peak)}"
+        return FlowRate(route.name, average, peak, work)
+
+    # --- capacity and load ---------------------------------------------------------------
+
+    def capacity(self, cid: str) -> Capacity:
+        cached = self._capacity_cache.get(cid)
+        if cached is None:
+            cached = self._capacity_cache[cid] = self._capacity(cid)
+        return cached
+
+    def _capacity(self, cid: str) -> Capacity:
+        terms = self.terms
+        component = terms.component(cid)
+        profile = terms.profile(cid)
+        cap = getattr(profile, "capacity", None)
+        unit = (cap.unit if cap is not None else None) or "replica"
+        entry = terms.entry(cid)
+        name = terms.tech_name(cid)
+        if component.capacity is not None:
+            # A field the design leaves out keeps the catalog's figure.
+            per_read = component.capacity.read if component.capacity.read is not None else \
+                (cap.read_rps.value if cap is not None else None)
+            per_write = component.capacity.write if component.capacity.write is not None else \
+                (cap.write_rps.value if cap is not None else None)
+            source = Source("design", f"components.{cid}.capacity")
+            unit = "replica" if unit in PARTITION_UNITS and not self._partition_count(cid) else unit
+        elif cap is not None:
+            per_read, per_write = cap.read_rps.value, cap.write_rps.value
+            figure = cap.read_rps if per_read is not None else cap.write_rps
+            source = Source("catalog" if entry is not None else "default",
+                            f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+        else:
+            return Capacity(None, None, None, unit, None, None, None, "no capacity figure", False, "not checked")
+        if unit in PARTITION_UNITS:
+            count = self._partition_count(cid)
+            if count is None:
+                if terms.managed(cid) and terms.figure(cid, "autoscales") is True:
+                    return Capacity(None, None, None, unit, per_read, per_write, source,
+                                    f"{name} adds {_plural_unit(unit)} by itself", False, "autoscales")
+                return Capacity(None, None, None, unit, per_read, per_write, source,
+                                f"per {unit}, but the number of {unit}s is unknown", False, "unit count unknown")
+            read_units = write_units = count
+        else:
+            if terms.managed(cid) and terms.figure(cid, "autoscales") is True and component.replicas is None \
+                    and component.autoscaling is None:
+                return Capacity(None, None, None, unit, per_read, per_write, source,
+                                f"{name} scales by itself", False, "autoscales")
+            read_units = terms.rmax(cid)
+            write_unit = cap.write_unit if cap is not None else None
+            if write_unit == "cluster":
+                write_units = 1
+            elif write_unit in PARTITION_UNITS or write_unit == "shard":
+                write_units = self._partition_count(cid) or 1
+            else:
+                write_units = read_units
+        read = None if per_read is None else per_read * read_units
+        write = None if per_write is None else per_write * write_units
+        if read is None and write is None:
+            return Capacity(None, None, read_units, unit, None, None, source, f"no per-{unit} cap", False, "unbounded")
+        work = self._capacity_work(read_units, write_units, unit, per_read, per_write)
+        return Capacity(read, write, read_units, unit, per_read, per_write, source, work)
+
+    def _partition_count(self, cid: str) -> int | None:
+        component = self.terms.component(cid)
+        if component.sharding is not None and component.sharding.shards:
+            return component.sharding.shards
+        if component.queue is not None and component.queue.partitions:
+            return component.queue.partitions
+        default = self.terms.figure(cid, "partitions")
+        return int(default) if default else None
+
+    @staticmethod
+    def _capacity_work(read_units: int, write_units: int, unit: str, per_read: Any, per_write: Any) -> str:
+        def one(count: int, per: Any) -> str:
+            return "unbounded" if per is None else f"{count} {unit}{'s' if count != 1 else ''} × {units.format_rate(per)}"
+
+        if per_read == per_write and read_units == write_units:
+            return one(read_units, per_read)
+        return f"reads {one(read_units, per_read)}, writes {one(write_units, per_write)}"
+
+    @functools.cached_property
+    def loads(self) -> dict[str, Load]:
+        """Peak load against capacity for every component some flow's hop enters."""
+        terms = self.terms
+        result = {}
+        for cid in terms.graph.nodes:
+            total = terms.load(cid)
+            if total is None:
+                continue
+            result[cid] = self._load(cid, total)
+        return result
+
+    def _load(self, cid: str, total: float) -> Load:
+        terms = self.terms
+        read, write = terms.read_load(cid) or 0.0, terms.write_load(cid) or 0.0
+        at_average = terms.entered_only_async(cid)
+        if at_average:  # the broker absorbs the spike: size at the average rate
+            total, read, write = (x / terms.peak_factor for x in (total, read, write))
+        capacity = self.capacity(cid)
+        compared, demand, limit = "all", total, None
+        if capacity.checked:
+            if self.single_leader(cid):
+                copies = terms.copies(cid) or 1
+                replicas = terms.component(cid).replication
+                reads_from = copies if replicas is not None and replicas.read_from_replicas else 1
+                shards = self._shards(cid)
+                per = capacity.per_unit_read
+                limit = None if per is None else per * reads_from * shards
+                compared, demand = "read", read
+            elif read or write:
+                # Reads and writes each use their own figure; their shares of it add up.
+                limit = _combined_limit(read, write, capacity.read, capacity.write, total)
+            else:
+                limit = capacity.read if capacity.read is not None else capacity.write
+        utilisation = None if not limit else demand / limit
+        return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation)
+
+    def _shards(self, cid: str) -> int:
+        sharding = self.terms.component(cid).sharding
+        return sharding.shards if sharding is not None and sharding.shards else 1
+
+    def single_leader(self, cid: str) -> bool:
+        """A database with one write leader (SCL002's subject): not partitioned, not
+        autoscaling, replication primary_replica or unstated."""
+        terms = self.terms
+        if terms.kind(cid) != "database":
+            return False
+        if terms.figure(cid, "autoscales") is True or terms.figure(cid, "partitioned") is True:
+            return False
+        replication = terms.component(cid).replication
+        return replication is None or replication.mode in (None, "primary_replica")
+
+    def write_limit(self, cid: str) -> float | None:
+        """Per-node write capacity × shards of a single-leader database (SCL002)."""
+        component = self.terms.component(cid)
+        if component.capacity is not None:
+            per = component.capacity.write
+        else:
+            per = self.terms.figure(cid, "capacity.write_rps")
+        return None if per is None else per * self._shards(cid)
+
+    def saturation(self) -> tuple[str, float] | None:
+        """The component that saturates first as load grows, and at what multiple of the
+        current load; None when nothing has a known, bounded capacity."""
+        best: tuple[float, str] | None = None
+        for cid, load in sorted(self.loads.items()):
+            if load.utilisation and load.utilisation > 0:
+                multiple = 1 / load.utilisation
+                if best is None or multiple < best[0]:
+                    best = (multiple, cid)
+        return None if best is None else (best[1], best[0])
+
+    # --- availability ---------------------------------------------------------------------
+
+    def component_availability(self, cid: str) -> Part:
+        terms = self.terms
+        kind = terms.kind(cid)
+        if kind == "client":
+            return Part(cid, 1.0, "client: not counted", None)
+        component = terms.component(cid)
+        profile = terms.profile(cid)
+        figure = getattr(profile, "availability", None)
+        entry = terms.entry(cid)
+        name = terms.tech_name(cid)
+        if component.availability is not None:
+            a, source = component.availability, Source("design", f"components.{cid}.availability")
+        elif figure is not None and figure.value is not None:
+            a = figure.value
+            source = Source("catalog" if entry is not None else "default",
+                            f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+        else:
+            return Part(cid, None, "unknown: counted as 100%", None)
+        scope = figure.scope if figure is not None else None
+        if terms.managed(cid) or scope == "service":
+            return Part(cid, a, "service SLA, replicas not counted", source, sla=True)
+        n = terms.copies(cid) or 1
+        z = terms.zones(cid)
+        zone = self.zone_availability
+        value = (1 - (1 - a) ** n) * (1 - (1 - zone) ** z)
+        work = (f"(1 − (1 − {units.format_percent(a)})^{n}) × (1 − (1 − {units.format_percent(zone)})^{z})"
+                f" = {units.format_percent(value)}")
+        return Part(cid, value, work, source)
+
+    @functools.cached_property
+    def availability(self) -> dict[str, FlowAvailability]:
+        return {route.name: self._flow_availability(route) for route in self.terms.routes()}
+
+    def _flow_availability(self, route: Route) -> FlowAvailability:
+        terms = self.terms
+        hops = terms.sync_hops(route, cut_non_critical=True)
+        target = terms.target(route, "availability")
+        if not hops:
+            return FlowAvailability(route.name, None, target, [], [])
+        members = list(dict.fromkeys([route.entry] + [hop.edge.dst for hop in hops]))
+        parts = [self.component_availability(cid) for cid in members]
+        value = 1.0
+        for part in parts:
+            if part.value is not None:
+                value *= part.value
+        unknown = [part.cid for part in parts if part.value is None]
+        return FlowAvailability(route.name, value, target, parts, unknown)
+
+    # --- latency -----------------------------------------------------------------------------
+
+    def component_latency(self, cid: str, flow_type: str | None) -> Part:
+        terms = self.terms
+        if terms.kind(cid) == "client":
+            return Part(cid, 0.0, "client: 0", None)
+        component = terms.component(cid)
+        if component.latency_p99 is not None:
+            return Part(cid, component.latency_p99, units.format_duration(component.latency_p99),
+                        Source("design", f"components.{cid}.latency_p99"))
+        latency = getattr(terms.profile(cid), "latency_p99_ms", None)
+        entry = terms.entry(cid)
+        name = terms.tech_name(cid)
+        if latency is None:
+            return Part(cid, None, "unknown: counted as 0", None)
+        figures = [latency.read, latency.write] if flow_type is None else [getattr(latency, flow_type)]
+        known = [f for f in figures if f.value is not None]
+        if not known:
+            return Part(cid, None, "unknown: counted as 0", None)
+        figure = max(known, key=lambda f: f.value)
+        seconds = figure.value / 1000
+        what = flow_type or "slower of read and write"
+        return Part(cid, seconds, f"{units.format_duration(seconds)} ({what})",
+                    Source("catalog" if entry is not None else "default",
+                           f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]"))
+
+    @functools.cached_property
+    def latency(self) -> dict[str, FlowLatency]:
+        return {route.name: self._flow_latency(route) for route in self.terms.routes()}
+
+    def _flow_latency(self, route: Route) -> FlowLatency:
+        """The slowest synchronous chain from the entry: a longest path over the flow's
+        sync hops with a positive share (validation refuses cycles among them)."""
+        terms = self.terms
+        target = terms.target(route, "latency_p99")
+        hops = [hop for hop in terms.sync_hops(route) if hop.share > 0]
+        if not hops:
+            return FlowLatency(route.name, None, target, [], [], [])
+        flow_type = route.flow.type
+        parts: dict[str, Part] = {}
+
+        def part(cid: str) -> Part:
+            if cid not in parts:
+                parts[cid] = self.component_latency(cid, flow_type)
+            return parts[cid]
+
+        children: dict[str, list[str]] = {}
+        for hop in hops:
+            children.setdefault(hop.edge.src, []).append(hop.edge.dst)
+        # Longest path by post-order over an acyclic subgraph (iterative).
+        best: dict[str, tuple[float, list[str]]] = {}
+        stack: list[tuple[str, bool]] = [(route.entry, False)]
+        while stack:
+            node, done = stack.pop()
+            if node in best:
+                continue
+            if not done:
+                stack.append((node, True))
+                stack.extend((child, False) for child in children.get(node, ()) if child not in best)
+                continue
+            own = part(node).value or 0.0
+            tail = max((best[c] for c in children.get(node, ()) if c in best),
+                       key=lambda item: item[0], default=(0.0, []))
+            best[node] = (own + tail[0], [node] + tail[1])
+        value, chain = best[route.entry]
+        chain_parts = [part(cid) for cid in chain]
+        unknown = [p.cid for p in chain_parts if p.value is None]
+        return FlowLatency(route.name, value, target, chain, chain_parts, unknown)
+
+    # --- storage and bandwidth ---------------------------------------------------------------
+
+    @functools.cached_property
+    def growth(self) -> dict[str, Growth]:
+        """Bytes kept per store: Σ over write flows with a payload of average rate × share
+        × payload, times scale.retention (None without a retention)."""
+        terms = self.terms
+        retention = terms.design.scale.retention if terms.design.scale else None
+        result: dict[str, Growth] = {}
+        if retention is None:
+            return result
+        for route in terms.routes():
+            flow = route.flow
+            average = terms.average(route)
+            if flow.type != "write" or flow.payload is None or average is None:
+                continue
+            # One write per store and flow, at the largest share of the hops entering it
+            # (two hops of one flow into a store do not store the payload twice).
+            shares: dict[str, float] = {}
+            for hop in route.hops:
+                cid = hop.edge.dst
+                if terms.kind(cid) in STORE:
+                    shares[cid] = max(shares.get(cid, 0.0), hop.share)
+            for cid, share in shares.items():
+                growth = result.get(cid)
+                if growth is None:
+                    sharding = terms.component(cid).sharding
+                    shards = sharding.shards if sharding is not None else 1
+                    growth = result[cid] = Growth(cid, 0.0, self._kept_for(cid, retention), 0.0, shards)
+                growth.per_second += average * share * flow.payload
+                growth.writes.append(
+                    f"{route.name}: {units.format_rate(average)} × {units.format_percent(share)} × "
+                    f"{units.format_size(flow.payload)}"
+                )
+        for growth in result.values():
+            growth.total = growth.per_second * growth.retention
+        return result
+
+    def _kept_for(self, cid: str, retention: float) -> float:
+        """How long a store keeps what is written: the design's retention, but a cache
+        with a TTL drops entries after it (it never holds more than a TTL's writes)."""
+        cache = self.terms.component(cid).cache
+        if self.terms.kind(cid) == "cache" and cache is not None and cache.ttl:
+            return min(retention, cache.ttl)
+        return retention
+
+    @functools.cached_property
+    def bandwidth(self) -> dict[str, Bandwidth]:
+        terms = self.terms
+        result = {}
+        for route in terms.routes():
+            rate = self.rates[route.name]
+            if route.flow.payload is None or rate.average is None:
+                continue
+            result[route.name] = Bandwidth(route.name, rate.average * route.flow.payload,
+                                           rate.peak * route.flow.payload)
+        return result
+
+    def missing_inputs(self) -> list[str]:
+        """What the design lacks for a full estimate, and what each would give."""
+        design = self.terms.design
+        missing = []
+        if not design.flows:
+            missing.append("flows (with rate, type and steps): needed for load, availability and latency per flow")
+        else:
+            without = [name for name, flow in design.flows.items() if flow.rate is None]
+            if without:
+                missing.append(f"a rate on flows {', '.join(without)}: needed for their load")
+        if design.scale is None or design.scale.peak_factor is None:
+            missing.append("scale.peak_factor: the default of 2 is used")
+        if design.scale is None or design.scale.retention is None:
+            missing.append("scale.retention: needed for storage growth")
+        if design.flows and not any(f.payload for f in design.flows.values()):
+            missing.append("a payload on write flows: needed for storage growth and bandwidth")
+        return missing
+
+
+def _plural_unit(unit: str) -> str:
+    unit = unit.replace("_", " ")
+    return unit + ("es" if unit.endswith(("x", "s", "sh", "ch")) else "s")
+
+
+def over(value: float, limit: float) -> bool:
+    """value > limit, ignoring float noise: a figure exactly at its target is not over it."""
+    return value > limit * (1 + 1e-9)
+
+
+def under(value: float, limit: float) -> bool:
+    """value < limit, ignoring float noise."""
+    return value < limit * (1 - 1e-9)
+
+
+def _combined_limit(read: float, write: float, read_cap: float | None, write_cap: float | None,
+                    total: float) -> float | None:
+    """The capacity that `total` is compared with when reads and writes use different
+    figures: the load divided by the busiest side's utilisation."""
+    shares = []
+    if read and read_cap:
+        shares.append(read / read_cap)
+    if write and write_cap:
+        shares.append(write / write_cap)
+    untyped = total - read - write
+    if untyped > 0 and (read_cap or write_cap):
+        shares.append(untyped / min(c for c in (read_cap, write_cap) if c))
+    if not shares:
+        return None
+    return total / sum(shares)

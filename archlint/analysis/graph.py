@@ -1,0 +1,142 @@
+"""The design as a graph: components as nodes, `calls` (sync) and `publishes`/`consumes`
+(async) as edges, flows resolved into hops with their shares.
+
+Plain dicts and lists; built once per design and read by analysis and rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from archlint.findings import Path
+from archlint.language.model import Component, Consumer, Design, Flow, Link
+
+SYNC = "calls"
+PUBLISH = "publishes"
+CONSUME = "consumes"
+
+
+@dataclass(slots=True)
+class Node:
+    id: str
+    kind: str
+    component: Component
+    tech: Any = None  # the catalog entry for `component.tech`, or None when unknown
+
+    @property
+    def path(self) -> Path:
+        return ("components", self.id)
+
+
+@dataclass(slots=True)
+class Edge:
+    """A directed edge. For `consumes`, src is the broker and dst the consumer; the
+    YAML path is still the consumer's `consumes` entry."""
+
+    src: str
+    dst: str
+    kind: str
+    props: Union[Link, Consumer]
+    path: Path
+
+    @property
+    def sync(self) -> bool:
+        return self.kind == SYNC
+
+
+@dataclass(slots=True)
+class Hop:
+    edge: Edge
+    share: float
+    step: int  # index of the first chain of the flow that takes this hop
+
+
+@dataclass(slots=True)
+class Route:
+    """A flow with its hops resolved to edges. A hop named by several chains counts
+    once, at its largest share."""
+
+    name: str
+    flow: Flow
+    hops: list[Hop]
+
+    @property
+    def entry(self) -> str:
+        return self.flow.steps[0].chain[0]
+
+    @property
+    def path(self) -> Path:
+        return ("flows", self.name)
+
+
+@dataclass(slots=True)
+class Graph:
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    out_edges: dict[str, list[Edge]] = field(default_factory=dict)
+    in_edges: dict[str, list[Edge]] = field(default_factory=dict)
+    pairs: dict[tuple[str, str], Edge] = field(default_factory=dict)
+    routes: dict[str, Route] = field(default_factory=dict)
+
+    def add_edge(self, edge: Edge) -> None:
+        self.edges.append(edge)
+        self.out_edges.setdefault(edge.src, []).append(edge)
+        self.in_edges.setdefault(edge.dst, []).append(edge)
+        # A pair may be both called and published to; the call is the hop a flow names.
+        current = self.pairs.get((edge.src, edge.dst))
+        if current is None or (edge.sync and not current.sync):
+            self.pairs[(edge.src, edge.dst)] = edge
+
+    def edge(self, src: str, dst: str) -> Edge | None:
+        return self.pairs.get((src, dst))
+
+    def calls_from(self, node: str) -> list[Edge]:
+        return [e for e in self.out_edges.get(node, ()) if e.sync]
+
+    def calls_into(self, node: str) -> list[Edge]:
+        return [e for e in self.in_edges.get(node, ()) if e.sync]
+
+    def sync_edges(self) -> list[Edge]:
+        return [e for e in self.edges if e.sync]
+
+    def async_edges(self) -> list[Edge]:
+        return [e for e in self.edges if not e.sync]
+
+
+def build_graph(design: Design, kinds: dict[str, str], techs: dict[str, Any]) -> Graph:
+    """Nodes and edges of a design whose references are known to be valid
+    (`archlint.language.validate` checks them first and drops what it reports)."""
+    graph = Graph()
+    for cid, component in design.components.items():
+        graph.nodes[cid] = Node(cid, kinds[cid], component, techs.get(cid))
+    for cid, component in design.components.items():
+        for target, link in component.calls.items():
+            if target in graph.nodes:
+                graph.add_edge(Edge(cid, target, SYNC, link or Link(), ("components", cid, SYNC, target)))
+        for target, link in component.publishes.items():
+            if target in graph.nodes:
+                graph.add_edge(Edge(cid, target, PUBLISH, link or Link(), ("components", cid, PUBLISH, target)))
+        for broker, consumer in component.consumes.items():
+            if broker in graph.nodes:
+                graph.add_edge(Edge(broker, cid, CONSUME, consumer or Consumer(), ("components", cid, CONSUME, broker)))
+    for name, flow in (design.flows or {}).items():
+        graph.routes[name] = resolve_route(graph, name, flow)
+    return graph
+
+
+def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
+    """Flow steps -> distinct hops in order of first appearance, each at its largest share.
+    Hops that are not declared edges are skipped (validation reports them)."""
+    hops: dict[tuple[str, str], Hop] = {}
+    for index, step in enumerate(flow.steps):
+        for src, dst in zip(step.chain, step.chain[1:]):
+            edge = graph.edge(src, dst)
+            if edge is None:
+                continue
+            hop = hops.get((src, dst))
+            if hop is None:
+                hops[(src, dst)] = Hop(edge, step.share, index)
+            elif step.share > hop.share:
+                hop.share = step.share
+    return Route(name, flow, list(hops.values()))

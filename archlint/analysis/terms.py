@@ -1,0 +1,412 @@
+"""Derived terms of a design, computed once and shared by every rule (rules.md,
+"Terms used by triggers"): catalog figures with the design's overrides, replica and
+copy counts, zones, flow rates and loads, user-facing flows and critical paths.
+
+Everything here is linear in components + edges + hops; nothing walks all paths.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Iterable
+
+from archlint.analysis.graph import Edge, Graph, Hop, Route
+from archlint.language.kinds import BROKER, COMPUTE
+from archlint.language.model import Component, Design
+
+DEFAULT_PEAK_FACTOR = 2.0
+MONEY_DATA = frozenset({"payments", "ledger"})
+SENSITIVE_DATA = MONEY_DATA | {"pii", "credentials"}
+
+
+def _count(spread: Any) -> int | None:
+    """`zones`/`regions` are a count or a list of names."""
+    if spread is None:
+        return None
+    return len(spread) if isinstance(spread, list) else int(spread)
+
+
+class Terms:
+    """The derived terms of one design. Cheap to build; most figures are computed on
+    first use and cached, so a rule pays only for what it reads."""
+
+    def __init__(self, design: Design, graph: Graph, catalog: Any, raw: Any = None, load_factor: float = 1.0,
+                 zone_availability: float | None = None):
+        self.design = design
+        self.graph = graph
+        self.catalog = catalog
+        self.raw = raw if isinstance(raw, dict) else {}  # the plain data, for values as written
+        self.load_factor = load_factor  # what-if scale: every flow's rate times this
+        self.zone_availability = zone_availability
+        self._sync_hops: dict[tuple[str, bool], list[Hop]] = {}
+        self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign]
+        self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign]
+        self._tech_names: dict[str, str] = {}
+        scale = design.scale
+        self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
+        self.requirements = design.requirements
+        deployment = design.deployment
+        self.deployment_zones = _count(deployment.zones if deployment else None) or 1
+        self.deployment_regions = _count(deployment.regions if deployment else None) or 1
+
+    # --- components ------------------------------------------------------------------
+
+    # component(cid) and kind(cid) are read hundreds of thousands of times on a large
+    # design: __init__ binds them to dict lookups, with no Python frame per call.
+    def component(self, cid: str) -> Component:
+        return self.graph.nodes[cid].component
+
+    def kind(self, cid: str) -> str:
+        return self.graph.nodes[cid].kind
+
+    def entry(self, cid: str) -> Any:
+        """The catalog entry of the component's tech, or None when unknown."""
+        return self.graph.nodes[cid].tech
+
+    def profile(self, cid: str) -> Any:
+        """Catalog figures for the component: its tech's entry, else its kind's defaults."""
+        return self.graph.nodes[cid].tech or self.catalog.kind_default(self.kind(cid))
+
+    def tech_name(self, cid: str) -> str:
+        """The catalog id of the component's tech, or `<kind> default` (for provenance
+        text; cached because a catalog entry's id is a slow private attribute)."""
+        name = self._tech_names.get(cid)
+        if name is None:
+            entry = self.entry(cid)
+            name = self._tech_names[cid] = entry.id if entry is not None else f"{self.kind(cid)} default"
+        return name
+
+    def figure(self, cid: str, path: str) -> Any:
+        """A catalog figure's value (`delivery`, `retention.default`, `capacity.write_rps`,
+        `availability`, …), None when unknown. Design overrides are the callers' to apply,
+        except where a helper below says so."""
+        return self.profile(cid).value_of(path)
+
+    def managed(self, cid: str) -> bool:
+        """Run by a provider. Unknown techs count as managed when their kind's defaults
+        describe a provider service (dns, cdn, queue, …: availability scope `service`)."""
+        entry = self.entry(cid)
+        if entry is not None:
+            return bool(entry.managed)
+        availability = self.profile(cid).availability
+        return availability is not None and availability.scope == "service"
+
+    def coordination(self, cid: str, extra_techs: Iterable[str] = ()) -> bool:
+        """A registry, discovery or configuration server (not chain depth)."""
+        entry = self.entry(cid)
+        if entry is not None and entry.role == "coordination":
+            return True
+        tech = self.component(cid).tech
+        if tech:
+            names = {t.strip().lower() for t in extra_techs}
+            return tech.strip().lower() in names
+        return False
+
+    def rmin(self, cid: str) -> int:
+        c = self.component(cid)
+        if c.autoscaling is not None:
+            return c.autoscaling.min
+        return c.replicas if c.replicas is not None else 1
+
+    def rmax(self, cid: str) -> int:
+        c = self.component(cid)
+        if c.autoscaling is not None:
+            return c.autoscaling.max
+        return c.replicas if c.replicas is not None else 1
+
+    def replication_copies(self, cid: str) -> int:
+        """Copies a store's `replication` keeps: 1 + followers under primary_replica (or no
+        mode), all copies under leaderless and multi_leader; 1 without replication."""
+        replication = self.component(cid).replication
+        if replication is None:
+            return 1
+        replicas = replication.replicas or 0
+        if replication.mode in ("leaderless", "multi_leader"):
+            return max(replicas, 1)
+        return 1 + replicas
+
+    def copies(self, cid: str) -> int | None:
+        """copies(c): databases by replication and instances; brokers by replication factor
+        (unknown when managed and not stated); anything else its instances (rmin)."""
+        kind = self.kind(cid)
+        if kind == "database":
+            return max(self.rmin(cid), self.replication_copies(cid))
+        if kind in BROKER:
+            queue = self.component(cid).queue
+            if queue is not None and queue.replication_factor is not None:
+                return queue.replication_factor
+            factor = self.figure(cid, "replication_factor")
+            if factor is not None:
+                return int(factor)
+            return None if self.managed(cid) else self.rmin(cid)
+        return self.rmin(cid)
+
+    def zones(self, cid: str) -> int:
+        stated = _count(self.component(cid).zones)
+        if stated is not None:
+            return stated
+        if self.managed(cid):
+            return self.deployment_zones
+        n = self.copies(cid) if self.kind(cid) == "database" else self.rmin(cid)
+        return min(self.deployment_zones, n or 1)
+
+    def regions(self, cid: str) -> int:
+        stated = _count(self.component(cid).regions)
+        if stated is not None:
+            return stated
+        if self.managed(cid):
+            return 1
+        n = self.copies(cid) if self.kind(cid) == "database" else self.rmin(cid)
+        return min(self.deployment_regions, n or 1)
+
+    def data(self, cid: str) -> set[str]:
+        return set(self.component(cid).data or ())
+
+    def money_data(self, cid: str) -> bool:
+        return bool(self.data(cid) & MONEY_DATA)
+
+    def sensitive_data(self, cid: str) -> bool:
+        return bool(self.data(cid) & SENSITIVE_DATA)
+
+    def is_compute(self, cid: str) -> bool:
+        return self.kind(cid) in COMPUTE
+
+    def stateful(self, cid: str) -> bool:
+        kind = self.kind(cid)
+        if kind in COMPUTE:
+            return self.component(cid).stateless is False
+        return kind in ("database", "cache", "search", "object_storage") or kind in BROKER
+
+    def documented_decision(self, cid: str) -> bool:
+        """A decision whose `choice` is the component's id or tech, with a why and tradeoffs."""
+        return cid in self._documented
+
+    @functools.cached_property
+    def _documented(self) -> frozenset[str]:
+        choices = {
+            decision.choice.strip().lower()
+            for decision in self.design.decisions or ()
+            if (decision.why or "").strip() and (decision.tradeoffs or "").strip()
+        }
+        entries = {entry.id for entry in map(self.catalog.lookup, choices) if entry is not None}
+        documented = set()
+        for cid, node in self.graph.nodes.items():
+            tech = (node.component.tech or "").strip().lower()
+            if cid.lower() in choices or (tech and tech in choices) or (node.tech is not None and node.tech.id in entries):
+                documented.add(cid)
+        return frozenset(documented)
+
+    # --- edges ----------------------------------------------------------------------
+
+    @staticmethod
+    def attempts(edge: Edge) -> int:
+        """1 + retries.max (a bare number is max; no retries gives 1)."""
+        retries = getattr(edge.props, "retries", None)
+        return 1 + (retries.max if retries is not None else 0)
+
+    def consumer_groups(self, broker: str) -> dict[str, list[Edge]]:
+        """The consumers of a broker by group (`group`, default the consumer's id)."""
+        groups: dict[str, list[Edge]] = {}
+        for edge in self.graph.out_edges.get(broker, ()):
+            if edge.kind == "consumes":
+                groups.setdefault(edge.props.group or edge.dst, []).append(edge)
+        return groups
+
+    @functools.cached_property
+    def sync_order(self) -> list[str]:
+        """Components in a topological order of the `calls` graph, cycle-closing edges
+        ignored (ARC003 reports cycles). Deterministic; iterative DFS."""
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+        for root in sorted(self.graph.nodes):
+            if root in state:
+                continue
+            stack = [(root, iter(sorted(e.dst for e in self.graph.calls_from(root))))]
+            state[root] = 1
+            while stack:
+                node, children = stack[-1]
+                for child in children:
+                    if child not in state:
+                        state[child] = 1
+                        stack.append((child, iter(sorted(e.dst for e in self.graph.calls_from(child)))))
+                        break
+                else:
+                    stack.pop()
+                    state[node] = 2
+                    order.append(node)
+        order.reverse()
+        return order
+
+    def back_edge(self, edge: Edge) -> bool:
+        """Whether a calls edge closes a cycle in `sync_order` (a DP over the order skips it)."""
+        position = self._positions
+        return position[edge.dst] <= position[edge.src]
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {cid: index for index, cid in enumerate(self.sync_order)}
+
+    # --- flows ----------------------------------------------------------------------
+
+    def routes(self) -> Iterable[Route]:
+        return self.graph.routes.values()
+
+    def average(self, route: Route) -> float | None:
+        """peak(f) / peak_factor: the flow's rate (times the what-if load factor)."""
+        rate = route.flow.rate
+        return None if rate is None else rate * self.load_factor
+
+    def peak(self, route: Route) -> float | None:
+        """peak(f) = rate × scale.peak_factor (default 2), times the what-if load factor."""
+        average = self.average(route)
+        return None if average is None else average * self.peak_factor
+
+    def raw_rate(self, flow: str) -> str | None:
+        """The flow's rate as written (`10B/month`), for showing the arithmetic."""
+        value = (self.raw.get("flows") or {}).get(flow, {})
+        rate = value.get("rate") if isinstance(value, dict) else None
+        return rate if isinstance(rate, str) else None
+
+    @functools.cached_property
+    def figures(self) -> Any:
+        """The back-of-envelope figures (archlint.analysis.figures), built on first use."""
+        from archlint.analysis.figures import Figures
+
+        return Figures(self, self.zone_availability)
+
+    def user_facing(self, route: Route) -> bool:
+        entry = route.entry
+        node = self.graph.nodes.get(entry)
+        return node is not None and (node.kind == "client" or node.component.public is True)
+
+    def target(self, route: Route, name: str) -> Any:
+        """target(f).x: the flow's own, else the requirements' (latency and availability
+        only for user-facing flows; consistency for every flow)."""
+        own = getattr(route.flow, name)
+        if own is not None:
+            return own
+        if self.requirements is None:
+            return None
+        if name in ("availability", "latency_p99") and not self.user_facing(route):
+            return None
+        return getattr(self.requirements, name, None)
+
+    def sync_hops(self, route: Route, cut_non_critical: bool = False) -> list[Hop]:
+        """The flow's `calls` hops reachable from its entry along `calls` hops only (a hop
+        after an async hop is never on a sync path); optionally cut before hops whose link
+        has `critical: false`. Several rules and figures read these: computed once."""
+        key = (route.name, cut_non_critical)
+        cached = self._sync_hops.get(key)
+        if cached is None:
+            cached = self._sync_hops[key] = self._reach_sync(route, cut_non_critical)
+        return cached
+
+    def _reach_sync(self, route: Route, cut_non_critical: bool) -> list[Hop]:
+        by_src: dict[str, list[Hop]] = {}
+        for hop in route.hops:
+            if hop.edge.sync and not (cut_non_critical and hop.edge.props.critical is False):
+                by_src.setdefault(hop.edge.src, []).append(hop)
+        reached: list[Hop] = []
+        seen = {route.entry}
+        frontier = [route.entry]
+        taken: set[int] = set()
+        while frontier:
+            node = frontier.pop()
+            for hop in by_src.get(node, ()):
+                if id(hop) in taken:
+                    continue
+                taken.add(id(hop))
+                reached.append(hop)
+                if hop.edge.dst not in seen:
+                    seen.add(hop.edge.dst)
+                    frontier.append(hop.edge.dst)
+        order = {id(hop): index for index, hop in enumerate(route.hops)}
+        reached.sort(key=lambda hop: order[id(hop)])
+        return reached
+
+    def critical_hops(self, route: Route) -> list[Hop]:
+        """The flow's critical path: its sync path if it is user-facing, cut before
+        non-critical links; empty for flows that are not user-facing."""
+        if not self.user_facing(route):
+            return []
+        return self.sync_hops(route, cut_non_critical=True)
+
+    @functools.cached_property
+    def critical_flows(self) -> dict[str, list[Route]]:
+        """Component id -> the user-facing flows whose critical path enters it."""
+        flows: dict[str, list[Route]] = {}
+        for route in self.routes():
+            for cid in dict.fromkeys(hop.edge.dst for hop in self.critical_hops(route)):
+                flows.setdefault(cid, []).append(route)
+        return flows
+
+    def on_critical_path(self, cid: str) -> bool:
+        return cid in self.critical_flows
+
+    # --- load -----------------------------------------------------------------------
+
+    @functools.cached_property
+    def _loads(self) -> dict[str, dict[str, float]]:
+        """Per component: peak load in total, from read flows, from write flows, and
+        whether any synchronous hop enters it."""
+        loads: dict[str, dict[str, float]] = {}
+        for route in self.routes():
+            peak = self.peak(route)
+            if peak is None:
+                continue
+            for hop in route.hops:
+                entry = loads.setdefault(hop.edge.dst, {"total": 0.0, "read": 0.0, "write": 0.0, "sync": 0.0})
+                amount = peak * hop.share
+                entry["total"] += amount
+                if route.flow.type in ("read", "write"):
+                    entry[route.flow.type] += amount
+                if hop.edge.sync:
+                    entry["sync"] = 1.0
+        return loads
+
+    def load(self, cid: str) -> float | None:
+        """load(c): the sum of peak x share over the flow hops entering c; None when no
+        flow with a rate reaches c."""
+        entry = self._loads.get(cid)
+        return None if entry is None else entry["total"]
+
+    def read_load(self, cid: str) -> float | None:
+        entry = self._loads.get(cid)
+        return None if entry is None else entry["read"]
+
+    def write_load(self, cid: str) -> float | None:
+        entry = self._loads.get(cid)
+        return None if entry is None else entry["write"]
+
+    def entered_only_async(self, cid: str) -> bool:
+        """Only asynchronous hops enter c: the broker absorbs the peak (size at average)."""
+        entry = self._loads.get(cid)
+        return entry is not None and not entry["sync"]
+
+    def flows_taking(self, edge: Edge) -> list[Route]:
+        """The flows one of whose chains contains this edge, in declaration order."""
+        return self._flows_by_edge.get(id(edge), [])
+
+    @functools.cached_property
+    def _flows_by_edge(self) -> dict[int, list[Route]]:
+        flows: dict[int, list[Route]] = {}
+        for route in self.routes():
+            for hop in route.hops:
+                flows.setdefault(id(hop.edge), []).append(route)
+        return flows
+
+    @functools.cached_property
+    def first_taken(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(src, dst) of each hop -> (flow index, hop index) of the first flow taking it:
+        "f takes e before e'" compares these."""
+        first: dict[tuple[str, str], tuple[int, int]] = {}
+        for flow_index, route in enumerate(self.routes()):
+            for hop_index, hop in enumerate(route.hops):
+                first.setdefault((hop.edge.src, hop.edge.dst), (flow_index, hop_index))
+        return first
+
+    def hop_of(self, route: Route, edge: Edge) -> Hop | None:
+        for hop in route.hops:
+            if hop.edge is edge:
+                return hop
+        return None

@@ -1,0 +1,163 @@
+"""What a declarative rule's condition and message can read about one selected item.
+
+Three kinds of item, each with its own names:
+- a component `(terms, cid)`: its fields as written (`owner`, `queue.dlq`,
+  `security.auth`, ...), its `id`, resolved `kind`, and the derived figures `rmin`,
+  `rmax`, `copies`, `zones`, `regions`, `managed`, `stateful`, `load`, `read_load`,
+  `write_load`, `utilisation`, `capacity` (read capacity), `write_capacity`;
+- an edge `(terms, edge)`: `type` (calls, publishes, consumes), `from`, `to`, the
+  edge's properties (`timeout`, `retries.max`, `idempotent`, ...), and `source.X` /
+  `target.X` for any component name of either end;
+- a flow `(terms, route)`: `name`, its fields (`rate`, `type`, `availability`,
+  `latency`, ...; targets as written) and `estimated_availability`,
+  `estimated_latency`, `peak_rate`, `average_rate`.
+
+Every name is checked against the model when the rule is compiled, so a typo is a
+pack error, not a silent null. Fields are read from pydantic models only by their
+declared names: there is no route to Python attributes.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, Callable
+
+from archlint.custom.expr import ExprError, Getter
+
+SCOPES = ("components", "edges", "flows")
+
+
+def _component_figures() -> dict[str, Callable[[Any, str], Any]]:
+    def loads(terms: Any, cid: str) -> Any:
+        return terms.figures.loads.get(cid)
+
+    def utilisation(terms: Any, cid: str) -> Any:
+        load = loads(terms, cid)
+        return None if load is None else load.utilisation
+
+    return {
+        "id": lambda terms, cid: cid,
+        "kind": lambda terms, cid: terms.kind(cid),
+        "rmin": lambda terms, cid: terms.rmin(cid),
+        "rmax": lambda terms, cid: terms.rmax(cid),
+        "copies": lambda terms, cid: terms.copies(cid),
+        "zones": lambda terms, cid: terms.zones(cid),
+        "regions": lambda terms, cid: terms.regions(cid),
+        "managed": lambda terms, cid: terms.managed(cid),
+        "stateful": lambda terms, cid: terms.stateful(cid),
+        "load": lambda terms, cid: terms.load(cid),
+        "read_load": lambda terms, cid: terms.read_load(cid),
+        "write_load": lambda terms, cid: terms.write_load(cid),
+        "utilisation": utilisation,
+        "capacity": lambda terms, cid: terms.figures.capacity(cid).read,
+        "write_capacity": lambda terms, cid: terms.figures.capacity(cid).write,
+    }
+
+
+def _flow_figures() -> dict[str, Callable[[Any, Any], Any]]:
+    def rate(terms: Any, route: Any) -> Any:
+        return terms.figures.rates.get(route.name)
+
+    return {
+        "name": lambda terms, route: route.name,
+        "estimated_availability": lambda terms, route: _attr(terms.figures.availability.get(route.name), "value"),
+        "estimated_latency": lambda terms, route: _attr(terms.figures.latency.get(route.name), "value"),
+        "peak_rate": lambda terms, route: _attr(rate(terms, route), "peak"),
+        "average_rate": lambda terms, route: _attr(rate(terms, route), "average"),
+    }
+
+
+def _edge_figures() -> dict[str, Callable[[Any, Any], Any]]:
+    return {
+        "type": lambda terms, edge: edge.kind,
+        "from": lambda terms, edge: edge.dst if edge.kind == "consumes" else edge.src,
+        "to": lambda terms, edge: edge.src if edge.kind == "consumes" else edge.dst,
+    }
+
+
+def _attr(value: Any, name: str) -> Any:
+    return None if value is None else getattr(value, name, None)
+
+
+def _models() -> dict[str, list[type]]:
+    from archlint.language import model
+
+    return {"components": [model.Component], "edges": [model.Link, model.Consumer], "flows": [model.Flow]}
+
+
+def resolver(scope: str) -> Callable[[tuple[str, ...]], Getter]:
+    """`path -> getter` for items of `scope`; ExprError names what is known."""
+    models = _models()[scope]
+    derived = {"components": _component_figures, "edges": _edge_figures, "flows": _flow_figures}[scope]()
+
+    def resolve(path: tuple[str, ...]) -> Getter:
+        head = path[0]
+        if scope == "edges" and head in ("source", "target") and len(path) > 1:
+            inner = resolver("components")(path[1:])
+            end = _edge_figures()["from" if head == "source" else "to"]
+            return lambda item: inner((item[0], end(item[0], item[1])))
+        if head in derived and len(path) == 1:
+            figure = derived[head]
+            return lambda item: figure(item[0], item[1])
+        if not _declared(models, path):
+            known = sorted(set(derived) | {name for m in models for name in m.model_fields}
+                           | ({"source", "target"} if scope == "edges" else set()))
+            dotted, names = ".".join(path), ", ".join(known)
+            raise ExprError(f"'{dotted}' is not a field of {scope} (known: {names})")
+        read = {"components": lambda item: item[0].component(item[1]),
+                "edges": lambda item: item[1].props,
+                "flows": lambda item: item[1].flow}[scope]
+
+        def get(item: Any) -> Any:
+            value = read(item)
+            for name in path:
+                value = _field(value, name)
+                if value is None:
+                    return None
+            return value
+
+        return get
+
+    return resolve
+
+
+def _field(value: Any, name: str) -> Any:
+    """A declared pydantic field, or a key of a plain map; nothing else."""
+    if isinstance(value, dict):
+        return value.get(name)
+    fields = getattr(type(value), "model_fields", None)
+    if fields is None or name not in fields:
+        return None
+    return getattr(value, name)
+
+
+def _declared(models: list[type], path: tuple[str, ...]) -> bool:
+    """Whether some model declares this chain of fields (maps end the check)."""
+    for root in models:
+        current: Any = root
+        for name in path:
+            if current is dict:
+                break  # a map's keys are data, not fields
+            fields = getattr(current, "model_fields", None)
+            if fields is None or name not in fields:
+                current = None
+                break
+            current = _nested(fields[name].annotation)
+        else:
+            return True
+        if current is dict:
+            return True
+    return False
+
+
+def _nested(annotation: Any) -> Any:
+    """The model (or `dict`) a field holds, looking through Optional/Union/Annotated."""
+    if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+        return annotation
+    if typing.get_origin(annotation) is dict:
+        return dict
+    for argument in typing.get_args(annotation):
+        found = _nested(argument)
+        if found is not None:
+            return found
+    return None

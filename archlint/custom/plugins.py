@@ -1,0 +1,97 @@
+"""Python plugins: distributions that register rules under the `archlint.rules`
+entry-point group.
+
+An entry point names an object (usually a module) with two attributes, the shape of
+the built-in rules:
+- `RULES`: a list of rule entries in the rule-pack format (code, name, severity,
+  summary, docs, ...), validated like a pack;
+- `CHECKS`: a map of code -> check function, `check(context) -> Iterable[Finding]`,
+  reading the same `archlint.rules.RuleContext` as the built-in checks.
+
+A plugin that fails to load (import error, bad metadata, a clashing code) is skipped
+with one warning on standard error; the other rules still run. A check that raises
+while running is the engine's business (ENG001).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from archlint.findings import Finding
+from archlint.rules.metadata import RuleMeta
+
+GROUP = "archlint.rules"
+
+
+@dataclass(frozen=True)
+class Plugins:
+    metas: dict[str, RuleMeta] = field(default_factory=dict)
+    checks: dict[str, Callable[[Any], Iterable[Finding]]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+@functools.cache
+def load_plugins() -> Plugins:
+    """Every installed plugin's rules, once per process; warnings go to standard error."""
+    from importlib.metadata import entry_points
+
+    from archlint.rules.metadata import builtin_rules, register_rules
+
+    metas: dict[str, RuleMeta] = {}
+    checks: dict[str, Callable[[Any], Iterable[Finding]]] = {}
+    warnings: list[str] = []
+    for point in sorted(entry_points(group=GROUP), key=lambda point: (point.name, point.value)):
+        try:
+            plugin_metas, plugin_checks = _read(point, set(builtin_rules()) | set(metas))
+        except Exception as error:  # noqa: BLE001 - a broken plugin must not stop the run
+            warnings.append(f"archlint: plugin '{point.name}' ({point.value}) failed to load and its rules are "
+                            f"skipped: {type(error).__name__}: {error}")
+            continue
+        metas.update(plugin_metas)
+        checks.update(plugin_checks)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    register_rules(metas)
+    return Plugins(metas, checks, tuple(warnings))
+
+
+def _read(point: Any, taken: set[str]) -> tuple[dict[str, RuleMeta], dict[str, Any]]:
+    from archlint.rules.metadata import meta_from_entry
+
+    target = point.load()
+    entries = getattr(target, "RULES", None)
+    functions = getattr(target, "CHECKS", None)
+    if not isinstance(entries, list) or not isinstance(functions, dict):
+        raise TypeError("a plugin exposes RULES (a list of rule entries) and CHECKS (a map of code to check)")
+    _validate(entries)
+    metas: dict[str, RuleMeta] = {}
+    for entry in entries:
+        code = entry["code"]
+        if code in taken or code in metas:
+            raise ValueError(f"rule code {code} is already taken")
+        metas[code] = meta_from_entry(entry, pack=f"plugin {point.name}")
+    for code, function in functions.items():
+        if code not in metas or not callable(function):
+            raise ValueError(f"CHECKS names {code!r}, which is not one of its RULES or not a function")
+    missing = sorted(set(metas) - set(functions))
+    if missing:
+        raise ValueError(f"no check function for {', '.join(missing)}")
+    return metas, dict(functions)
+
+
+def _validate(entries: list[Any]) -> None:
+    """What metadata needs, checked by hand: `check` never imports jsonschema."""
+    import re
+
+    for entry in entries:
+        if not isinstance(entry, dict) or not {"code", "name", "severity", "summary"} <= set(entry):
+            raise ValueError("each RULES entry needs code, name, severity and summary")
+        if not isinstance(entry["code"], str) or not re.fullmatch(r"[A-Z]{3}[0-9]{3}", entry["code"]):
+            raise ValueError(f"{entry['code']!r} is not a rule code: three capital letters and three digits")
+        if entry["code"].startswith(("INP", "LNT", "ENG")):
+            raise ValueError(f"{entry['code']}: INP, LNT and ENG codes are archlint's own")
+        if entry["severity"] not in ("error", "warning", "info"):
+            raise ValueError(f"{entry['code']}: severity must be error, warning or info")

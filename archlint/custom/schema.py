@@ -1,0 +1,89 @@
+"""The JSON Schema of a rule pack file. `schemas/rule-pack.schema.json` is this,
+written by `python -m archlint.custom.schema`; a test keeps the two identical. It lives in
+the package so an installed archlint validates packs without the source tree."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SCHEMA: dict[str, Any] = {'$schema': 'https://json-schema.org/draft/2020-12/schema',
+ '$id': 'https://archlint.dev/schemas/rule-pack.schema.json',
+ 'title': 'archlint rule pack',
+ 'description': "A list of custom rules: metadata in the format of archlint's built-in packs, plus for a "
+                'declarative rule what it selects, the condition under which it fires and a message '
+                'template.',
+ 'type': 'array',
+ 'items': {'$ref': '#/$defs/rule'},
+ '$defs': {'rule': {'type': 'object',
+                    'additionalProperties': False,
+                    'required': ['code', 'name', 'severity', 'summary'],
+                    'properties': {'code': {'type': 'string',
+                                            'pattern': '^[A-Z]{3}[0-9]{3}$',
+                                            'description': 'Three capital letters and three digits, e.g. '
+                                                           'ORG001 (the form suppressions accept).'},
+                                   'name': {'type': 'string', 'pattern': '^[a-z][a-z0-9]*(-[a-z0-9]+)*$'},
+                                   'severity': {'enum': ['error', 'warning', 'info']},
+                                   'summary': {'type': 'string', 'minLength': 1},
+                                   'enabled': {'type': 'boolean'},
+                                   'decision_aware': {'type': 'boolean'},
+                                   'url': {'type': 'string',
+                                           'minLength': 1,
+                                           'description': "Where the rule's documentation lives."},
+                                   'options': {'type': 'object',
+                                               'maxProperties': 0,
+                                               'description': 'Declarative rules take no options.'},
+                                   'docs': {'type': 'object',
+                                            'additionalProperties': False,
+                                            'properties': {'what': {'type': 'string'},
+                                                           'why': {'type': 'string'},
+                                                           'example': {'type': 'string'},
+                                                           'fix': {'type': 'string'},
+                                                           'guide': {'type': 'string'}}},
+                                   'select': {'$ref': '#/$defs/select'},
+                                   'condition': {'type': 'string', 'minLength': 1},
+                                   'message': {'type': 'string', 'minLength': 1},
+                                   'hint': {'type': 'string', 'minLength': 1}},
+                    'dependentRequired': {'select': ['condition', 'message'],
+                                          'condition': ['select'],
+                                          'message': ['select']}},
+           'names': {'anyOf': [{'type': 'string'},
+                               {'type': 'array', 'items': {'type': 'string'}, 'minItems': 1}]},
+           'ends': {'type': 'object',
+                    'additionalProperties': False,
+                    'properties': {'kind': {'$ref': '#/$defs/names'},
+                                   'tech': {'$ref': '#/$defs/names'},
+                                   'data': {'$ref': '#/$defs/names'}}},
+           'select': {'type': 'object',
+                      'minProperties': 1,
+                      'maxProperties': 1,
+                      'additionalProperties': False,
+                      'properties': {'components': {'anyOf': [{'type': 'null'}, {'$ref': '#/$defs/ends'}]},
+                                     'edges': {'anyOf': [{'type': 'null'},
+                                                         {'type': 'object',
+                                                          'additionalProperties': False,
+                                                          'properties': {'type': {'anyOf': [{'enum': ['calls',
+                                                                                                      'publishes',
+                                                                                                      'consumes']},
+                                                                                            {'type': 'array',
+                                                                                             'items': {'enum': ['calls',
+                                                                                                                'publishes',
+                                                                                                                'consumes']},
+                                                                                             'minItems': 1}]},
+                                                                         'from': {'$ref': '#/$defs/ends'},
+                                                                         'to': {'$ref': '#/$defs/ends'}}}]},
+                                     'flows': {'anyOf': [{'type': 'null'},
+                                                         {'type': 'object',
+                                                          'additionalProperties': False,
+                                                          'properties': {'type': {'$ref': '#/$defs/names'}}}]}}}}}
+
+
+def schema_text() -> str:
+    return json.dumps(SCHEMA, indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    import pathlib
+
+    target = pathlib.Path(__file__).resolve().parent.parent / "schemas" / "rule-pack.schema.json"
+    target.write_text(schema_text(), encoding="utf-8")

@@ -1,0 +1,35 @@
+"""The JSON report (`--format json`): a versioned structure for tools (cli.md)."""
+
+from __future__ import annotations
+
+import json
+
+from archlint.rules.metadata import docs_url, rule_name
+from archlint.run.results import CheckResult
+
+VERSION = 1
+
+
+def render(result: CheckResult) -> str:
+    document = {
+        "version": VERSION,
+        "files": [{"path": f.name, "designs": len(f.designs)} for f in result.files],
+        "findings": [
+            {
+                "file": f.file,
+                "block": f.block,
+                "line": f.line,
+                "column": f.column,
+                "code": f.code,
+                "name": rule_name(f.code),
+                "severity": f.severity,
+                "message": f.message,
+                "hint": f.hint,
+                "path": f.path_text,
+                "docs": docs_url(f.code),
+            }
+            for f in result.findings
+        ],
+        "summary": {**result.counts(), "files": len(result.files)},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

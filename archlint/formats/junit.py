@@ -1,0 +1,62 @@
+"""JUnit XML (`--format junit`) for CI test reports: one test suite per file, one
+failing test case per rule with findings in it (each finding listed in the failure),
+and one passing test case for a clean file, so CI lists it as checked."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from itertools import groupby
+
+from archlint.findings import SEVERITY_RANK, Finding
+from archlint.rules.metadata import docs_url, rule_name
+from archlint.run.results import CheckResult, FileResult
+
+CLEAN_CASE = "no problems"
+# Characters XML 1.0 cannot carry at all, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def render(result: CheckResult) -> str:
+    suites = [_suite(file) for file in result.files]
+    tests = sum(int(suite.get("tests", "0")) for suite in suites)
+    failures = sum(int(suite.get("failures", "0")) for suite in suites)
+    root = ET.Element("testsuites", _counts("archlint", tests, failures))
+    root.extend(suites)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _suite(file: FileResult) -> ET.Element:
+    by_code = groupby(sorted(file.findings, key=lambda f: f.code), key=lambda f: f.code)
+    cases = [_failing_case(file.name, code, list(group)) for code, group in by_code]
+    failures = len(cases)
+    if not cases:
+        cases.append(ET.Element("testcase", {"name": CLEAN_CASE, "classname": file.name, "file": file.name}))
+    suite = ET.Element("testsuite", _counts(file.name, len(cases), failures))
+    suite.extend(cases)
+    return suite
+
+
+def _failing_case(file: str, code: str, findings: list[Finding]) -> ET.Element:
+    case = ET.Element("testcase", {"name": f"{code} {rule_name(code)}", "classname": file, "file": file,
+                                   "line": str(findings[0].line)})
+    worst = min((f.severity for f in findings), key=SEVERITY_RANK.__getitem__)
+    first = findings[0]
+    message = first.message if len(findings) == 1 else f"{len(findings)} findings; the first: {first.message}"
+    failure = ET.SubElement(case, "failure", {"message": _clean(message), "type": worst})
+    failure.text = _clean("\n".join(_describe(f) for f in findings) + f"\ndocs: {docs_url(code)}\n")
+    return case
+
+
+def _describe(finding: Finding) -> str:
+    line = f"{finding.file}:{finding.line}:{finding.column}: {finding.severity}: {finding.message}"
+    return f"{line}\n  hint: {finding.hint}" if finding.hint else line
+
+
+def _counts(name: str, tests: int, failures: int) -> dict[str, str]:
+    return {"name": name, "tests": str(tests), "failures": str(failures), "errors": "0", "skipped": "0"}
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)

@@ -1,0 +1,141 @@
+"""The default text report: `file:line:col: CODE severity name: message`, the source
+line with a caret under the column, the hint and docs lines, then one summary line.
+With `statistics`, a count per code replaces the findings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+from archlint.findings import Finding
+from archlint.rules.metadata import docs_url, rule_name
+from archlint.run.results import CheckResult, FileResult
+
+_COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+# libyaml ends a line at any of these, so YAML marks count them all; Markdown
+# positions count "\n" only (archlint.input.markdown splits on it).
+_YAML_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+_WIDEST = 120  # code points of a source line shown; a longer one is cut around the caret
+# Shown as U+FFFD: control characters (a file could carry terminal escapes) and the
+# bidirectional overrides that make a line read other than it parses.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def render(result: CheckResult, *, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
+    paint = _Paint(color)
+    if statistics:
+        lines = statistics_lines(result, paint)
+    else:
+        lines = []
+        sources = SourceLines(result)
+        for finding in result.findings:
+            lines += finding_lines(finding, sources.line(finding), paint)
+    if not quiet:
+        lines.append(summary(result))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def finding_lines(finding: Finding, source_line: str | None, paint: "_Paint") -> list[str]:
+    where = paint(_BOLD, f"{finding.file}:{finding.line}:{finding.column}:")
+    severity = paint(_COLORS[finding.severity], finding.severity)
+    lines = [f"{where} {finding.code} {severity} {rule_name(finding.code)}: {finding.message}"]
+    if source_line is not None:
+        shown, pad = caret_padding(source_line, finding.column)
+        gutter = str(finding.line)
+        lines.append((paint(_DIM, f"  {gutter} |") + f" {shown}").rstrip())
+        lines.append(paint(_DIM, f"  {' ' * len(gutter)} |") + f" {pad}" + paint(_COLORS[finding.severity], "^"))
+    if finding.hint:
+        lines.append(f"  hint: {finding.hint}")
+    lines.append(paint(_DIM, f"  docs: {docs_url(finding.code)}"))
+    return lines
+
+
+def caret_padding(line: str, column: int) -> tuple[str, str]:
+    """The source line as shown, and the blanks that put a caret under `column`
+    (1-based, in code points). Tabs stay tabs and wide characters count twice, so the
+    caret lines up in a terminal; a very long line is cut to a window around it."""
+    line = _UNSHOWABLE.sub("\ufffd", line.rstrip())
+    index = max(column - 1, 0)
+    if len(line) > _WIDEST:
+        start = min(max(index - _WIDEST // 3, 0), len(line) - _WIDEST)
+        head = "…" if start > 0 else ""
+        tail = "…" if start + _WIDEST < len(line) else ""
+        line, index = head + line[start : start + _WIDEST] + tail, index - start + len(head)
+    pad = "".join(_blank(char) for char in line[:index]) + " " * max(index - len(line), 0)
+    return line, pad
+
+
+def _blank(char: str) -> str:
+    if char == "\t":
+        return "\t"
+    if unicodedata.combining(char):
+        return ""
+    return "  " if unicodedata.east_asian_width(char) in ("W", "F") else " "
+
+
+class SourceLines:
+    """The text lines of each checked file, split once, on first use."""
+
+    def __init__(self, result: CheckResult) -> None:
+        self._files: dict[str, FileResult] = {file.name: file for file in result.files}
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, finding: Finding) -> str | None:
+        """The file's line the finding points at (in Markdown, the .md line), if any."""
+        lines = self._lines.get(finding.file)
+        if lines is None:
+            file = self._files.get(finding.file)
+            lines = self._lines[finding.file] = [] if file is None else split_lines(file)
+        return lines[finding.line - 1] if 0 < finding.line <= len(lines) else None
+
+
+def split_lines(file: FileResult) -> list[str]:
+    text = file.source.text
+    if not text:
+        return []
+    if file.source.is_markdown:
+        return [line.rstrip("\r") for line in text.split("\n")]
+    return _YAML_BREAKS.split(text)
+
+
+def statistics_lines(result: CheckResult, paint: "_Paint") -> list[str]:
+    """One row per code: count, code, severity, name; most frequent first."""
+    counts = Counter(finding.code for finding in result.findings)
+    severity = {finding.code: finding.severity for finding in result.findings}
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    count_width = max((len(str(count)) for _, count in rows), default=1)
+    code_width = max((len(code) for code, _ in rows), default=6)
+    return [
+        f"{count:>{count_width}}  {code:<{code_width}}  "
+        f"{paint(_COLORS[severity[code]], severity[code].ljust(7))}  {rule_name(code)}".rstrip()
+        for code, count in rows
+    ]
+
+
+class _Paint:
+    """Wraps text in an ANSI style, or leaves it alone when colours are off."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, style: str, text: str) -> str:
+        return f"{style}{text}{_RESET}" if self.enabled else text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 or word == "info" else f"{count} {word}s"
+
+
+def summary(result: CheckResult) -> str:
+    counts = result.counts()
+    files = len(result.files)
+    designs = sum(len(f.designs) for f in result.files)
+    scope = f"{_plural(files, 'file')} ({_plural(designs, 'design')})"
+    total = sum(counts.values())
+    if total == 0:
+        return f"No problems found in {scope}."
+    parts = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "info"))
+    return f"Found {_plural(total, 'problem')} ({parts}) in {scope}."

@@ -1,0 +1,628 @@
+"""Reading design files: bytes -> text -> YAML events -> plain data plus marks.
+
+The tree is built straight from libyaml's event stream (PyYAML's C parser) rather than
+through `compose`: the event loop is iterative, so hostile nesting is stopped at the depth
+limit instead of overflowing the C stack, and it is faster. Scalars follow YAML 1.2 core
+(`no` and `100:1` stay strings). Every node keeps its start and end marks, and every
+mapping key its own, so later steps can turn a YAML path into `line:col`.
+
+Anything wrong with the input becomes an `InputProblem` (an INP finding with a place),
+never an exception that escapes.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from archlint.findings import Finding, Path
+from archlint.input.markdown import find_fences
+from archlint.input.units import format_size
+
+# A mark node: (start_line, start_col, end_line, end_col, children), 0-based. Children
+# are a dict key -> (key_line, key_col, node) for mappings, a list of nodes for
+# sequences, None for scalars.
+MarkNode = tuple[int, int, int, int, Any]
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+YAML_MAX_KEY_LENGTH = 1024  # YAML's bound on a key written without '?'
+PARSER_MAX_DEPTH = 1000  # libyaml refuses deeper nesting itself, whatever limits.max-depth says
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep hostile input cheap; the configuration may raise them."""
+
+    max_file_size: int = 10 * 1000 * 1000
+    max_depth: int = 64
+    max_aliases: int = 10_000
+    max_list_items: int = 100_000
+    max_key_length: int = 1_024
+
+
+class InputProblem(Exception):
+    """An input problem found while loading; carries its INP code and 0-based place."""
+
+    def __init__(self, code: str, message: str, line: int = 0, column: int = 0, hint: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+@dataclass(slots=True)
+class Block:
+    """One design: a whole YAML file, or one fenced block of a Markdown file."""
+
+    index: int
+    text: str
+    line_offset: int = 0  # 0-based file line of the block's first line
+    column_offset: int = 0  # characters stripped from the start of each line
+    close_line: int | None = None  # Markdown: 0-based line of the closing fence
+    data: Any = None
+    marks: MarkNode | None = None
+    problem: InputProblem | None = None
+
+    def place(self, line: int, column: int) -> tuple[int, int]:
+        """0-based block position -> 1-based file position."""
+        return line + self.line_offset + 1, column + self.column_offset + 1
+
+    def locate(self, path: Path) -> tuple[int, int]:
+        """1-based file position of the node at `path`, or of its nearest present ancestor."""
+        if self.marks is None:
+            return self.place(0, 0)
+        return self.place(*locate(self.data, self.marks, path))
+
+
+@dataclass(slots=True)
+class Source:
+    """A file as read: its display name, text and the designs found in it."""
+
+    name: str
+    text: str = ""
+    is_markdown: bool = False
+    blocks: list[Block] = field(default_factory=list)
+    problem: Finding | None = None  # a problem with the file as a whole
+
+
+# --- scalars (YAML 1.2 core schema, the subset the language uses) -----------------
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "!",
+}
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an unquoted scalar: null, bool, decimal int or float, else the text."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(text):
+            try:
+                return int(text)
+            except ValueError:  # more digits than Python converts (4300): past any float too
+                return float(text)
+        if _FLOAT.match(text):
+            return float(text)
+    return text
+
+
+def _scalar_value(event: ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is not None and tag not in ("!", "tag:yaml.org,2002:str"):
+        if tag not in _CORE_TAGS:
+            raise _tag_problem(tag, event)
+        return resolve_plain(event.value)
+    if not event.style and tag is None:  # libyaml marks plain scalars with style ''
+        return resolve_plain(event.value)
+    return event.value
+
+
+def _tag_problem(tag: str, event: Any) -> InputProblem:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    mark = event.start_mark
+    return InputProblem(
+        "INP004",
+        f"the YAML tag '{shown}' is refused: tags can build objects or run code, and a design "
+        f"is plain data (maps, lists, strings, numbers, true/false)",
+        mark.line,
+        mark.column,
+        hint=f"remove '{shown}' and write the value as plain YAML",
+    )
+
+
+# --- the tree builder ---------------------------------------------------------------
+
+class _PlainLoader(yaml.CSafeLoader):
+    """libyaml's parser with no implicit resolvers: we resolve scalars ourselves."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+def _collection_tag_check(event: Any) -> None:
+    tag = event.tag
+    if tag is not None and tag not in _CORE_TAGS:
+        raise _tag_problem(tag, event)
+
+
+def parse_yaml(text: str, limits: Limits) -> tuple[Any, MarkNode | None]:
+    """YAML text -> (plain data, marks). Raises InputProblem for anything invalid."""
+    loader = _PlainLoader(text)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # building many small containers; the collector would rescan them all
+    try:
+        return _build(loader, limits)
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_problem(error, text, limits) from None
+    except yaml.YAMLError as error:
+        raise _reader_problem(error, text) from None
+    finally:
+        loader.dispose()
+        if gc_was_enabled:
+            gc.enable()
+
+
+# Frame slots: the container, its child marks, whether it is a map, the pending key
+# (None while a map waits for its next key), that key's line and column, the
+# collection's own line and column, its anchor, and its size in nodes.
+_CONTAINER, _CHILDREN, _IS_MAP, _KEY, _KEY_LINE, _KEY_COL, _LINE, _COL, _ANCHOR, _SIZE = range(10)
+
+
+def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
+    """One pass over the events, written for speed: this loop sees every node."""
+    get_event = loader.get_event
+    stack: list[list[Any]] = []
+    frame: list[Any] | None = None
+    anchors: dict[str, tuple[Any, MarkNode, int]] = {}
+    root: Any = None
+    root_marks: MarkNode | None = None
+    documents = 0
+    expanded = 0
+    max_depth, max_items, max_key = limits.max_depth, limits.max_list_items, limits.max_key_length
+
+    while True:
+        event = get_event()
+        if event is None:
+            break
+        cls = event.__class__
+        if frame is not None and frame[_IS_MAP] and frame[_KEY] is None and cls is not MappingEndEvent:
+            if cls is ScalarEvent and event.tag is None:  # the common case, inline
+                key = event.value
+                if len(key) <= max_key and key not in frame[_CHILDREN]:
+                    mark = event.start_mark
+                    frame[_KEY], frame[_KEY_LINE], frame[_KEY_COL] = key, mark.line, mark.column
+                    continue
+            _take_key(event, frame, max_key)  # anything else: check it and say what is wrong
+            continue
+        if cls is ScalarEvent:
+            if not event.style and event.tag is None:  # libyaml marks plain scalars with style ''
+                value = resolve_plain(event.value)
+            else:
+                value = _scalar_value(event)
+            start, end = event.start_mark, event.end_mark
+            marks = (start.line, start.column, end.line, end.column, None)
+            size = 1
+            if event.anchor:
+                anchors[event.anchor] = (value, marks, 1)
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
+            if event.tag is not None:
+                _collection_tag_check(event)
+            if len(stack) >= max_depth:
+                mark = event.start_mark
+                raise InputProblem(
+                    "INP005",
+                    f"nesting is deeper than {max_depth} levels (limit max-depth)",
+                    mark.line,
+                    mark.column,
+                    hint="a design needs a few levels; raise limits.max-depth if this is intended",
+                )
+            start = event.start_mark
+            is_map = cls is MappingStartEvent
+            frame = [{} if is_map else [], {} if is_map else [], is_map, None, 0, 0,
+                     start.line, start.column, event.anchor, 1]
+            stack.append(frame)
+            continue
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
+            done = stack.pop()
+            frame = stack[-1] if stack else None
+            end = event.end_mark
+            value = done[_CONTAINER]
+            marks = (done[_LINE], done[_COL], end.line, end.column, done[_CHILDREN])
+            size = done[_SIZE]
+            if done[_ANCHOR]:
+                anchors[done[_ANCHOR]] = (value, marks, size)
+        elif cls is AliasEvent:
+            target = anchors.get(event.anchor)
+            mark = event.start_mark
+            if target is None:
+                raise InputProblem(
+                    "INP002",
+                    f"the alias *{event.anchor} refers to no anchor defined before it "
+                    f"(an anchor cannot contain its own alias)",
+                    mark.line,
+                    mark.column,
+                )
+            value, target_marks, size = target
+            expanded += size
+            if expanded > limits.max_aliases:
+                raise InputProblem(
+                    "INP005",
+                    f"aliases expand to more than {limits.max_aliases:,} nodes (limit max-aliases); "
+                    f"this looks like an alias bomb",
+                    mark.line,
+                    mark.column,
+                    hint="write the values out, or raise limits.max-aliases if this is intended",
+                )
+            # The alias's own place, the anchor's structure below it.
+            end = event.end_mark
+            marks = (mark.line, mark.column, end.line, end.column, target_marks[4])
+        else:
+            if cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    mark = event.start_mark
+                    raise InputProblem(
+                        "INP002",
+                        "a design file holds one YAML document, but a second one starts here",
+                        mark.line,
+                        mark.column,
+                        hint="remove the '---' separator, or put the second design in its own file",
+                    )
+            continue
+        # Attach the finished node to its parent.
+        if frame is None:
+            root, root_marks = value, marks
+        elif frame[_IS_MAP]:
+            key = frame[_KEY]
+            frame[_CONTAINER][key] = value
+            frame[_CHILDREN][key] = (frame[_KEY_LINE], frame[_KEY_COL], marks)
+            frame[_KEY] = None
+            frame[_SIZE] += size
+        else:
+            container = frame[_CONTAINER]
+            if len(container) >= max_items:
+                mark = event.start_mark
+                raise InputProblem(
+                    "INP005",
+                    f"a list has more than {max_items:,} items (limit max-list-items)",
+                    mark.line,
+                    mark.column,
+                    hint="split the list, or raise limits.max-list-items in the configuration",
+                )
+            container.append(value)
+            frame[_CHILDREN].append(marks)
+            frame[_SIZE] += size
+    return root, root_marks
+
+
+def _take_key(event: Any, frame: list[Any], max_key: int) -> None:
+    mark = event.start_mark
+    if event.__class__ is not ScalarEvent:
+        what = "an alias" if event.__class__ is AliasEvent else "a list or a map"
+        raise InputProblem(
+            "INP011",
+            f"a key must be a plain string, not {what}",
+            mark.line,
+            mark.column,
+        )
+    if event.tag is not None and event.tag not in _CORE_TAGS:
+        raise _tag_problem(event.tag, event)
+    key = event.value
+    if len(key) > max_key:
+        raise InputProblem(
+            "INP005",
+            f"a key is {len(key):,} characters long, above the {max_key:,} limit (limit max-key-length)",
+            mark.line,
+            mark.column,
+        )
+    children = frame[_CHILDREN]
+    if key in children:
+        raise InputProblem(
+            "INP003",
+            f"duplicate key '{key}' (first set on line {children[key][0] + 1}); YAML would silently keep "
+            f"only the last one",
+            mark.line,
+            mark.column,
+            hint=f"merge the two '{key}' entries into one",
+        )
+    frame[_KEY] = key
+    frame[_KEY_LINE] = mark.line
+    frame[_KEY_COL] = mark.column
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, limits: Limits) -> InputProblem:
+    mark = error.problem_mark or error.context_mark
+    line, column = _within(text, mark.line, mark.column) if mark is not None else (0, 0)
+    problem = (error.problem or "invalid YAML").strip()
+    if "\t" in problem or "'\\t'" in problem or _tab_at(text, line, column):
+        return InputProblem(
+            "INP002",
+            "a tab character is used for indentation; YAML indents with spaces only",
+            line,
+            column,
+            hint="replace the tab with spaces",
+        )
+    if "nesting depth" in problem:  # libyaml's own guard, hit while scanning ahead
+        if limits.max_depth < PARSER_MAX_DEPTH:
+            message = f"nesting is deeper than {limits.max_depth} levels (limit max-depth)"
+        else:
+            message = (f"nesting is deeper than {PARSER_MAX_DEPTH:,} levels, the most the YAML parser reads "
+                       f"(limit max-depth cannot raise it further)")
+        return InputProblem("INP005", message, line, column)
+    long_key = _long_key_at(text, line, column)
+    if long_key is not None:
+        length, start = long_key
+        limit = min(limits.max_key_length, YAML_MAX_KEY_LENGTH)
+        return InputProblem(
+            "INP005",
+            f"a key is {length:,} characters long, above the {limit:,} limit (limit max-key-length)",
+            line,
+            start,
+            hint="shorten the key; YAML reads keys of at most 1,024 characters",
+        )
+    context = f" {error.context.strip()}" if error.context else ""
+    where = ""
+    if error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != line:
+        where = f" (line {error.context_mark.line + 1})"
+    return InputProblem("INP002", f"YAML syntax error: {problem}{context}{where}", line, column)
+
+
+def _long_key_at(text: str, line: int, column: int) -> tuple[int, int] | None:
+    """(length, start column) of the key ending at a syntax error's ':' when it is longer
+    than YAML allows (libyaml then reports a puzzling syntax error instead)."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+    end = text.find("\n", start)
+    row = text[start:] if end < 0 else text[start:end]
+    if column >= len(row) or row[column] != ":" or column <= YAML_MAX_KEY_LENGTH:
+        return None
+    key_start = max(row.rfind(c, 0, column) for c in "{[,") + 1
+    while key_start < column and row[key_start] in " -?":
+        key_start += 1
+    key = row[key_start:column].rstrip()
+    if len(key) > 1 and key[0] == key[-1] and key[0] in "'\"":
+        key = key[1:-1]
+    return (len(key), key_start) if len(key) > YAML_MAX_KEY_LENGTH else None
+
+
+def _within(text: str, line: int, column: int) -> tuple[int, int]:
+    """A place inside the text. At the end of a file with no final newline, libyaml
+    reports the line after the last one, which an editor cannot jump to."""
+    last = text.count("\n")
+    if line > last:
+        return last, len(text) - (text.rfind("\n") + 1)
+    return line, column
+
+
+def _tab_at(text: str, line: int, column: int) -> bool:
+    """Whether the line of a syntax error is indented with a tab."""
+    rows = text.split("\n")
+    if line >= len(rows):
+        return False
+    row = rows[line]
+    indent = row[: len(row) - len(row.lstrip(" \t"))]
+    return "\t" in indent and column <= len(indent)
+
+
+def _reader_problem(error: yaml.YAMLError, text: str) -> InputProblem:
+    position = getattr(error, "position", None)
+    line, column = _line_col(text, position) if isinstance(position, int) else (0, 0)
+    character = getattr(error, "character", None)
+    if isinstance(character, int):
+        character = chr(character)
+    if isinstance(character, str) and character:
+        message = (
+            f"the file contains the character U+{ord(character):04X}, which YAML does not allow "
+            f"(control characters are refused)"
+        )
+    else:
+        message = f"the file cannot be read as YAML text: {getattr(error, 'reason', error)}"
+    return InputProblem("INP001", message, line, column, hint="remove the character or write it as an escape in a quoted string")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index)
+    start = text.rfind("\n", 0, index) + 1
+    return line, index - start
+
+
+# --- files ------------------------------------------------------------------------------
+
+def read_source(path: str, limits: Limits, display: str | None = None) -> Source:
+    """Read one file into a Source: decoded text and its designs, each parsed or with a problem."""
+    name = display or path
+    is_markdown = path.lower().endswith(MARKDOWN_SUFFIXES)
+    source = Source(name=name, is_markdown=is_markdown)
+    try:
+        size = os.stat(path).st_size
+        raw = None
+        if size <= limits.max_file_size:
+            with open(path, "rb") as handle:
+                raw = _read_at_most(handle, size, limits.max_file_size)
+    except OSError as error:
+        source.problem = Finding(
+            "INP001", "error", f"the file cannot be read: {error.strerror or error}", file=name, line=1, column=1
+        )
+        return source
+    if raw is None:
+        source.problem = Finding(
+            "INP005",
+            "error",
+            f"the file is {format_size(size)}, above the {format_size(limits.max_file_size)} limit "
+            f"(limit max-file-size)" if size > limits.max_file_size else
+            f"the file holds more than the {format_size(limits.max_file_size)} limit (limit max-file-size)",
+            hint="split the design, or raise limits.max-file-size in the configuration",
+            file=name,
+            line=1,
+            column=1,
+        )
+        return source
+    text, problem = decode(raw)
+    if problem is not None:
+        source.problem = problem.__class__(
+            problem.code, problem.severity, problem.message, hint=problem.hint,
+            file=name, line=problem.line, column=problem.column,
+        )
+        return source
+    source.text = text
+    if is_markdown:
+        for index, fence in enumerate(find_fences(text)):
+            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line)
+            _parse_block(block, limits, what="the archlint block")
+            source.blocks.append(block)
+    else:
+        block = Block(0, text)
+        _parse_block(block, limits, what="the file")
+        source.blocks.append(block)
+    return source
+
+
+def _read_at_most(handle: Any, size: int, limit: int) -> bytes | None:
+    """The file's bytes, or None past `limit`. `size` (from stat) sizes the one read a
+    regular file needs; a pipe or a device reports 0, so it is read in chunks."""
+    raw = handle.read(size + 1)  # one byte more notices a file that grew since stat
+    if len(raw) > size:
+        chunks = [raw]
+        total = len(raw)
+        while total <= limit:
+            chunk = handle.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        raw = b"".join(chunks)
+    return None if len(raw) > limit else raw
+
+
+# Byte-order marks of the encodings people save by mistake; UTF-32's first, since
+# UTF-32LE's starts with UTF-16LE's.
+_WIDE_BOMS = (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "UTF-32"), ((b"\xff\xfe", b"\xfe\xff"), "UTF-16"))
+
+
+def decode(raw: bytes) -> tuple[str, Finding | None]:
+    """Bytes -> text. UTF-8 only (a UTF-8 BOM is dropped); NUL bytes are refused."""
+    for boms, encoding in _WIDE_BOMS:
+        if raw.startswith(boms):
+            return "", Finding(
+                "INP001", "error", f"the file is {encoding} encoded; design files must be UTF-8",
+                hint="save the file as UTF-8", line=1, column=1,
+            )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        good = raw[: error.start].decode("utf-8", errors="replace")
+        line, column = _line_col(good, len(good))
+        return "", Finding(
+            "INP001", "error",
+            f"the file is not valid UTF-8: byte 0x{raw[error.start]:02x} at byte offset {error.start}",
+            hint="save the file as UTF-8", line=line + 1, column=column + 1,
+        )
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _line_col(text, nul)
+        return "", Finding(
+            "INP001", "error", f"the file contains a NUL byte at character offset {nul}; design files are text",
+            line=line + 1, column=column + 1,
+        )
+    return text, None
+
+
+def _parse_block(block: Block, limits: Limits, what: str) -> None:
+    if not block.text.strip():
+        block.problem = InputProblem("INP001", f"{what} is empty; a design needs at least 'archlint', 'name' and 'components'")
+        return
+    try:
+        block.data, block.marks = parse_yaml(block.text, limits)
+    except InputProblem as problem:
+        block.problem = problem
+        return
+    if block.data is None:
+        block.problem = InputProblem(
+            "INP001", f"{what} holds only comments; a design needs at least 'archlint', 'name' and 'components'"
+        )
+
+
+# --- paths -> places ----------------------------------------------------------------------
+
+def locate(data: Any, marks: MarkNode, path: Path) -> tuple[int, int]:
+    """0-based place of `path`: a key's place for map entries, the item's for list items.
+
+    Walks data and marks together so that an edge named by id finds its list item
+    (`calls: [db]` or `calls: [{db: {...}}]`). Stops at the nearest present ancestor.
+    The root (`$`) is the document's first key."""
+    node = marks
+    children = node[4]
+    if isinstance(children, dict) and children:
+        first = next(iter(children.values()))
+        place = (first[0], first[1])
+    elif isinstance(children, list) and children:
+        place = (children[0][0], children[0][1])
+    else:
+        place = (node[0], node[1])
+    value = data
+    for segment in path:
+        children = node[4]
+        if isinstance(children, dict) and isinstance(segment, str) and segment in children:
+            key_line, key_col, node = children[segment]
+            place = (key_line, key_col)
+            value = value[segment]
+        elif isinstance(children, list) and isinstance(value, list):
+            if isinstance(segment, int):
+                if not 0 <= segment < len(children):
+                    break
+                node = children[segment]
+                value = value[segment]
+                place = (node[0], node[1])
+                continue
+            for item, item_marks in zip(value, children):
+                if item == segment:
+                    node, value = item_marks, item
+                    place = (node[0], node[1])
+                    break
+                if isinstance(item, dict) and segment in item and isinstance(item_marks[4], dict):
+                    key_line, key_col, node = item_marks[4][segment]
+                    value = item[segment]
+                    place = (key_line, key_col)
+                    break
+            else:
+                break
+        else:
+            break
+    return place

@@ -1,0 +1,399 @@
+"""From plain data to a checked design: pydantic errors and broken references become
+INP findings that point at YAML paths, with a did-you-mean where one exists."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from archlint.analysis.graph import Graph, build_graph
+from archlint.findings import Finding, Path, path_str
+from archlint.language.kinds import BROKER, KINDS
+from archlint.language.model import Design
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
+
+# pydantic error type -> INP code; anything else is a wrong type or value (INP011).
+_CODES = {
+    "extra_forbidden": "INP010",
+    "missing": "INP013",
+    "unit": "INP012",
+    "step": "INP022",
+    "suppression": "INP030",
+    "duplicate": "INP003",
+}
+
+
+def _finding(code: str, message: str, path: Path, hint: str | None = None) -> Finding:
+    return Finding(code, "error", message, path, hint)
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
+    """`; did you mean 'x'?` or an empty string."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+# --- schema errors ---------------------------------------------------------------------
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any]:
+    """pydantic's loc -> the YAML path of what exists in the data, plus the value there.
+    Union tags and validator names in the loc are skipped; edges written as lists are
+    named by id, like their map form."""
+    path: list[Any] = []
+    value = data
+    for segment in loc:
+        if isinstance(value, dict) and isinstance(segment, str) and segment in value:
+            path.append(segment)
+            value = value[segment]
+        elif isinstance(value, list) and isinstance(segment, int) and 0 <= segment < len(value):
+            path.append(segment)
+            value = value[segment]
+        elif isinstance(value, list) and isinstance(segment, str):
+            for item in value:
+                if item == segment:
+                    path.append(segment)
+                    value = item
+                    break
+                if isinstance(item, dict) and segment in item:
+                    path.append(segment)
+                    value = item[segment]
+                    break
+    return tuple(path), value
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class whose fields live at `loc` (for unknown-key suggestions)."""
+    current: Any = Design
+    for segment in loc:
+        model = _unwrap_model(current)
+        if model is not None and isinstance(segment, str) and segment in model.model_fields:
+            current = model.model_fields[segment].annotation
+            continue
+        container = _unwrap_container(current)
+        if container is not None:
+            current = container
+    return _unwrap_model(current)
+
+
+def _walk_types(annotation: Any) -> Iterator[Any]:
+    yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _walk_types(arg)
+
+
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    for candidate in _walk_types(annotation):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def _unwrap_container(annotation: Any) -> Any:
+    for candidate in _walk_types(annotation):
+        origin = typing.get_origin(candidate)
+        if origin in (list, dict):
+            return typing.get_args(candidate)[-1]
+    return None
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "literal_error":
+        return "one of " + error.get("ctx", {}).get("expected", "the listed values")
+    return {
+        "bool_type": "true or false",
+        "string_type": "text",
+        "int_type": "a whole number",
+        "float_type": "a number",
+        "dict_type": "a map",
+        "model_type": "a map",
+        "model_attributes_type": "a map",
+        "list_type": "a list",
+    }.get(kind, error["msg"].lower())
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "YES", "NO", "ON", "OFF"}
+
+
+def schema_findings(error: ValidationError, data: Any) -> list[Finding]:
+    """One finding per (code, path); several union branches at one path merge into one."""
+    grouped: dict[tuple[str, Path], list[dict[str, Any]]] = {}
+    for item in error.errors(include_url=False):
+        code = _CODES.get(item["type"], "INP011")
+        path, _ = _data_path(data, item["loc"])
+        grouped.setdefault((code, path), []).append(item)
+    findings = []
+    for (code, path), items in grouped.items():
+        findings.append(_message(code, path, items, data))
+    return findings
+
+
+def _message(code: str, path: Path, items: list[dict[str, Any]], data: Any) -> Finding:
+    first = items[0]
+    where = path_str(path)
+    if code == "INP010":
+        key = path[-1] if path else first["loc"][-1]
+        parent = path_str(path[:-1])
+        model = _model_at(first["loc"][:-1])
+        allowed = sorted(model.model_fields) if model else []
+        hint = f"keys allowed here: {', '.join(allowed)}; keys starting with 'x-' are kept for your own tools" if allowed else None
+        if key == "<<":
+            return _finding(
+                code, f"'<<' merge keys are not part of YAML 1.2, which archlint reads; write the keys out in {parent}",
+                path, hint,
+            )
+        return _finding(code, f"unknown key '{key}' in {parent}{did_you_mean(str(key), allowed)}", path, hint)
+    if code == "INP013":
+        missing = first["loc"][-1]
+        if not path:
+            return _finding(
+                code, f"missing required key '{missing}'; a design needs 'archlint: 1', 'name' and 'components'", path
+            )
+        return _finding(code, f"missing required key '{missing}' in {where}", path)
+    custom = {"unit", "step", "suppression", "range", "invalid", "duplicate", "type"}
+    if first["type"] in custom:
+        return _finding(code, f"{where}: {first['msg']}", path)
+    if first["type"] == "literal_error" and path == ("archlint",):
+        return _finding(
+            code, f"archlint: version {_got(first['input'])} is not supported; this archlint reads version 1", path,
+            hint="write 'archlint: 1'",
+        )
+    expected = []
+    for item in items:
+        text = _describe(item)
+        if text not in expected:
+            expected.append(text)
+    value = first["input"]
+    message = f"{where} must be {' or '.join(expected)} (got {_got(value)})"
+    if "true or false" in expected and isinstance(value, str) and value in _YAML11_BOOLS:
+        message += "; YAML 1.2 reads yes/no/on/off as text, write true or false"
+    return _finding(code, message, path)
+
+
+# --- references ---------------------------------------------------------------------------
+
+def check_design(data: Any, catalog: Any) -> tuple[Design | None, Graph | None, list[Finding]]:
+    """Validate plain data as a design. Returns the model and graph when the design is
+    usable (no input problem), and the findings either way."""
+    if not isinstance(data, dict):
+        return None, None, [
+            _finding(
+                "INP011",
+                f"a design is a map with keys such as 'archlint', 'name' and 'components' (got {_got(data)})",
+                (),
+            )
+        ]
+    try:
+        design = Design.model_validate(data)
+    except ValidationError as error:
+        return None, None, schema_findings(error, data)
+    kinds, techs, findings = _resolve_kinds(design, catalog)
+    findings += list(_reference_findings(design, kinds))
+    if findings:
+        return design, None, findings
+    graph = build_graph(design, kinds, techs)
+    findings += list(_hop_findings(design, graph))
+    findings += list(_suppression_findings(design))
+    return design, (None if findings else graph), findings
+
+
+def _resolve_kinds(design: Design, catalog: Any) -> tuple[dict[str, str], dict[str, Any], list[Finding]]:
+    kinds: dict[str, str] = {}
+    techs: dict[str, Any] = {}
+    findings: list[Finding] = []
+    for cid, component in design.components.items():
+        path = ("components", cid)
+        if not _ID.match(cid):
+            findings.append(
+                _finding(
+                    "INP011",
+                    f"'{cid}' is not a valid component id; use lower-case letters, digits, '-' and '_'",
+                    path,
+                    hint=f"rename it, e.g. '{_suggest_id(cid)}'",
+                )
+            )
+        entry = catalog.lookup(component.tech) if component.tech else None
+        if entry is not None:
+            techs[cid] = entry
+        kind = component.kind or (catalog.kind_for_tech(component.tech) if component.tech else None)
+        if kind is None:
+            if component.tech:
+                suggestion = did_you_mean(component.tech.lower(), catalog.suggest(component.tech))
+                message = (
+                    f"component '{cid}' has no kind, and its tech '{component.tech}' is not in the "
+                    f"technology catalog{suggestion}"
+                )
+            else:
+                message = f"component '{cid}' has neither a kind nor a tech"
+            findings.append(
+                _finding("INP013", message, path, hint=f"add 'kind:' with one of: {', '.join(KINDS)}")
+            )
+            continue
+        kinds[cid] = kind
+    return kinds, techs, findings
+
+
+def _suggest_id(cid: str) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", cid.lower()).strip("-") or "component"
+
+
+def _reference_findings(design: Design, kinds: dict[str, str]) -> Iterator[Finding]:
+    ids = design.components.keys()
+
+    def unknown(target: str, path: Path, where: str) -> Finding:
+        return _finding(
+            "INP020",
+            f"'{target}' in {where} is not a declared component{did_you_mean(target, ids)}",
+            path,
+            hint=f"declare '{target}' under components, or correct the id",
+        )
+
+    for cid, component in design.components.items():
+        for field in ("calls", "publishes", "consumes"):
+            for target in getattr(component, field):
+                path = ("components", cid, field, target)
+                if target not in ids:
+                    yield unknown(target, path, f"components.{cid}.{field}")
+                    continue
+                kind = kinds.get(target)
+                if kind is None:
+                    continue
+                if field == "calls" and kind == "client":
+                    yield _finding(
+                        "INP011", f"{cid} calls '{target}', a client; clients call services, not the reverse", path,
+                        hint="for server push, model the socket as a call from the client",
+                    )
+                elif field != "calls" and kind not in BROKER:
+                    yield _finding(
+                        "INP011",
+                        f"{cid} {field} '{target}', a {kind}; {field} must name a queue or a stream",
+                        path,
+                        hint=f"use 'calls' for a synchronous request to {target}",
+                    )
+        queue = component.queue
+        if queue is not None and isinstance(queue.dlq, str):
+            path = ("components", cid, "queue", "dlq")
+            if queue.dlq not in ids:
+                yield unknown(queue.dlq, path, f"components.{cid}.queue.dlq")
+            elif kinds.get(queue.dlq) not in BROKER and queue.dlq in kinds:
+                yield _finding(
+                    "INP011", f"the dlq of '{cid}' is '{queue.dlq}', a {kinds[queue.dlq]}; a dlq is a queue or stream",
+                    path,
+                )
+    for index, api in enumerate(design.apis or ()):
+        if api.served_by is not None and api.served_by not in ids:
+            yield unknown(api.served_by, ("apis", index, "served_by"), f"apis[{index}].served_by")
+    for name, flow in (design.flows or {}).items():
+        for index, step in enumerate(flow.steps):
+            # One finding per step (its place): the first unknown hop from the left.
+            hop = next((hop for hop in step.chain if hop not in ids), None)
+            if hop is not None:
+                yield unknown(hop, ("flows", name, "steps", index), f"flow '{name}'")
+
+
+def _hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
+    for name, flow in (design.flows or {}).items():
+        undeclared = False
+        for index, step in enumerate(flow.steps):
+            # One finding per step (its place): the first undeclared hop from the left.
+            for src, dst in zip(step.chain, step.chain[1:]):
+                if graph.edge(src, dst) is not None:
+                    continue
+                undeclared = True
+                yield _finding(
+                    "INP021",
+                    f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
+                    ("flows", name, "steps", index),
+                    hint=_edge_to_add(graph, src, dst),
+                )
+                break
+        if not undeclared:
+            cycle = _sync_cycle(graph, flow)
+            if cycle is not None:
+                loop, index = cycle
+                yield _finding(
+                    "INP022",
+                    f"flow '{name}' waits on itself: its synchronous hops form the cycle {' -> '.join(loop)}",
+                    ("flows", name, "steps", index),
+                    hint="a request cannot wait for its own answer; make one of these hops asynchronous or remove it",
+                )
+
+
+def _sync_cycle(graph: Graph, flow: Any) -> tuple[list[str], int] | None:
+    """The first cycle among a flow's `calls` hops (iterative DFS), with the index of the
+    first step holding its closing hop; None when they are acyclic."""
+    children: dict[str, list[str]] = {}
+    step_of: dict[tuple[str, str], int] = {}
+    for index, step in enumerate(flow.steps):
+        for src, dst in zip(step.chain, step.chain[1:]):
+            edge = graph.edge(src, dst)
+            if edge is not None and edge.sync and (src, dst) not in step_of:
+                step_of[(src, dst)] = index
+                children.setdefault(src, []).append(dst)
+    state: dict[str, int] = {}  # 1 on the current path, 2 finished
+    for root in children:
+        if root in state:
+            continue
+        path = [root]
+        iterators = [iter(children.get(root, ()))]
+        state[root] = 1
+        while iterators:
+            for child in iterators[-1]:
+                if state.get(child) == 1:
+                    loop = path[path.index(child):] + [child]
+                    return loop, step_of[(path[-1], child)]
+                if child not in state:
+                    state[child] = 1
+                    path.append(child)
+                    iterators.append(iter(children.get(child, ())))
+                    break
+            else:
+                state[path.pop()] = 2
+                iterators.pop()
+    return None
+
+
+def _edge_to_add(graph: Graph, src: str, dst: str) -> str:
+    src_kind, dst_kind = graph.nodes[src].kind, graph.nodes[dst].kind
+    if src_kind in BROKER and dst_kind not in BROKER:
+        return f"add '{src}' to components.{dst}.consumes"
+    if dst_kind in BROKER:
+        return f"add '{dst}' to components.{src}.publishes (or to components.{src}.calls for a synchronous call)"
+    if graph.edge(dst, src) is not None:
+        return f"the declared edge runs {dst} -> {src}; write the hop that way, or add '{dst}' to components.{src}.calls"
+    return f"add '{dst}' to components.{src}.calls"
+
+
+def _suppression_findings(design: Design) -> Iterator[Finding]:
+    scopes: list[tuple[Path, dict[str, Any]]] = []
+    if design.lint is not None:
+        scopes.append((("lint", "ignore"), design.lint.ignore))
+    for cid, component in design.components.items():
+        if component.lint is not None:
+            scopes.append((("components", cid, "lint", "ignore"), component.lint.ignore))
+    for base, ignore in scopes:
+        for code in ignore:
+            path = base + (code,)
+            if code.startswith("INP"):
+                yield _finding("INP030", f"{code} cannot be suppressed: input problems must be fixed", path)
+            elif not _CODE.match(code):
+                yield _finding(
+                    "INP030", f"'{code}' is not a rule code; codes look like RES001 (three letters, three digits)", path
+                )

@@ -1,0 +1,185 @@
+"""Rule metadata as data: the packs in the top-level `rules/` folder (shipped in the
+wheel as `archlint.rulepacks`). Each entry gives a code its name, severity, summary,
+options (type, default, effect) and documentation sections."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Mapping
+
+from archlint.input import units
+
+DOCS_BASE = "https://archlint.dev"  # the Documentation URL of pyproject.toml
+DOC_SECTIONS = ("what", "why", "example", "fix", "guide")
+OPTION_TYPES = ("int", "number", "rate", "percent", "duration", "size", "bool", "list")
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    name: str
+    type: str
+    default: Any  # already parsed: per second, fraction, seconds, bytes, …
+    description: str
+    default_text: str = ""  # as written in the pack (`100/s`), for docs and listings
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMeta:
+    code: str
+    name: str
+    severity: str
+    summary: str
+    options: dict[str, OptionSpec] = field(default_factory=dict)
+    docs: dict[str, str] = field(default_factory=dict)
+    default_enabled: bool = True
+    decision_aware: bool = False
+    pack: str = ""
+    link: str = ""  # a custom rule's documentation; built-in rules' pages are under DOCS_BASE
+    custom: bool = False  # from a configured pack or a plugin
+
+    @property
+    def url(self) -> str:
+        if self.link:
+            return self.link
+        if self.custom:
+            from pathlib import Path
+
+            return Path(self.pack).resolve().as_uri() if self.pack.endswith((".yaml", ".yml")) else ""
+        return f"{DOCS_BASE}/rules/{self.code}"
+
+    @property
+    def area(self) -> str:
+        return self.code[:3]
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: spec.default for name, spec in self.options.items()}
+
+
+def docs_url(code: str) -> str:
+    meta = _custom.get(code)
+    return meta.url if meta is not None else f"{DOCS_BASE}/rules/{code}"
+
+
+def parse_option(spec: OptionSpec, value: Any) -> Any:
+    """A user's value for an option, in the option's unit; ValueError says what is accepted."""
+    kind = spec.type
+    try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            raise ValueError("must be true or false")
+        if kind == "list":
+            if isinstance(value, str):
+                return [value]
+            if isinstance(value, list) and all(isinstance(item, str) for item in value):
+                return list(value)
+            raise ValueError("must be a list of names")
+        if isinstance(value, bool):
+            raise ValueError(f"must be a {kind}, not true/false")
+        if kind == "int":
+            number = units.parse_count(value)
+            if number != int(number):
+                raise ValueError("must be a whole number")
+            return int(number)
+        if kind == "number":
+            return units.parse_count(value)
+        parser = {"rate": units.parse_rate, "percent": units.parse_percent,
+                  "duration": units.parse_duration, "size": units.parse_size}[kind]
+        return parser(value)
+    except units.UnitError as error:
+        raise ValueError(str(error)) from None
+
+
+@functools.cache
+def builtin_rules() -> dict[str, RuleMeta]:
+    """Every built-in code, from every pack, by code."""
+    import yaml
+
+    rules: dict[str, RuleMeta] = {}
+    for entry in sorted(_pack_folder().iterdir(), key=lambda item: item.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        pack = entry.name[: -len(".yaml")]
+        for raw in yaml.load(entry.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) or []:
+            meta = _meta(raw, pack)
+            if meta.code in rules:
+                raise RuntimeError(f"rule code {meta.code} appears twice in the built-in packs")
+            rules[meta.code] = meta
+    return rules
+
+
+def meta_from_entry(raw: dict[str, Any], pack: str) -> RuleMeta:
+    """A custom rule's metadata (a pack entry or a plugin's), already validated."""
+    meta = _meta(raw, pack)
+    return RuleMeta(meta.code, meta.name, meta.severity, meta.summary, meta.options, meta.docs,
+                    meta.default_enabled, meta.decision_aware, pack, str(raw.get("url") or ""), True)
+
+
+def _meta(raw: dict[str, Any], pack: str) -> RuleMeta:
+    options = {}
+    for name, spec in (raw.get("options") or {}).items():
+        option = OptionSpec(name, spec["type"], None, spec.get("description", ""))
+        default = spec.get("default")
+        options[name] = OptionSpec(
+            name, spec["type"], None if default is None else parse_option(option, default), option.description,
+            _option_text(default),
+        )
+    return RuleMeta(
+        code=raw["code"],
+        name=raw["name"],
+        severity=raw["severity"],
+        summary=raw["summary"],
+        options=options,
+        docs=dict(raw.get("docs") or {}),
+        default_enabled=bool(raw.get("enabled", True)),
+        decision_aware=bool(raw.get("decision_aware", False)),
+        pack=pack,
+    )
+
+
+def _option_text(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)
+
+
+def _pack_folder() -> Any:
+    """The built-in packs: `archlint.rulepacks` when installed (the wheel maps the
+    top-level rules/ there), else rules/ beside the package in a source checkout."""
+    try:
+        return resources.files("archlint.rulepacks")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "rules"
+
+
+# --- the active rules: built-in, plus the custom rules of this run -------------------------
+
+_custom: dict[str, RuleMeta] = {}  # plugins' and configured packs' rules, registered as they load
+
+
+def register_rules(metas: Mapping[str, RuleMeta]) -> None:
+    """Make custom rules known to listings and reports (names, docs, SARIF descriptors)."""
+    _custom.update(metas)
+
+
+def active_rules() -> dict[str, RuleMeta]:
+    """Every rule this run knows: the built-in ones and the custom ones loaded so far."""
+    if not _custom:
+        return builtin_rules()
+    return {**builtin_rules(), **_custom}
+
+
+def rule_meta(code: str) -> RuleMeta | None:
+    return _custom.get(code) or builtin_rules().get(code)
+
+
+def rule_name(code: str) -> str:
+    meta = rule_meta(code)
+    return meta.name if meta else code.lower()

@@ -1,0 +1,36 @@
+"""Write the rule documentation pages, docs/rules/<CODE>.md and an index, from the rule
+packs (`python -m archlint.views.docs [FOLDER]`). A test keeps the committed pages in sync."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from archlint.rules.metadata import builtin_rules
+from archlint.views.rules import docs_index, explain_text
+
+
+def pages() -> dict[str, str]:
+    """File name -> content for every page."""
+    metas = builtin_rules()
+    result = {f"{code}.md": explain_text(meta) for code, meta in sorted(metas.items())}
+    result["README.md"] = docs_index(metas.values())
+    return result
+
+
+def write(folder: str) -> list[str]:
+    """Write the pages into `folder`, remove pages of codes that no longer exist."""
+    os.makedirs(folder, exist_ok=True)
+    wanted = pages()
+    for name in os.listdir(folder):
+        if name.endswith(".md") and name not in wanted:
+            os.remove(os.path.join(folder, name))
+    for name, text in wanted.items():
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as handle:
+            handle.write(text)
+    return sorted(wanted)
+
+
+if __name__ == "__main__":
+    target = sys.argv[1] if len(sys.argv) > 1 else os.path.join("docs", "rules")
+    print(f"wrote {len(write(target))} pages to {target}")

@@ -1,0 +1,216 @@
+"""`archlint estimate`: the derived figures as whiteboard tables (text) or for tools
+(JSON). Every figure shows its inputs and where each came from."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Iterable
+
+from archlint.analysis.figures import HOT_UTILISATION, Figures, over, under
+from archlint.input.units import (
+    format_duration,
+    format_percent,
+    format_rate,
+    format_size,
+)
+
+_ESCAPE_HOT = "!"  # marks a component above 70% of its capacity
+
+
+def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else format_rate(value)
+
+
+def _used(utilisation: float) -> str:
+    """30%, 2.5%, 0.04%: a share of capacity, with the digits that matter."""
+    return f"{utilisation:.0%}" if utilisation >= 0.1 else f"{utilisation * 100:.2g}%"
+
+
+def _source(source: Any) -> str:
+    return "" if source is None else f" ({source})"
+
+
+def render_text(name: str, title: str, figures: Figures) -> str:
+    terms = figures.terms
+    lines = [f"{title} ({name})"]
+    if terms.load_factor != 1:
+        lines[0] += f" at {terms.load_factor:g}x today's load"
+    lines.append("")
+
+    rates = figures.rates
+    if rates:
+        lines.append(f"Flow rates (peak = average × peak_factor {terms.peak_factor:g})")
+        rows = [["flow", "average", "peak", "arithmetic"]]
+        rows += [[r.name, _rate(r.average), _rate(r.peak), r.work] for r in rates.values()]
+        lines += _table(rows) + [""]
+
+    loads = figures.loads
+    if loads:
+        lines.append("Load and capacity (peak load; components fed only by queues at the average rate)")
+        rows = [["component", "load", "capacity", "used", "capacity from"]]
+        for cid, load in loads.items():
+            capacity = load.capacity
+            if load.limit is None:
+                used, limit = "-", capacity.reason or "unknown"
+            elif load.utilisation is None:  # a limit of 0/s: no share to show
+                used, limit = "-", _rate(load.limit)
+            else:
+                used, limit = _used(load.utilisation), _rate(load.limit)
+            demand = _rate(load.demand) + (" reads" if load.compared == "read" else "") + \
+                (" (avg)" if load.at_average else "")
+            if load.hot:
+                used += f" {_ESCAPE_HOT}"
+            rows.append([cid, demand, limit, used, f"{capacity.work}{_source(capacity.source)}"])
+        lines += _table(rows)
+        if any(load.hot for load in loads.values()):
+            lines.append(f"  {_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak")
+        lines.append("")
+
+    availability = [a for a in figures.availability.values() if a.value is not None]
+    if availability:
+        lines.append(f"Availability (product over each flow's critical path; one zone = "
+                     f"{format_percent(figures.zone_availability)})")
+        for flow in availability:
+            target = "" if flow.target is None else f" against a target of {format_percent(flow.target)}" + \
+                (" (below it)" if under(flow.value, flow.target) else "")
+            lines.append(f"  {flow.name}: {format_percent(flow.value)}{target}")
+            rows = [[part.cid, "-" if part.value is None else format_percent(part.value), part.work + _source(part.source)]
+                    for part in flow.parts]
+            lines += _table(rows, indent="    ")
+            if flow.unknown:
+                lines.append(f"    unknown, counted as 100%: {', '.join(flow.unknown)}")
+        lines.append("")
+
+    latency = [f for f in figures.latency.values() if f.value is not None]
+    if latency:
+        lines.append("Latency p99 (sum along the slowest synchronous chain)")
+        for flow in latency:
+            target = "" if flow.target is None else f" against a target of {format_duration(flow.target)}" + \
+                (" (over it)" if over(flow.value, flow.target) else "")
+            chain = " + ".join(f"{p.cid} {format_duration(p.value) if p.value is not None else '?'}"
+                               for p in flow.parts)
+            lines.append(f"  {flow.name}: {format_duration(flow.value)}{target} = {chain}")
+            for part in flow.parts:
+                if part.source is not None:
+                    lines.append(f"    {part.cid}: {part.work}{_source(part.source)}")
+            if flow.unknown:
+                lines.append(f"    unknown, counted as 0: {', '.join(flow.unknown)}")
+        lines.append("")
+
+    growth = figures.growth
+    if growth:
+        lines.append("Storage growth (average writes × payload × retention)")
+        rows = []
+        for cid, g in growth.items():
+            per_shard = f", {format_size(g.total / g.shards)} per shard" if g.shards and g.shards > 1 else ""
+            rows.append([cid, f"{format_size(g.per_second)}/s × {format_duration(g.retention)} = "
+                              f"{format_size(g.total)}{per_shard}", "; ".join(g.writes)])
+        lines += _table(rows) + [""]
+
+    bandwidth = figures.bandwidth
+    if bandwidth:
+        lines.append("Bandwidth (rate × payload)")
+        rows = [[b.name, f"{format_size(b.average)}/s average", f"{format_size(b.peak)}/s peak"]
+                for b in bandwidth.values()]
+        lines += _table(rows) + [""]
+
+    saturation = figures.saturation()
+    if saturation is not None:
+        cid, multiple = saturation
+        load = loads[cid]
+        lines.append(f"Saturates first: {cid}, at {multiple:.3g}x this load "
+                     f"({_used(load.utilisation)} of {_rate(load.limit)} used at peak).")
+        lines.append("")
+
+    missing = figures.missing_inputs()
+    if missing:
+        lines.append("Missing inputs")
+        lines += [f"  - {item}" for item in missing]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, Any]:
+    terms = figures.terms
+    saturation = figures.saturation()
+    return {
+        "file": name,
+        "block": block,
+        "design": title,
+        "load_factor": terms.load_factor,
+        "peak_factor": terms.peak_factor,
+        "flows": [
+            {"name": r.name, "average_rps": r.average, "peak_rps": r.peak, "work": r.work}
+            for r in figures.rates.values()
+        ],
+        "components": [
+            {
+                "id": cid, "load_rps": load.total, "compared": load.compared, "demand_rps": load.demand,
+                "at_average": load.at_average, "capacity_rps": load.limit, "utilisation": load.utilisation,
+                "units": load.capacity.units, "unit": load.capacity.unit, "capacity_work": load.capacity.work,
+                "capacity_source": _source_data(load.capacity.source), "not_checked": load.capacity.reason or None,
+            }
+            for cid, load in figures.loads.items()
+        ],
+        "availability": [
+            {"flow": a.name, "value": a.value, "target": a.target, "unknown": a.unknown,
+             "parts": _parts(a.parts)}
+            for a in figures.availability.values() if a.value is not None
+        ],
+        "latency": [
+            {"flow": f.name, "seconds": f.value, "target": f.target, "chain": f.chain, "unknown": f.unknown,
+             "parts": _parts(f.parts)}
+            for f in figures.latency.values() if f.value is not None
+        ],
+        "storage": [
+            {"id": g.cid, "bytes_per_second": g.per_second, "retention_seconds": g.retention,
+             "total_bytes": g.total, "shards": g.shards, "writes": g.writes}
+            for g in figures.growth.values()
+        ],
+        "bandwidth": [
+            {"flow": b.name, "average_bytes_per_second": b.average, "peak_bytes_per_second": b.peak}
+            for b in figures.bandwidth.values()
+        ],
+        "saturates_first": None if saturation is None else {"id": saturation[0], "at_load_factor": saturation[1]},
+        "missing_inputs": figures.missing_inputs(),
+    }
+
+
+def _parts(parts: Iterable[Any]) -> list[dict[str, Any]]:
+    return [{"id": p.cid, "value": p.value, "work": p.work, "source": _source_data(p.source)} for p in parts]
+
+
+def _source_data(source: Any) -> dict[str, str] | None:
+    return None if source is None else {"kind": source.kind, "detail": source.detail}
+
+
+def render_json(documents: list[dict[str, Any]]) -> str:
+    return json_text({"version": 1, "designs": documents})
+
+
+def json_text(document: Any) -> str:
+    """A document of figures as JSON text (estimate, diff): strict JSON, two-space indent."""
+    return json.dumps(_finite(document), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity or NaN: a figure that is not a finite number is written as
+    null, like any figure that cannot be given (archlint.input.units bounds the inputs so
+    that none should overflow; this keeps the report JSON if one ever does)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value

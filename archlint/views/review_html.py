@@ -1,0 +1,121 @@
+"""`archlint review` as one self-contained HTML page: inline CSS, no scripts, nothing
+fetched. The diagram is inline SVG drawn by Graphviz's `dot` when it is installed,
+else the Mermaid text in a <pre>. Everything from the design is escaped."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html import escape
+from typing import Any
+
+from archlint.findings import Finding
+
+DOT_TIMEOUT = 60  # seconds; a picture is not worth hanging the report for
+
+_STYLE = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;max-width:70rem;margin:2rem auto;padding:0 1rem}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}
+code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+pre{background:#f6f8fa;padding:.8rem;overflow:auto;border-radius:6px}
+.verdict{display:inline-block;padding:.3rem .8rem;border-radius:6px;font-weight:600}
+.ready{background:#dafbe1;color:#116329}.needs{background:#fff8c5;color:#7d4e00}.not{background:#ffebe9;color:#a40e26}
+.sev{display:inline-block;min-width:4.5rem;font-weight:600}
+.error .sev{color:#cf222e}.warning .sev{color:#9a6700}.info .sev{color:#0969da}
+ul.findings{list-style:none;padding-left:0}ul.findings li{margin:.4rem 0;padding-left:.6rem;border-left:3px solid #d0d7de}
+ul.findings li.error{border-color:#cf222e}ul.findings li.warning{border-color:#d4a72c}ul.findings li.info{border-color:#54aeff}
+.hint{color:#59636e}.missing li{color:#a40e26}.diagram svg{max-width:100%;height:auto}
+""".strip()
+
+_VERDICT_CLASS = {"ready for review": "ready", "needs work": "needs", "not ready": "not"}
+
+
+def render(review: Any) -> str:
+    from archlint.views.estimate import render_text as estimate_text
+
+    counts = review.counts()
+    title = ", ".join(d.title for d in review.designs)
+    parts = [
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        f"<title>Design review: {escape(title)}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
+        f"<h1>Design review: {escape(title)}</h1>", f"<p>File: <code>{escape(review.name)}</code></p>",
+        '<section id="summary">', "<h2>Summary</h2>",
+        (f'<p><span class="verdict {_VERDICT_CLASS.get(review.verdict, "")}">Verdict: {escape(review.verdict)}'
+        f"</span> {escape(review.verdict_reason)}.</p>"),
+        f"<p>Findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info.</p>",
+        "<h3>Strengths</h3>", _list(review.strengths, "none recorded yet"),
+        "<h3>Most important issues</h3>",
+    ]
+    if review.top_issues:
+        parts.append('<ol class="findings">' + "".join(_finding(f) for f in review.top_issues) + "</ol>")
+    else:
+        parts.append("<p>None.</p>")
+    parts.append("</section>")
+    for step in review.steps:
+        parts += [f'<section id="{step.key}">', f"<h2>{escape(step.title)}</h2>"]
+        if step.covers:
+            parts += ["<h3>Covered</h3>", _list(step.covers)]
+        if step.missing:
+            parts += ["<h3>Missing</h3>", _list(step.missing, css="missing")]
+        if step.key == "estimation":
+            parts += [f"<pre>{escape(estimate_text(review.name, d.title, d.figures).rstrip())}</pre>"
+                      for d in review.designs]
+        if step.key == "high-level":
+            parts += [f'<div class="diagram">{_diagram(d.model)}</div>' for d in review.designs]
+        if step.findings:
+            parts += ["<h3>Findings</h3>", '<ul class="findings">' + "".join(_finding(f) for f in step.findings)
+                      + "</ul>"]
+        elif not step.covers and not step.missing:
+            parts.append("<p>Nothing to report.</p>")
+        parts.append("</section>")
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def _list(items: list[str], empty: str = "", css: str = "") -> str:
+    if not items:
+        return f"<p>{escape(empty)}</p>" if empty else ""
+    attribute = f' class="{css}"' if css else ""
+    return f"<ul{attribute}>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
+
+
+def _finding(finding: Finding) -> str:
+    where = f"{finding.file}:{finding.line}:{finding.column}"
+    hint = f'<br><span class="hint">hint: {escape(finding.hint)}</span>' if finding.hint else ""
+    return (f'<li class="{escape(finding.severity)}"><span class="sev">{escape(finding.severity)}</span> '
+            f"<b>{escape(finding.code)}</b> <code>{escape(where)}</code> <code>{escape(finding.path_text)}</code>"
+            f"<br>{escape(finding.message)}{hint}</li>")
+
+
+def _diagram(model: Any) -> str:
+    svg = _svg(model)
+    if svg is not None:
+        return svg
+    from archlint.render import mermaid
+
+    return f'<pre class="mermaid">{escape(mermaid.render(model).rstrip())}</pre>'
+
+
+def _svg(model: Any) -> str | None:
+    """The picture as inline SVG, or None when `dot` is missing or fails (the report
+    then carries the Mermaid text instead)."""
+    from archlint.render import dot
+
+    program = shutil.which("dot")
+    if program is None:
+        return None
+    try:
+        done = subprocess.run([program, "-Tsvg"], input=dot.render(model).encode("utf-8"), capture_output=True,
+                              timeout=DOT_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    svg = done.stdout.decode("utf-8", "replace")
+    start = svg.find("<svg")
+    if start < 0:
+        return None
+    # Drop the XML prolog, doctype and Graphviz's version comment: the page stays the
+    # same whatever Graphviz release drew it, as far as the picture allows.
+    return re.sub(r"<!--.*?-->\s*", "", svg[start:], flags=re.DOTALL).strip()

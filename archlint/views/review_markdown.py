@@ -1,0 +1,67 @@
+"""`archlint review` as Markdown: the summary, then one section per review step, with
+the estimate tables in a code block and the diagram as a Mermaid block."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from archlint.findings import Finding
+
+VERDICT_MARK = {"ready for review": "✅", "needs work": "⚠️", "not ready": "❌"}
+
+
+def render(review: Any) -> str:
+    from archlint.render import mermaid
+    from archlint.views.estimate import render_text as estimate_text
+
+    counts = review.counts()
+    lines = [f"# Design review: {_inline(', '.join(d.title for d in review.designs))}", "",
+             f"File: `{_code(review.name)}`", "", "## Summary", "",
+             f"**Verdict: {VERDICT_MARK.get(review.verdict, '')} {review.verdict}** ({_inline(review.verdict_reason)}).",
+             "", f"Findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info.", "",
+             "### Strengths", ""]
+    lines += [f"- {_inline(text)}" for text in review.strengths] or ["- none recorded yet"]
+    lines += ["", "### Most important issues", ""]
+    lines += [f"{i}. {finding_line(f)}" for i, f in enumerate(review.top_issues, 1)] or ["- none"]
+    lines.append("")
+    for step in review.steps:
+        lines += [f"## {step.title}", ""]
+        if step.covers:
+            lines += ["Covered:", ""] + [f"- {_inline(text)}" for text in step.covers] + [""]
+        if step.missing:
+            lines += ["Missing:", ""] + [f"- {_inline(text)}" for text in step.missing] + [""]
+        if step.key == "estimation":
+            for design in review.designs:
+                lines += ["```text", *estimate_text(review.name, design.title, design.figures).rstrip().splitlines(),
+                          "```", ""]
+        if step.key == "high-level":
+            for design in review.designs:
+                lines += ["```mermaid", *mermaid.render(design.model).rstrip().splitlines(), "```", ""]
+        if step.findings:
+            lines += ["Findings:", ""] + [f"- {finding_line(f)}" for f in step.findings] + [""]
+        elif not step.covers and not step.missing:
+            lines += ["Nothing to report.", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def finding_line(finding: Finding) -> str:
+    where = f"{finding.file}:{finding.line}:{finding.column}"
+    hint = f" (hint: {_inline(finding.hint)})" if finding.hint else ""
+    return (f"**{finding.severity} {finding.code}** `{_code(where)}` `{_code(finding.path_text)}`: "
+            f"{_inline(finding.message)}{hint}")
+
+
+def _inline(text: str) -> str:
+    """Text from the design, safe in a Markdown paragraph: no raw HTML, no accidental
+    emphasis or links."""
+    out = []
+    for char in text.replace("\n", " "):
+        if char in "\\`*_[]<>|#":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("\n", " ")
