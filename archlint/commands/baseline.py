@@ -59,9 +59,10 @@ def command(
             raise click.UsageError(f"{error}; not overwriting it (delete it, or choose another file with -o)") from None
     from archlint.commands.check import prepare
 
-    files, settings_for = prepare(paths, select, extend_select, ignore, rule_option, None, config_path,
-                                  today_of(today))
-    result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog())
+    files, settings = prepare(paths, select, extend_select, ignore, rule_option, None, config_path,
+                              today_of(today))
+    result = run_check([(path, display_name(path)) for path in files], settings.for_file, load_catalog(),
+                       rules=settings.rules)
 
     document = baseline.record(result, root)
     emit(baseline.render(document), output)

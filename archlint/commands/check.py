@@ -17,7 +17,7 @@ from archlint.commands.common import (
     emit,
     finish,
     load_factor,
-    split,
+    resolve_settings,
 )
 from archlint.commands.common import today as today_of
 
@@ -76,11 +76,11 @@ def command(
     gc.disable()
     reports = plan_reports(formats, outputs, statistics)
     baseline = _read_baseline(baseline_path)
-    files, settings_for = prepare(paths, select, extend_select, ignore, rule_option, fail_on, config_path,
-                                  today_of(today), load_factor(load))
+    files, settings = prepare(paths, select, extend_select, ignore, rule_option, fail_on, config_path,
+                              today_of(today), load_factor(load))
     with Progress() as progress:
-        result = run_check([(path, display_name(path)) for path in files], settings_for, load_catalog(),
-                           jobs=jobs, progress=progress.update)
+        result = run_check([(path, display_name(path)) for path in files], settings.for_file, load_catalog(),
+                           jobs=jobs, progress=progress.update, rules=settings.rules)
     if baseline is not None:
         from archlint.run.baseline import apply, stale_messages
 
@@ -98,41 +98,25 @@ def prepare(
     paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
     rule_option: tuple[str, ...], fail_on: str | None, config_path: str | None, date: Any, factor: float = 1.0,
 ) -> tuple[list[str], Any]:
-    """The files a check of `paths` covers, and each file's settings: plugins, the
-    configuration files (and the rule packs they list), then the command line on top.
-    Configuration problems are usage errors, raised before any output. Shared by
-    `check` and `baseline`, so both see the same rules."""
-    from archlint.custom.plugins import load_plugins
+    """The files a check of `paths` covers, and the run's settings (archlint.run.settings):
+    configuration problems are usage errors, raised before any output. Shared by `check`
+    and `baseline`, so both see the same rules."""
     from archlint.input.discover import MissingPath, discover
     from archlint.input.load import Limits
-    from archlint.rules.metadata import active_rules
-    from archlint.run.config import (
-        ConfigError,
-        ConfigFinder,
-        parse_option_flags,
-        selectors,
-    )
+    from archlint.run.config import ConfigError
+    from archlint.run.settings import CommandLine
 
-    load_plugins()
+    cli = CommandLine(select=select, extend_select=extend_select, ignore=ignore, options=rule_option,
+                      fail_on=fail_on, config_path=config_path, today=date, load_factor=factor)
     try:
-        finder = ConfigFinder(active_rules(), config_path)
-        files = [
-            path for path, explicit in discover(list(paths), Limits().max_file_size)
-            if explicit or not finder.for_file(path).excludes(path)
-        ]
-        for path in files:
-            finder.for_file(path)  # reads each configuration, registering its packs' rules
-        metas = active_rules()  # now with the rules of those packs
-        cli_select = selectors(list(split(select)), "--select", metas) if select else None
-        cli_extend = selectors(list(split(extend_select)), "--extend-select", metas)
-        cli_ignore = selectors(list(split(ignore)), "--ignore", metas)
-        cli_options = parse_option_flags(rule_option, metas)
-        settings_for = _settings_factory(finder, cli_select, cli_extend, cli_ignore, cli_options, fail_on, date,
-                                         factor)
-        for path in files:
-            settings_for(path)
+        found = discover(list(paths), Limits().max_file_size)
     except MissingPath as missing:
         raise click.UsageError(f"path '{missing}' does not exist") from None
+    settings = resolve_settings(cli, [path for path, _explicit in found])
+    try:
+        files = [path for path, explicit in found if explicit or not settings.config_for(path).excludes(path)]
+        for path in files:
+            settings.for_file(path)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
     if not files:
@@ -141,7 +125,7 @@ def prepare(
             "archlint fences)",
             err=True,
         )
-    return files, settings_for
+    return files, settings
 
 
 def _read_baseline(path: str | None) -> Any:
@@ -239,36 +223,3 @@ def write_report(text: str, destination: str | None, color: bool) -> None:
         click.echo(text, nl=False, color=True)  # emit() would strip colours asked for into a pipe
     else:
         emit(text, destination)
-
-
-def _settings_factory(finder: Any, select: Any, extend: Any, ignore: Any, options: Any, fail_on: Any, today: Any,
-                      load_factor: float = 1.0) -> Any:
-    """Per-file settings: the file's configuration, then the command line on top."""
-    from archlint.run.engine import Selection
-    from archlint.run.settings import FileSettings
-
-    cache: dict[str, FileSettings] = {}
-
-    def settings_for(path: str) -> FileSettings:
-        config = finder.for_file(path)
-        per_file = config.ignored_for(path)
-        key = f"{config.path}|{','.join(per_file)}"
-        if key not in cache:
-            cache[key] = FileSettings(
-                limits=config.limits,
-                selection=Selection(
-                    select=select if select is not None else config.select,
-                    extend_select=config.extend_select + extend,
-                    ignore=config.ignore + ignore + per_file,
-                ),
-                config_options=config.options,
-                cli_options=options,
-                today=today,
-                fail_on=fail_on or config.fail_on or "error",
-                load_factor=load_factor,
-                zone_availability=config.zone_availability,
-                rule_packs=config.pack_paths,
-            )
-        return cache[key]
-
-    return settings_for

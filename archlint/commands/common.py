@@ -37,11 +37,6 @@ def emit(text: str, output: str | None) -> None:
         raise click.UsageError(f"cannot write '{output}': {error.strerror or error}") from None
 
 
-def split(values: tuple[str, ...]) -> tuple[str, ...]:
-    """Repeatable, comma-separated flag values: `--select RES,OBS --select ARC001`."""
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
-
-
 def today(value: str | None) -> _dt.date:
     """`--today`, else SOURCE_DATE_EPOCH, else today's UTC date (reproducible output)."""
     if value:
@@ -74,7 +69,7 @@ def load_factor(value: str) -> float:
     return factor
 
 
-def print_findings(result: Any, findings: list[Any] | None = None) -> None:
+def print_findings(result: Any, findings: list[Any] | None = None, rules: Any = None) -> None:
     """One file's findings (its input problems, by default all) on standard error, as
     `check` prints them: for commands that make no output from an invalid design."""
     from archlint.formats.text import render
@@ -83,4 +78,35 @@ def print_findings(result: Any, findings: list[Any] | None = None) -> None:
     shown = FileResult(result.name, result.source, result.designs,
                        result.findings if findings is None else findings)
     color = sys.stderr.isatty() and not os.environ.get("NO_COLOR")  # no-color.org: a non-empty value
-    click.echo(render(CheckResult(files=[shown], fail_on={result.name: "error"}), color=color), nl=False, err=True)
+    checked = CheckResult(files=[shown], fail_on={result.name: "error"})
+    if rules is not None:
+        checked.rules = rules
+    click.echo(render(checked, color=color), nl=False, err=True)
+
+
+def resolve_settings(cli: Any, paths: list[str] | tuple[str, ...]) -> Any:
+    """The settings step (archlint.run.settings.resolve) for a command: a configuration
+    problem is a usage error; plugin warnings go to standard error once."""
+    from archlint.run.config import ConfigError
+    from archlint.run.settings import resolve
+
+    try:
+        settings = resolve(cli, paths)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
+    for warning in settings.warnings:
+        click.echo(warning, err=True)
+    return settings
+
+
+def one_file_settings(path: str, config_path: str | None, *, run_rules: bool = True, factor: float = 1.0,
+                      config_for: str | None = None) -> tuple[Any, Any]:
+    """(FileSettings, RuleSet) for a command that reads one design: the settings step for
+    its configuration (that of `config_for` when given: a temporary copy takes its
+    original's), dated by `today()`."""
+    from archlint.run.settings import CommandLine
+
+    where = config_for or path
+    cli = CommandLine(config_path=config_path, today=today(None), load_factor=factor, run_rules=run_rules)
+    settings = resolve_settings(cli, [where])
+    return settings.for_file(where), settings.rules

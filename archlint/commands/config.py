@@ -27,17 +27,15 @@ def command(path: str, show: bool, config_path: str | None, output_format: str) 
     With --show, prints the configuration that applies to PATH (a file or a folder):
     each key's value and its source, the configuration file's key or `default`."""
     from archlint.input.discover import display_name
-    from archlint.rules.metadata import builtin_rules
-    from archlint.run.config import ConfigError, ConfigFinder, effective
+    from archlint.commands.common import resolve_settings
+    from archlint.run.config import effective
+    from archlint.run.settings import CommandLine
 
     if not show:
         raise click.UsageError("say what to do: `archlint config --show [PATH]` prints the effective configuration")
     if not os.path.lexists(path):
         raise click.UsageError(f"path '{path}' does not exist")
-    try:
-        config = ConfigFinder(builtin_rules(), config_path).for_path(path)
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
+    config = resolve_settings(CommandLine(config_path=config_path), [path]).config_for(path)
     file = display_name(config.path) if config.path else None
     settings = [(setting.key, setting.value, setting.source) for setting in effective(config)]
     if output_format == "json":

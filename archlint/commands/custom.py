@@ -5,18 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-
 
 def load_custom_rules(config_path: str | None) -> dict[str, Any]:
-    """Every active rule by code; a bad configuration or pack is a usage error."""
-    from archlint.custom.plugins import load_plugins
-    from archlint.rules.metadata import active_rules
-    from archlint.run.config import ConfigError, ConfigFinder
+    """Every rule of the working directory's settings, by code; a bad configuration or
+    pack is a usage error."""
+    from archlint.commands.common import resolve_settings
+    from archlint.run.settings import CommandLine
 
-    load_plugins()
-    try:
-        ConfigFinder(active_rules(), config_path).for_path(".")  # registers its packs' rules
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
-    return active_rules()
+    return dict(resolve_settings(CommandLine(config_path=config_path), ["."]).rules.metas)

@@ -24,9 +24,9 @@ from archlint.commands.common import (
     EXIT_INTERNAL,
     EXIT_USAGE,
     finish,
+    one_file_settings,
     print_findings,
 )
-from archlint.commands.common import today as today_of
 
 FORMATS = ("png", "svg", "mermaid", "dot")
 IMAGE_FORMATS = ("png", "svg")
@@ -90,10 +90,10 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
     if picture_format in IMAGE_FORMATS:
         _require_image_tools()
 
-    result, settings = _check(path, findings, config_path)
+    result, settings, rules = _check(path, findings, config_path)
     problems = [f for f in result.findings if f.code.startswith("INP")]
     if problems:  # input problems: the same positioned errors as `check`, no picture
-        print_findings(result, result.findings)
+        print_findings(result, result.findings, rules)
         sys.exit(EXIT_FINDINGS)
     designs = _selected(result, block, path)
     models = [_model(design, result, settings, findings) for design in designs]
@@ -115,7 +115,7 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
             click.echo(f"archlint: wrote {target}", err=True)
     crashed = [f for f in result.findings if f.code == "ENG001"]
     if crashed:  # the picture is drawn, but a rule crashed: say so, exit 3 as `check` does
-        print_findings(result, crashed)
+        print_findings(result, crashed, rules)
         finish(EXIT_INTERNAL)
     finish(EXIT_CLEAN)
 
@@ -123,31 +123,14 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
 # --- checking ----------------------------------------------------------------------
 
 
-def _check(path: str, findings: bool, config_path: str | None) -> tuple[Any, Any]:
-    """The check pipeline on the file with its configuration: rules only for --findings."""
+def _check(path: str, findings: bool, config_path: str | None) -> tuple[Any, Any, Any]:
+    """The check pipeline on the file with its settings: rules only for --findings."""
     from archlint.catalog import load_catalog
     from archlint.input.discover import display_name
-    from archlint.rules.metadata import builtin_rules
-    from archlint.run.config import ConfigError, ConfigFinder
-    from archlint.run.engine import Selection
     from archlint.run.pipeline import check_file
-    from archlint.run.settings import FileSettings
 
-    try:
-        config = ConfigFinder(builtin_rules(), config_path).for_file(path)
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
-    settings = FileSettings(
-        limits=config.limits,
-        selection=Selection(select=config.select, extend_select=config.extend_select,
-                            ignore=config.ignore + config.ignored_for(path)),
-        config_options=config.options,
-        today=today_of(None),
-        fail_on=config.fail_on or "error",
-        run_rules=findings,
-        zone_availability=config.zone_availability,
-    )
-    return check_file(path, display_name(path), settings, load_catalog()), settings
+    settings, rules = one_file_settings(path, config_path, run_rules=findings)
+    return check_file(path, display_name(path), settings, load_catalog()), settings, rules
 
 
 def _selected(result: Any, block: int | None, path: str) -> list[Any]:

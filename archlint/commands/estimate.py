@@ -14,6 +14,7 @@ from archlint.commands.common import (
     emit,
     finish,
     load_factor,
+    one_file_settings,
     print_findings,
 )
 
@@ -31,27 +32,19 @@ def command(path: str, load: str, output_format: str, output: str | None, config
     against capacity, availability, latency, storage growth, bandwidth."""
     from archlint.catalog import load_catalog
     from archlint.input.discover import display_name
-    from archlint.rules.metadata import builtin_rules
-    from archlint.run.config import ConfigError, ConfigFinder
     from archlint.run.pipeline import check_file, design_terms
-    from archlint.run.settings import FileSettings
     from archlint.views import estimate as report
 
     gc.disable()
     factor = load_factor(load)
     if not os.path.exists(path):
         raise click.UsageError(f"path '{path}' does not exist")
-    try:
-        config = ConfigFinder(builtin_rules(), config_path).for_file(path)
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
-    settings = FileSettings(limits=config.limits, run_rules=False, load_factor=factor,
-                            zone_availability=config.zone_availability)
+    settings, rules = one_file_settings(path, config_path, run_rules=False, factor=factor)
     catalog = load_catalog()
     name = display_name(path)
     result = check_file(path, name, settings, catalog)
     if result.findings:  # input problems: the same positioned errors as `check`, no figures
-        print_findings(result)
+        print_findings(result, rules=rules)
         sys.exit(EXIT_FINDINGS)
     texts, documents = [], []
     for design in result.designs:

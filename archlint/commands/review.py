@@ -17,9 +17,9 @@ from archlint.commands.common import (
     EXIT_FINDINGS,
     emit,
     finish,
+    one_file_settings,
     print_findings,
 )
-from archlint.commands.common import today as today_of
 
 FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 
@@ -66,31 +66,15 @@ def checked(path: str, config_path: str | None, name: str | None = None,
     print the same positioned errors as `check` and exit 1."""
     from archlint.catalog import load_catalog
     from archlint.input.discover import display_name
-    from archlint.rules.metadata import builtin_rules
-    from archlint.run.config import ConfigError, ConfigFinder
-    from archlint.run.engine import Selection
     from archlint.run.pipeline import check_file
-    from archlint.run.settings import FileSettings
 
     if not os.path.exists(path):
         raise click.UsageError(f"path '{path}' does not exist")
-    try:
-        config = ConfigFinder(builtin_rules(), config_path).for_file(config_for or path)
-    except ConfigError as error:
-        raise click.UsageError(str(error)) from None
-    settings = FileSettings(
-        limits=config.limits,
-        selection=Selection(select=config.select, extend_select=config.extend_select,
-                            ignore=config.ignore + config.ignored_for(config_for or path)),
-        config_options=config.options,
-        today=today_of(None),
-        fail_on=config.fail_on or "error",
-        zone_availability=config.zone_availability,
-    )
+    settings, rules = one_file_settings(path, config_path, config_for=config_for)
     result = check_file(path, name or display_name(path), settings, load_catalog())
     problems = [f for f in result.findings if f.code.startswith("INP")]
     if problems or any(design.graph is None for design in result.designs):
-        print_findings(result, problems or result.findings)
+        print_findings(result, problems or result.findings, rules)
         finish(EXIT_FINDINGS)
     if not result.designs:
         raise click.UsageError(f"'{path}' has no archlint block (a fence whose info string is `archlint`)")

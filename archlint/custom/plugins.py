@@ -9,14 +9,13 @@ the built-in rules:
   reading the same `archlint.rules.RuleContext` as the built-in checks.
 
 A plugin that fails to load (import error, bad metadata, a clashing code) is skipped
-with one warning on standard error; the other rules still run. A check that raises
+with one warning, which the command prints; the other rules still run. A check that raises
 while running is the engine's business (ENG001).
 """
 
 from __future__ import annotations
 
 import functools
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -35,10 +34,11 @@ class Plugins:
 
 @functools.cache
 def load_plugins() -> Plugins:
-    """Every installed plugin's rules, once per process; warnings go to standard error."""
+    """Every installed plugin's rules, read once per process (installed distributions do
+    not change during a run). Nothing is printed: the warnings travel with the result."""
     from importlib.metadata import entry_points
 
-    from archlint.rules.metadata import builtin_rules, register_rules
+    from archlint.rules.metadata import builtin_rules
 
     metas: dict[str, RuleMeta] = {}
     checks: dict[str, Callable[[Any], Iterable[Finding]]] = {}
@@ -52,9 +52,6 @@ def load_plugins() -> Plugins:
             continue
         metas.update(plugin_metas)
         checks.update(plugin_checks)
-    for warning in warnings:
-        print(warning, file=sys.stderr)
-    register_rules(metas)
     return Plugins(metas, checks, tuple(warnings))
 
 

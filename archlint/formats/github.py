@@ -5,22 +5,23 @@ pull request's diff. Warnings become `::warning`, info `::notice`."""
 from __future__ import annotations
 
 from archlint.findings import Finding
-from archlint.rules.metadata import rule_name
+from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.results import CheckResult
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def render(result: CheckResult) -> str:
-    return "".join(annotation(finding) + "\n" for finding in result.findings)
+    return "".join(annotation(finding, result.rules) + "\n" for finding in result.findings)
 
 
-def annotation(finding: Finding) -> str:
+def annotation(finding: Finding, rules: RuleSet | None = None) -> str:
+    rules = rules or builtin_rule_set()
     properties = {
         "file": finding.file,
         "line": str(finding.line),
         "col": str(finding.column),
-        "title": f"{finding.code} {rule_name(finding.code)}",
+        "title": f"{finding.code} {rules.name(finding.code)}",
     }
     text = finding.message if not finding.hint else f"{finding.message}\nhint: {finding.hint}"
     listed = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())

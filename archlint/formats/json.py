@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from archlint.rules.metadata import docs_url, rule_name
 from archlint.run.results import CheckResult
 
 VERSION = 1
@@ -21,12 +20,12 @@ def render(result: CheckResult) -> str:
                 "line": f.line,
                 "column": f.column,
                 "code": f.code,
-                "name": rule_name(f.code),
+                "name": result.rules.name(f.code),
                 "severity": f.severity,
                 "message": f.message,
                 "hint": f.hint,
                 "path": f.path_text,
-                "docs": docs_url(f.code),
+                "docs": result.rules.url(f.code),
             }
             for f in result.findings
         ],

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from archlint.findings import SEVERITY_RANK, Finding
-from archlint.rules.metadata import docs_url, rule_name
+from archlint.rules.metadata import RuleSet
 from archlint.run.results import CheckResult, FileResult
 
 CLEAN_CASE = "no problems"
@@ -18,7 +18,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(result: CheckResult) -> str:
-    suites = [_suite(file) for file in result.files]
+    suites = [_suite(file, result.rules) for file in result.files]
     tests = sum(int(suite.get("tests", "0")) for suite in suites)
     failures = sum(int(suite.get("failures", "0")) for suite in suites)
     root = ET.Element("testsuites", _counts("archlint", tests, failures))
@@ -27,9 +27,9 @@ def render(result: CheckResult) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _suite(file: FileResult) -> ET.Element:
+def _suite(file: FileResult, rules: RuleSet) -> ET.Element:
     by_code = groupby(sorted(file.findings, key=lambda f: f.code), key=lambda f: f.code)
-    cases = [_failing_case(file.name, code, list(group)) for code, group in by_code]
+    cases = [_failing_case(file.name, code, list(group), rules) for code, group in by_code]
     failures = len(cases)
     if not cases:
         cases.append(ET.Element("testcase", {"name": CLEAN_CASE, "classname": file.name, "file": file.name}))
@@ -38,14 +38,14 @@ def _suite(file: FileResult) -> ET.Element:
     return suite
 
 
-def _failing_case(file: str, code: str, findings: list[Finding]) -> ET.Element:
-    case = ET.Element("testcase", {"name": f"{code} {rule_name(code)}", "classname": file, "file": file,
+def _failing_case(file: str, code: str, findings: list[Finding], rules: RuleSet) -> ET.Element:
+    case = ET.Element("testcase", {"name": f"{code} {rules.name(code)}", "classname": file, "file": file,
                                    "line": str(findings[0].line)})
     worst = min((f.severity for f in findings), key=SEVERITY_RANK.__getitem__)
     first = findings[0]
     message = first.message if len(findings) == 1 else f"{len(findings)} findings; the first: {first.message}"
     failure = ET.SubElement(case, "failure", {"message": _clean(message), "type": worst})
-    failure.text = _clean("\n".join(_describe(f) for f in findings) + f"\ndocs: {docs_url(code)}\n")
+    failure.text = _clean("\n".join(_describe(f) for f in findings) + f"\ndocs: {rules.url(code)}\n")
     return case
 
 

@@ -7,7 +7,7 @@ import re
 
 from archlint.findings import Finding
 from archlint.formats.text import summary
-from archlint.rules.metadata import docs_url, rule_name
+from archlint.rules.metadata import RuleSet
 from archlint.run.results import CheckResult
 
 TITLE = "### archlint"
@@ -19,12 +19,12 @@ def render(result: CheckResult) -> str:
     lines = [TITLE, "", summary(result)]
     if result.findings:
         lines += ["", "| location | code | severity | message |", "| --- | --- | --- | --- |"]
-        lines += [_row(finding) for finding in result.findings]
+        lines += [_row(finding, result.rules) for finding in result.findings]
     return "\n".join(lines) + "\n"
 
 
-def _row(finding: Finding) -> str:
-    code = f"[{finding.code}]({docs_url(finding.code)}) {escape(rule_name(finding.code))}"
+def _row(finding: Finding, rules: RuleSet) -> str:
+    code = f"[{finding.code}]({rules.url(finding.code)}) {escape(rules.name(finding.code))}"
     message = escape(finding.message)
     if finding.hint:
         message += f"<br>hint: {escape(finding.hint)}"

@@ -15,13 +15,7 @@ from urllib.parse import quote
 
 from archlint import __version__
 from archlint.findings import Finding
-from archlint.rules.metadata import (
-    DOCS_BASE,
-    RuleMeta,
-    active_rules,
-    docs_url,
-    rule_name,
-)
+from archlint.rules.metadata import DOCS_BASE, RuleSet
 from archlint.run.results import CheckResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,8 +29,7 @@ def render(result: CheckResult) -> str:
     findings = result.findings
     codes = sorted({finding.code for finding in findings})
     index = {code: position for position, code in enumerate(codes)}
-    metas = active_rules()  # built-in and custom (packs, plugins)
-    rules = [_descriptor(code, metas.get(code), findings) for code in codes]
+    rules = [_descriptor(code, result.rules, findings) for code in codes]
     results = [_result(finding, index[finding.code]) for finding in findings]
     for entry, fingerprint in zip(results, fingerprints(result)):
         entry["partialFingerprints"] = {FINGERPRINT: fingerprint}
@@ -63,7 +56,8 @@ def render(result: CheckResult) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _descriptor(code: str, meta: RuleMeta | None, findings: list[Finding]) -> dict[str, Any]:
+def _descriptor(code: str, rule_set: RuleSet, findings: list[Finding]) -> dict[str, Any]:
+    meta = rule_set.meta(code)
     if meta is None:  # a code with no metadata: describe it by what it reported
         severity = next(f.severity for f in findings if f.code == code)
         summary = what = code
@@ -72,10 +66,10 @@ def _descriptor(code: str, meta: RuleMeta | None, findings: list[Finding]) -> di
         what = " ".join(str(meta.docs.get("what", "")).split()) or summary
     descriptor: dict[str, Any] = {
         "id": code,
-        "name": rule_name(code),
+        "name": rule_set.name(code),
         "shortDescription": {"text": _cut(summary)},
         "fullDescription": {"text": _cut(what)},
-        "helpUri": docs_url(code),
+        "helpUri": rule_set.url(code),
         "defaultConfiguration": {"level": LEVELS[severity]},
     }
     if not descriptor["helpUri"]:  # a plugin's rule may have no page
@@ -84,7 +78,7 @@ def _descriptor(code: str, meta: RuleMeta | None, findings: list[Finding]) -> di
         from archlint.views.rules import explain_text
 
         # The rule's whole page, which GitHub shows under the alert.
-        descriptor["help"] = {"text": f"{summary} {docs_url(code)}", "markdown": explain_text(meta)}
+        descriptor["help"] = {"text": f"{summary} {rule_set.url(code)}", "markdown": explain_text(meta)}
     return descriptor
 
 

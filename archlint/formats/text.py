@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter
 
 from archlint.findings import Finding
-from archlint.rules.metadata import docs_url, rule_name
+from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.results import CheckResult, FileResult
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
@@ -32,16 +32,18 @@ def render(result: CheckResult, *, color: bool = False, quiet: bool = False, sta
         lines = []
         sources = SourceLines(result)
         for finding in result.findings:
-            lines += finding_lines(finding, sources.line(finding), paint)
+            lines += finding_lines(finding, sources.line(finding), paint, result.rules)
     if not quiet:
         lines.append(summary(result))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def finding_lines(finding: Finding, source_line: str | None, paint: "_Paint") -> list[str]:
+def finding_lines(finding: Finding, source_line: str | None, paint: "_Paint",
+                  rules: RuleSet | None = None) -> list[str]:
+    rules = rules or builtin_rule_set()
     where = paint(_BOLD, f"{finding.file}:{finding.line}:{finding.column}:")
     severity = paint(_COLORS[finding.severity], finding.severity)
-    lines = [f"{where} {finding.code} {severity} {rule_name(finding.code)}: {finding.message}"]
+    lines = [f"{where} {finding.code} {severity} {rules.name(finding.code)}: {finding.message}"]
     if source_line is not None:
         shown, pad = caret_padding(source_line, finding.column)
         gutter = str(finding.line)
@@ -49,7 +51,7 @@ def finding_lines(finding: Finding, source_line: str | None, paint: "_Paint") ->
         lines.append(paint(_DIM, f"  {' ' * len(gutter)} |") + f" {pad}" + paint(_COLORS[finding.severity], "^"))
     if finding.hint:
         lines.append(f"  hint: {finding.hint}")
-    lines.append(paint(_DIM, f"  docs: {docs_url(finding.code)}"))
+    lines.append(paint(_DIM, f"  docs: {rules.url(finding.code)}"))
     return lines
 
 
@@ -110,7 +112,7 @@ def statistics_lines(result: CheckResult, paint: "_Paint") -> list[str]:
     code_width = max((len(code) for code, _ in rows), default=6)
     return [
         f"{count:>{count_width}}  {code:<{code_width}}  "
-        f"{paint(_COLORS[severity[code]], severity[code].ljust(7))}  {rule_name(code)}".rstrip()
+        f"{paint(_COLORS[severity[code]], severity[code].ljust(7))}  {result.rules.name(code)}".rstrip()
         for code, count in rows
     ]
 

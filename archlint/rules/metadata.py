@@ -8,7 +8,7 @@ import functools
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from archlint.input import units
 
@@ -56,11 +56,6 @@ class RuleMeta:
 
     def defaults(self) -> dict[str, Any]:
         return {name: spec.default for name, spec in self.options.items()}
-
-
-def docs_url(code: str) -> str:
-    meta = _custom.get(code)
-    return meta.url if meta is not None else f"{DOCS_BASE}/rules/{code}"
 
 
 def parse_option(spec: OptionSpec, value: Any) -> Any:
@@ -159,27 +154,43 @@ def _pack_folder() -> Any:
         return Path(__file__).resolve().parent.parent / "rules"
 
 
-# --- the active rules: built-in, plus the custom rules of this run -------------------------
+# --- the rules of one run: a value passed down, never a registry ------------------------
 
-_custom: dict[str, RuleMeta] = {}  # plugins' and configured packs' rules, registered as they load
-
-
-def register_rules(metas: Mapping[str, RuleMeta]) -> None:
-    """Make custom rules known to listings and reports (names, docs, SARIF descriptors)."""
-    _custom.update(metas)
+CheckFn = Callable[[Any], Iterable[Any]]
 
 
-def active_rules() -> dict[str, RuleMeta]:
-    """Every rule this run knows: the built-in ones and the custom ones loaded so far."""
-    if not _custom:
-        return builtin_rules()
-    return {**builtin_rules(), **_custom}
+@dataclass(frozen=True)
+class RuleSet:
+    """Every rule a run knows, by code: the built-in ones, installed plugins' and the
+    configured packs' (`packs` are their paths). Checks, listings and every report read
+    names, docs and descriptors from here, so they agree whatever was loaded first."""
+
+    metas: Mapping[str, RuleMeta]
+    checks: Mapping[str, CheckFn] = field(default_factory=dict)
+    packs: tuple[str, ...] = ()
+    recipe: Any = None  # a picklable callable of `packs` that rebuilds this set in a worker
+
+    def __reduce__(self) -> Any:
+        # Pack checks are closures: a worker process rebuilds the set from its recipe.
+        if self.recipe is None:
+            return (builtin_rule_set, ())
+        return (self.recipe, (self.packs,))
+
+    def meta(self, code: str) -> RuleMeta | None:
+        return self.metas.get(code)
+
+    def name(self, code: str) -> str:
+        meta = self.metas.get(code)
+        return meta.name if meta else code.lower()
+
+    def url(self, code: str) -> str:
+        meta = self.metas.get(code)
+        return meta.url if meta is not None else f"{DOCS_BASE}/rules/{code}"
 
 
-def rule_meta(code: str) -> RuleMeta | None:
-    return _custom.get(code) or builtin_rules().get(code)
+@functools.cache
+def builtin_rule_set() -> RuleSet:
+    """The built-in rules alone (what reports use when no run says otherwise)."""
+    from archlint.rules import builtin_checks
 
-
-def rule_name(code: str) -> str:
-    meta = rule_meta(code)
-    return meta.name if meta else code.lower()
+    return RuleSet(builtin_rules(), builtin_checks())

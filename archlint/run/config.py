@@ -243,10 +243,9 @@ def parse_config(data: Mapping[str, Any], path: str, metas: Mapping[str, RuleMet
 
 
 def _load_packs(written: tuple[str, ...], config_path: str) -> tuple[tuple[str, ...], dict[str, RuleMeta]]:
-    """Load and register the packs a configuration lists (paths relative to its folder)."""
+    """Load the packs a configuration lists (paths relative to its folder)."""
     from archlint.custom.packs import PackError, load_packs
     from archlint.custom.plugins import load_plugins
-    from archlint.rules.metadata import register_rules
 
     folder = os.path.dirname(os.path.abspath(config_path))
     paths = tuple(os.path.normpath(os.path.join(folder, item)) for item in written)
@@ -257,7 +256,6 @@ def _load_packs(written: tuple[str, ...], config_path: str) -> tuple[tuple[str, 
         pack = load_packs(paths, frozenset(load_plugins().metas))
     except PackError as error:
         raise ConfigError(str(error)) from None
-    register_rules(pack.metas)
     return paths, pack.metas
 
 

@@ -11,6 +11,7 @@ from typing import Any, Callable
 from archlint.findings import Finding
 from archlint.input.load import Limits, read_source
 from archlint.run.results import CheckResult, DesignResult, FileResult
+from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.settings import FileSettings
 
 
@@ -71,37 +72,17 @@ def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings
 
     from archlint.run.engine import RuleRun, Selection, run_rules
 
-    metas, checks = active_checks(settings.rule_packs)
+    rules = settings.rule_set()
     run = RuleRun(
         terms=design_terms(design, graph, catalog, settings, raw),
-        metas=metas,
-        checks=checks,
+        metas=rules.metas,
+        checks=rules.checks,
         selection=settings.selection or Selection(),
         config_options=settings.config_options,
         cli_options=settings.cli_options,
         today=settings.today or dt.datetime.now(dt.timezone.utc).date(),
     )
     return run_rules(run)
-
-
-def active_checks(rule_packs: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Metadata and check functions of the rules that can run: built-in, installed
-    plugins, and these packs (each loaded and compiled once per process)."""
-    from archlint.custom.plugins import load_plugins
-    from archlint.rules import builtin_checks
-    from archlint.rules.metadata import builtin_rules
-
-    plugins = load_plugins()
-    metas, checks = builtin_rules(), builtin_checks()
-    if plugins.metas or rule_packs:
-        metas, checks = {**metas, **plugins.metas}, {**checks, **plugins.checks}
-    if rule_packs:
-        from archlint.custom.packs import load_packs
-
-        pack = load_packs(rule_packs, frozenset(plugins.metas))
-        metas.update(pack.metas)
-        checks.update(pack.checks)
-    return metas, checks
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
@@ -122,10 +103,12 @@ def run_check(
     catalog: Any,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    rules: RuleSet | None = None,
 ) -> CheckResult:
     """Check each (path, display name) with its own settings; results keep the order of
-    `files` whatever `jobs` is. `progress(done, total)` is called after each file."""
-    result = CheckResult()
+    `files` whatever `jobs` is. `progress(done, total)` is called after each file.
+    `rules` is every rule of the run (what reports describe); default: the built-in ones."""
+    result = CheckResult(rules=rules or builtin_rule_set())
     settings = [settings_for(path) for path, _name in files]
     if jobs > 1 and len(files) > 1:
         results = _check_parallel(files, settings, jobs, progress)

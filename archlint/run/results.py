@@ -8,6 +8,7 @@ from typing import Any
 
 from archlint.findings import SEVERITY_RANK, Finding
 from archlint.input.load import Block, Source
+from archlint.rules.metadata import RuleSet, builtin_rule_set
 
 
 @dataclass(slots=True)
@@ -31,6 +32,7 @@ class FileResult:
 class CheckResult:
     files: list[FileResult] = field(default_factory=list)
     fail_on: dict[str, str] = field(default_factory=dict)  # file name -> its --fail-on
+    rules: RuleSet = field(default_factory=builtin_rule_set)  # every rule of the run, for names and docs
 
     @property
     def findings(self) -> list[Finding]:
