@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Iterable
 
+from archlint.analysis.algorithms import depth_first_order
 from archlint.analysis.graph import Edge, Graph, Hop, Route
 from archlint.language.kinds import BROKER, COMPUTE
 from archlint.language.model import Component, Design
@@ -216,26 +217,8 @@ class Terms:
     def sync_order(self) -> list[str]:
         """Components in a topological order of the `calls` graph, cycle-closing edges
         ignored (ARC003 reports cycles). Deterministic; iterative DFS."""
-        order: list[str] = []
-        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-        for root in sorted(self.graph.nodes):
-            if root in state:
-                continue
-            stack = [(root, iter(sorted(e.dst for e in self.graph.calls_from(root))))]
-            state[root] = 1
-            while stack:
-                node, children = stack[-1]
-                for child in children:
-                    if child not in state:
-                        state[child] = 1
-                        stack.append((child, iter(sorted(e.dst for e in self.graph.calls_from(child)))))
-                        break
-                else:
-                    stack.pop()
-                    state[node] = 2
-                    order.append(node)
-        order.reverse()
-        return order
+        successors = {cid: sorted(e.dst for e in self.graph.calls_from(cid)) for cid in self.graph.nodes}
+        return depth_first_order(sorted(self.graph.nodes), successors)
 
     def back_edge(self, edge: Edge) -> bool:
         """Whether a calls edge closes a cycle in `sync_order` (a DP over the order skips it)."""

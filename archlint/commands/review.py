@@ -42,10 +42,14 @@ def command(path: str, output: str | None, config_path: str | None) -> None:
     designs = [(design, *views(design, settings, result.findings)) for design in result.designs]
     review = build_review(result.name, designs, result.findings)
     if report_format == "html":
-        from archlint.views.review_html import render
+        from archlint.render.inline_svg import inline_svg
+        from archlint.views.review_html import render as render_html
+
+        emit(render_html(review, [inline_svg(design.model) for design in review.designs]), output)
     else:
         from archlint.views.review_markdown import render
-    emit(render(review), output)
+
+        emit(render(review), output)
     finish(EXIT_CLEAN)
 
 

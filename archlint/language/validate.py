@@ -10,7 +10,6 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from archlint.analysis.graph import Graph, build_graph
 from archlint.findings import Finding, Path, path_str
 from archlint.language.kinds import BROKER, KINDS
 from archlint.language.model import Design
@@ -29,8 +28,12 @@ _CODES = {
 }
 
 
-def _finding(code: str, message: str, path: Path, hint: str | None = None) -> Finding:
+def problem(code: str, message: str, path: Path, hint: str | None = None) -> Finding:
+    """An input problem (always an error) at a YAML path."""
     return Finding(code, "error", message, path, hint)
+
+
+_finding = problem
 
 
 def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
@@ -189,11 +192,12 @@ def _message(code: str, path: Path, items: list[dict[str, Any]], data: Any) -> F
 
 # --- references ---------------------------------------------------------------------------
 
-def check_design(data: Any, catalog: Any) -> tuple[Design | None, Graph | None, list[Finding]]:
-    """Validate plain data as a design. Returns the model and graph when the design is
-    usable (no input problem), and the findings either way."""
+def validate_design(data: Any, catalog: Any) -> tuple[Design | None, dict[str, str], dict[str, Any], list[Finding]]:
+    """Validate plain data as a design: (the model when it parsed, each component's
+    resolved kind and catalog entry, the input problems). Problems that need the graph
+    (a flow's hop with no edge) are the analysis stage's (archlint.analysis.hops)."""
     if not isinstance(data, dict):
-        return None, None, [
+        return None, {}, {}, [
             _finding(
                 "INP011",
                 f"a design is a map with keys such as 'archlint', 'name' and 'components' (got {_got(data)})",
@@ -203,15 +207,15 @@ def check_design(data: Any, catalog: Any) -> tuple[Design | None, Graph | None, 
     try:
         design = Design.model_validate(data)
     except ValidationError as error:
-        return None, None, schema_findings(error, data)
+        return None, {}, {}, schema_findings(error, data)
     kinds, techs, findings = _resolve_kinds(design, catalog)
     findings += list(_reference_findings(design, kinds))
-    if findings:
-        return design, None, findings
-    graph = build_graph(design, kinds, techs)
-    findings += list(_hop_findings(design, graph))
-    findings += list(_suppression_findings(design))
-    return design, (None if findings else graph), findings
+    return design, kinds, techs, findings
+
+
+def suppression_findings(design: Design) -> list[Finding]:
+    """`lint.ignore` entries that are not rule codes, or that name input problems."""
+    return list(_suppression_findings(design))
 
 
 def _resolve_kinds(design: Design, catalog: Any) -> tuple[dict[str, str], dict[str, Any], list[Finding]]:
@@ -306,79 +310,6 @@ def _reference_findings(design: Design, kinds: dict[str, str]) -> Iterator[Findi
             hop = next((hop for hop in step.chain if hop not in ids), None)
             if hop is not None:
                 yield unknown(hop, ("flows", name, "steps", index), f"flow '{name}'")
-
-
-def _hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
-    for name, flow in (design.flows or {}).items():
-        undeclared = False
-        for index, step in enumerate(flow.steps):
-            # One finding per step (its place): the first undeclared hop from the left.
-            for src, dst in zip(step.chain, step.chain[1:]):
-                if graph.edge(src, dst) is not None:
-                    continue
-                undeclared = True
-                yield _finding(
-                    "INP021",
-                    f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
-                    ("flows", name, "steps", index),
-                    hint=_edge_to_add(graph, src, dst),
-                )
-                break
-        if not undeclared:
-            cycle = _sync_cycle(graph, flow)
-            if cycle is not None:
-                loop, index = cycle
-                yield _finding(
-                    "INP022",
-                    f"flow '{name}' waits on itself: its synchronous hops form the cycle {' -> '.join(loop)}",
-                    ("flows", name, "steps", index),
-                    hint="a request cannot wait for its own answer; make one of these hops asynchronous or remove it",
-                )
-
-
-def _sync_cycle(graph: Graph, flow: Any) -> tuple[list[str], int] | None:
-    """The first cycle among a flow's `calls` hops (iterative DFS), with the index of the
-    first step holding its closing hop; None when they are acyclic."""
-    children: dict[str, list[str]] = {}
-    step_of: dict[tuple[str, str], int] = {}
-    for index, step in enumerate(flow.steps):
-        for src, dst in zip(step.chain, step.chain[1:]):
-            edge = graph.edge(src, dst)
-            if edge is not None and edge.sync and (src, dst) not in step_of:
-                step_of[(src, dst)] = index
-                children.setdefault(src, []).append(dst)
-    state: dict[str, int] = {}  # 1 on the current path, 2 finished
-    for root in children:
-        if root in state:
-            continue
-        path = [root]
-        iterators = [iter(children.get(root, ()))]
-        state[root] = 1
-        while iterators:
-            for child in iterators[-1]:
-                if state.get(child) == 1:
-                    loop = path[path.index(child):] + [child]
-                    return loop, step_of[(path[-1], child)]
-                if child not in state:
-                    state[child] = 1
-                    path.append(child)
-                    iterators.append(iter(children.get(child, ())))
-                    break
-            else:
-                state[path.pop()] = 2
-                iterators.pop()
-    return None
-
-
-def _edge_to_add(graph: Graph, src: str, dst: str) -> str:
-    src_kind, dst_kind = graph.nodes[src].kind, graph.nodes[dst].kind
-    if src_kind in BROKER and dst_kind not in BROKER:
-        return f"add '{src}' to components.{dst}.consumes"
-    if dst_kind in BROKER:
-        return f"add '{dst}' to components.{src}.publishes (or to components.{src}.calls for a synchronous call)"
-    if graph.edge(dst, src) is not None:
-        return f"the declared edge runs {dst} -> {src}; write the hop that way, or add '{dst}' to components.{src}.calls"
-    return f"add '{dst}' to components.{src}.calls"
 
 
 def _suppression_findings(design: Design) -> Iterator[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from archlint.analysis.algorithms import strongly_connected
 from archlint.analysis.graph import Edge
 from archlint.findings import Finding
 from archlint.input.units import format_rate
@@ -145,59 +146,15 @@ def shared_database(ctx: RuleContext) -> Iterator[Finding]:
 
 def _sync_sccs(ctx: RuleContext) -> list[list[str]]:
     """Strongly connected components (two or more members) of the `calls` graph without
-    clients, externals and self-calls. Iterative Tarjan: designs may have 10k+ parts."""
+    clients, externals and self-calls, each sorted, in order of their first member."""
     graph = ctx.graph
     inside = [cid for cid in sorted(graph.nodes) if graph.nodes[cid].kind not in _OUTSIDE]
     keep = set(inside)
     successors = {
         cid: sorted({e.dst for e in graph.calls_from(cid) if e.dst != cid and e.dst in keep}) for cid in inside
     }
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    sccs: list[list[str]] = []
-    counter = 0
-    for root in inside:
-        if root in index:
-            continue
-        index[root] = low[root] = counter
-        counter += 1
-        stack.append(root)
-        on_stack.add(root)
-        work = [(root, iter(successors[root]))]
-        while work:
-            node, children = work[-1]
-            descended = False
-            for child in children:
-                if child not in index:
-                    index[child] = low[child] = counter
-                    counter += 1
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(successors[child])))
-                    descended = True
-                    break
-                if child in on_stack and index[child] < low[node]:
-                    low[node] = index[child]
-            if descended:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                members = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    members.append(member)
-                    if member == node:
-                        break
-                if len(members) >= 2:
-                    sccs.append(sorted(members))
-    sccs.sort(key=lambda members: members[0])
-    return sccs
+    return sorted((sorted(members) for members in strongly_connected(inside, successors)),
+                  key=lambda members: members[0])
 
 
 @check("ARC003")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from archlint.analysis.algorithms import kahn_order
 from archlint.analysis.graph import Hop, Route
 from archlint.findings import Finding, Path
 from archlint.input.units import format_duration
@@ -94,20 +95,9 @@ def _topological(route: Route, hops: list[Hop]) -> tuple[list[str], dict[str, li
     on a cycle of the flow's own hops are left out (validation reports such a flow,
     INP022)."""
     out: dict[str, list[Hop]] = {}
-    indegree: dict[str, int] = {route.entry: 0}
     for hop in hops:
         out.setdefault(hop.edge.src, []).append(hop)
-        indegree[hop.edge.dst] = indegree.get(hop.edge.dst, 0) + 1
-        indegree.setdefault(hop.edge.src, 0)
-    order: list[str] = []
-    ready = [route.entry] if indegree[route.entry] == 0 else []
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for hop in reversed(out.get(node, ())):
-            indegree[hop.edge.dst] -= 1
-            if indegree[hop.edge.dst] == 0:
-                ready.append(hop.edge.dst)
+    order = kahn_order(route.entry, {src: [hop.edge.dst for hop in listed] for src, listed in out.items()})
     return order, out
 
 

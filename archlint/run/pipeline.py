@@ -30,10 +30,6 @@ def check_file(path: str, name: str, settings: FileSettings | Limits, catalog: A
 
 
 def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> FileResult:
-    from archlint.language.validate import (
-        check_design,  # pydantic models load on first use
-    )
-
     source = read_source(path, settings.limits, display=name)
     result = FileResult(name, source)
     if source.problem is not None:
@@ -58,6 +54,21 @@ def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> F
             result.findings.append(finding.at(name, block.index, line, column))
     result.findings = dedupe(result.findings)
     return result
+
+
+def check_design(data: Any, catalog: Any) -> tuple[Any, Any, list[Finding]]:
+    """Validate plain data as a design and build its graph: (the model, the graph when
+    the design has no input problem, the input problems)."""
+    from archlint.analysis.graph import build_graph
+    from archlint.analysis.hops import hop_findings
+    from archlint.language.validate import suppression_findings, validate_design  # pydantic loads on first use
+
+    design, kinds, techs, findings = validate_design(data, catalog)
+    if design is None or findings:
+        return design, None, findings
+    graph = build_graph(design, kinds, techs)
+    findings = list(hop_findings(design, graph)) + suppression_findings(design)
+    return design, (None if findings else graph), findings
 
 
 def design_terms(design: Any, graph: Any, catalog: Any, settings: FileSettings, raw: Any = None) -> Any:

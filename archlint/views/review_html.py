@@ -1,18 +1,13 @@
 """`archlint review` as one self-contained HTML page: inline CSS, no scripts, nothing
-fetched. The diagram is inline SVG drawn by Graphviz's `dot` when it is installed,
-else the Mermaid text in a <pre>. Everything from the design is escaped."""
+fetched. The diagram is the inline SVG the command drew, else the Mermaid text in a
+<pre>. Everything from the design is escaped."""
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from html import escape
-from typing import Any
+from typing import Any, Sequence
 
 from archlint.findings import Finding
-
-DOT_TIMEOUT = 60  # seconds; a picture is not worth hanging the report for
 
 _STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;max-width:70rem;margin:2rem auto;padding:0 1rem}
@@ -31,7 +26,10 @@ ul.findings li.error{border-color:#cf222e}ul.findings li.warning{border-color:#d
 _VERDICT_CLASS = {"ready for review": "ready", "needs work": "needs", "not ready": "not"}
 
 
-def render(review: Any) -> str:
+def render(review: Any, pictures: Sequence[str | None] | None = None) -> str:
+    """The page; `pictures` holds each design's diagram as inline SVG (drawn by the
+    command), None where there is none: the Mermaid text stands in for it."""
+    pictures = list(pictures) if pictures is not None else [None] * len(review.designs)
     from archlint.views.estimate import render_text as estimate_text
 
     counts = review.counts()
@@ -62,7 +60,8 @@ def render(review: Any) -> str:
             parts += [f"<pre>{escape(estimate_text(review.name, d.title, d.figures).rstrip())}</pre>"
                       for d in review.designs]
         if step.key == "high-level":
-            parts += [f'<div class="diagram">{_diagram(d.model)}</div>' for d in review.designs]
+            parts += [f'<div class="diagram">{_diagram(d.model, pictures[i])}</div>'
+                      for i, d in enumerate(review.designs)]
         if step.findings:
             parts += ["<h3>Findings</h3>", '<ul class="findings">' + "".join(_finding(f) for f in step.findings)
                       + "</ul>"]
@@ -88,34 +87,9 @@ def _finding(finding: Finding) -> str:
             f"<br>{escape(finding.message)}{hint}</li>")
 
 
-def _diagram(model: Any) -> str:
-    svg = _svg(model)
+def _diagram(model: Any, svg: str | None) -> str:
     if svg is not None:
         return svg
     from archlint.render import mermaid
 
     return f'<pre class="mermaid">{escape(mermaid.render(model).rstrip())}</pre>'
-
-
-def _svg(model: Any) -> str | None:
-    """The picture as inline SVG, or None when `dot` is missing or fails (the report
-    then carries the Mermaid text instead)."""
-    from archlint.render import dot
-
-    program = shutil.which("dot")
-    if program is None:
-        return None
-    try:
-        done = subprocess.run([program, "-Tsvg"], input=dot.render(model).encode("utf-8"), capture_output=True,
-                              timeout=DOT_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
-        return None
-    svg = done.stdout.decode("utf-8", "replace")
-    start = svg.find("<svg")
-    if start < 0:
-        return None
-    # Drop the XML prolog, doctype and Graphviz's version comment: the page stays the
-    # same whatever Graphviz release drew it, as far as the picture allows.
-    return re.sub(r"<!--.*?-->\s*", "", svg[start:], flags=re.DOTALL).strip()

@@ -1,0 +1,69 @@
+"""Input problems that need the graph: a flow step taking a hop no edge declares
+(INP021), a flow whose synchronous hops wait on themselves (INP022)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from archlint.analysis.algorithms import first_cycle
+from archlint.analysis.graph import Graph
+from archlint.findings import Finding
+from archlint.language.kinds import BROKER
+from archlint.language.model import Design
+from archlint.language.validate import problem
+
+
+def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
+    for name, flow in (design.flows or {}).items():
+        undeclared = False
+        for index, step in enumerate(flow.steps):
+            # One finding per step (its place): the first undeclared hop from the left.
+            for src, dst in zip(step.chain, step.chain[1:]):
+                if graph.edge(src, dst) is not None:
+                    continue
+                undeclared = True
+                yield problem(
+                    "INP021",
+                    f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
+                    ("flows", name, "steps", index),
+                    hint=_edge_to_add(graph, src, dst),
+                )
+                break
+        if not undeclared:
+            cycle = _sync_cycle(graph, flow)
+            if cycle is not None:
+                loop, index = cycle
+                yield problem(
+                    "INP022",
+                    f"flow '{name}' waits on itself: its synchronous hops form the cycle {' -> '.join(loop)}",
+                    ("flows", name, "steps", index),
+                    hint="a request cannot wait for its own answer; make one of these hops asynchronous or remove it",
+                )
+
+
+def _sync_cycle(graph: Graph, flow: Any) -> tuple[list[str], int] | None:
+    """The first cycle among a flow's `calls` hops , with the index of the
+    first step holding its closing hop; None when they are acyclic."""
+    children: dict[str, list[str]] = {}
+    step_of: dict[tuple[str, str], int] = {}
+    for index, step in enumerate(flow.steps):
+        for src, dst in zip(step.chain, step.chain[1:]):
+            edge = graph.edge(src, dst)
+            if edge is not None and edge.sync and (src, dst) not in step_of:
+                step_of[(src, dst)] = index
+                children.setdefault(src, []).append(dst)
+    loop = first_cycle(list(children), children)
+    return None if loop is None else (loop, step_of[(loop[-2], loop[-1])])
+
+
+def _edge_to_add(graph: Graph, src: str, dst: str) -> str:
+    src_kind, dst_kind = graph.nodes[src].kind, graph.nodes[dst].kind
+    if src_kind in BROKER and dst_kind not in BROKER:
+        return f"add '{src}' to components.{dst}.consumes"
+    if dst_kind in BROKER:
+        return f"add '{dst}' to components.{src}.publishes (or to components.{src}.calls for a synchronous call)"
+    if graph.edge(dst, src) is not None:
+        return f"the declared edge runs {dst} -> {src}; write the hop that way, or add '{dst}' to components.{src}.calls"
+    return f"add '{dst}' to components.{src}.calls"
+
+
