@@ -16,17 +16,10 @@ from archlint.analysis.graph import Edge
 from archlint.findings import Finding
 from archlint.input.units import format_rate
 from archlint.rules import RuleContext, check, joined
+from archlint.rules.phrasing import listed, ordinal, plural
 
 _SERVICE_LIKE = frozenset({"service", "function"})
 _OUTSIDE = frozenset({"client", "external"})  # not built and deployed with the system
-_MAX_NAMED = 10  # ids named in one message before "and N more"
-
-
-def _named(ids: list[str]) -> str:
-    """`a, b and c`, cut to the first few for very large sets."""
-    if len(ids) <= _MAX_NAMED:
-        return joined(ids)
-    return ", ".join(ids[:_MAX_NAMED]) + f" and {len(ids) - _MAX_NAMED} more"
 
 
 def _rate(per_second: float) -> str:
@@ -35,15 +28,6 @@ def _rate(per_second: float) -> str:
 
 def _number(value: float) -> str:
     return f"{value:g}"
-
-
-def _plural(count: float, noun: str) -> str:
-    return f"{_number(count)} {noun}" + ("" if count == 1 else "s")
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 # --- ARC001 premature-microservices ------------------------------------------------------
@@ -90,15 +74,15 @@ def premature_microservices(ctx: RuleContext) -> Iterator[Finding]:
     reasons = []
     if engineers is not None:
         staffed = _number(engineers / per_service) if per_service > 0 else "any number"
-        reasons.append(f"{_plural(engineers, 'engineer')} staff about {staffed} at {_number(per_service)} each")
+        reasons.append(f"{plural(engineers, 'engineer')} staff about {staffed} at {_number(per_service)} each")
     if total_peak is not None:
         below = f", below the {_rate(min_peak)} one deployable carries" if too_little_load else ""
         reasons.append(f"all flows together peak at {_rate(total_peak)}{below}")
-    message = (f"{n} compute components ({_named(sorted(compute))}) for a system that justifies "
+    message = (f"{n} compute components ({listed(sorted(compute))}) for a system that justifies "
                f"{free}: {'; '.join(reasons)}")
     # Low load: one system is enough; too few engineers: as many as they can staff.
     target = free if too_little_load else max(free, int(engineers // per_service))
-    hint = (f"merge them into at most {_plural(target, 'deployable')} (a modular monolith), or record a "
+    hint = (f"merge them into at most {plural(target, 'deployable')} (a modular monolith), or record a "
             f"decision with choice: microservices, its why and its tradeoffs")
     yield ctx.finding(("components",), message, hint=hint)
 
@@ -136,7 +120,7 @@ def shared_database(ctx: RuleContext) -> Iterator[Finding]:
         if branch_b:
             involved.update(service_like)
         named = [f"{cid} ({'owner ' + owners[cid] if owners[cid] else 'no owner'})" for cid in sorted(involved)]
-        message = f"database {db} is called directly by {_named(named)}, so none of them can change its schema alone"
+        message = f"database {db} is called directly by {listed(named)}, so none of them can change its schema alone"
         hint = (f"let one service own {db} and have the others call that service or consume its events; "
                 f"if one team owns them all, set the same owner on each")
         yield ctx.finding(node.path, message, hint=hint)
@@ -168,9 +152,9 @@ def sync_cycle(ctx: RuleContext) -> Iterator[Finding]:
         if len(members) == 2:
             message = f"{a} and {b} call each other synchronously (a cycle)"
         else:
-            message = f"{_named(members)} call each other synchronously in a cycle of {len(members)} components"
+            message = f"{listed(members)} call each other synchronously in a cycle of {len(members)} components"
         hint = (f"replace one call of the loop with events through a queue (for example {b} publishes "
-                f"changes that {a} consumes), or merge {_named(members)} into one component")
+                f"changes that {a} consumes), or merge {listed(members)} into one component")
         yield ctx.finding(edge.path, message, hint=hint)
 
 
@@ -191,7 +175,7 @@ def god_component(ctx: RuleContext) -> Iterator[Finding]:
         dependencies.discard(cid)
         if len(dependencies) <= limit:
             continue
-        message = (f"{cid} depends on {len(dependencies)} components ({_named(sorted(dependencies))}), "
+        message = (f"{cid} depends on {len(dependencies)} components ({listed(sorted(dependencies))}), "
                    f"more than {limit}")
         hint = (f"split {cid} by domain so that each part has at most {limit} dependencies, or put a "
                 f"service in front of a group of its dependencies")
@@ -274,7 +258,7 @@ def deep_sync_chain(ctx: RuleContext) -> Iterator[Finding]:
             node, count = previous[(node, count)], count - 1
         return " -> ".join(reversed(names))
 
-    ordinal = _ordinal(limit + 1)
+    nth = ordinal(limit + 1)
     # Findings at a flow's chain, grouped so that one chain names all its reported edges;
     # edges no flow takes are reported at the call itself.
     by_step: dict[tuple[str, int], list[tuple[int, Edge]]] = {}
@@ -282,7 +266,7 @@ def deep_sync_chain(ctx: RuleContext) -> Iterator[Finding]:
     for edge in reported:
         routes = terms.flows_taking(edge)
         if not routes:
-            message = (f"call {edge.src} -> {edge.dst} brings in {edge.dst}, the {ordinal} service in a row "
+            message = (f"call {edge.src} -> {edge.dst} brings in {edge.dst}, the {nth} service in a row "
                        f"({chain(edge)}; at most {limit}); no flow takes this call")
             yield ctx.finding(edge.path, message, hint=_hint(edge, limit))
             continue
@@ -301,7 +285,7 @@ def deep_sync_chain(ctx: RuleContext) -> Iterator[Finding]:
         calls = joined([f"{e.src} -> {e.dst}" for e in edges])
         chains = "; ".join(chain(e) for e in edges)
         which = "brings in" if len(edges) == 1 else "each bring in"
-        message = (f"flow '{name}' takes {calls}, which {which} the {ordinal} service in a row "
+        message = (f"flow '{name}' takes {calls}, which {which} the {nth} service in a row "
                    f"({chains}; at most {limit})")
         yield ctx.finding(("flows", name, "steps", step), message, hint=_hint(edges[0], limit))
 

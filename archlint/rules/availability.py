@@ -10,31 +10,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from archlint.findings import Finding, Path
-from archlint.input.units import format_percent
 from archlint.rules import RuleContext, check, falls_short, joined, reaches, stated
+from archlint.rules.phrasing import flows as flow_list, listed, percent
 
 # A floor of fewer than two instances leaves nothing to take over: rmin = 1, and also an
 # autoscaling minimum of 0, which AVL004's "copies >= 2" would otherwise leave unreported.
 _ENOUGH = 2
 
 
-def _percent(fraction: float) -> str:
-    return f"{round(fraction * 100, 6):g}%"
-
-
-_LISTED = 5  # names shown in a message before "and N more"
-
-
-def _names(items: list[str], limit: int = _LISTED) -> str:
-    """`a, b and c`; past `limit` items, `a, b, c, d, e and 7 more`."""
-    if len(items) > limit:
-        return joined(items[:limit] + [f"{len(items) - limit} more"])
-    return joined(items)
-
-
-def _flows(routes: Any) -> str:
-    names = [f"'{route.name}'" for route in routes]
-    return ("flow " if len(names) == 1 else "flows ") + _names(names)
 
 
 def _named(kind: str, cid: str) -> str:
@@ -78,7 +61,7 @@ def single_instance_on_critical_path(ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             _floor_path(ctx, cid),
-            f"{_named(kind, cid)} runs {_instances(floor)} at minimum on the critical path of {_flows(routes)}, "
+            f"{_named(kind, cid)} runs {_instances(floor)} at minimum on the critical path of {_flow_names(routes)}, "
             f"so one crash stops the flow",
             hint=f"{_floor_hint(ctx, cid)} so another instance takes over when one fails",
         )
@@ -102,7 +85,7 @@ def single_load_balancer(ctx: RuleContext) -> Iterator[Finding]:
         named = f"{label} {cid}" + (f" ({tech})" if tech else "")
         yield ctx.finding(
             ("components", cid),
-            f"self-run {named} has {_instances(floor)} in front of {_flows(routes)}, "
+            f"self-run {named} has {_instances(floor)} in front of {_flow_names(routes)}, "
             f"a single point of failure for every request through it",
             hint=f"{_floor_hint(ctx, cid)} with failover between them, or use a managed {label} "
                  f"(e.g. {'aws-alb' if kind == 'load_balancer' else 'api-gateway'})",
@@ -179,8 +162,8 @@ def single_zone(ctx: RuleContext) -> Iterator[Finding]:
 
 def _targets(ctx: RuleContext, routes: list[Any]) -> str:
     """`flow 'buy' (target 99.95%)`, `flows 'a' (target 99.9%) and 'b' (target 99.99%)`."""
-    names = [f"'{route.name}' (target {_percent(ctx.terms.target(route, 'availability'))})" for route in routes]
-    return ("flow " if len(names) == 1 else "flows ") + _names(names)
+    names = [f"'{route.name}' (target {percent(ctx.terms.target(route, 'availability'))})" for route in routes]
+    return ("flow " if len(names) == 1 else "flows ") + listed(names)
 
 
 def _distinct(routes: Any) -> list[Any]:
@@ -205,7 +188,7 @@ def missing_health_check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             ("components", cid),
-            f"{_named(kind, cid)} receives calls from {_names(callers)} but has no health check, "
+            f"{_named(kind, cid)} receives calls from {listed(callers)} but has no health check, "
             f"so traffic keeps reaching instances that are up but broken",
             hint=f"add health_check: /healthz to {cid} so failing instances are taken out of rotation",
         )
@@ -224,13 +207,13 @@ def availability_below_target(ctx: RuleContext) -> Iterator[Finding]:
         path: Path = ("flows", route.name, "availability") if own else ("flows", route.name)
         parts = [part for part in figure.parts if terms.kind(part.cid) != "client"]
         product = " × ".join(
-            f"{part.cid} {'?' if part.value is None else format_percent(part.value)}" for part in parts
+            f"{part.cid} {'?' if part.value is None else percent(part.value)}" for part in parts
         )
         unknown = ""
         if figure.unknown:
-            unknown = f"; the availability of {_names(figure.unknown)} is unknown and counted as 100%"
-        message = (f"flow '{route.name}' is available {format_percent(figure.value)} at most along its "
-                   f"synchronous hops ({product}), below its {format_percent(figure.target)} target{unknown}")
+            unknown = f"; the availability of {listed(figure.unknown)} is unknown and counted as 100%"
+        message = (f"flow '{route.name}' is available {percent(figure.value)} at most along its "
+                   f"synchronous hops ({product}), below its {percent(figure.target)} target{unknown}")
         where = f"flows.{route.name}.availability" if own else "requirements.availability"
         known = [part for part in parts if part.value is not None]
         weakest = min(known, key=lambda part: part.value) if known else None
@@ -242,6 +225,10 @@ def availability_below_target(ctx: RuleContext) -> Iterator[Finding]:
                     f"critical: false with a fallback, or lower {where}")
         else:
             hint = (f"the weakest part is {weakest.cid}, a provider's service counted at its "
-                    f"{format_percent(weakest.value)} SLA: use a tech with a higher SLA, mark calls the flow "
+                    f"{percent(weakest.value)} SLA: use a tech with a higher SLA, mark calls the flow "
                     f"can do without critical: false with a fallback, or lower {where}")
         yield ctx.finding(path, message, hint=hint)
+
+
+def _flow_names(routes: Any) -> str:
+    return flow_list(route.name for route in routes)

@@ -19,12 +19,12 @@ from archlint.analysis.terms import MONEY_DATA
 from archlint.findings import Finding, Path
 from archlint.language.kinds import BROKER, STORE
 from archlint.rules import RuleContext, check, joined
+from archlint.rules.phrasing import flows as flow_list
 
 _DATABASE = "database"
 _WEAK_MODES = ("multi_leader", "leaderless")  # several writers: conflicts, no single order
 _STRICT_READS = ("read-your-writes", "strong")  # DAT004: targets a lagging replica breaks
 _MONEY_METHODS = frozenset({"POST", "PATCH"})  # GET, PUT and DELETE repeat safely
-_LISTED = 3  # flows named in a message before "and N more"
 
 
 # --- private helpers (_consistency and _money_reach are candidates for analysis.Terms) ---
@@ -57,10 +57,7 @@ def _weak_mode(ctx: RuleContext, cid: str) -> bool:
 
 
 def _flows(routes: list[Route]) -> str:
-    names = [f"'{route.name}'" for route in routes]
-    if len(names) > _LISTED:
-        names = names[:_LISTED] + [f"{len(names) - _LISTED} more"]
-    return ("flow " if len(routes) == 1 else "flows ") + joined(names)
+    return flow_list(route.name for route in routes)
 
 
 def _verb(routes: list[Route], one: str, many: str) -> str:

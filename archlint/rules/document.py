@@ -18,27 +18,13 @@ from archlint.findings import Finding, Path
 from archlint.input.units import format_size
 from archlint.language.kinds import BROKER, COMPUTE
 from archlint.rules import RuleContext, check, joined
+from archlint.rules.phrasing import either, listed, plural
 
-_MAX_NAMED = 5  # ids named in one message before "and N more"
 _TARGETS = ("availability", "latency_p99", "consistency")
 _TARGET_EXAMPLES = {"availability": "99.9%", "latency_p99": "200ms", "consistency": "eventual"}
 
 
 # --- private helpers ---------------------------------------------------------------------
-
-def _named(ids: list[str]) -> str:
-    """`a, b and c`, cut to the first few for large designs."""
-    if len(ids) <= _MAX_NAMED:
-        return joined(ids)
-    return ", ".join(ids[:_MAX_NAMED]) + f" and {len(ids) - _MAX_NAMED} more"
-
-
-def _either(items: list[str]) -> str:
-    """`a`, `a or b`, `a, b or c`."""
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
-
 
 def _section(ctx: RuleContext, key: str) -> Path:
     """The top-level section's path when its key is written (even empty or null), else `$`."""
@@ -47,10 +33,6 @@ def _section(ctx: RuleContext, key: str) -> Path:
 
 def _blank(text: Any) -> bool:
     return text is None or not str(text).strip()
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 # --- DOC001 ---------------------------------------------------------------------------------
@@ -79,7 +61,7 @@ def missing_requirements(ctx: RuleContext) -> Iterator[Finding]:
         return
     items = ["a functional list"] if "functional" in missing else []
     if targets:
-        of = f"of {_plural(len(flows), 'flow')}"
+        of = f"of {plural(len(flows), 'flow')}"
         notes = [f"set on only {covered} {of}" if len(targets) == 1 else f"{name} is set on only {covered} {of}"
                  for name, covered in partial]
         note = f" ({'; '.join(notes)})" if notes else ""
@@ -171,9 +153,9 @@ def missing_apis(ctx: RuleContext) -> Iterator[Finding]:
         return
     exposed = []
     if clients:
-        exposed.append(f"{'client' if len(clients) == 1 else 'clients'} {_named(clients)}")
+        exposed.append(f"{'client' if len(clients) == 1 else 'clients'} {listed(clients)}")
     if public:
-        exposed.append(f"public {'component' if len(public) == 1 else 'components'} {_named(public)}")
+        exposed.append(f"public {'component' if len(public) == 1 else 'components'} {listed(public)}")
     served_by = _first_service(ctx, public or clients) or "<service>"
     yield ctx.finding(
         (),
@@ -212,7 +194,7 @@ def missing_flows(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             (),
             f"the design declares no flows, so no load, availability or latency can be derived "
-            f"for {_named(compute)}",
+            f"for {listed(compute)}",
             hint=f"add flows: {{<operation>: {{rate: <average rate>, type: read|write, steps: [{steps}]}}}} "
                  f"for each user-visible operation",
         )
@@ -221,7 +203,7 @@ def missing_flows(ctx: RuleContext) -> Iterator[Finding]:
         if route.flow.rate is not None:
             continue
         entered = list(dict.fromkeys(hop.edge.dst for hop in route.hops))
-        load = f"the load it puts on {_named(entered)}" if entered else "its load"
+        load = f"the load it puts on {listed(entered)}" if entered else "its load"
         yield ctx.finding(
             route.path,
             f"flow '{route.name}' has no rate, so {load} cannot be derived",
@@ -255,7 +237,7 @@ def incomplete_decisions(ctx: RuleContext) -> Iterator[Finding]:
     decisions = ctx.design.decisions
     if not decisions:
         techs = _techs(ctx)
-        such_as = f", such as {_either(techs[:3])}" if techs else ""
+        such_as = f", such as {either(techs[:3])}" if techs else ""
         yield ctx.finding(
             (),
             "the design records no decisions, so no technology choice comes with its reason or its cost",

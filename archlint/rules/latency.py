@@ -11,38 +11,16 @@ edges and the flows' hops.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from archlint.analysis.algorithms import kahn_order
 from archlint.analysis.graph import Hop, Route
 from archlint.findings import Finding, Path
 from archlint.input.units import format_duration
 from archlint.rules import RuleContext, check, exceeds, joined
+from archlint.rules.phrasing import flows as flow_list, listed, ordinal, plural
 
-_LISTED = 5  # names shown in a message before "and N more"
 _PATH_SHOWN = 12  # components of a path shown in a message before it is shortened
-
-
-def _names(items: list[str], limit: int = _LISTED) -> str:
-    """`a, b and c`; past `limit` items, `a, b, c, d, e and 7 more`."""
-    if len(items) > limit:
-        return joined(items[:limit] + [f"{len(items) - limit} more"])
-    return joined(items)
-
-
-def _flows(routes: list[Route]) -> str:
-    names = [f"'{route.name}'" for route in routes]
-    return ("flow " if len(names) == 1 else "flows ") + _names(names)
-
-
-def _ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        return f"{n}th"
-    return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 # --- LAT001 latency-target-unreachable ----------------------------------------------------
@@ -64,7 +42,7 @@ def latency_target_unreachable(ctx: RuleContext) -> Iterator[Finding]:
         )
         unknown = ""
         if latency.unknown:
-            unknown = f"; the p99 of {_names(latency.unknown)} is unknown and counted as 0"
+            unknown = f"; the p99 of {listed(latency.unknown)} is unknown and counted as 0"
         message = (f"flow '{route.name}' takes {format_duration(latency.value)} at p99 along its slowest "
                    f"synchronous chain {' -> '.join(latency.chain)} ({sum_}), over its "
                    f"{format_duration(latency.target)} target{unknown}")
@@ -166,7 +144,7 @@ def _hop_findings(ctx: RuleContext, route: Route, reported: list[Hop],
     by_step: dict[int, list[Hop]] = {}
     for hop in reported:
         by_step.setdefault(hop.step, []).append(hop)
-    ordinal = _ordinal(limit + 1)
+    nth = ordinal(limit + 1)
     for step in sorted(by_step):
         hops = sorted(by_step[step], key=lambda hop: order[id(hop)])
         calls = joined([f"{hop.edge.src} -> {hop.edge.dst}" for hop in hops])
@@ -175,7 +153,7 @@ def _hop_findings(ctx: RuleContext, route: Route, reported: list[Hop],
         first = hops[0].edge
         yield ctx.finding(
             ("flows", route.name, "steps", step),
-            f"user-facing flow '{route.name}' takes {calls}, {which} {ordinal} server-side hop of one "
+            f"user-facing flow '{route.name}' takes {calls}, {which} {nth} server-side hop of one "
             f"synchronous path ({paths}; at most {limit})",
             hint=f"keep at most {limit} server-side hops on the request path: merge services that always run "
                  f"together, drop a layer that only forwards (an extra proxy or aggregator), or move "
@@ -214,11 +192,11 @@ def cross_region_sync_wait(ctx: RuleContext) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             edge.path,
-            f"call {edge.src} -> {edge.dst} crosses regions: {edge.src} runs in {_plural(here, 'region')} "
-            f"but {edge.dst} in {_plural(there, 'region')}, so in {here - there} of them user-facing "
-            f"{_flows(facing)} waits on a round trip to another region at every call",
+            f"call {edge.src} -> {edge.dst} crosses regions: {edge.src} runs in {plural(here, 'region')} "
+            f"but {edge.dst} in {plural(there, 'region')}, so in {here - there} of them user-facing "
+            f"{_flow_names(facing)} waits on a round trip to another region at every call",
             hint=f"give {edge.dst} a copy in each of {edge.src}'s {here} regions (components.{edge.dst}.regions: "
-                 f"{here}, replicated and read locally), or keep {edge.src} in {_plural(there, 'region')}",
+                 f"{here}, replicated and read locally), or keep {edge.src} in {plural(there, 'region')}",
         )
 
     # (b) a write flow enters a database that replicates synchronously across regions.
@@ -239,8 +217,11 @@ def cross_region_sync_wait(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ("components", cid, "replication", "synchronous"),
             f"database {cid} replicates synchronously across {count} regions, so every write of "
-            f"{_flows(routes)} waits for a round trip to another region before it commits",
+            f"{_flow_names(routes)} waits for a round trip to another region before it commits",
             hint=f"replicate to the other regions asynchronously (components.{cid}.replication.synchronous: "
                  f"false) and keep the synchronous copies within one region's zones, or keep {cid} in one region",
         )
 
+
+def _flow_names(routes: Iterable[Route]) -> str:
+    return flow_list(route.name for route in routes)

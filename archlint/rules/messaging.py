@@ -14,6 +14,7 @@ from archlint.findings import Finding, Path
 from archlint.input.units import format_rate
 from archlint.language.kinds import BROKER
 from archlint.rules import RuleContext, check, joined
+from archlint.rules.phrasing import plural
 
 # The catalog's `per_partition` is the language's `per_key` (rules.md, Terms).
 _ORDERING_SPELLING = {"per_partition": "per_key"}
@@ -302,14 +303,10 @@ def partitions_below_consumers(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             _queue_path(ctx, x, "partitions"),
             f"consumer group {group} of {x} runs up to {total} consumers (max replicas x concurrency) "
-            f"on {_plural(p, 'partition')}{source}: {total - p} {'sits' if total - p == 1 else 'sit'} idle",
+            f"on {plural(p, 'partition')}{source}: {total - p} {'sits' if total - p == 1 else 'sit'} idle",
             hint=f"set components.{x}.queue.partitions to at least {total}, "
-            f"or cap group {group} at {_plural(p, 'consumer')}",
+            f"or cap group {group} at {plural(p, 'consumer')}",
         )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 # --- ASY006 ----------------------------------------------------------------------------

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 
 from archlint.findings import Finding
 from archlint.language.kinds import COMPUTE
-from archlint.rules import RuleContext, check, joined, stated
+from archlint.rules import RuleContext, check, stated
+from archlint.rules.phrasing import listed, percent
 
 PATH = ("observability",)
-_LISTED = 5  # compute components named in an OBS006 message before "and N more"
 
 
 def _missing(ctx: RuleContext, pillar: str) -> bool:
@@ -26,12 +26,8 @@ def _target_note(ctx: RuleContext) -> str:
     """`, so the 99.95% availability target cannot be checked` when requirements state one."""
     requirements = ctx.design.requirements
     if requirements is not None and requirements.availability is not None:
-        return f", so the {_percent(requirements.availability)} availability target cannot be checked in production"
+        return f", so the {percent(requirements.availability)} availability target cannot be checked in production"
     return ", so no service level can be measured"
-
-
-def _percent(fraction: float) -> str:
-    return f"{round(fraction * 100, 6):g}%"
 
 
 @check("OBS001")
@@ -92,12 +88,10 @@ def no_tracing(ctx: RuleContext) -> Iterator[Finding]:
     compute = [cid for cid, node in ctx.graph.nodes.items() if node.kind in COMPUTE]
     if len(compute) <= limit:
         return
-    names = sorted(compute)
-    shown = names[:_LISTED] + ([f"{len(names) - _LISTED} more"] if len(names) > _LISTED else [])
     yield ctx.finding(
         PATH,
         f"observability names no tracing while requests can cross {len(compute)} compute "
         f"component{'' if len(compute) == 1 else 's'} "
-        f"({joined(shown)}), more than the {limit} allowed untraced",
+        f"({listed(sorted(compute))}), more than the {limit} allowed untraced",
         hint="set observability.tracing, e.g. tracing: opentelemetry, and propagate trace ids on every call",
     )

@@ -25,6 +25,7 @@ from archlint.input.units import (
 )
 from archlint.language.kinds import BROKER, STORE
 from archlint.rules import RuleContext, check, exceeds, reaches
+from archlint.rules.phrasing import plural
 
 _SPIKE_KINDS = frozenset({"service", "worker"})
 _CACHING_KINDS = frozenset({"cache", "cdn"})
@@ -38,11 +39,6 @@ _KEY_SUFFIXES = ("_id", "_code")
 def _ceil(value: float) -> int:
     """The whole number of units that carries `value` (6.0000001 units is 6)."""
     return max(1, math.ceil(value - 1e-9))
-
-
-def _plural(count: int, noun: str) -> str:
-    noun = noun.replace("_", " ")
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _shards(ctx: RuleContext, cid: str) -> int:
@@ -107,7 +103,7 @@ def _limit_text(ctx: RuleContext, load: Load) -> str:
         copies = max(1, total_units // shards)
         parts = []
         if shards > 1:
-            parts.append(_plural(shards, "shard"))
+            parts.append(plural(shards, "shard"))
         if copies > 1:
             parts.append(f"{copies} copies")
         if not parts:
@@ -149,7 +145,7 @@ def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
     ratio = load.demand / (load.limit * max_utilization)
     needed = _ceil(capacity.units * ratio)
     if _mixed(load):
-        carried = f"{_plural(needed, capacity.unit)} take {format_rate(load.limit * needed / capacity.units)} " \
+        carried = f"{plural(needed, capacity.unit)} take {format_rate(load.limit * needed / capacity.units)} " \
                   f"of this mix"
     else:
         per = load.limit / capacity.units
@@ -193,7 +189,7 @@ def single_leader_write_limit(ctx: RuleContext) -> Iterator[Finding]:
         per = limit / shards
         when = "at average rate (only async hops enter it)" if load.at_average else "at peak"
         where = "one primary" if shards == 1 else "one primary per shard"
-        units = _plural(shards, "shard") if shards > 1 else f"1 {load.capacity.unit.replace('_', ' ')}"
+        units = plural(shards, "shard") if shards > 1 else f"1 {load.capacity.unit.replace('_', ' ')}"
         needed = _ceil(load.write / per)
         yield ctx.finding(
             ("components", cid),
