@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, replace
-from typing import Union
+from typing import Iterable, Union
 
 Segment = Union[str, int]
 Path = tuple[Segment, ...]
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+# A rule code: three capital letters and three digits (RES001). Codes with these prefixes
+# are archlint's own: input problems, lint-configuration problems, engine failures. They
+# cannot be suppressed, and custom rules cannot take them.
+CODE_PATTERN = re.compile(r"[A-Z]{3}[0-9]{3}")
+RESERVED_PREFIXES = ("INP", "LNT", "ENG")
+
+
+def is_rule_code(text: str) -> bool:
+    return CODE_PATTERN.fullmatch(text) is not None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest choice, or an empty string: the one
+    suggestion every message that rejects a name makes."""
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def path_str(path: Path) -> str:

@@ -44,11 +44,9 @@ def command(path: str, template: str, force: bool, list_templates: bool) -> None
 
 
 def _unknown_template(name: str, names: list[str]) -> str:
-    import difflib
+    from archlint.findings import did_you_mean
 
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    first = f"'{name}' is not a template; did you mean '{close[0]}'?" if close else f"'{name}' is not a template."
-    return f"{first} The templates are: {', '.join(names)}."
+    return f"'{name}' is not a template{did_you_mean(name, names) or '.'} The templates are: {', '.join(names)}."
 
 
 def _write(target: str, text: str, force: bool) -> None:

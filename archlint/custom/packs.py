@@ -22,10 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from archlint.findings import Finding
+from archlint.findings import RESERVED_PREFIXES, Finding
 from archlint.rules.metadata import RuleMeta, meta_from_entry
 
-RESERVED_PREFIXES = ("INP", "LNT", "ENG")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 

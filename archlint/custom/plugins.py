@@ -81,14 +81,14 @@ def _read(point: Any, taken: set[str]) -> tuple[dict[str, RuleMeta], dict[str, A
 
 def _validate(entries: list[Any]) -> None:
     """What metadata needs, checked by hand: `check` never imports jsonschema."""
-    import re
+    from archlint.findings import RESERVED_PREFIXES, is_rule_code
 
     for entry in entries:
         if not isinstance(entry, dict) or not {"code", "name", "severity", "summary"} <= set(entry):
             raise ValueError("each RULES entry needs code, name, severity and summary")
-        if not isinstance(entry["code"], str) or not re.fullmatch(r"[A-Z]{3}[0-9]{3}", entry["code"]):
+        if not isinstance(entry["code"], str) or not is_rule_code(entry["code"]):
             raise ValueError(f"{entry['code']!r} is not a rule code: three capital letters and three digits")
-        if entry["code"].startswith(("INP", "LNT", "ENG")):
-            raise ValueError(f"{entry['code']}: INP, LNT and ENG codes are archlint's own")
+        if entry["code"].startswith(RESERVED_PREFIXES):
+            raise ValueError(f"{entry['code']}: {', '.join(RESERVED_PREFIXES)} codes are archlint's own")
         if entry["severity"] not in ("error", "warning", "info"):
             raise ValueError(f"{entry['code']}: severity must be error, warning or info")

@@ -334,9 +334,6 @@ class Backups(Strict):
     retention: Optional[Duration] = None
 
 
-_CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
-
-
 def _date(value: Any) -> Any:
     if isinstance(value, str):
         try:

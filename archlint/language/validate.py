@@ -3,19 +3,17 @@ INP findings that point at YAML paths, with a did-you-mean where one exists."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from archlint.findings import Finding, Path, path_str
+from archlint.findings import did_you_mean, is_rule_code, Finding, Path, path_str
 from archlint.language.kinds import BROKER, KINDS
 from archlint.language.model import Design
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_CODE = re.compile(r"^[A-Z]{3}[0-9]{3}$")
 
 # pydantic error type -> INP code; anything else is a wrong type or value (INP011).
 _CODES = {
@@ -34,12 +32,6 @@ def problem(code: str, message: str, path: Path, hint: str | None = None) -> Fin
 
 
 _finding = problem
-
-
-def did_you_mean(word: str, choices: typing.Iterable[str]) -> str:
-    """`; did you mean 'x'?` or an empty string."""
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 # --- schema errors ---------------------------------------------------------------------
@@ -324,7 +316,7 @@ def _suppression_findings(design: Design) -> Iterator[Finding]:
             path = base + (code,)
             if code.startswith("INP"):
                 yield _finding("INP030", f"{code} cannot be suppressed: input problems must be fixed", path)
-            elif not _CODE.match(code):
+            elif not is_rule_code(code):
                 yield _finding(
                     "INP030", f"'{code}' is not a rule code; codes look like RES001 (three letters, three digits)", path
                 )

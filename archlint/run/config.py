@@ -7,13 +7,13 @@ and what is accepted, with a did-you-mean.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import os
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
+from archlint.findings import did_you_mean
 from archlint.input import units
 from archlint.input.load import InputProblem, Limits, parse_yaml
 from archlint.rules.metadata import RuleMeta, parse_option
@@ -191,17 +191,12 @@ def _read_toml(path: str, raw: bytes) -> dict[str, Any] | None:
 
 # --- validation ------------------------------------------------------------------------
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
 def parse_config(data: Mapping[str, Any], path: str, metas: Mapping[str, RuleMeta]) -> Config:
     where = path
     for key in data:
         if key not in KEYS:
             raise ConfigError(
-                f"{where}: unknown key '{key}'{_did_you_mean(str(key), KEYS)} (keys: {', '.join(KEYS)})"
+                f"{where}: unknown key '{key}'{did_you_mean(str(key), KEYS)} (keys: {', '.join(KEYS)})"
             )
     settings: dict[str, Any] = {"path": path, "raw": dict(data)}
     if "rule-packs" in data:
@@ -289,7 +284,7 @@ def rule_options(value: Any, where: str, metas: Mapping[str, RuleMeta]) -> dict[
     for code, options in value.items():
         meta = metas.get(code)
         if meta is None:
-            raise ConfigError(f"{where}: '{code}' is not a rule code{_did_you_mean(str(code), metas)}")
+            raise ConfigError(f"{where}: '{code}' is not a rule code{did_you_mean(str(code), metas)}")
         if not isinstance(options, dict):
             raise ConfigError(f"{where}.{code} must map option names to values")
         parsed[code] = {}
@@ -298,7 +293,7 @@ def rule_options(value: Any, where: str, metas: Mapping[str, RuleMeta]) -> dict[
             if spec is None:
                 known = ", ".join(meta.options) or "none"
                 raise ConfigError(
-                    f"{where}: {code} has no option '{name}'{_did_you_mean(str(name), meta.options)} "
+                    f"{where}: {code} has no option '{name}'{did_you_mean(str(name), meta.options)} "
                     f"(options: {known})"
                 )
             try:
@@ -315,7 +310,7 @@ def _limits(value: Any, where: str) -> Limits:
     for key, raw in value.items():
         field_name = LIMIT_KEYS.get(key)
         if field_name is None:
-            raise ConfigError(f"{where}: unknown limit '{key}'{_did_you_mean(str(key), LIMIT_KEYS)}")
+            raise ConfigError(f"{where}: unknown limit '{key}'{did_you_mean(str(key), LIMIT_KEYS)}")
         try:
             number = units.parse_size(raw) if key == "max-file-size" else units.parse_count(raw)
         except units.UnitError as error:

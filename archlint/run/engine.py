@@ -7,15 +7,14 @@ Positions are added later by the pipeline; here findings carry YAML paths only.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from archlint.findings import Finding, Path, path_str
+from archlint.findings import RESERVED_PREFIXES, did_you_mean, is_rule_code, Finding, Path, path_str
 from archlint.rules.metadata import RuleMeta, parse_option
 
 ENGINE_CODES = ("LNT001", "LNT002", "ENG001")
-UNSUPPRESSIBLE_PREFIXES = ("INP", "LNT", "ENG")
+UNSUPPRESSIBLE_PREFIXES = RESERVED_PREFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +59,7 @@ def selector_problem(selector: str, known: Iterable[str]) -> str | None:
     codes = sorted(set(known))
     if selector == "ALL" or any(code.startswith(selector) for code in codes):
         return None
-    close = difflib.get_close_matches(selector, codes + sorted({c[:3] for c in codes}), n=1, cutoff=0.6)
-    suggestion = f"; did you mean '{close[0]}'?" if close else ""
+    suggestion = did_you_mean(selector, codes + sorted({c[:3] for c in codes}))
     return f"'{selector}' is not a rule code or prefix{suggestion}"
 
 
@@ -126,7 +124,7 @@ def _design_options(design: Any, metas: Mapping[str, RuleMeta]) -> tuple[dict[st
         meta = metas.get(code)
         if meta is None:
             problems.append(Finding("INP010", "error", f"lint.options names '{code}', which is not a rule code"
-                                    f"{_close(code, metas)}", path))
+                                    f"{did_you_mean(code, metas)}", path))
             continue
         parsed: dict[str, Any] = {}
         for name, value in values.items():
@@ -135,7 +133,7 @@ def _design_options(design: Any, metas: Mapping[str, RuleMeta]) -> tuple[dict[st
                 known = ", ".join(meta.options) or "none"
                 problems.append(Finding(
                     "INP010", "error",
-                    f"{code} has no option '{name}'{_close(name, meta.options)}", path + (name,),
+                    f"{code} has no option '{name}'{did_you_mean(name, meta.options)}", path + (name,),
                     hint=f"options of {code}: {known}",
                 ))
                 continue
@@ -145,11 +143,6 @@ def _design_options(design: Any, metas: Mapping[str, RuleMeta]) -> tuple[dict[st
                 problems.append(Finding("INP011", "error", f"{code}.{name}: {error}", path + (name,)))
         options[code] = parsed
     return options, problems
-
-
-def _close(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def apply_suppressions(
@@ -182,10 +175,10 @@ def apply_suppressions(
     for where, _prefix, entries in scopes:
         for code, entry in entries.items():
             path = where + (code,)
-            if code.startswith(UNSUPPRESSIBLE_PREFIXES) or not _looks_like_code(code):
+            if code.startswith(UNSUPPRESSIBLE_PREFIXES) or not is_rule_code(code):
                 continue  # validation reports these (INP030)
             if code not in metas:
-                kept.append(Finding("INP030", "error", f"'{code}' is not a rule code{_close(code, metas)}", path))
+                kept.append(Finding("INP030", "error", f"'{code}' is not a rule code{did_you_mean(code, metas)}", path))
             elif _expired(entry, today):
                 kept.append(Finding(
                     "LNT002", "warning",
@@ -206,5 +199,3 @@ def _expired(entry: Any, today: _dt.date) -> bool:
     return entry.until is not None and today > entry.until
 
 
-def _looks_like_code(code: str) -> bool:
-    return len(code) == 6 and code[:3].isalpha() and code[:3].isupper() and code[3:].isdigit()
