@@ -71,6 +71,13 @@ def codes_at(findings) -> list[tuple[str, int, int]]:
     return [(f.code, f.line, f.column) for f in findings]
 
 
+@pytest.fixture(autouse=True)
+def _from_the_project_root(monkeypatch):
+    """Tests name files relative to the project, as a user in a clone does: run each
+    from the root whatever folder pytest was started in."""
+    monkeypatch.chdir(ROOT)
+
+
 @pytest.fixture
 def cli():
     from archlint.cli import cli as command

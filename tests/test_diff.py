@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from conftest import EXAMPLES
 
 GOOD = EXAMPLES / "url-shortener.arch.yaml"
 NAIVE = EXAMPLES / "url-shortener-naive.arch.yaml"

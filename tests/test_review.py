@@ -19,7 +19,7 @@ from archlint.views.review import (
     top_issues,
     verdict,
 )
-from tests.conftest import EXAMPLES
+from conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted([*EXAMPLES.glob("*.arch.yaml"), *EXAMPLES.glob("*.md")])
 
