@@ -57,7 +57,7 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("archlint: interrupted\n")
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - the last line of defence
+    except Exception as error:
         sys.stderr.write(
             f"archlint: internal error ({type(error).__name__}: {error}). This is a bug in archlint; "
             f"please report it at {common.BUG_URL} with the input that caused it.\n"

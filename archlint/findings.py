@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable, Union
+from typing import Union
 
 Segment = Union[str, int]
 Path = tuple[Segment, ...]
@@ -64,7 +65,7 @@ class Finding:
     def path_text(self) -> str:
         return path_str(self.path)
 
-    def at(self, file: str, block: int, line: int, column: int) -> "Finding":
+    def at(self, file: str, block: int, line: int, column: int) -> Finding:
         return replace(self, file=file, block=block, line=line, column=column)
 
     def sort_key(self) -> tuple:

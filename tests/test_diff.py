@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
 
 GOOD = EXAMPLES / "url-shortener.arch.yaml"

@@ -22,9 +22,10 @@ import json
 import os
 import re
 import signal
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest

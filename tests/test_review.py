@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES
 
 from archlint.findings import Finding
 from archlint.views.review import (
@@ -19,7 +20,6 @@ from archlint.views.review import (
     top_issues,
     verdict,
 )
-from conftest import EXAMPLES
 
 EXAMPLE_FILES = sorted([*EXAMPLES.glob("*.arch.yaml"), *EXAMPLES.glob("*.md")])
 

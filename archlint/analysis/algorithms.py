@@ -5,7 +5,8 @@ given; callers sort where order matters)."""
 
 from __future__ import annotations
 
-from typing import Hashable, Iterable, Mapping, Sequence, TypeVar
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 Node = TypeVar("Node", bound=Hashable)
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from archlint.analysis.algorithms import first_cycle
 from archlint.analysis.graph import Graph

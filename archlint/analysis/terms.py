@@ -8,7 +8,8 @@ Everything here is linear in components + edges + hops; nothing walks all paths.
 from __future__ import annotations
 
 import functools
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from archlint.analysis.algorithms import depth_first_order
 from archlint.analysis.graph import Edge, Graph, Hop, Route

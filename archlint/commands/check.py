@@ -161,7 +161,7 @@ class Progress:
         sys.stderr.flush()
         self._shown = True
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -26,8 +26,8 @@ def command(path: str, show: bool, config_path: str | None, output_format: str) 
 
     With --show, prints the configuration that applies to PATH (a file or a folder):
     each key's value and its source, the configuration file's key or `default`."""
-    from archlint.input.discover import display_name
     from archlint.commands.common import resolve_settings
+    from archlint.input.discover import display_name
     from archlint.run.config import effective
     from archlint.run.settings import CommandLine
 

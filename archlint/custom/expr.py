@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Getter = Callable[[Any], Any]
 Resolver = Callable[[tuple[str, ...]], Getter]

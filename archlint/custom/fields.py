@@ -20,7 +20,8 @@ declared names: there is no route to Python attributes.
 from __future__ import annotations
 
 import typing
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from archlint.custom.expr import ExprError, Getter
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from archlint.findings import RESERVED_PREFIXES, Finding
 from archlint.rules.metadata import RuleMeta, meta_from_entry

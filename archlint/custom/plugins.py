@@ -16,8 +16,9 @@ while running is the engine's business (ENG001).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from archlint.findings import Finding
 from archlint.rules.metadata import RuleMeta
@@ -46,7 +47,7 @@ def load_plugins() -> Plugins:
     for point in sorted(entry_points(group=GROUP), key=lambda point: (point.name, point.value)):
         try:
             plugin_metas, plugin_checks = _read(point, set(builtin_rules()) | set(metas))
-        except Exception as error:  # noqa: BLE001 - a broken plugin must not stop the run
+        except Exception as error:
             warnings.append(f"archlint: plugin '{point.name}' ({point.value}) failed to load and its rules are "
                             f"skipped: {type(error).__name__}: {error}")
             continue

@@ -38,7 +38,7 @@ def render(result: CheckResult, *, color: bool = False, quiet: bool = False, sta
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def finding_lines(finding: Finding, source_line: str | None, paint: "_Paint",
+def finding_lines(finding: Finding, source_line: str | None, paint: _Paint,
                   rules: RuleSet | None = None) -> list[str]:
     rules = rules or builtin_rule_set()
     where = paint(_BOLD, f"{finding.file}:{finding.line}:{finding.column}:")
@@ -103,7 +103,7 @@ def split_lines(file: FileResult) -> list[str]:
     return _YAML_BREAKS.split(text)
 
 
-def statistics_lines(result: CheckResult, paint: "_Paint") -> list[str]:
+def statistics_lines(result: CheckResult, paint: _Paint) -> list[str]:
     """One row per code: count, code, severity, name; most frequent first."""
     counts = Counter(finding.code for finding in result.findings)
     severity = {finding.code: finding.severity for finding in result.findings}

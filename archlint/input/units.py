@@ -11,20 +11,20 @@ import math
 import re
 
 __all__ = [
-    "UnitError",
-    "parse_count",
-    "parse_rate",
-    "parse_duration",
-    "parse_size",
-    "parse_percent",
-    "parse_ratio",
-    "rate_parts",
-    "format_count",
-    "format_rate",
-    "format_duration",
-    "format_size",
-    "format_percent",
     "SECONDS_PER_MONTH",
+    "UnitError",
+    "format_count",
+    "format_duration",
+    "format_percent",
+    "format_rate",
+    "format_size",
+    "parse_count",
+    "parse_duration",
+    "parse_percent",
+    "parse_rate",
+    "parse_ratio",
+    "parse_size",
+    "rate_parts",
 ]
 
 

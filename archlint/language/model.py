@@ -252,7 +252,7 @@ class Autoscaling(Strict):
     max: Whole1
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Autoscaling":
+    def _ordered(self) -> Autoscaling:
         if self.max < self.min:
             raise PydanticCustomError("range", f"max ({self.max}) is below min ({self.min})")
         return self
@@ -279,7 +279,7 @@ class CapacitySplit(Strict):
     write: Optional[Rate] = None
 
     @model_validator(mode="after")
-    def _positive(self) -> "CapacitySplit":
+    def _positive(self) -> CapacitySplit:
         _serves_something(self.read)
         _serves_something(self.write)
         return self

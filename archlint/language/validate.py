@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 import typing
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from archlint.findings import did_you_mean, is_rule_code, Finding, Path, path_str
+from archlint.findings import Finding, Path, did_you_mean, is_rule_code, path_str
 from archlint.language.kinds import BROKER, KINDS
 from archlint.language.model import Design
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import functools
 import importlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from archlint.findings import Finding, Path
 
@@ -122,5 +123,16 @@ def joined(ids: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-__all__ = ["RuleContext", "check", "builtin_checks", "exceeds", "falls_short", "first", "joined", "reaches",
-           "sorted_ids", "stated", "Iterator"]
+__all__ = [
+    "Iterator",
+    "RuleContext",
+    "builtin_checks",
+    "check",
+    "exceeds",
+    "falls_short",
+    "first",
+    "joined",
+    "reaches",
+    "sorted_ids",
+    "stated",
+]

@@ -9,7 +9,8 @@ topological order of the `calls` graph.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from archlint.analysis.algorithms import strongly_connected
 from archlint.analysis.graph import Edge

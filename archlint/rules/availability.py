@@ -11,7 +11,8 @@ from typing import Any
 
 from archlint.findings import Finding, Path
 from archlint.rules import RuleContext, check, falls_short, joined, reaches, stated
-from archlint.rules.phrasing import flows as flow_list, listed, percent
+from archlint.rules.phrasing import flows as flow_list
+from archlint.rules.phrasing import listed, percent
 
 # A floor of fewer than two instances leaves nothing to take over: rmin = 1, and also an
 # autoscaling minimum of 0, which AVL004's "copies >= 2" would otherwise leave unreported.

@@ -10,7 +10,8 @@ once per run into dicts or sets, never by walking paths.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from archlint.analysis.graph import Route
 from archlint.analysis.terms import MONEY_DATA

@@ -18,7 +18,8 @@ from archlint.analysis.graph import Hop, Route
 from archlint.findings import Finding, Path
 from archlint.input.units import format_duration
 from archlint.rules import RuleContext, check, exceeds, joined
-from archlint.rules.phrasing import flows as flow_list, listed, ordinal, plural
+from archlint.rules.phrasing import flows as flow_list
+from archlint.rules.phrasing import listed, ordinal, plural
 
 _PATH_SHOWN = 12  # components of a path shown in a message before it is shortened
 

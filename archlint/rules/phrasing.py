@@ -4,7 +4,7 @@ one plural, one percentage (through `units.format_percent`, so 99.99999% never r
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from archlint.input.units import format_percent
 

@@ -8,7 +8,7 @@ dynamic programme over `Terms.sync_order`, never a walk over all paths.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from archlint.analysis.graph import Edge, Route
 from archlint.findings import Finding

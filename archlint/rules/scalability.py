@@ -407,7 +407,7 @@ def read_heavy_without_cache(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
     heavy = float(ctx.options.get("read_heavy_ratio", 10))
     min_rate = float(ctx.options.get("min_read_rate", 1000))
-    ratio: tuple[float, str] | None | bool = False  # computed on first use
+    ratio: tuple[float, str] | bool | None = False  # computed on first use
     cached: dict[str, bool] | None = None
     callers: dict[str, str] = {}
     for cid, load in terms.figures.loads.items():

@@ -11,8 +11,8 @@ component, not the paths of the design.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from archlint.analysis.terms import SENSITIVE_DATA
 from archlint.findings import Finding

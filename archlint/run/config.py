@@ -10,8 +10,9 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from archlint.findings import did_you_mean
 from archlint.input import units

@@ -7,10 +7,11 @@ Positions are added later by the pipeline; here findings carry YAML paths only.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from archlint.findings import RESERVED_PREFIXES, did_you_mean, is_rule_code, Finding, Path, path_str
+from archlint.findings import RESERVED_PREFIXES, Finding, Path, did_you_mean, is_rule_code, path_str
 from archlint.rules.metadata import RuleMeta, parse_option
 
 ENGINE_CODES = ("LNT001", "LNT002", "ENG001")
@@ -100,7 +101,7 @@ def run_rules(run: RuleRun) -> list[Finding]:
         ran.add(code)
         try:
             findings.extend(run.checks[code](context))
-        except Exception as error:  # noqa: BLE001 - isolate the rule, keep the others
+        except Exception as error:
             findings.append(
                 Finding("ENG001", "error", f"rule {code} ({meta.name}) crashed: {type(error).__name__}: {error}",
                         (), hint=_crash_hint(meta))

@@ -6,12 +6,13 @@ Nothing here prints or exits; the CLI renders the returned `CheckResult`.
 from __future__ import annotations
 
 import gc
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from archlint.findings import Finding
 from archlint.input.load import Limits, read_source
-from archlint.run.results import CheckResult, DesignResult, FileResult
 from archlint.rules.metadata import RuleSet, builtin_rule_set
+from archlint.run.results import CheckResult, DesignResult, FileResult
 from archlint.run.settings import FileSettings
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from archlint.input.load import Limits
 from archlint.rules.metadata import RuleMeta, RuleSet

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from archlint.analysis.figures import HOT_UTILISATION, Figures, over, under
 from archlint.input.units import (

@@ -4,8 +4,9 @@ fetched. The diagram is the inline SVG the command drew, else the Mermaid text i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Any, Sequence
+from typing import Any
 
 from archlint.findings import Finding
 

@@ -4,7 +4,7 @@ and one rule's documentation page as text."""
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from archlint.rules.metadata import RuleMeta
 
