@@ -1,13 +1,12 @@
 """Meta-tests: the rules' own documentation, fixtures and tables keep up with the rules."""
 
 import re
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from archlint.rules import builtin_checks
 from archlint.rules.metadata import builtin_rules
-from conftest import ROOT
 
 RULES = builtin_rules()
 CHECKED = sorted(code for code in RULES if code in builtin_checks())
@@ -27,7 +26,8 @@ def test_the_docs_example_triggers_its_rule_as_shown(code, cli, tmp_path, monkey
     monkeypatch.chdir(tmp_path)
     result = cli("check", "design.arch.yaml", "--select", code, "--today", "2026-01-01")
     reported = [line for line in result.stdout.splitlines() if line.startswith("design.arch.yaml:")]
-    assert any(f" {code} " in line for line in reported), f"{code}: its docs example does not trigger it:\n{result.stdout}"
+    assert any(f" {code} " in line for line in reported), (
+        f"{code}: its docs example does not trigger it:\n{result.stdout}")
     shown = [line for info, body in blocks if info != "yaml" for line in body.splitlines()
              if line.startswith("design.arch.yaml:") and f" {code} " in line]
     for line in shown:
