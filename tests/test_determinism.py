@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import DATA, EXAMPLES, ROOT
 
+pytestmark = pytest.mark.slow  # dozens of processes per format and seed
+
 SEEDS = ("0", "1", "4242", "random")
 # A fixed date: suppressions with an `until` compare with it, not with the clock.
 ENV = {"SOURCE_DATE_EPOCH": "1767225600", "NO_COLOR": "1"}

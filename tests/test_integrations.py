@@ -35,6 +35,7 @@ def test_the_hook_manifest_is_valid(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_pre_commit_runs_the_hook_on_design_files(tmp_path):
     """A user's repository pointing `repo:` at a commit of this project (copied into a
     temporary repository, so nothing is committed here): pre-commit installs archlint

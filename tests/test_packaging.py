@@ -5,7 +5,10 @@ import subprocess
 import sys
 import zipfile
 
+import pytest
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # builds a wheel in a fresh environment
 
 
 def test_wheel_carries_rule_packs_and_catalog(tmp_path):
