@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, expected_findings, run_process
+from conftest import EXAMPLES, ROOT, expected_findings, run_process
 
 from archlint.catalog import load_catalog
 from archlint.custom.packs import PackError, load_pack, load_packs
@@ -277,3 +277,34 @@ def test_a_custom_rule_can_be_suppressed_like_a_builtin_one(tmp_path):
     assert ("ORG001", "components.orders") not in {(f.code, f.path_text) for f in findings}
     assert ("ORG001", "components.admin") in {(f.code, f.path_text) for f in findings}
     assert not [f for f in findings if f.code.startswith(("INP", "LNT"))]
+
+
+def test_builtin_packs_are_written_in_the_format_users_write():
+    """The built-in packs validate against the published rule-pack schema users' packs do."""
+    import jsonschema
+    import yaml
+
+    schema = json.loads((ROOT / "schemas" / "rule-pack.schema.json").read_text(encoding="utf-8"))
+    for pack in sorted((ROOT / "rules").glob("*.yaml")):
+        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(pack.read_text())))
+        assert not errors, f"{pack.name}: {errors[0].message}"
+
+
+def test_option_types_of_the_schema_are_the_engine_s():
+    from archlint.custom.schema import SCHEMA
+    from archlint.rules.metadata import OPTION_TYPES
+
+    assert tuple(SCHEMA["$defs"]["option"]["properties"]["type"]["enum"]) == OPTION_TYPES
+
+
+def test_a_declarative_rule_still_takes_no_options(tmp_path):
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "- code: ORG001\n  name: x\n  severity: info\n  summary: s\n"
+        "  select: {components: {}}\n  condition: 'true'\n  message: m\n"
+        "  options: {limit: {type: int, default: 3, description: d}}\n"
+    )
+    from archlint.custom.packs import PackError, load_pack
+
+    with pytest.raises(PackError, match="pack.yaml:8:"):
+        load_pack(str(pack))

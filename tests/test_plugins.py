@@ -104,3 +104,14 @@ def test_a_plugin_reusing_a_builtin_code_is_skipped(tmp_path):
     assert "DOC006 warning orphan-component" in done.stdout
     assert done.stderr == ("archlint: plugin 'clash_rules' (clash_rules) failed to load and its rules are skipped: "
                            "ValueError: rule code SEC001 is already taken\n")
+
+
+def test_a_plugin_whose_rules_break_the_pack_schema_is_skipped(tmp_path):
+    (tmp_path / "site").mkdir()
+    bad = PLUGIN.replace('"severity": "info",', '"severity": "info", "colour": "red",')
+    _install(tmp_path / "site", "schema_rules", bad, "schema_rules")
+    done = _run(tmp_path, "check", "design.arch.yaml", "--select", "DOC006", "-q")
+    assert done.returncode == 0
+    assert "DOC006 warning orphan-component" in done.stdout
+    assert done.stderr.startswith("archlint: plugin 'schema_rules' (schema_rules) failed to load and its rules are "
+                                  "skipped: ValueError: RULES[0]: Additional properties are not allowed ('colour'")

@@ -81,7 +81,9 @@ def _read(point: Any, taken: set[str]) -> tuple[dict[str, RuleMeta], dict[str, A
 
 
 def _validate(entries: list[Any]) -> None:
-    """What metadata needs, checked by hand: `check` never imports jsonschema."""
+    """The entries against the rule-pack schema, as a pack's are. Runs only when a plugin
+    is installed, so a plain `check` never imports jsonschema. The common mistakes get a
+    plain message first."""
     from archlint.findings import RESERVED_PREFIXES, is_rule_code
 
     for entry in entries:
@@ -93,3 +95,11 @@ def _validate(entries: list[Any]) -> None:
             raise ValueError(f"{entry['code']}: {', '.join(RESERVED_PREFIXES)} codes are archlint's own")
         if entry["severity"] not in ("error", "warning", "info"):
             raise ValueError(f"{entry['code']}: severity must be error, warning or info")
+    import jsonschema
+
+    from archlint.custom.schema import SCHEMA
+
+    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(entries))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "RULES"
+        raise ValueError(f"RULES[{where}]: {error.message}" if error.absolute_path else f"RULES: {error.message}")

@@ -1,4 +1,5 @@
-"""The JSON Schema of a rule pack file. `schemas/rule-pack.schema.json` is this,
+"""The JSON Schema of a rule pack file, the built-in packs' and users' alike (plugins'
+RULES are checked against it too). `schemas/rule-pack.schema.json` is this,
 written by `python -m archlint.custom.schema`; a test keeps the two identical. It lives in
 the package so an installed archlint validates packs without the source tree."""
 
@@ -31,8 +32,9 @@ SCHEMA: dict[str, Any] = {'$schema': 'https://json-schema.org/draft/2020-12/sche
                                            'minLength': 1,
                                            'description': "Where the rule's documentation lives."},
                                    'options': {'type': 'object',
-                                               'maxProperties': 0,
-                                               'description': 'Declarative rules take no options.'},
+                                               'additionalProperties': {'$ref': '#/$defs/option'},
+                                               'description': 'Settings a check reads (built-in rules and '
+                                                              "plugins' rules); declarative rules take none."},
                                    'docs': {'type': 'object',
                                             'additionalProperties': False,
                                             'properties': {'what': {'type': 'string'},
@@ -46,7 +48,17 @@ SCHEMA: dict[str, Any] = {'$schema': 'https://json-schema.org/draft/2020-12/sche
                                    'hint': {'type': 'string', 'minLength': 1}},
                     'dependentRequired': {'select': ['condition', 'message'],
                                           'condition': ['select'],
-                                          'message': ['select']}},
+                                          'message': ['select']},
+                    'if': {'required': ['select']},
+                    'then': {'properties': {'options': {'maxProperties': 0}}}},
+           'option': {'type': 'object',
+                      'additionalProperties': False,
+                      'required': ['type', 'description'],
+                      'properties': {'type': {'enum': ['int', 'number', 'rate', 'percent', 'duration', 'size',
+                                                       'bool', 'list']},
+                                     'default': {'description': 'In the unit of the type: 3, 1000/s, 99.9%, '
+                                                                '200ms, 10GB, true, [a, b].'},
+                                     'description': {'type': 'string', 'minLength': 1}}},
            'names': {'anyOf': [{'type': 'string'},
                                {'type': 'array', 'items': {'type': 'string'}, 'minItems': 1}]},
            'ends': {'type': 'object',
@@ -85,5 +97,5 @@ def schema_text() -> str:
 if __name__ == "__main__":
     import pathlib
 
-    target = pathlib.Path(__file__).resolve().parent.parent / "schemas" / "rule-pack.schema.json"
+    target = pathlib.Path(__file__).resolve().parents[2] / "schemas" / "rule-pack.schema.json"
     target.write_text(schema_text(), encoding="utf-8")
