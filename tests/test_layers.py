@@ -113,3 +113,15 @@ def test_no_import_cycles_between_modules():
         if module not in state:
             visit(module, [module])
     assert not cycles, "import cycles:\n" + "\n".join(cycles)
+
+
+def test_large_modules_say_why_in_their_first_comment():
+    """A module past ~400 lines explains in its docstring why it is one module."""
+    unexplained = []
+    for path in _all_modules():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 420:
+            docstring = ast.get_docstring(ast.parse(text)) or ""
+            if "One module" not in docstring and "one module" not in docstring:
+                unexplained.append(f"{path.relative_to(PACKAGE.parent)} ({text.count(chr(10))} lines)")
+    assert not unexplained, "split these or say why they are one module:\n" + "\n".join(unexplained)

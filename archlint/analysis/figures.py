@@ -6,6 +6,10 @@ Each figure keeps the inputs it came from and where each input came from (the de
 the technology catalog with its source, or a rule of thumb), so `archlint estimate`
 can show the arithmetic as an engineer would on a whiteboard, and the SCL, LAT and
 AVL006 rules compare exactly the numbers `estimate` prints.
+
+One module on purpose (over 500 lines): the figures feed each other (rates -> loads ->
+capacity -> utilisation -> availability and latency), and each keeps its work text next
+to its arithmetic so the two cannot drift apart.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Models are lean on purpose: each class costs start-up time. Quantities are parse
 `archlint.input.units` into base units (per second, seconds, bytes, fractions); edges written
 as lists are normalised to maps; unknown keys are refused except `x-` extensions.
 Cross-references (ids, edges, flow hops) are checked later, in `archlint.language.validate`.
+
+One module on purpose (about 600 lines): it is the language, read top to bottom like its
+reference, and the JSON Schema is generated from it in one pass.
 """
 
 from __future__ import annotations

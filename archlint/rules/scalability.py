@@ -7,6 +7,8 @@ Every number compared here comes from `archlint.analysis.figures` (`ctx.terms.fi
 load and capacity of a component, the single-leader write limit and the storage growth
 of a store are the same objects `archlint estimate` prints, so a finding and the
 estimate never disagree. The checks are linear in components + edges + flow hops.
+
+The SCL area has seven rules (about 480 lines); like every area, one module.
 """
 
 from __future__ import annotations
