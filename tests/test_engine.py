@@ -4,7 +4,7 @@ import datetime as dt
 
 from conftest import EXAMPLES, run_process
 
-from archlint.analysis.terms import Terms
+from archlint.analysis import derive
 from archlint.catalog import load_catalog
 from archlint.rules import builtin_checks
 from archlint.rules.metadata import builtin_rules
@@ -16,7 +16,7 @@ from archlint.run.settings import FileSettings
 def _design():
     result = check_file(str(EXAMPLES / "naive-shop.arch.yaml"), "naive", FileSettings(run_rules=False), load_catalog())
     design = result.designs[0]
-    return Terms(design.design, design.graph, load_catalog())
+    return derive(design.design, design.graph, load_catalog())
 
 
 def test_a_crashing_rule_is_one_finding_and_the_others_still_run():

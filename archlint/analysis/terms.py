@@ -40,6 +40,9 @@ class Terms:
         self.raw = raw if isinstance(raw, dict) else {}  # the plain data, for values as written
         self.load_factor = load_factor  # what-if scale: every flow's rate times this
         self.zone_availability = zone_availability
+        # The figures built on these terms (archlint.analysis.figures.Figures), attached by
+        # archlint.analysis.derive: the figures read the terms, never the other way round.
+        self.figures: Any = None
         self._sync_hops: dict[tuple[str, bool], list[Hop]] = {}
         self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign]
         self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign]
@@ -250,13 +253,6 @@ class Terms:
         value = (self.raw.get("flows") or {}).get(flow, {})
         rate = value.get("rate") if isinstance(value, dict) else None
         return rate if isinstance(rate, str) else None
-
-    @functools.cached_property
-    def figures(self) -> Any:
-        """The back-of-envelope figures (archlint.analysis.figures), built on first use."""
-        from archlint.analysis.figures import Figures
-
-        return Figures(self, self.zone_availability)
 
     def user_facing(self, route: Route) -> bool:
         entry = route.entry

@@ -74,9 +74,9 @@ def check_design(data: Any, catalog: Any) -> tuple[Any, Any, list[Finding]]:
 
 def design_terms(design: Any, graph: Any, catalog: Any, settings: FileSettings, raw: Any = None) -> Any:
     """The derived terms of one design under these settings (archlint.analysis.terms.Terms)."""
-    from archlint.analysis.terms import Terms
+    from archlint.analysis import derive
 
-    return Terms(design, graph, catalog, raw, settings.load_factor, settings.zone_availability)
+    return derive(design, graph, catalog, raw, settings.load_factor, settings.zone_availability)
 
 
 def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings, raw: Any) -> list[Finding]:
