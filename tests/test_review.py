@@ -11,11 +11,13 @@ import pytest
 from conftest import EXAMPLES
 
 from archlint.findings import Finding
+from archlint.rules.metadata import builtin_rules
 from archlint.views.review import (
     NEEDS_WORK,
     NOT_READY,
     READY,
     STEPS,
+    build_review,
     step_of,
     top_issues,
     verdict,
@@ -116,20 +118,66 @@ def test_verdicts_of_naive_shop_and_url_shortener(cli):
     assert "- redundancy: spread over 3 zones, no single point of failure flagged" in strengths
 
 
-def test_top_issues_put_errors_first_then_weighty_areas():
+def test_top_issues_put_errors_first_then_what_breaks_the_system():
     def finding(code: str, severity: str) -> Finding:
         return Finding(code, severity, "m", ("components", code.lower()), file="d.yaml", line=1, column=1)
 
+    metas = builtin_rules()
     findings = [finding("DOC001", "warning"), finding("OBS001", "warning"), finding("DAT003", "warning"),
                 finding("SCL001", "error"), finding("CAC001", "info")]
-    assert [f.code for f in top_issues(findings)] == ["SCL001", "DAT003", "OBS001"]
+    assert [f.code for f in top_issues(findings, metas)] == ["SCL001", "DAT003", "OBS001"]
+    # A synchronous cycle and a single point of failure on a critical flow outrank a
+    # missing document section of the same severity, whatever order they come in.
+    gaps = [finding("DOC003", "warning"), finding("DOC005", "warning"), finding("OBS002", "warning"),
+            finding("AVL001", "warning"), finding("ARC003", "warning")]
+    assert [f.code for f in top_issues(gaps, metas)] == ["ARC003", "AVL001", "OBS002"]
     assert verdict(findings)[0] == NOT_READY
     assert verdict(findings[:3])[0] == READY
     assert verdict(findings[:3] * 2)[0] == NEEDS_WORK
-    assert [step_of(code) for code in ("DOC001", "DOC002", "DOC003", "ARC002", "ASY002", "ASY003", "RES001",
-                                       "AVL001", "DOC005", "OBS003", "XYZ123")] == [
+
+
+def test_the_review_step_and_weight_of_each_rule_come_from_its_pack():
+    metas = builtin_rules()
+    assert [step_of(code, metas) for code in ("DOC001", "DOC002", "DOC003", "ARC002", "ASY002", "ASY003", "RES001",
+                                              "AVL001", "DOC005", "OBS003")] == [
         "requirements", "estimation", "api", "high-level", "high-level", "deep-dives", "deep-dives",
-        "bottlenecks", "trade-offs", "observability", "deep-dives"]
+        "bottlenecks", "trade-offs", "observability"]
+    # Every built-in rule says where it goes: no Python table fills the gaps.
+    steps = {key for key, _ in STEPS}
+    for code, meta in metas.items():
+        assert meta.review_step in steps, code
+        assert meta.review_weight is not None and 0 <= meta.review_weight <= 10, code
+    # A rule that names no step (a custom rule) is not filed under a step silently.
+    assert step_of("XYZ123", metas) == "other"
+
+
+def test_a_custom_rule_is_ranked_and_filed_by_its_pack_review_fields(tmp_path):
+    from archlint.custom.packs import load_packs
+
+    (tmp_path / "org.yaml").write_text(
+        "- code: ORG001\n  name: service-without-owner\n  severity: warning\n  summary: Services have owners.\n"
+        "  review: {step: trade-offs, weight: 10}\n  select: {components: {kind: service}}\n"
+        "  condition: 'owner == null'\n  message: '{id} has no owner'\n"
+        "- code: ORG002\n  name: no-step\n  severity: warning\n  summary: Anything.\n"
+        "  select: {components: {kind: service}}\n  condition: 'owner == null'\n  message: '{id} again'\n")
+    metas = {**builtin_rules(), **load_packs((str(tmp_path / "org.yaml"),), frozenset()).metas}
+    findings = [Finding(code, "warning", "m", ("components", "api"), file="d.yaml", line=4, column=3)
+                for code in ("AVL001", "ORG002", "ORG001")]
+    review = build_review("d.yaml", [], findings, metas)
+    assert [f.code for f in review.top_issues] == ["ORG001", "AVL001", "ORG002"]
+    filed = {step.key: [f.code for f in step.findings] for step in review.steps}
+    assert filed["trade-offs"] == ["ORG001"] and filed["bottlenecks"] == ["AVL001"] and filed["other"] == ["ORG002"]
+
+
+def test_a_pack_with_a_wrong_review_step_is_refused(tmp_path, cli):
+    (tmp_path / "org.yaml").write_text(
+        "- code: ORG001\n  name: o\n  severity: warning\n  summary: S.\n  review: {step: deep-dive, weight: 3}\n"
+        "  select: {components: {kind: service}}\n  condition: 'owner == null'\n  message: 'm'\n")
+    (tmp_path / ".archlint.yaml").write_text("rule-packs: [org.yaml]\n")
+    (tmp_path / "d.arch.yaml").write_text("archlint: 1\nname: d\ncomponents:\n  api: {kind: service}\n")
+    result = cli("check", str(tmp_path / "d.arch.yaml"))
+    assert result.exit_code == 2
+    assert "org.yaml:5" in result.stderr and "deep-dive" in result.stderr
 
 
 def test_rfc_is_reviewed_as_one_document_with_positions_in_the_markdown(cli):

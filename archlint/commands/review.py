@@ -34,13 +34,14 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html",
 def command(path: str, output: str | None, config_path: str | None) -> None:
     """A review report of a design: what it covers and misses at each step of a design
     review, the findings and figures that belong there, and a readiness verdict."""
+    from archlint.rules.metadata import active_rules
     from archlint.views.review import build_review
 
     gc.disable()
     report_format = _format_of(output)
     result, settings = checked(path, config_path)
     designs = [(design, *views(design, settings, result.findings)) for design in result.designs]
-    review = build_review(result.name, designs, result.findings)
+    review = build_review(result.name, designs, result.findings, active_rules())
     if report_format == "html":
         from archlint.render.inline_svg import inline_svg
         from archlint.views.review_html import render as render_html

@@ -9,12 +9,14 @@ reads files or draws; archlint.views.review_markdown and review_html render the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from archlint.analysis.figures import over, under
 from archlint.findings import SEVERITY_RANK, Finding
+from archlint.rules.metadata import RuleMeta
 
-# The framework's steps, in the order a reviewer walks them: (key, title).
+# The framework's steps, in the order a reviewer walks them: (key, title). The keys
+# are the `review.step` values a rule pack may give (archlint.rules.metadata).
 STEPS: tuple[tuple[str, str], ...] = (
     ("requirements", "Requirements"),
     ("estimation", "Estimation"),
@@ -25,37 +27,10 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("trade-offs", "Trade-offs"),
     ("observability", "Observability and failure handling"),
 )
-
-# Which step a finding belongs to: an exact code first, else its three-letter area.
-# Anything not listed (custom packs, plugins, LNT, ENG) is a deep-dive matter.
-STEP_OF_RULE: dict[str, str] = {
-    "DOC001": "requirements",
-    "DOC002": "estimation",
-    "DOC004": "estimation",
-    "DOC003": "api",
-    "DOC005": "trade-offs",
-    "DOC006": "high-level",
-    "ARC": "high-level",
-    "ASY001": "high-level",
-    "ASY002": "high-level",
-    "ASY": "deep-dives",
-    "RES": "deep-dives",
-    "DAT": "deep-dives",
-    "CAC": "deep-dives",
-    "SEC": "deep-dives",
-    "SCL": "bottlenecks",
-    "LAT": "bottlenecks",
-    "AVL": "bottlenecks",
-    "OBS": "observability",
-}
-DEFAULT_STEP = "deep-dives"
-
-# How much a warning in each area weighs when choosing the top issues: losing data or
-# going down outranks a slow path, which outranks missing documentation.
-AREA_WEIGHT: dict[str, int] = {
-    "DAT": 9, "AVL": 8, "SEC": 8, "RES": 7, "SCL": 6, "LAT": 5, "ASY": 5, "CAC": 4,
-    "ARC": 3, "OBS": 3, "DOC": 2, "LNT": 1,
-}
+# Findings of a rule whose pack names no step (a custom rule, a plugin) are listed in a
+# section of their own rather than filed silently under some step.
+OTHER_STEP = ("other", "Other findings (rules that name no review step)")
+_STEP_KEYS = frozenset(key for key, _ in STEPS)
 TOP_ISSUES = 3
 
 # Readiness verdict: any error -> not ready; more than WARNINGS_FOR_NEEDS_WORK
@@ -101,15 +76,26 @@ class Review:
         return counts
 
 
-def step_of(code: str) -> str:
-    return STEP_OF_RULE.get(code) or STEP_OF_RULE.get(code[:3]) or DEFAULT_STEP
+def step_of(code: str, metas: Mapping[str, RuleMeta]) -> str:
+    """The review step of a rule's findings, from its pack's `review.step`."""
+    meta = metas.get(code)
+    step = meta.review_step if meta is not None else None
+    return step if step in _STEP_KEYS else OTHER_STEP[0]
 
 
-def top_issues(findings: list[Finding], count: int = TOP_ISSUES) -> list[Finding]:
-    """Errors first, then warnings by the weight of their area; info never."""
+def weight_of(code: str, metas: Mapping[str, RuleMeta]) -> int:
+    """A rule's `review.weight`; a rule whose pack gives none ranks below every weighted
+    one of the same severity."""
+    meta = metas.get(code)
+    return -1 if meta is None or meta.review_weight is None else meta.review_weight
+
+
+def top_issues(findings: list[Finding], metas: Mapping[str, RuleMeta], count: int = TOP_ISSUES) -> list[Finding]:
+    """Errors first, then warnings; within a severity, by the weight of the rule (what
+    breaks the system before what is missing from the document); info never."""
     ranked = sorted(
         (f for f in findings if f.severity != "info"),
-        key=lambda f: (SEVERITY_RANK[f.severity], -AREA_WEIGHT.get(f.code[:3], 0), f.sort_key()),
+        key=lambda f: (SEVERITY_RANK[f.severity], -weight_of(f.code, metas), f.sort_key()),
     )
     return ranked[:count]
 
@@ -126,9 +112,11 @@ def verdict(findings: list[Finding]) -> tuple[str, str]:
     return READY, "no errors and no warnings"
 
 
-def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: list[Finding]) -> Review:
+def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: list[Finding],
+                 metas: Mapping[str, RuleMeta]) -> Review:
     """`designs`: (DesignResult, Figures, RenderModel, title) for each design of the file,
-    in block order; `findings`: the file's findings (rules included)."""
+    in block order; `findings`: the file's findings (rules included); `metas`: the rules
+    of the run, whose packs say where their findings go."""
     ordered = sorted(findings, key=Finding.sort_key)
     several = len(designs) > 1
     steps = {key: StepReview(key, title) for key, title in STEPS}
@@ -145,9 +133,13 @@ def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: 
         strengths += [prefix + text for text in _strengths(design, graph, figures, own)]
         views.append(DesignView(title, block, figures, model))
     for finding in ordered:
-        steps[step_of(finding.code)].findings.append(finding)
+        key = step_of(finding.code, metas)
+        if key not in steps:
+            steps[key] = StepReview(*OTHER_STEP)
+        steps[key].findings.append(finding)
     outcome, reason = verdict(ordered)
-    return Review(name, views, ordered, strengths, top_issues(ordered), outcome, reason, list(steps.values()))
+    return Review(name, views, ordered, strengths, top_issues(ordered, metas), outcome, reason,
+                  list(steps.values()))
 
 
 # --- what each step covers ------------------------------------------------------------
