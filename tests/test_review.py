@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from html.parser import HTMLParser
@@ -86,7 +87,8 @@ def test_markdown_and_html_for_every_example(cli, tmp_path, example):
     assert markdown.exit_code == 0, markdown.stderr
     assert markdown.stdout.startswith("# Design review: ")
     headings = re.findall(r"^## (.+)$", markdown.stdout, flags=re.MULTILINE)
-    assert headings == ["Summary"] + [title for _, title in STEPS]
+    sketches = ["Sketches"] if "archlint sketch" in example.read_text(encoding="utf-8") else []
+    assert headings == ["Summary"] + [title for _, title in STEPS] + sketches
     assert "```mermaid\n" in markdown.stdout
     codes = check_codes(cli, example)
     for code in codes:
@@ -180,17 +182,55 @@ def test_a_pack_with_a_wrong_review_step_is_refused(tmp_path, cli):
     assert "org.yaml:5" in result.stderr and "deep-dive" in result.stderr
 
 
-def test_rfc_is_reviewed_as_one_document_with_positions_in_the_markdown(cli):
-    result = cli("review", str(EXAMPLES / "rfc-order-service.md"))
+def test_rfc_is_reviewed_as_one_document_with_positions_in_the_markdown(cli, tmp_path):
+    # The RFC's sketch made a full design: both are reviewed, as one document.
+    rfc = tmp_path / "rfc.md"
+    rfc.write_text((EXAMPLES / "rfc-order-service.md").read_text().replace("```yaml archlint sketch", "```yaml archlint"))
+    result = cli("review", str(rfc))
     assert result.exit_code == 0
     out = result.stdout
     assert out.startswith("# Design review: order-service, order-history\n")
     assert out.count("## Summary") == 1 and out.count("```mermaid") == 2
     assert "**Verdict: ⚠️ needs work** (5 warnings (more than 3))." in out
-    # positions are lines of the Markdown file, not of the block
-    assert "1. **warning OBS001** `examples/rfc-order-service.md:67:4` `$`: " in out
+    # positions are lines of the Markdown file (the block's first line is line 69,
+    # indented 3 in a list item), not of the block
+    assert f"**warning OBS001** `{rfc}:69:4` `$`: " in out
     # covered items of the second design carry its name
     assert "- order-history: " in out
+
+
+def test_a_sketch_in_the_rfc_is_listed_and_leaves_the_verdict_alone(cli, tmp_path):
+    out = cli("review", str(EXAMPLES / "rfc-order-service.md")).stdout
+    assert out.startswith("# Design review: order-service\n")
+    assert "**Verdict: ✅ ready for review** (no errors and no warnings)." in out
+    assert "- order-history (sketch): 2 components (`examples/rfc-order-service.md:69`)" in out
+    assert 'title: "order-history (sketch)"' in out.split("## Sketches\n", 1)[1]
+    # The same RFC without its "Alternatives considered" section gets the same verdict.
+    text = (EXAMPLES / "rfc-order-service.md").read_text()
+    alone = tmp_path / "alone.md"
+    alone.write_text(text[: text.index("## Alternatives considered")])
+    verdict_line = [line for line in out.splitlines() if line.startswith("**Verdict")]
+    assert [line for line in cli("review", str(alone)).stdout.splitlines()
+            if line.startswith("**Verdict")] == verdict_line
+
+
+def test_a_sketch_gets_input_problems_only(cli, tmp_path):
+    rfc = tmp_path / "rfc.md"
+    rfc.write_text("# RFC\n\n```archlint sketch\narchlint: 1\nname: rough\ncomponents:\n"
+                   "  api: {kind: service, calls: [db]}\n  db: {tech: postgres}\n```\n")
+    clean = cli("check", str(rfc), "--format", "json")
+    assert clean.exit_code == 0
+    document = json.loads(clean.stdout)
+    assert document["findings"] == [] and document["files"][0]["designs"] == 0
+    assert document["files"][0]["sketches"] == 1
+    assert cli("estimate", str(rfc)).stdout == f"rough (sketch) ({rfc}): a sketch, so no figures\n"
+    # An input problem in a sketch is still an error, at its line of the Markdown.
+    rfc.write_text("# RFC\n\n```archlint sketch\narchlint: 1\nname: rough\ncomponents:\n"
+                   "  api: {kind: service, calls: [dbb]}\n  db: {tech: postgres}\n```\n")
+    broken = cli("check", str(rfc))
+    assert broken.exit_code == 1
+    assert broken.stdout.startswith(f"{rfc}:7:") and "INP020" in broken.stdout
+    assert broken.stdout.endswith("in 1 file (0 designs, 1 sketch).\n")
 
 
 def test_output_is_deterministic(cli, tmp_path):

@@ -40,8 +40,13 @@ def command(path: str, output: str | None, config_path: str | None) -> None:
     gc.disable()
     report_format = _format_of(output)
     result, settings = checked(path, config_path)
-    designs = [(design, *views(design, settings, result.findings)) for design in result.designs]
-    review = build_review(result.name, designs, result.findings, active_rules())
+    designs = [(design, *views(design, settings, result.findings)) for design in result.designs
+               if not design.block.sketch]
+    if not designs:
+        raise click.UsageError(f"'{path}' holds only sketches (`archlint sketch` fences): nothing to review")
+    sketches = [(design, views(design, settings, None)[1]) for design in result.designs if design.block.sketch]
+    judged = [f for f in result.findings if f.block not in {design.block.index for design, _ in sketches}]
+    review = build_review(result.name, designs, judged, active_rules(), sketches)
     if report_format == "html":
         from archlint.render.inline_svg import inline_svg
         from archlint.views.review_html import render as render_html
@@ -86,14 +91,14 @@ def checked(path: str, config_path: str | None, name: str | None = None,
     return result, settings
 
 
-def views(design: Any, settings: Any, findings: list[Any]) -> tuple[Any, Any, str]:
+def views(design: Any, settings: Any, findings: list[Any] | None) -> tuple[Any, Any, str]:
     """(Figures, RenderModel, title) of one checked design; the picture outlines the
-    components with findings."""
+    components with findings (None: a picture without findings or their legend)."""
     from archlint.catalog import load_catalog
     from archlint.render.model import build_model
     from archlint.run.pipeline import design_terms
 
     terms = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data)
-    title = design.design.name
-    return terms.figures, build_model(design.graph, terms, title,
-                                                  [f for f in findings if f.block == design.block.index]), title
+    title = design.title
+    on_block = None if findings is None else [f for f in findings if f.block == design.block.index]
+    return terms.figures, build_model(design.graph, terms, title, on_block), title

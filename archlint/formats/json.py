@@ -12,7 +12,8 @@ VERSION = 1
 def render(result: CheckResult) -> str:
     document = {
         "version": VERSION,
-        "files": [{"path": f.name, "designs": len(f.designs)} for f in result.files],
+        "files": [{"path": f.name, "designs": sum(1 for d in f.designs if not d.block.sketch),
+                   "sketches": sum(1 for d in f.designs if d.block.sketch)} for f in result.files],
         "findings": [
             {
                 "file": f.file,

@@ -128,14 +128,18 @@ class _Paint:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 or word == "info" else f"{count} {word}s"
+    if count == 1 or word == "info":
+        return f"{count} {word}"
+    return f"{count} {word}es" if word.endswith("ch") else f"{count} {word}s"
 
 
 def summary(result: CheckResult) -> str:
     counts = result.counts()
     files = len(result.files)
-    designs = sum(len(f.designs) for f in result.files)
-    scope = f"{_plural(files, 'file')} ({_plural(designs, 'design')})"
+    sketches = sum(1 for f in result.files for d in f.designs if d.block.sketch)
+    designs = sum(len(f.designs) for f in result.files) - sketches
+    counted = _plural(designs, 'design') + (f", {_plural(sketches, 'sketch')}" if sketches else "")
+    scope = f"{_plural(files, 'file')} ({counted})"
     total = sum(counts.values())
     if total == 0:
         return f"No problems found in {scope}."

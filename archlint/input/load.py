@@ -75,6 +75,7 @@ class Block:
     line_offset: int = 0  # 0-based file line of the block's first line
     column_offset: int = 0  # characters stripped from the start of each line
     close_line: int | None = None  # Markdown: 0-based line of the closing fence
+    sketch: bool = False  # an `archlint sketch` fence: validated, no rules, no figures
     data: Any = None
     marks: MarkNode | None = None
     problem: InputProblem | None = None
@@ -502,7 +503,7 @@ def read_source(path: str, limits: Limits, display: str | None = None) -> Source
     source.text = text
     if is_markdown:
         for index, fence in enumerate(find_fences(text)):
-            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line)
+            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line, sketch=fence.sketch)
             _parse_block(block, limits, what="the archlint block")
             source.blocks.append(block)
     else:

@@ -48,7 +48,7 @@ def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> F
             continue
         design, graph, findings = check_design(block.data, catalog)
         design_result.design, design_result.graph = design, graph
-        if graph is not None and settings.run_rules:
+        if graph is not None and settings.run_rules and not block.sketch:
             findings = findings + _rule_findings(design, graph, catalog, settings, block.data)
         for finding in findings:
             line, column = block.locate(finding.path)

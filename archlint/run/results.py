@@ -19,6 +19,12 @@ class DesignResult:
     design: Any = None  # archlint.language.model.Design when it validated
     graph: Any = None  # archlint.analysis.graph.Graph when it has no input problem
 
+    @property
+    def title(self) -> str:
+        """The design's name as reports show it; a sketch says so."""
+        name = self.design.name if self.design is not None else f"block {self.block.index}"
+        return f"{name} (sketch)" if self.block.sketch else name
+
 
 @dataclass(slots=True)
 class FileResult:

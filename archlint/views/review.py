@@ -9,7 +9,7 @@ reads files or draws; archlint.views.review_markdown and review_html render the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from archlint.analysis.figures import over, under
 from archlint.findings import SEVERITY_RANK, Finding
@@ -59,6 +59,16 @@ class DesignView:
 
 
 @dataclass(slots=True)
+class SketchView:
+    """A rough sketch (`archlint sketch` fence) shown beside the review, never judged."""
+
+    title: str
+    line: int  # 1-based line of its first YAML line in the file
+    components: int
+    model: Any  # archlint.render.model.RenderModel
+
+
+@dataclass(slots=True)
 class Review:
     name: str  # the file as shown to the user
     designs: list[DesignView]
@@ -68,6 +78,7 @@ class Review:
     verdict: str
     verdict_reason: str
     steps: list[StepReview]
+    sketches: list[SketchView] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -113,10 +124,11 @@ def verdict(findings: list[Finding]) -> tuple[str, str]:
 
 
 def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: list[Finding],
-                 metas: Mapping[str, RuleMeta]) -> Review:
+                 metas: Mapping[str, RuleMeta], sketches: Sequence[tuple[Any, Any]] = ()) -> Review:
     """`designs`: (DesignResult, Figures, RenderModel, title) for each design of the file,
     in block order; `findings`: the file's findings (rules included); `metas`: the rules
-    of the run, whose packs say where their findings go."""
+    of the run, whose packs say where their findings go; `sketches`: (DesignResult,
+    RenderModel) of each sketch, listed as such and counting toward nothing."""
     ordered = sorted(findings, key=Finding.sort_key)
     several = len(designs) > 1
     steps = {key: StepReview(key, title) for key, title in STEPS}
@@ -138,8 +150,10 @@ def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: 
             steps[key] = StepReview(*OTHER_STEP)
         steps[key].findings.append(finding)
     outcome, reason = verdict(ordered)
+    shown = [SketchView(result.title, result.block.line_offset + 1, len(result.design.components), model)
+             for result, model in sketches]
     return Review(name, views, ordered, strengths, top_issues(ordered, metas), outcome, reason,
-                  list(steps.values()))
+                  list(steps.values()), shown)
 
 
 # --- what each step covers ------------------------------------------------------------

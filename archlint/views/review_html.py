@@ -50,6 +50,12 @@ def render(review: Any, pictures: Sequence[str | None] | None = None) -> str:
         parts.append('<ol class="findings">' + "".join(_finding(f) for f in review.top_issues) + "</ol>")
     else:
         parts.append("<p>None.</p>")
+    if review.sketches:
+        from archlint.views.review_markdown import SKETCH_NOTE
+
+        parts += ["<h3>Sketches</h3>", f"<p>{escape(SKETCH_NOTE)}</p>",
+                  _list([f"{s.title}: {s.components} component{'' if s.components == 1 else 's'} "
+                         f"({review.name}:{s.line})" for s in review.sketches])]
     parts.append("</section>")
     for step in review.steps:
         parts += [f'<section id="{step.key}">', f"<h2>{escape(step.title)}</h2>"]
@@ -68,6 +74,10 @@ def render(review: Any, pictures: Sequence[str | None] | None = None) -> str:
                       + "</ul>"]
         elif not step.covers and not step.missing:
             parts.append("<p>Nothing to report.</p>")
+        parts.append("</section>")
+    if review.sketches:
+        parts += ['<section id="sketches">', "<h2>Sketches</h2>"]
+        parts += [f'<div class="diagram">{_diagram(s.model)}</div>' for s in review.sketches]
         parts.append("</section>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"

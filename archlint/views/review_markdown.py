@@ -7,6 +7,8 @@ from typing import Any
 
 from archlint.findings import Finding
 
+SKETCH_NOTE = ("Checked for input problems only: no rules, figures or verdict come from a sketch "
+               "(an `archlint sketch` fence).")
 VERDICT_MARK = {"ready for review": "✅", "needs work": "⚠️", "not ready": "❌"}
 
 
@@ -24,6 +26,11 @@ def render(review: Any) -> str:
     lines += ["", "### Most important issues", ""]
     lines += [f"{i}. {finding_line(f)}" for i, f in enumerate(review.top_issues, 1)] or ["- none"]
     lines.append("")
+    if review.sketches:
+        lines += ["### Sketches", "", SKETCH_NOTE, ""]
+        lines += [f"- {_inline(s.title)}: {s.components} component{'' if s.components == 1 else 's'} "
+                  f"(`{_code(review.name)}:{s.line}`)" for s in review.sketches]
+        lines.append("")
     for step in review.steps:
         lines += [f"## {step.title}", ""]
         if step.covers:
@@ -41,6 +48,10 @@ def render(review: Any) -> str:
             lines += ["Findings:", ""] + [f"- {finding_line(f)}" for f in step.findings] + [""]
         elif not step.covers and not step.missing:
             lines += ["Nothing to report.", ""]
+    if review.sketches:
+        lines += ["## Sketches", ""]
+        for sketch in review.sketches:
+            lines += ["```mermaid", *mermaid.render(sketch.model).rstrip().splitlines(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
