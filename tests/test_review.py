@@ -292,3 +292,20 @@ def test_unknown_report_suffix_is_a_usage_error(cli):
 def test_missing_file_is_a_usage_error(cli, tmp_path):
     result = cli("review", str(tmp_path / "nope.arch.yaml"))
     assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_risks_accepted_by_the_author_are_listed_with_reason_and_expiry(cli, tmp_path):
+    design = tmp_path / "d.arch.yaml"
+    design.write_text("archlint: 1\nname: d\ncomponents:\n  web: {kind: client, calls: [admin]}\n"
+                      "  admin:\n    kind: service\n    replicas: 2\n"
+                      "    lint: {ignore: {AVL005: {reason: internal tool, until: 2099-03-31}}}\n")
+    out = cli("review", str(design)).stdout
+    section = out.split("### Risks accepted by the author\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(section) == 1
+    assert section[0].startswith(f"- **warning AVL005** `{design}:5:3` `components.admin`: ")
+    assert section[0].endswith("Accepted: internal tool (`components.admin.lint.ignore.AVL005`, until 2099-03-31).")
+    # An accepted finding is shown, not judged: it is not among the issues.
+    assert "AVL005" not in out.split("### Most important issues", 1)[1].split("### Risks", 1)[0]
+    page = tmp_path / "r.html"
+    cli("review", str(design), "-o", str(page))
+    assert "Risks accepted by the author" in page.read_text() and "until 2099-03-31" in page.read_text()

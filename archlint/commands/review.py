@@ -46,7 +46,7 @@ def command(path: str, output: str | None, config_path: str | None) -> None:
         raise click.UsageError(f"'{path}' holds only sketches (`archlint sketch` fences): nothing to review")
     sketches = [(design, views(design, settings, None)[1]) for design in result.designs if design.block.sketch]
     judged = [f for f in result.findings if f.block not in {design.block.index for design, _ in sketches}]
-    review = build_review(result.name, designs, judged, active_rules(), sketches)
+    review = build_review(result.name, designs, judged, active_rules(), sketches, result.suppressed)
     if report_format == "html":
         from archlint.render.inline_svg import inline_svg
         from archlint.views.review_html import render as render_html

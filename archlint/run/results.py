@@ -32,6 +32,9 @@ class FileResult:
     source: Source
     designs: list[DesignResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Findings the design accepts in `lint.ignore`, each with its Suppression: they
+    # neither count nor fail a run, but reports can show them.
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -43,6 +46,10 @@ class CheckResult:
     @property
     def findings(self) -> list[Finding]:
         return [finding for result in self.files for finding in result.findings]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [finding for result in self.files for finding in result.suppressed]
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

@@ -79,6 +79,8 @@ class Review:
     verdict_reason: str
     steps: list[StepReview]
     sketches: list[SketchView] = field(default_factory=list)
+    # Findings the author accepts in lint.ignore, each with its Suppression (reason, until).
+    accepted: list[Finding] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -124,11 +126,13 @@ def verdict(findings: list[Finding]) -> tuple[str, str]:
 
 
 def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: list[Finding],
-                 metas: Mapping[str, RuleMeta], sketches: Sequence[tuple[Any, Any]] = ()) -> Review:
+                 metas: Mapping[str, RuleMeta], sketches: Sequence[tuple[Any, Any]] = (),
+                 accepted: Sequence[Finding] = ()) -> Review:
     """`designs`: (DesignResult, Figures, RenderModel, title) for each design of the file,
     in block order; `findings`: the file's findings (rules included); `metas`: the rules
     of the run, whose packs say where their findings go; `sketches`: (DesignResult,
-    RenderModel) of each sketch, listed as such and counting toward nothing."""
+    RenderModel) of each sketch, listed as such and counting toward nothing; `accepted`:
+    the findings the author suppressed, shown with their reasons."""
     ordered = sorted(findings, key=Finding.sort_key)
     several = len(designs) > 1
     steps = {key: StepReview(key, title) for key, title in STEPS}
@@ -153,7 +157,7 @@ def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: 
     shown = [SketchView(result.title, result.block.line_offset + 1, len(result.design.components), model)
              for result, model in sketches]
     return Review(name, views, ordered, strengths, top_issues(ordered, metas), outcome, reason,
-                  list(steps.values()), shown)
+                  list(steps.values()), shown, sorted(accepted, key=Finding.sort_key))
 
 
 # --- what each step covers ------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from archlint.findings import Finding
+from archlint.findings import Finding, path_str
 
 SKETCH_NOTE = ("Checked for input problems only: no rules, figures or verdict come from a sketch "
                "(an `archlint sketch` fence).")
@@ -26,6 +26,10 @@ def render(review: Any) -> str:
     lines += ["", "### Most important issues", ""]
     lines += [f"{i}. {finding_line(f)}" for i, f in enumerate(review.top_issues, 1)] or ["- none"]
     lines.append("")
+    if review.accepted:
+        lines += ["### Risks accepted by the author", ""]
+        lines += [f"- {finding_line(f)} {accepted_text(f)}" for f in review.accepted]
+        lines.append("")
     if review.sketches:
         lines += ["### Sketches", "", SKETCH_NOTE, ""]
         lines += [f"- {_inline(s.title)}: {s.components} component{'' if s.components == 1 else 's'} "
@@ -53,6 +57,15 @@ def render(review: Any) -> str:
         for sketch in review.sketches:
             lines += ["```mermaid", *mermaid.render(sketch.model).rstrip().splitlines(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def accepted_text(finding: Finding) -> str:
+    """Why the author accepts a finding, and until when."""
+    accepted = finding.suppression
+    if accepted is None:
+        return ""
+    until = f", until {accepted.until}" if accepted.until else ""
+    return f"Accepted: {_inline(accepted.reason)} (`{_code(path_str(accepted.path))}`{until})."
 
 
 def finding_line(finding: Finding) -> str:
