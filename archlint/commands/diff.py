@@ -33,10 +33,13 @@ class DiffError(click.ClickException):
 @click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
+@click.option("--max-length", type=click.IntRange(min=0), default=65_000, show_default=True, metavar="N",
+              help="Longest Markdown diff in characters, to fit a pull-request comment: past it, the lowered "
+                   "targets, the summaries and the most important new findings are kept. 0: no limit.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Use this configuration file instead of searching for one.")
 def command(paths: tuple[str, ...], rev: str | None, output_format: str, output: str | None,
-            config_path: str | None) -> None:
+            config_path: str | None, max_length: int = 65_000) -> None:
     """Compare two versions of a design: `archlint diff OLD NEW`, or
     `archlint diff --rev REV FILE` for FILE at a git revision against the working copy."""
     from archlint.input.discover import display_name
@@ -67,7 +70,7 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
     else:
         from archlint.views.diff_markdown import render
 
-        emit(render(old_name, new_name, diffs), output)
+        emit(render(old_name, new_name, diffs, max_length), output)
     finish(EXIT_CLEAN)
 
 
@@ -78,9 +81,10 @@ def _sides(path: str, name: str, config_path: str | None, config_for: str | None
     result, settings = checked(path, config_path, name=name, config_for=config_for)
     sides = []
     for design in result.designs:
-        figures, _, title = views(design, settings, [])
+        figures, _, title = views(design, settings, None)
         own = [f for f in result.findings if f.block == design.block.index]
-        sides.append(Side(title, design.design, design.graph, figures, own))
+        sides.append(Side(title, design.design, design.graph, None if design.block.sketch else figures, own,
+                          design.block.data, design.block.index))
     return sides
 
 
