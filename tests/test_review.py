@@ -309,3 +309,20 @@ def test_risks_accepted_by_the_author_are_listed_with_reason_and_expiry(cli, tmp
     page = tmp_path / "r.html"
     cli("review", str(design), "-o", str(page))
     assert "Risks accepted by the author" in page.read_text() and "until 2099-03-31" in page.read_text()
+
+
+def test_a_long_review_keeps_its_summary_and_most_important_findings(cli):
+    naive = str(EXAMPLES / "naive-shop.arch.yaml")
+    whole = cli("review", naive, "--max-length", "0").stdout
+    assert whole == cli("review", naive).stdout  # 38k characters: under the 65,000 default
+    cut = cli("review", naive, "--max-length", "5000").stdout
+    assert len(cut) <= 5000
+    summary = whole.split("## Requirements", 1)[0]
+    assert cut.startswith(summary + "## Findings, most important first\n\n")
+    shown = [line for line in cut.split("## Findings, most important first\n\n", 1)[1].splitlines()
+             if line.startswith("- **")]
+    # The synchronous cycle (weight 10) leads; 85 findings in all (5 errors, 74 warnings, 6 info).
+    assert shown[0].startswith("- **error ARC003**")
+    assert [line.split()[1] for line in shown[:5]] == ["**error"] * 5
+    assert cut.splitlines()[-1].startswith(f"**{85 - len(shown)} more findings not shown**")
+    assert "`--max-length 0`" in cut and "-o review.html" in cut

@@ -31,7 +31,10 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html",
                    "Default: Markdown on standard output.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Use this configuration file instead of searching for one.")
-def command(path: str, output: str | None, config_path: str | None) -> None:
+@click.option("--max-length", type=click.IntRange(min=0), default=65_000, show_default=True, metavar="N",
+              help="Longest Markdown report in characters, to fit a pull-request comment: past it, the summary "
+                   "and the most important findings are kept. 0: no limit. HTML is never cut.")
+def command(path: str, output: str | None, config_path: str | None, max_length: int = 65_000) -> None:
     """A review report of a design: what it covers and misses at each step of a design
     review, the findings and figures that belong there, and a readiness verdict."""
     from archlint.rules.metadata import active_rules
@@ -53,9 +56,9 @@ def command(path: str, output: str | None, config_path: str | None) -> None:
 
         emit(render_html(review, [inline_svg(design.model) for design in review.designs]), output)
     else:
-        from archlint.views.review_markdown import render
+        from archlint.views.review_markdown import render as render_markdown
 
-        emit(render(review), output)
+        emit(render_markdown(review, max_length), output)
     finish(EXIT_CLEAN)
 
 

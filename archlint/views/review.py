@@ -81,6 +81,8 @@ class Review:
     sketches: list[SketchView] = field(default_factory=list)
     # Findings the author accepts in lint.ignore, each with its Suppression (reason, until).
     accepted: list[Finding] = field(default_factory=list)
+    # Every finding, most important first (what top_issues takes its head from, info last).
+    ranked: list[Finding] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -103,14 +105,15 @@ def weight_of(code: str, metas: Mapping[str, RuleMeta]) -> int:
     return -1 if meta is None or meta.review_weight is None else meta.review_weight
 
 
+def rank(findings: list[Finding], metas: Mapping[str, RuleMeta]) -> list[Finding]:
+    """By severity, then by the weight of the rule (what breaks the system before what
+    is missing from the document), then by place."""
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], -weight_of(f.code, metas), f.sort_key()))
+
+
 def top_issues(findings: list[Finding], metas: Mapping[str, RuleMeta], count: int = TOP_ISSUES) -> list[Finding]:
-    """Errors first, then warnings; within a severity, by the weight of the rule (what
-    breaks the system before what is missing from the document); info never."""
-    ranked = sorted(
-        (f for f in findings if f.severity != "info"),
-        key=lambda f: (SEVERITY_RANK[f.severity], -weight_of(f.code, metas), f.sort_key()),
-    )
-    return ranked[:count]
+    """The first of `rank`, info never."""
+    return [f for f in rank(findings, metas) if f.severity != "info"][:count]
 
 
 def verdict(findings: list[Finding]) -> tuple[str, str]:
@@ -157,7 +160,7 @@ def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: 
     shown = [SketchView(result.title, result.block.line_offset + 1, len(result.design.components), model)
              for result, model in sketches]
     return Review(name, views, ordered, strengths, top_issues(ordered, metas), outcome, reason,
-                  list(steps.values()), shown, sorted(accepted, key=Finding.sort_key))
+                  list(steps.values()), shown, sorted(accepted, key=Finding.sort_key), rank(ordered, metas))
 
 
 # --- what each step covers ------------------------------------------------------------

@@ -6,13 +6,33 @@ from __future__ import annotations
 from typing import Any
 
 from archlint.findings import Finding, path_str
+from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
 
 SKETCH_NOTE = ("Checked for input problems only: no rules, figures or verdict come from a sketch "
                "(an `archlint sketch` fence).")
 VERDICT_MARK = {"ready for review": "✅", "needs work": "⚠️", "not ready": "❌"}
 
 
-def render(review: Any) -> str:
+def render(review: Any, max_length: int = DEFAULT_MAX_LENGTH) -> str:
+    """The report; past `max_length` characters (0: no limit), the summary and then the
+    findings, most important first, as many as fit."""
+    full, summary_end = _render(review)
+    if not max_length or len(full) <= max_length:
+        return full
+    head = full.splitlines()[:summary_end] + ["## Findings, most important first", ""]
+    return fit(head, [f"- {finding_line(f)}" for f in review.ranked], _footer, max_length)
+
+
+def _footer(left_out: int) -> list[str]:
+    how = ("The review steps, figures and diagrams are left out too. For the whole review run again with "
+           "`--max-length 0`, or write it as one page with `-o review.html`.")
+    if not left_out:
+        return ["", "Shortened to fit `--max-length`. " + how]
+    return ["", more_line(left_out, how)]
+
+
+def _render(review: Any) -> tuple[str, int]:
+    """The whole report, and the number of lines of its summary."""
     from archlint.render import mermaid
     from archlint.views.estimate import render_text as estimate_text
 
@@ -35,6 +55,7 @@ def render(review: Any) -> str:
         lines += [f"- {_inline(s.title)}: {s.components} component{'' if s.components == 1 else 's'} "
                   f"(`{_code(review.name)}:{s.line}`)" for s in review.sketches]
         lines.append("")
+    summary_end = len(lines)
     for step in review.steps:
         lines += [f"## {step.title}", ""]
         if step.covers:
@@ -56,7 +77,7 @@ def render(review: Any) -> str:
         lines += ["## Sketches", ""]
         for sketch in review.sketches:
             lines += ["```mermaid", *mermaid.render(sketch.model).rstrip().splitlines(), "```", ""]
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines).rstrip() + "\n", summary_end
 
 
 def accepted_text(finding: Finding) -> str:
