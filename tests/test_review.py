@@ -326,3 +326,37 @@ def test_a_long_review_keeps_its_summary_and_most_important_findings(cli):
     assert [line.split()[1] for line in shown[:5]] == ["**error"] * 5
     assert cut.splitlines()[-1].startswith(f"**{85 - len(shown)} more findings not shown**")
     assert "`--max-length 0`" in cut and "-o review.html" in cut
+
+
+def _missing(out: str) -> list[str]:
+    """Every 'Missing:' item of a review, in step order."""
+    items: list[str] = []
+    for section in out.split("Missing:\n\n")[1:]:
+        items += [line[2:] for line in section.split("\n\n", 1)[0].splitlines()]
+    return items
+
+
+def test_what_is_missing_is_asked_only_of_what_the_design_has(cli, tmp_path):
+    # A back-office pipeline: no client, nothing public, two compute components, one
+    # read flow; every flow carries its own targets.
+    design = tmp_path / "d.arch.yaml"
+    design.write_text(
+        "archlint: 1\nname: reports\nrequirements: {functional: [Build the nightly report]}\n"
+        "components:\n  cron: {kind: worker, replicas: 2, calls: {builder: {timeout: 1s}}}\n"
+        "  builder: {kind: service, replicas: 2}\n"
+        "flows:\n  nightly: {rate: 1/day, type: read, availability: 99%, latency_p99: 2s, steps: [cron -> builder]}\n"
+        "observability: {metrics: prometheus, logs: loki, alerting: alertmanager}\n"
+        "decisions: [{topic: runtime, choice: python, why: the team knows it, tradeoffs: slower}]\n")
+    out = cli("review", str(design)).stdout
+    # No payload or retention (no write flow), no daily users or API (no client, nothing
+    # public), no consistency model (no data store), no tracing (2 compute components),
+    # no requirement-level targets (the only flow has its own): only the peak factor.
+    assert _missing(out) == ["scale.peak\\_factor: the default of 2 is used"]
+    # A write flow without a payload is named; a store asks for a consistency model.
+    design.write_text(design.read_text().replace("type: read", "type: write").replace(
+        "  builder: {kind: service, replicas: 2}\n", "  builder: {kind: service, replicas: 2, calls: {db: {timeout: 1s}}}\n"
+        "  db: {tech: postgres, replication: {replicas: 1}}\n").replace("cron -> builder", "cron -> builder -> db"))
+    assert _missing(cli("review", str(design)).stdout) == [
+        "consistency model (requirements.consistency)", "scale.peak\\_factor: the default of 2 is used",
+        "scale.retention: needed for storage growth",
+        "a payload on write flow nightly: needed for storage growth and bandwidth"]

@@ -168,18 +168,34 @@ def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: 
 
 def _coverage(design: Any, raw: Any, graph: Any, figures: Any) -> dict[str, tuple[list[str], list[str]]]:
     return {
-        "requirements": _requirements(design, raw),
-        "estimation": _estimation(design, raw, figures),
-        "api": _apis(design),
+        "requirements": _requirements(design, raw, graph),
+        "estimation": _estimation(design, raw, graph, figures),
+        "api": _apis(design, graph),
         "high-level": _high_level(design, graph),
         "deep-dives": _deep_dives(graph),
         "bottlenecks": _bottlenecks(figures),
         "trade-offs": _decisions(design),
-        "observability": _observability(design),
+        "observability": _observability(design, graph),
     }
 
 
-def _requirements(design: Any, raw: Any) -> tuple[list[str], list[str]]:
+# What each missing item is asked for on: the review lists as missing only what the
+# design has a use for (no write payload for a design without write flows).
+_DATA_KINDS = frozenset({"database", "cache", "search", "object_storage"})
+_COMPUTE_KINDS = frozenset({"service", "worker", "function"})
+UNTRACED_COMPUTE = 2  # compute components a design may have before tracing is missing (OBS006's default)
+
+
+def _kinds(graph: Any) -> set[str]:
+    return {node.kind for node in graph.nodes.values()}
+
+
+def _users(design: Any, graph: Any) -> bool:
+    """Whether people use the system: a client component, or a public one."""
+    return "client" in _kinds(graph) or any(getattr(c, "public", False) for c in design.components.values())
+
+
+def _requirements(design: Any, raw: Any, graph: Any) -> tuple[list[str], list[str]]:
     covers: list[str] = []
     missing: list[str] = []
     req = design.requirements
@@ -188,17 +204,21 @@ def _requirements(design: Any, raw: Any) -> tuple[list[str], list[str]]:
         covers.append(f"{len(functional)} functional requirement{_s(len(functional))}: " + "; ".join(functional))
     else:
         missing.append("functional requirements (requirements.functional)")
+    flows = list((design.flows or {}).values())
     for field_name, label in (("availability", "availability target"), ("latency_p99", "p99 latency target"),
                               ("consistency", "consistency model"), ("durability", "durability target")):
         value = getattr(req, field_name, None) if req else None
         if value is not None:
             covers.append(f"{label}: {_quantity(raw, ('requirements', field_name), value)}")
-        elif field_name != "durability":
+        elif field_name in ("availability", "latency_p99") and not (flows and all(
+                getattr(flow, field_name, None) is not None for flow in flows)):  # a target on every flow will do
+            missing.append(f"{label} (requirements.{field_name})")
+        elif field_name == "consistency" and _kinds(graph) & _DATA_KINDS:
             missing.append(f"{label} (requirements.{field_name})")
     return covers, missing
 
 
-def _estimation(design: Any, raw: Any, figures: Any) -> tuple[list[str], list[str]]:
+def _estimation(design: Any, raw: Any, graph: Any, figures: Any) -> tuple[list[str], list[str]]:
     covers: list[str] = []
     missing: list[str] = []
     scale = design.scale
@@ -207,25 +227,20 @@ def _estimation(design: Any, raw: Any, figures: Any) -> tuple[list[str], list[st
         value = getattr(scale, field_name, None) if scale else None
         if value is not None:
             covers.append(f"{label}: {_quantity(raw, ('scale', field_name), value)}")
-        elif field_name in ("dau", "peak_factor"):
+        elif field_name == "dau" and _users(design, graph):
             missing.append(f"{label} (scale.{field_name})")
     flows = design.flows or {}
     rated = sorted(name for name, flow in flows.items() if flow.rate is not None)
     if rated:
         covers.append(f"{len(rated)} flow{_s(len(rated))} with a rate: {', '.join(rated)}")
-    unrated = sorted(name for name, flow in flows.items() if flow.rate is None)
-    if unrated:
-        missing.append(f"a rate for flow{_s(len(unrated))} {', '.join(unrated)}")
-    if not flows:
-        missing.append("flows (the requests the system serves, with their rates)")
-    missing += figures.missing_inputs()
+    missing += figures.missing_inputs()  # flows, rates, peak factor, retention, payloads: each where used
     return covers, missing
 
 
-def _apis(design: Any) -> tuple[list[str], list[str]]:
+def _apis(design: Any, graph: Any) -> tuple[list[str], list[str]]:
     apis = design.apis or []
     if not apis:
-        return [], ["an API (apis: endpoints and the components serving them)"]
+        return [], ["an API (apis: endpoints and the components serving them)"] if _users(design, graph) else []
     covers = [f"{api.endpoint}" + (f" (served by {api.served_by})" if api.served_by else "") for api in apis]
     return covers, []
 
@@ -269,7 +284,9 @@ def _bottlenecks(figures: Any) -> tuple[list[str], list[str]]:
     saturation = figures.saturation()
     if saturation is not None:
         covers.append(f"saturates first: {saturation[0]}, at {saturation[1]:.3g}x today's load")
-    unchecked = sorted(cid for cid, load in figures.loads.items() if load.limit is None)
+    # A component that scales by itself, or has no per-unit cap, needs no figure.
+    unchecked = sorted(cid for cid, load in figures.loads.items()
+                       if load.limit is None and load.capacity.reason not in ("autoscales", "unbounded"))
     if unchecked:
         missing.append(f"capacity not known for: {', '.join(unchecked)}")
     return covers, missing
@@ -291,14 +308,19 @@ def _decisions(design: Any) -> tuple[list[str], list[str]]:
 _PILLARS = ("metrics", "logs", "tracing", "alerting", "dashboards")
 
 
-def _observability(design: Any) -> tuple[list[str], list[str]]:
+def _observability(design: Any, graph: Any) -> tuple[list[str], list[str]]:
+    """Metrics, logs and alerting are missing from any design; tracing only once requests
+    can cross more than UNTRACED_COMPUTE compute components; dashboards never (optional)."""
     observability = design.observability
     covers, missing = [], []
+    compute = sum(1 for node in graph.nodes.values() if node.kind in _COMPUTE_KINDS)
     for pillar in _PILLARS:
         value = getattr(observability, pillar, None) if observability else None
         if value:
             covers.append(pillar if value is True else f"{pillar}: {value}")
-        else:
+        elif pillar == "tracing" and compute <= UNTRACED_COMPUTE:
+            continue
+        elif pillar != "dashboards":
             missing.append(pillar)
     return covers, missing
 
