@@ -37,7 +37,6 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html",
 def command(path: str, output: str | None, config_path: str | None, max_length: int = 65_000) -> None:
     """A review report of a design: what it covers and misses at each step of a design
     review, the findings and figures that belong there, and a readiness verdict."""
-    from archlint.rules.metadata import active_rules
     from archlint.views.review import build_review
 
     gc.disable()
@@ -49,12 +48,13 @@ def command(path: str, output: str | None, config_path: str | None, max_length: 
         raise click.UsageError(f"'{path}' holds only sketches (`archlint sketch` fences): nothing to review")
     sketches = [(design, views(design, settings, None)[1]) for design in result.designs if design.block.sketch]
     judged = [f for f in result.findings if f.block not in {design.block.index for design, _ in sketches}]
-    review = build_review(result.name, designs, judged, active_rules(), sketches, result.suppressed)
+    review = build_review(result.name, designs, judged, settings.rule_set().metas, sketches, result.suppressed)
     if report_format == "html":
         from archlint.render.inline_svg import inline_svg
         from archlint.views.review_html import render as render_html
 
-        emit(render_html(review, [inline_svg(design.model) for design in review.designs]), output)
+        emit(render_html(review, [inline_svg(design.model) for design in review.designs],
+                         [inline_svg(sketch.model) for sketch in review.sketches]), output)
     else:
         from archlint.views.review_markdown import render as render_markdown
 

@@ -9,9 +9,14 @@ from typing import Any
 from archlint.findings import SEVERITY_RANK
 from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
 from archlint.input.units import format_duration, format_percent, format_rate
+from archlint.rules.metadata import RuleSet, builtin_rule_set
 
 
-def render(old_name: str, new_name: str, diffs: list[Any], max_length: int = DEFAULT_MAX_LENGTH) -> str:
+def render(old_name: str, new_name: str, diffs: list[Any], max_length: int = DEFAULT_MAX_LENGTH,
+           rules: RuleSet | None = None) -> str:
+    """The diff; past `max_length` characters (0: no limit) the lowered targets, each
+    design's summary and the new findings, most important first by `rules`' weights."""
+    rules = rules or builtin_rule_set()
     head = [f"## archlint diff: `{_code(old_name)}` → `{_code(new_name)}`", ""]
     head += _lowered(diffs)
     lines = list(head)
@@ -33,7 +38,7 @@ def render(old_name: str, new_name: str, diffs: list[Any], max_length: int = DEF
     for index, diff in enumerate(diffs):
         head += [f"### Design {index}: {_title(diff)}", "", *_summary(diff), ""]
     new = sorted((f for diff in diffs for f in diff.findings_new),
-                 key=lambda f: (SEVERITY_RANK.get(f.severity, 3), -_weight(f.code), f.sort_key()))
+                 key=lambda f: (SEVERITY_RANK.get(f.severity, 3), -_weight(f.code, rules), f.sort_key()))
     head += ["#### New findings, most important first", ""]
     return fit(head, [_finding(f) for f in new], _footer, max_length)
 
@@ -46,10 +51,8 @@ def _footer(left_out: int) -> list[str]:
     return ["", more_line(left_out, how)]
 
 
-def _weight(code: str) -> int:
-    from archlint.rules.metadata import rule_meta
-
-    meta = rule_meta(code)
+def _weight(code: str, rules: RuleSet) -> int:
+    meta = rules.meta(code)
     return meta.review_weight if meta is not None and meta.review_weight is not None else -1
 
 

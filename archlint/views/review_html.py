@@ -27,7 +27,8 @@ ul.findings li.error{border-color:#cf222e}ul.findings li.warning{border-color:#d
 _VERDICT_CLASS = {"ready for review": "ready", "needs work": "needs", "not ready": "not"}
 
 
-def render(review: Any, pictures: Sequence[str | None] | None = None) -> str:
+def render(review: Any, pictures: Sequence[str | None] | None = None,
+           sketch_pictures: Sequence[str | None] | None = None) -> str:
     """The page; `pictures` holds each design's diagram as inline SVG (drawn by the
     command), None where there is none: the Mermaid text stands in for it."""
     pictures = list(pictures) if pictures is not None else [None] * len(review.designs)
@@ -80,7 +81,8 @@ def render(review: Any, pictures: Sequence[str | None] | None = None) -> str:
         parts.append("</section>")
     if review.sketches:
         parts += ['<section id="sketches">', "<h2>Sketches</h2>"]
-        parts += [f'<div class="diagram">{_diagram(s.model)}</div>' for s in review.sketches]
+        drawn = list(sketch_pictures) if sketch_pictures is not None else [None] * len(review.sketches)
+        parts += [f'<div class="diagram">{_diagram(s.model, drawn[i])}</div>' for i, s in enumerate(review.sketches)]
         parts.append("</section>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
