@@ -360,3 +360,18 @@ def test_what_is_missing_is_asked_only_of_what_the_design_has(cli, tmp_path):
         "consistency model (requirements.consistency)", "scale.peak\\_factor: the default of 2 is used",
         "scale.retention: needed for storage growth",
         "a payload on write flow nightly: needed for storage growth and bandwidth"]
+
+
+def test_a_configured_pack_places_its_findings_by_its_review_fields(cli, tmp_path):
+    (tmp_path / "org.yaml").write_text(
+        "- code: ORG001\n  name: service-without-owner\n  severity: warning\n  summary: Services have owners.\n"
+        "  review: {step: trade-offs, weight: 10}\n  select: {components: {kind: service}}\n"
+        "  condition: 'owner == null'\n  message: '{id} has no owner'\n")
+    (tmp_path / ".archlint.yaml").write_text("rule-packs: [org.yaml]\n")
+    design = tmp_path / "d.arch.yaml"
+    design.write_text("archlint: 1\nname: d\ncomponents:\n  web: {kind: client, calls: [api]}\n"
+                      "  api: {kind: service, replicas: 2}\n")
+    out = cli("review", str(design)).stdout
+    top = out.split("### Most important issues\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert top[0].startswith("1. **warning ORG001**")  # weight 10 leads the warnings
+    assert "ORG001" in out.split("## Trade-offs\n", 1)[1].split("\n## ", 1)[0]
