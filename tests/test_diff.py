@@ -178,6 +178,19 @@ def test_markdown_blocks_pair_by_design_name_then_position(cli, tmp_path):
     assert "components: +1 −0 ~0" in sketch and "#### Figures" not in sketch
 
 
+def test_a_design_turned_into_a_sketch_has_findings_not_judged_rather_than_fixed(cli, tmp_path):
+    text = (EXAMPLES / "rfc-order-service.md").read_text()
+    (tmp_path / "old.md").write_text(text.replace("```yaml archlint sketch", "```yaml archlint"))
+    (tmp_path / "new.md").write_text(text)
+    out = cli("diff", str(tmp_path / "old.md"), str(tmp_path / "new.md")).stdout
+    part = out.split("### Design 1: order-history → order-history (sketch)\n\n", 1)[1]
+    # The block's five warnings (DOC001, DOC002, DOC004, DOC005, OBS001) are not "fixed".
+    assert part.startswith("**0 new findings, 0 fixed**")
+    assert ("**Note:** became a sketch: no rule judges it any more, so its 5 findings are not reported, "
+            "not fixed.") in part
+    assert "#### Fixed findings" not in part and "#### Figures" not in part
+
+
 def test_a_long_diff_is_cut_to_max_length(cli):
     whole = cli("diff", str(GOOD), str(NAIVE), "--max-length", "0").stdout
     assert len(whole) > 3000

@@ -85,7 +85,7 @@ def _sides(path: str, name: str, config_path: str | None, config_for: str | None
         figures, _, title = views(design, settings, None)
         own = [f for f in result.findings if f.block == design.block.index]
         sides.append(Side(title, design.design, design.graph, None if design.block.sketch else figures, own,
-                          design.block.data, design.block.index))
+                          design.block.data, design.block.index, design.block.sketch))
     return sides, settings.rule_set()
 
 

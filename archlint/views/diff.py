@@ -27,6 +27,7 @@ class Side:
     findings: list[Finding]
     raw: Any = None  # the block's YAML data as written, for changes in the user's own units
     block: int = 0  # its block index in the file (Markdown)
+    sketch: bool = False  # an `archlint sketch` block: no rules, no figures
 
     @property
     def name(self) -> str:
@@ -84,10 +85,11 @@ class DesignDiff:
     figures: list[FigureChange] = field(default_factory=list)
     findings_new: list[Finding] = field(default_factory=list)
     findings_fixed: list[Finding] = field(default_factory=list)
+    note: str | None = None  # a design that became a sketch: its findings are not judged, not fixed
 
     @property
     def unchanged(self) -> bool:
-        return not (self.components_added or self.components_removed or self.components_changed
+        return self.note is None and not (self.components_added or self.components_removed or self.components_changed
                     or self.flows_added or self.flows_removed or self.flows_changed or self.requirements_changed
                     or self.edges_added or self.edges_removed or self.figures or self.findings_new
                     or self.findings_fixed)
@@ -140,6 +142,11 @@ def diff_designs(old: Side | None, new: Side | None) -> DesignDiff:
     result.figures = _figure_changes(old, new)
     result.findings_new = _unmatched(new.findings if new else [], old.findings if old else [])
     result.findings_fixed = _unmatched(old.findings if old else [], new.findings if new else [])
+    if old is not None and new is not None and new.sketch and not old.sketch:
+        count = len(result.findings_fixed)
+        result.note = (f"became a sketch: no rule judges it any more, so its {count} finding"
+                       f"{'' if count == 1 else 's'} are not reported, not fixed")
+        result.findings_fixed = []
     return result
 
 
@@ -285,6 +292,8 @@ _FIGURE_ORDER = {"peak load": 0, "availability": 1, "latency p99": 2, "utilisati
 
 
 def _figure_changes(old: Side | None, new: Side | None) -> list[FigureChange]:
+    if (old is not None and old.figures is None) or (new is not None and new.figures is None):
+        return []  # a sketch has no figures to compare
     before, after = _figure_values(old), _figure_values(new)
     changes = []
     for key in sorted(set(before) | set(after), key=lambda k: (_FIGURE_ORDER[k[0]], k[1])):
@@ -335,6 +344,7 @@ def as_data(old_name: str, new_name: str, diffs: list[DesignDiff]) -> dict[str, 
                 },
                 "figures": [{"figure": f.figure, "subject": f.subject, "before": f.before, "after": f.after,
                              "unit": f.unit} for f in d.figures],
+                "note": d.note,
                 "findings": {"new": [_finding_data(f) for f in d.findings_new],
                              "fixed": [_finding_data(f) for f in d.findings_fixed]},
             }

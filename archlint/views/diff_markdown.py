@@ -28,6 +28,8 @@ def render(old_name: str, new_name: str, diffs: list[Any], max_length: int = DEF
             lines += ["No change in requirements, flows, components, edges, figures or findings.", ""]
             continue
         lines += _summary(diff) + [""]
+        if diff.note:
+            lines += [f"**Note:** {_text(diff.note)}.", ""]
         lines += (_requirements(diff) + _flows(diff) + _components(diff) + _edges(diff) + _figures(diff)
                   + _findings(diff))
     full = "\n".join(lines).rstrip() + "\n"
