@@ -331,3 +331,10 @@ def test_prune_drops_the_entries_of_files_that_no_longer_exist(two_files, cli):
     assert again.output == f"Nothing to prune: every file named in {target} exists.\n"
     assert cli("baseline", "-o", str(target)).exit_code == 2  # neither PATHS nor --prune
     assert cli("baseline", "--prune", "-o", str(folder / "missing.json")).exit_code == 2
+
+
+def test_baseline_counts_sketches_apart(tmp_path, cli):
+    from conftest import EXAMPLES
+
+    result = cli("baseline", "-o", str(tmp_path / "b.json"), str(EXAMPLES / "rfc-order-service.md"))
+    assert result.output == f"Recorded 0 findings of 1 file (1 design, 1 sketch) in {tmp_path / 'b.json'}.\n"

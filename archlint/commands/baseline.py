@@ -48,6 +48,7 @@ def command(
     kept, so recording the files of one change leaves the others' entries alone;
     `--prune` drops the entries of files that no longer exist."""
     from archlint.catalog import load_catalog
+    from archlint.formats.text import designs_counted
     from archlint.formats.text import render as render_text
     from archlint.input.discover import display_name
     from archlint.run import baseline
@@ -85,9 +86,8 @@ def command(
         document = baseline.document_of([*baseline.entries(document), *kept])
     emit(baseline.render(document), output)
     recorded = len(document["findings"]) - len(kept)
-    designs = sum(len(file_result.designs) for file_result in result.files)
     lines = [f"Recorded {_plural(recorded, 'finding')} of {_plural(len(result.files), 'file')} "
-             f"({_plural(designs, 'design')}) in {'standard output' if to_stdout else output}"]
+             f"({designs_counted(result)}) in {'standard output' if to_stdout else output}"]
     if previous is not None:
         unmatched, dropped = baseline.apply(result, previous, root)
         added = sum(baseline.recordable(finding) for finding in unmatched.findings)

@@ -150,13 +150,17 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}es" if word.endswith("ch") else f"{count} {word}s"
 
 
+def designs_counted(result: CheckResult) -> str:
+    """`2 designs`, or `2 designs, 1 sketch`: sketches are counted apart."""
+    sketches = sum(1 for f in result.files for d in f.designs if d.block.sketch)
+    designs = sum(len(f.designs) for f in result.files) - sketches
+    return _plural(designs, "design") + (f", {_plural(sketches, 'sketch')}" if sketches else "")
+
+
 def summary(result: CheckResult) -> str:
     counts = result.counts()
     files = len(result.files)
-    sketches = sum(1 for f in result.files for d in f.designs if d.block.sketch)
-    designs = sum(len(f.designs) for f in result.files) - sketches
-    counted = _plural(designs, 'design') + (f", {_plural(sketches, 'sketch')}" if sketches else "")
-    scope = f"{_plural(files, 'file')} ({counted})"
+    scope = f"{_plural(files, 'file')} ({designs_counted(result)})"
     total = sum(counts.values())
     if total == 0:
         return f"No problems found in {scope}."
