@@ -123,7 +123,8 @@ def test_a_relaxed_target_is_called_out_at_the_top(cli, tmp_path):
                                  ("    availability: 99.8%\n", ""), fmt="json"))
     assert data["targets_lowered"] == []  # a stricter target is not a lowered one
     dropped = json.loads(_shop_diff(cli, tmp_path, ("    availability: 99.95%\n", ""), fmt="json"))
-    assert [t["text"] for t in dropped["targets_lowered"]] == ["availability target of flow checkout removed (was 99.95%)"]
+    assert [t["text"] for t in dropped["targets_lowered"]] == [
+        "availability target of flow checkout removed (was 99.95%)"]
 
 
 def test_flows_are_compared_and_figures_are_never_capped(cli, tmp_path):
@@ -153,8 +154,9 @@ def test_nested_changes_are_listed_field_by_field_in_the_authors_units(cli, tmp_
 
 
 def _rfc(*blocks: str) -> str:
-    return "# RFC\n\n" + "".join(f"```{info}\narchlint: 1\nname: {name}\ncomponents:\n  {cid}: {{kind: service}}\n```\n\n"
-                                   for info, name, cid in (block.split() for block in blocks))
+    return "# RFC\n\n" + "".join(
+        f"```{info}\narchlint: 1\nname: {name}\ncomponents:\n  {cid}: {{kind: service}}\n```\n\n"
+        for info, name, cid in (block.split() for block in blocks))
 
 
 def test_markdown_blocks_pair_by_design_name_then_position(cli, tmp_path):
@@ -169,8 +171,8 @@ def test_markdown_blocks_pair_by_design_name_then_position(cli, tmp_path):
     renamed = out.split("### Design 1: orders → orders-v2\n\n", 1)[1].split("###", 1)[0]
     assert renamed == "No change in requirements, flows, components, edges, figures or findings.\n\n"
     # A sketch added at the end pairs like any block, and has no figures.
-    (tmp_path / "newer.md").write_text(_rfc("archlint billing ledger", "archlint orders-v2 api",
-                                            "archlint-sketch history cache").replace("archlint-sketch", "archlint sketch"))
+    newer = _rfc("archlint billing ledger", "archlint orders-v2 api", "archlint-sketch history cache")
+    (tmp_path / "newer.md").write_text(newer.replace("archlint-sketch", "archlint sketch"))
     out = cli("diff", str(tmp_path / "new.md"), str(tmp_path / "newer.md")).stdout
     titles = [line for line in out.splitlines() if line.startswith("### Design")]
     assert titles == ["### Design 0: billing", "### Design 1: orders-v2", "### Design 2: history (sketch) (added)"]

@@ -148,7 +148,8 @@ def test_caret_under_the_column_of_each_finding(cli, tmp_path, monkeypatch):
 
 def test_caret_in_an_indented_markdown_block_points_at_the_md_line(cli, tmp_path):
     rfc = tmp_path / "rfc.md"  # the example's sketch, made a full design (it sits in a list item)
-    rfc.write_text((EXAMPLES / "rfc-order-service.md").read_text().replace("```yaml archlint sketch", "```yaml archlint"))
+    example = (EXAMPLES / "rfc-order-service.md").read_text()
+    rfc.write_text(example.replace("```yaml archlint sketch", "```yaml archlint"))
     result = cli("check", "--select", "OBS001", str(rfc))
     assert result.stdout.splitlines()[:3] == [
         f"{rfc}:69:4: OBS001 warning observability-missing: the design has no "
@@ -360,7 +361,8 @@ def test_markdown_past_max_length_keeps_the_summary_and_the_most_important_findi
         result = cli("check", "--format", "markdown", "--max-length", str(limit), *SHOP_RULES, "shop.arch.yaml")
         text = result.stdout
         assert len(text) <= limit
-        assert text.startswith("### archlint\n\nFound 4 problems (0 errors, 4 warnings, 0 info) in 1 file (1 design).\n")
+        assert text.startswith("### archlint\n\nFound 4 problems (0 errors, 4 warnings, 0 info) in 1 file "
+                               "(1 design).\n")
         rows = [line for line in text.splitlines() if line.startswith("| shop")]
         assert [row.split("[", 1)[1][:6] for row in rows] == ["RES001"] * shown
         assert text.splitlines()[-1].startswith(f"**{4 - shown} more findings not shown**")

@@ -185,7 +185,8 @@ def test_a_pack_with_a_wrong_review_step_is_refused(tmp_path, cli):
 def test_rfc_is_reviewed_as_one_document_with_positions_in_the_markdown(cli, tmp_path):
     # The RFC's sketch made a full design: both are reviewed, as one document.
     rfc = tmp_path / "rfc.md"
-    rfc.write_text((EXAMPLES / "rfc-order-service.md").read_text().replace("```yaml archlint sketch", "```yaml archlint"))
+    example = (EXAMPLES / "rfc-order-service.md").read_text()
+    rfc.write_text(example.replace("```yaml archlint sketch", "```yaml archlint"))
     result = cli("review", str(rfc))
     assert result.exit_code == 0
     out = result.stdout
@@ -354,7 +355,8 @@ def test_what_is_missing_is_asked_only_of_what_the_design_has(cli, tmp_path):
     assert _missing(out) == ["scale.peak\\_factor: the default of 2 is used"]
     # A write flow without a payload is named; a store asks for a consistency model.
     design.write_text(design.read_text().replace("type: read", "type: write").replace(
-        "  builder: {kind: service, replicas: 2}\n", "  builder: {kind: service, replicas: 2, calls: {db: {timeout: 1s}}}\n"
+        "  builder: {kind: service, replicas: 2}\n",
+        "  builder: {kind: service, replicas: 2, calls: {db: {timeout: 1s}}}\n"
         "  db: {tech: postgres, replication: {replicas: 1}}\n").replace("cron -> builder", "cron -> builder -> db"))
     assert _missing(cli("review", str(design)).stdout) == [
         "consistency model (requirements.consistency)", "scale.peak\\_factor: the default of 2 is used",

@@ -92,9 +92,10 @@ def test_today_comes_from_source_date_epoch(tmp_path):
 
 # --- accepted risks stay visible -----------------------------------------------------------
 
-ACCEPTED = BASE.replace("  admin:\n    kind: service\n",
-                        "  admin:\n    kind: service\n    lint: {ignore: {AVL005: {reason: internal tool, until: 2027-03-31}}}\n"
-                        ) + "lint:\n  ignore:\n    OBS001: observability is the platform team's\n"
+ACCEPTED = BASE.replace(
+    "  admin:\n    kind: service\n",
+    "  admin:\n    kind: service\n    lint: {ignore: {AVL005: {reason: internal tool, until: 2027-03-31}}}\n",
+) + "lint:\n  ignore:\n    OBS001: observability is the platform team's\n"
 ARGS = ("--select", "OBS001,AVL005", "--today", "2027-01-15")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import gc
 import os
-from typing import Any
 from dataclasses import replace
+from typing import Any
 
 import click
 

@@ -32,7 +32,8 @@ def _suppressed(f: Finding, rules: RuleSet) -> dict[str, Any]:
     """A finding the design accepts, with the author's reason, its expiry and where the
     suppression is written."""
     accepted = f.suppression
-    return {**_finding(f, rules), "reason": accepted.reason if accepted else "", "until": accepted.until if accepted else None,
+    return {**_finding(f, rules), "reason": accepted.reason if accepted else "",
+            "until": accepted.until if accepted else None,
             "suppressed_at": path_str(accepted.path) if accepted else ""}
 
 

@@ -5,7 +5,7 @@ get them all."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 DEFAULT_MAX_LENGTH = 65_000  # characters; GitHub refuses a comment above 65,536
 

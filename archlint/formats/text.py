@@ -58,7 +58,7 @@ def finding_lines(finding: Finding, source_line: str | None, paint: _Paint,
     return lines
 
 
-def suppressed_lines(result: CheckResult, sources: "SourceLines", paint: "_Paint") -> list[str]:
+def suppressed_lines(result: CheckResult, sources: SourceLines, paint: _Paint) -> list[str]:
     """The findings the designs accept (`--show-suppressed`), each with the author's
     reason, its expiry and where the suppression is written."""
     count = len(result.suppressed)

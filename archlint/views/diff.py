@@ -330,12 +330,14 @@ def as_data(old_name: str, new_name: str, diffs: list[DesignDiff]) -> dict[str, 
                 "components": {
                     "added": d.components_added,
                     "removed": d.components_removed,
-                    "changed": [{"id": cid, "fields": _fields(changes)} for cid, changes in d.components_changed.items()],
+                    "changed": [{"id": cid, "fields": _fields(changes)}
+                                for cid, changes in d.components_changed.items()],
                 },
                 "flows": {
                     "added": d.flows_added,
                     "removed": d.flows_removed,
-                    "changed": [{"name": name, "fields": _fields(changes)} for name, changes in d.flows_changed.items()],
+                    "changed": [{"name": name, "fields": _fields(changes)}
+                                for name, changes in d.flows_changed.items()],
                 },
                 "requirements": _fields(d.requirements_changed),
                 "edges": {

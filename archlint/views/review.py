@@ -8,8 +8,9 @@ reads files or draws; archlint.views.review_markdown and review_html render the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from archlint.analysis.figures import over, under
 from archlint.findings import SEVERITY_RANK, Finding
