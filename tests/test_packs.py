@@ -277,3 +277,20 @@ def test_a_custom_rule_can_be_suppressed_like_a_builtin_one(tmp_path):
     assert ("ORG001", "components.orders") not in {(f.code, f.path_text) for f in findings}
     assert ("ORG001", "components.admin") in {(f.code, f.path_text) for f in findings}
     assert not [f for f in findings if f.code.startswith(("INP", "LNT"))]
+
+
+def test_the_built_in_packs_review_fields_fit_the_pack_schema():
+    import jsonschema
+    import yaml
+
+    from archlint.custom.schema import SCHEMA
+    from archlint.rules.metadata import REVIEW_STEPS
+    from archlint.views.review import STEPS
+
+    review = SCHEMA["$defs"]["rule"]["properties"]["review"]
+    assert review["properties"]["step"]["enum"] == list(REVIEW_STEPS) == [key for key, _ in STEPS]
+    root = Path(__file__).resolve().parent.parent / "rules"
+    for pack in sorted(root.glob("*.yaml")):
+        for entry in yaml.safe_load(pack.read_text(encoding="utf-8")):
+            assert set(entry["review"]) == {"step", "weight"}, (pack.name, entry["code"])
+            jsonschema.validate(entry["review"], review)
