@@ -48,6 +48,15 @@ def path_str(path: Path) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Suppression:
+    """A `lint.ignore` entry that accepted a finding: a decision a reviewer must see."""
+
+    reason: str
+    until: str | None = None  # ISO date, inclusive
+    path: Path = ()  # where the entry is written (`lint.ignore.ARC001`)
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem. Rules fill code, message, hint and path; the pipeline adds the place."""
 
@@ -60,6 +69,7 @@ class Finding:
     block: int = 0
     line: int = 0
     column: int = 0
+    suppression: Suppression | None = None  # set when the design accepts this finding
 
     @property
     def path_text(self) -> str:

@@ -1,5 +1,7 @@
 """Every bad input of the foundation issue: a positioned INP finding, never a traceback."""
 
+from pathlib import Path
+
 import pytest
 from conftest import check_text, codes_at
 
@@ -236,3 +238,76 @@ def test_the_run_goes_on_to_the_next_file(cli, tmp_path):
     assert result.exit_code == 1
     assert "a.arch.yaml:2:1: INP002" in result.output
     assert "b.arch.yaml:31:5: INP020" in result.output
+
+
+# --- YAML traps, explained ------------------------------------------------------------------
+
+
+def _problem(tmp_path, text: str, name: str = "d.arch.yaml"):
+    from archlint.catalog import load_catalog
+    from archlint.run.pipeline import check_file
+
+    (tmp_path / name).write_text(text)
+    (finding,) = check_file(str(tmp_path / name), name, Limits(), load_catalog()).findings
+    return finding
+
+
+def test_text_read_as_a_one_key_map_says_to_quote_it(tmp_path):
+    finding = _problem(tmp_path, "archlint: 1\nname: t\nrequirements:\n  functional:\n"
+                                 "    - Check out: charge the card\ncomponents:\n  api: {kind: service}\n")
+    assert (finding.code, finding.line, finding.column) == ("INP011", 5, 7)
+    assert finding.message == "requirements.functional[0] must be text (got a map)"
+    assert finding.hint == ('quote the text: a colon followed by a space starts a key, so write '
+                            '"Check out: charge the card"')
+
+
+def test_a_second_colon_on_a_line_says_to_quote_the_value(tmp_path):
+    finding = _problem(tmp_path, "archlint: 1\nname: t\ndescription: Takes orders: and keeps them\n")
+    assert (finding.code, finding.line, finding.column) == ("INP002", 3, 26)
+    assert finding.hint == 'quote the text: a colon followed by a space starts a key, so write ' \
+                           'description: "Takes orders: and keeps them"'
+
+
+def test_a_brace_in_an_unquoted_flow_value_says_to_quote_it(tmp_path):
+    finding = _problem(tmp_path, "archlint: 1\nname: t\ncomponents:\n  api: {kind: service}\n"
+                                 "apis: [{endpoint: GET /{code}, served_by: api}]\n")
+    assert (finding.code, finding.line, finding.column) == ("INP002", 5, 24)  # the '{' of '{code}'
+    assert "the value of 'endpoint' is not quoted" in finding.message
+    assert finding.hint == 'quote the value, as in endpoint: "GET /{code}"'
+
+
+def test_the_readme_design_example_is_valid(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## The design language in brief", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    from archlint.catalog import load_catalog
+    from archlint.run.pipeline import check_file
+
+    (tmp_path / "readme.arch.yaml").write_text(example)
+    findings = check_file(str(tmp_path / "readme.arch.yaml"), "readme.arch.yaml", Limits(), load_catalog()).findings
+    assert [f for f in findings if f.code.startswith("INP")] == []
+
+
+def test_a_key_that_lines_up_with_nothing_is_named_plainly(tmp_path):
+    finding = _problem(tmp_path, "archlint: 1\nname: t\ncomponents:\n  api:\n    kind: service\n   tech: go\n")
+    assert (finding.code, finding.line, finding.column) == ("INP002", 6, 4)  # the line, at its first character
+    assert finding.message == (
+        "wrong indentation: this line is indented 3 spaces, which lines up with no key above it: the keys it "
+        "could sit beside start at 4 ('kind'), 2 ('api'), 0 ('components') spaces")
+    assert finding.hint.startswith("indent a key exactly as far as the other keys of its map")
+
+
+def test_a_line_indented_past_a_value_is_named_plainly(tmp_path):
+    finding = _problem(tmp_path, "archlint: 1\nname: t\ncomponents:\n  api:\n    kind: service\n      tech: go\n")
+    assert (finding.code, finding.line, finding.column) == ("INP002", 6, 7)
+    assert finding.message == ("wrong indentation: this line is indented 6 spaces, more than 'kind: service' above "
+                               "it (4), so YAML reads it as more of that value")
+    assert finding.hint.startswith("indent it like the other keys of its map (4 spaces, as 'kind')")
+
+
+def test_indentation_in_a_markdown_block_points_at_the_markdown_line(tmp_path):
+    finding = _problem(tmp_path, "# RFC\n\n1. Option:\n\n   ```archlint\n   archlint: 1\n   name: t\n"
+                                 "   components:\n     api:\n       kind: service\n      tech: go\n   ```\n",
+                       name="rfc.md")
+    # Line 11 of the file; the block is indented 3, and 'tech' 3 more.
+    assert (finding.code, finding.line, finding.column) == ("INP002", 11, 7)
+    assert finding.message.startswith("wrong indentation: this line is indented 3 spaces")

@@ -279,3 +279,62 @@ def test_check_baseline_flag_end_to_end(tmp_path):
     assert broken.returncode == 1 and "INP0" in broken.stdout
     bad = run_process("check", "--baseline", str(tmp_path / "missing.json"), str(design))
     assert bad.returncode == 2 and "does not exist" in bad.stderr
+
+
+# --- only what was checked ------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_files(tmp_path, cli):
+    """shop.arch.yaml and other.arch.yaml (the same design), 2 entries each, in one baseline."""
+    for name in ("shop.arch.yaml", "other.arch.yaml"):
+        (tmp_path / name).write_text(DESIGN)
+    target = tmp_path / "baseline.json"
+    result = cli("baseline", "--select", SELECT, "-o", str(target), str(tmp_path / "shop.arch.yaml"),
+                 str(tmp_path / "other.arch.yaml"))
+    assert result.output == f"Recorded 4 findings of 2 files (2 designs) in {target}.\n"
+    return tmp_path, target
+
+
+def test_entries_of_files_not_checked_are_not_stale(two_files):
+    folder, target = two_files
+    # As pre-commit runs it: only the staged file is checked.
+    after, messages = baseline.apply_file(_check(folder / "shop.arch.yaml"), str(target))
+    assert after.findings == [] and messages == []
+    # A fix in the checked file still makes its entry stale, and only that one.
+    (folder / "shop.arch.yaml").write_text(DESIGN.replace("db: {circuit_breaker: true}",
+                                                          "db: {timeout: 40ms, circuit_breaker: true}"))
+    after, stale = baseline.apply(_check(folder / "shop.arch.yaml"), baseline.load(str(target)), root=str(folder))
+    assert [(entry.file, entry.code) for entry in stale] == [("shop.arch.yaml", "RES001")]
+
+
+def test_recording_one_file_keeps_the_entries_of_the_others(two_files, cli):
+    folder, target = two_files
+    result = cli("baseline", "--select", SELECT, "-o", str(target), str(folder / "shop.arch.yaml"))
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        f"Recorded 2 findings of 1 file (1 design) in {target}: 0 new, 0 no longer found.",
+        "Kept 2 entries of 1 file not checked in this run.",
+    ]
+    assert sorted(e["file"] for e in json.loads(target.read_text())["findings"]) == [
+        "other.arch.yaml", "other.arch.yaml", "shop.arch.yaml", "shop.arch.yaml"]
+
+
+def test_prune_drops_the_entries_of_files_that_no_longer_exist(two_files, cli):
+    folder, target = two_files
+    (folder / "other.arch.yaml").unlink()
+    result = cli("baseline", "--prune", "-o", str(target))
+    assert result.exit_code == 0
+    assert result.output == "Pruned 2 entries of 1 file that no longer exist: other.arch.yaml.\n"
+    assert [e["file"] for e in json.loads(target.read_text())["findings"]] == ["shop.arch.yaml"] * 2
+    again = cli("baseline", "--prune", "-o", str(target))
+    assert again.output == f"Nothing to prune: every file named in {target} exists.\n"
+    assert cli("baseline", "-o", str(target)).exit_code == 2  # neither PATHS nor --prune
+    assert cli("baseline", "--prune", "-o", str(folder / "missing.json")).exit_code == 2
+
+
+def test_baseline_counts_sketches_apart(tmp_path, cli):
+    from conftest import EXAMPLES
+
+    result = cli("baseline", "-o", str(tmp_path / "b.json"), str(EXAMPLES / "rfc-order-service.md"))
+    assert result.output == f"Recorded 0 findings of 1 file (1 design, 1 sketch) in {tmp_path / 'b.json'}.\n"

@@ -80,7 +80,7 @@ def test_markdown_blocks_print_one_after_another(cli, monkeypatch):
     first = cli("diagram", "examples/rfc-order-service.md", "-f", "mermaid", "--block", "0").stdout
     second = cli("diagram", "examples/rfc-order-service.md", "-f", "mermaid", "--block", "1").stdout
     assert both == first + "\n" + second
-    assert 'title: "order-service"' in first and 'title: "order-history"' in second
+    assert 'title: "order-service"' in first and 'title: "order-history (sketch)"' in second
 
 
 def test_mermaid_never_imports_diagrams_or_graphviz():
@@ -141,7 +141,7 @@ def test_default_names_next_to_the_design(cli, tmp_path):
     cli("diagram", str(rfc), "-o", str(out))  # several designs: the block index before the suffix
     assert (tmp_path / "out-0.svg").exists() and (tmp_path / "out-1.svg").exists() and not out.exists()
     cli("diagram", str(rfc), "--block", "1", "-o", str(out))  # one design: OUT as given
-    assert "order-history" in svg_texts(out.read_bytes())
+    assert "order-history (sketch)" in svg_texts(out.read_bytes())
 
 
 @needs_graphviz
@@ -209,7 +209,7 @@ def test_write_svg_links_the_pictures(cli, tmp_path):
     assert result.exit_code == 0
     written = rfc.read_text(encoding="utf-8")
     assert "<!-- archlint:diagram:start -->\n![order-service](rfc-order-service-0.svg)\n" in written
-    assert "   <!-- archlint:diagram:start -->\n   ![order-history](rfc-order-service-1.svg)\n" in written
+    assert "   <!-- archlint:diagram:start -->\n   ![order-history (sketch)](rfc-order-service-1.svg)\n" in written
     assert (tmp_path / "rfc-order-service-0.svg").exists() and (tmp_path / "rfc-order-service-1.svg").exists()
     cli("diagram", str(rfc), "-f", "svg", "--write")
     assert rfc.read_text(encoding="utf-8") == written

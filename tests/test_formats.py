@@ -94,11 +94,14 @@ def test_every_example_in_every_format_parses(cli, in_root, tmp_path, example):
     args += ["-o", "-"] + [arg for path in outputs.values() for arg in ("-o", str(path))]
     result = cli("check", *args, *TODAY, example)
     assert result.exit_code in (0, 1), result.output
-    count = len(json.loads(outputs["json"].read_text(encoding="utf-8"))["findings"])
+    document = json.loads(outputs["json"].read_text(encoding="utf-8"))
+    count, accepted = len(document["findings"]), len(document["suppressed"])
     assert result.stdout.count("\n  docs: ") == count
     log = json.loads(outputs["sarif"].read_text(encoding="utf-8"))
     jsonschema.validate(log, SARIF_SCHEMA)
-    assert len(log["runs"][0]["results"]) == count
+    results = log["runs"][0]["results"]
+    assert len(results) == count + accepted  # accepted ones carry `suppressions`
+    assert sum(1 for entry in results if entry.get("suppressions")) == accepted
     suites = ET.fromstring(outputs["junit"].read_text(encoding="utf-8"))
     assert int(suites.get("tests")) >= 1 and int(suites.get("failures")) <= count
     annotations = outputs["github"].read_text(encoding="utf-8").splitlines()
@@ -143,12 +146,15 @@ def test_caret_under_the_column_of_each_finding(cli, tmp_path, monkeypatch):
     ]
 
 
-def test_caret_in_an_indented_markdown_block_points_at_the_md_line(cli, in_root):
-    result = cli("check", "--select", "OBS001", "examples/rfc-order-service.md")
+def test_caret_in_an_indented_markdown_block_points_at_the_md_line(cli, tmp_path):
+    rfc = tmp_path / "rfc.md"  # the example's sketch, made a full design (it sits in a list item)
+    example = (EXAMPLES / "rfc-order-service.md").read_text()
+    rfc.write_text(example.replace("```yaml archlint sketch", "```yaml archlint"))
+    result = cli("check", "--select", "OBS001", str(rfc))
     assert result.stdout.splitlines()[:3] == [
-        "examples/rfc-order-service.md:67:4: OBS001 warning observability-missing: the design has no "
+        f"{rfc}:69:4: OBS001 warning observability-missing: the design has no "
         "observability section: no metrics, logs, tracing or alerting is named",
-        "  67 |    archlint: 1  # expect: DOC001, DOC002, DOC004, DOC005, OBS001",
+        "  69 |    archlint: 1",
         "     |    ^",
     ]
 
@@ -219,7 +225,7 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 def test_colours_only_on_a_terminal_and_never_with_no_color(cli, in_root):
-    args = ["--select", "OBS001", "examples/rfc-order-service.md"]
+    args = ["--select", "OBS001", "examples/naive-shop.arch.yaml"]
     assert "\033[1;33mwarning\033[0m" in _on_a_terminal(args, {})
     assert "\033[" not in _on_a_terminal(args, {"NO_COLOR": "1"})
     assert "\033[" not in _on_a_terminal(["--color", "never", *args], {})
@@ -308,7 +314,7 @@ def test_junit_has_a_case_per_file_and_rule_and_one_for_a_clean_file(cli, tmp_pa
     monkeypatch.chdir(tmp_path)
     write(tmp_path, SHOP)
     (tmp_path / "clean.arch.yaml").write_text((EXAMPLES / "url-shortener.arch.yaml").read_text(), encoding="utf-8")
-    root = ET.fromstring(cli("check", "--format", "junit", *SHOP_RULES, ".").stdout)
+    root = ET.fromstring(cli("check", "--format", "junit", "--fail-on", "warning", *SHOP_RULES, ".").stdout)
     assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "4", "3")
     clean, shop = root.findall("testsuite")
     assert (clean.get("name"), clean.get("tests"), clean.get("failures")) == ("clean.arch.yaml", "1", "0")
@@ -323,6 +329,44 @@ def test_junit_has_a_case_per_file_and_rule_and_one_for_a_clean_file(cli, tmp_pa
         "shop.arch.yaml:6:17: warning: call api -> cache has no timeout",
         "docs: https://archlint.dev/rules/RES001",
     ]
+
+
+def test_junit_findings_below_fail_on_are_passing_cases_with_their_output(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, SHOP)  # three warnings' rules; the default --fail-on is error
+    result = cli("check", "--format", "junit", *SHOP_RULES, "shop.arch.yaml")
+    assert result.exit_code == 0
+    root = ET.fromstring(result.stdout)
+    assert (root.get("tests"), root.get("failures")) == ("3", "0")
+    (suite,) = root.findall("testsuite")
+    assert [case.find("failure") for case in suite] == [None, None, None]
+    timeouts = suite[1].find("system-out").text.splitlines()
+    assert timeouts[0] == "below --fail-on error, so not a failure:"
+    assert timeouts[1] == "shop.arch.yaml:6:13: warning: call api -> db has no timeout"
+    # An error among them fails its rule's case only.
+    (tmp_path / "shop.arch.yaml").write_text(SHOP.replace("name: shop", "name: shop\nbogus: 1"))
+    root = ET.fromstring(cli("check", "--format", "junit", "shop.arch.yaml").stdout)
+    assert root.get("failures") == "1" and root.find("testsuite")[0].get("name").startswith("INP010")
+
+
+def test_markdown_past_max_length_keeps_the_summary_and_the_most_important_findings(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, SHOP)  # 4 warnings: OBS001 (weight 3), RES001 twice (7), RES004 (6)
+    whole = cli("check", "--format", "markdown", "--max-length", "0", *SHOP_RULES, "shop.arch.yaml").stdout
+    assert whole == cli("check", "--format", "markdown", *SHOP_RULES, "shop.arch.yaml").stdout  # under 65,000
+    assert len([line for line in whole.splitlines() if line.startswith("| shop")]) == 4 and "not shown" not in whole
+    # The head is 152 characters and each RES001 row about 220: 700 leave room for one
+    # row and the closing line, 900 for two.
+    for limit, shown in ((700, 1), (900, 2)):
+        result = cli("check", "--format", "markdown", "--max-length", str(limit), *SHOP_RULES, "shop.arch.yaml")
+        text = result.stdout
+        assert len(text) <= limit
+        assert text.startswith("### archlint\n\nFound 4 problems (0 errors, 4 warnings, 0 info) in 1 file "
+                               "(1 design).\n")
+        rows = [line for line in text.splitlines() if line.startswith("| shop")]
+        assert [row.split("[", 1)[1][:6] for row in rows] == ["RES001"] * shown
+        assert text.splitlines()[-1].startswith(f"**{4 - shown} more findings not shown**")
+        assert "`--max-length 0`" in text and "`--format json`" in text
 
 
 # --- github ---------------------------------------------------------------------------

@@ -11,12 +11,16 @@ def test_finds_archlint_fences_only():
     assert len(fences) == 2
     assert fences[0].text.startswith("archlint: 1\nname: order-service\n")
     assert fences[1].indent == 3  # inside a numbered list item
-    assert fences[1].text.startswith("archlint: 1  # expect: DOC001, DOC002, DOC004, DOC005, OBS001\nname: order-history\n")
+    assert fences[1].text.startswith("archlint: 1\nname: order-history\n")
+    assert [fence.sketch for fence in fences] == [False, True]
 
 
 def test_info_string_variants():
     text = "```archlint\na: 1\n```\n```yaml archlint\nb: 2\n```\n```yaml\nc: 3\n```\n~~~ archlint title\nd: 4\n~~~\n"
     assert [f.text for f in find_fences(text)] == ["a: 1\n", "b: 2\n", "d: 4\n"]
+    sketches = "```archlint sketch\na: 1\n```\n```yaml archlint Sketch\nb: 2\n```\n```archlint sketchy\nc: 3\n```\n"
+    assert [(f.text, f.sketch) for f in find_fences(sketches)] == [("a: 1\n", True), ("b: 2\n", True),
+                                                                    ("c: 3\n", False)]
 
 
 def test_fence_inside_another_fence_is_not_a_design():
@@ -27,7 +31,7 @@ def test_fence_inside_another_fence_is_not_a_design():
 def test_example_rfc_checks_clean(cli):
     result = cli("check", str(EXAMPLES / "rfc-order-service.md"))
     assert result.exit_code == 0, result.output
-    assert "1 file (2 designs)" in result.output
+    assert "1 file (1 design, 1 sketch)" in result.output
 
 
 def test_positions_point_into_the_markdown_file(tmp_path):

@@ -308,3 +308,20 @@ def test_a_declarative_rule_still_takes_no_options(tmp_path):
 
     with pytest.raises(PackError, match="pack.yaml:8:"):
         load_pack(str(pack))
+
+
+def test_the_built_in_packs_review_fields_fit_the_pack_schema():
+    import jsonschema
+    import yaml
+
+    from archlint.custom.schema import SCHEMA
+    from archlint.rules.metadata import REVIEW_STEPS
+    from archlint.views.review import STEPS
+
+    review = SCHEMA["$defs"]["rule"]["properties"]["review"]
+    assert review["properties"]["step"]["enum"] == list(REVIEW_STEPS) == [key for key, _ in STEPS]
+    root = Path(__file__).resolve().parent.parent / "rules"
+    for pack in sorted(root.glob("*.yaml")):
+        for entry in yaml.safe_load(pack.read_text(encoding="utf-8")):
+            assert set(entry["review"]) == {"step", "weight"}, (pack.name, entry["code"])
+            jsonschema.validate(entry["review"], review)

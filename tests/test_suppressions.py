@@ -88,3 +88,63 @@ def test_today_comes_from_source_date_epoch(tmp_path):
     assert "LNT002" not in run_process("check", "--select", "OBS001", str(path), env={"SOURCE_DATE_EPOCH": earlier}).stdout
     assert "LNT002" in run_process("check", "--select", "OBS001", "--today", "2030-01-01", str(path),
                                    env={"SOURCE_DATE_EPOCH": earlier}).stdout
+
+
+# --- accepted risks stay visible -----------------------------------------------------------
+
+ACCEPTED = BASE.replace(
+    "  admin:\n    kind: service\n",
+    "  admin:\n    kind: service\n    lint: {ignore: {AVL005: {reason: internal tool, until: 2027-03-31}}}\n",
+) + "lint:\n  ignore:\n    OBS001: observability is the platform team's\n"
+ARGS = ("--select", "OBS001,AVL005", "--today", "2027-01-15")
+
+
+def test_suppressed_findings_are_listed_in_json_with_reason_and_expiry(tmp_path, cli):
+    import json
+
+    (tmp_path / "d.arch.yaml").write_text(ACCEPTED)
+    document = json.loads(cli("check", *ARGS, "--format", "json", str(tmp_path / "d.arch.yaml")).stdout)
+    assert [(f["code"], f["line"]) for f in document["findings"]] == [("AVL005", 5)]
+    assert [(f["code"], f["line"], f["column"], f["reason"], f["until"], f["suppressed_at"])
+            for f in document["suppressed"]] == [
+        ("OBS001", 1, 1, "observability is the platform team's", None, "lint.ignore.OBS001"),
+        ("AVL005", 8, 3, "internal tool", "2027-03-31", "components.admin.lint.ignore.AVL005"),
+    ]
+    assert document["summary"]["warning"] == 1  # accepted findings are not counted
+
+
+def test_suppressed_findings_are_sarif_results_with_a_justification(tmp_path, cli):
+    import json
+
+    (tmp_path / "d.arch.yaml").write_text(ACCEPTED)
+    log = json.loads(cli("check", *ARGS, "--format", "sarif", str(tmp_path / "d.arch.yaml")).stdout)
+    results = log["runs"][0]["results"]
+    accepted = {entry["ruleId"]: entry["suppressions"] for entry in results if "suppressions" in entry}
+    assert accepted == {
+        "OBS001": [{"kind": "inSource", "status": "accepted", "justification": "observability is the platform team's"}],
+        "AVL005": [{"kind": "inSource", "status": "accepted", "justification": "internal tool (until 2027-03-31)"}],
+    }
+    assert len(results) == 3 and len({entry["partialFingerprints"]["archlint/v1"] for entry in results}) == 3
+
+
+def test_text_shows_suppressed_findings_only_when_asked(tmp_path, cli):
+    path = str(tmp_path / "d.arch.yaml")
+    (tmp_path / "d.arch.yaml").write_text(ACCEPTED)
+    plain = cli("check", *ARGS, path)
+    assert "accepted" not in plain.stdout.lower() and plain.exit_code == 0
+    shown = cli("check", *ARGS, "--show-suppressed", path).stdout.splitlines()
+    start = shown.index("Accepted by the design (lint.ignore), not counted: 2 findings")
+    assert shown[start + 1].startswith(f"{path}:1:1: OBS001 warning observability-missing: ")
+    assert "  accepted: observability is the platform team's (lint.ignore.OBS001)" in shown
+    assert "  accepted: internal tool (components.admin.lint.ignore.AVL005, until 2027-03-31)" in shown
+    assert shown[-1] == "Found 1 problem (0 errors, 1 warning, 0 info) in 1 file (1 design)."
+
+
+def test_an_expired_suppression_is_a_finding_not_an_accepted_risk(tmp_path, cli):
+    import json
+
+    (tmp_path / "d.arch.yaml").write_text(ACCEPTED)
+    late = ("--select", "OBS001,AVL005", "--today", "2027-04-01")
+    document = json.loads(cli("check", *late, "--format", "json", str(tmp_path / "d.arch.yaml")).stdout)
+    assert [f["code"] for f in document["suppressed"]] == ["OBS001"]
+    assert sorted(f["code"] for f in document["findings"]) == ["AVL005", "AVL005", "LNT002"]

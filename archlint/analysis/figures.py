@@ -492,18 +492,25 @@ class Figures:
         """What the design lacks for a full estimate, and what each would give."""
         design = self.terms.design
         missing = []
-        if not design.flows:
+        flows = design.flows or {}
+        if not flows:
             missing.append("flows (with rate, type and steps): needed for load, availability and latency per flow")
         else:
-            without = [name for name, flow in design.flows.items() if flow.rate is None]
+            without = [name for name, flow in flows.items() if flow.rate is None]
             if without:
                 missing.append(f"a rate on flows {', '.join(without)}: needed for their load")
-        if design.scale is None or design.scale.peak_factor is None:
+        # Each of these is asked for only when the design has what it would be used on:
+        # a peak factor for rated flows, a retention and payloads for write flows.
+        rated = any(flow.rate is not None for flow in flows.values())
+        writes = sorted(name for name, flow in flows.items() if flow.type == "write")
+        if rated and (design.scale is None or design.scale.peak_factor is None):
             missing.append("scale.peak_factor: the default of 2 is used")
-        if design.scale is None or design.scale.retention is None:
+        if writes and (design.scale is None or design.scale.retention is None):
             missing.append("scale.retention: needed for storage growth")
-        if design.flows and not any(f.payload for f in design.flows.values()):
-            missing.append("a payload on write flows: needed for storage growth and bandwidth")
+        unsized = [name for name in writes if flows[name].payload is None]
+        if unsized:
+            missing.append(f"a payload on write flow{'s' if len(unsized) > 1 else ''} {', '.join(unsized)}: "
+                           f"needed for storage growth and bandwidth")
         return missing
 
 

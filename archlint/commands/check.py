@@ -37,6 +37,8 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
          "with no --output of its own goes to standard output; only one may.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary line (text format).")
+@click.option("--show-suppressed", is_flag=True,
+              help="Also list the findings the designs accept in lint.ignore, with their reasons (text format).")
 @click.option("--statistics", is_flag=True, help="Count the findings of each code instead of listing them "
                                                  "(text format).")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
@@ -56,6 +58,9 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
               help="What-if scale for the quantitative rules: multiply every flow's rate, e.g. 10x.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Report only findings not recorded in FILE (made by `archlint baseline`).")
+@click.option("--max-length", type=click.IntRange(min=0), default=65_000, show_default=True, metavar="N",
+              help="Longest markdown report in characters, to fit a pull-request comment: past it, the summary "
+                   "and the most important findings are kept. 0: no limit.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes. One is the default: on two cores, workers cost more than they save "
                    "(benchmarks/README.md); more cores and many large files can gain.")
@@ -63,7 +68,7 @@ def command(
     paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], quiet: bool, statistics: bool,
     color: str, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
     rule_option: tuple[str, ...], fail_on: str | None, config_path: str | None, today: str | None, load: str,
-    baseline_path: str | None, jobs: int,
+    baseline_path: str | None, jobs: int, show_suppressed: bool = False, max_length: int = 65_000,
 ) -> None:
     """Check design files, and directories holding *.arch.yaml, *.arch.yml or Markdown
     with `archlint` fences."""
@@ -89,7 +94,8 @@ def command(
             click.echo(line, err=True)
     for output_format, destination in reports:
         colored = use_color(color, destination) and output_format == "text"
-        write_report(render_report(output_format, result, color=colored, quiet=quiet, statistics=statistics),
+        write_report(render_report(output_format, result, color=colored, quiet=quiet, statistics=statistics,
+                                   show_suppressed=show_suppressed, max_length=max_length),
                      destination, colored)
     finish(EXIT_INTERNAL if result.crashed else EXIT_FINDINGS if result.fails() else EXIT_CLEAN)
 
@@ -210,11 +216,15 @@ def use_color(choice: str, destination: str | None) -> bool:
     return destination is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def render_report(output_format: str, result: Any, *, color: bool, quiet: bool, statistics: bool) -> str:
+def render_report(output_format: str, result: Any, *, color: bool, quiet: bool, statistics: bool,
+                  show_suppressed: bool = False, max_length: int = 0) -> str:
     """One report; each format's module is imported only when it is asked for."""
     module = importlib.import_module(f"archlint.formats.{output_format}")
     if output_format == "text":
-        return module.render(result, color=color, quiet=quiet, statistics=statistics)
+        return module.render(result, color=color, quiet=quiet, statistics=statistics,
+                             show_suppressed=show_suppressed)
+    if output_format == "markdown":
+        return module.render(result, max_length=max_length)
     return module.render(result)
 
 

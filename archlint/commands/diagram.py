@@ -152,7 +152,7 @@ def _model(design: Any, result: Any, settings: Any, findings: bool) -> Any:
 
     terms = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data)
     on_block = [f for f in result.findings if f.block == design.block.index] if findings else None
-    return build_model(design.graph, terms, design.design.name, on_block)
+    return build_model(design.graph, terms, design.title, on_block)
 
 
 # --- rendering ---------------------------------------------------------------------

@@ -33,10 +33,13 @@ class DiffError(click.ClickException):
 @click.option("--format", "output_format", type=click.Choice(["markdown", "json"]), default="markdown",
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
+@click.option("--max-length", type=click.IntRange(min=0), default=65_000, show_default=True, metavar="N",
+              help="Longest Markdown diff in characters, to fit a pull-request comment: past it, the lowered "
+                   "targets, the summaries and the most important new findings are kept. 0: no limit.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Use this configuration file instead of searching for one.")
 def command(paths: tuple[str, ...], rev: str | None, output_format: str, output: str | None,
-            config_path: str | None) -> None:
+            config_path: str | None, max_length: int = 65_000) -> None:
     """Compare two versions of a design: `archlint diff OLD NEW`, or
     `archlint diff --rev REV FILE` for FILE at a git revision against the working copy."""
     from archlint.input.discover import display_name
@@ -50,7 +53,7 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
     if rev is None:
         old_path, new_path = paths
         old_name, new_name = display_name(old_path), display_name(new_path)
-        old = _sides(old_path, old_name, config_path)
+        old, _ = _sides(old_path, old_name, config_path)
     else:
         new_path = paths[0]
         if not os.path.exists(new_path):
@@ -58,7 +61,7 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
         new_name = display_name(new_path)
         old_name = f"{new_name}@{rev}"
         old = _sides_at_revision(new_path, rev, old_name, config_path)
-    new = _sides(new_path, new_name, config_path)
+    new, rules = _sides(new_path, new_name, config_path)
     diffs = diff_files(old, new)
     if output_format == "json":
         from archlint.views.estimate import json_text
@@ -67,21 +70,23 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
     else:
         from archlint.views.diff_markdown import render
 
-        emit(render(old_name, new_name, diffs), output)
+        emit(render(old_name, new_name, diffs, max_length, rules), output)
     finish(EXIT_CLEAN)
 
 
-def _sides(path: str, name: str, config_path: str | None, config_for: str | None = None) -> list[Any]:
+def _sides(path: str, name: str, config_path: str | None, config_for: str | None = None) -> tuple[list[Any], Any]:
+    """Each design of the file as a diff side, and the rules of its run (RuleSet)."""
     from archlint.commands.review import checked, views
     from archlint.views.diff import Side
 
     result, settings = checked(path, config_path, name=name, config_for=config_for)
     sides = []
     for design in result.designs:
-        figures, _, title = views(design, settings, [])
+        figures, _, title = views(design, settings, None)
         own = [f for f in result.findings if f.block == design.block.index]
-        sides.append(Side(title, design.design, design.graph, figures, own))
-    return sides
+        sides.append(Side(title, design.design, design.graph, None if design.block.sketch else figures, own,
+                          design.block.data, design.block.index, design.block.sketch))
+    return sides, settings.rule_set()
 
 
 def _sides_at_revision(path: str, rev: str, name: str, config_path: str | None) -> list[Any]:
@@ -101,7 +106,7 @@ def _sides_at_revision(path: str, rev: str, name: str, config_path: str | None) 
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
-        return _sides(temporary, name, config_path, config_for=path)
+        return _sides(temporary, name, config_path, config_for=path)[0]
     finally:
         os.unlink(temporary)
 

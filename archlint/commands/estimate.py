@@ -48,6 +48,10 @@ def command(path: str, load: str, output_format: str, output: str | None, config
         sys.exit(EXIT_FINDINGS)
     texts, documents = [], []
     for design in result.designs:
+        if design.block.sketch:  # a sketch is checked for input problems only: no figures
+            if output_format != "json":
+                texts.append(f"{design.title} ({name}): a sketch, so no figures\n")
+            continue
         terms = design_terms(design.design, design.graph, catalog, settings, design.block.data)
         if output_format == "json":
             documents.append(report.as_data(name, design.design.name, design.block.index, terms.figures))

@@ -31,7 +31,10 @@ FORMAT_OF_SUFFIX = {".md": "markdown", ".markdown": "markdown", ".html": "html",
                    "Default: Markdown on standard output.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Use this configuration file instead of searching for one.")
-def command(path: str, output: str | None, config_path: str | None) -> None:
+@click.option("--max-length", type=click.IntRange(min=0), default=65_000, show_default=True, metavar="N",
+              help="Longest Markdown report in characters, to fit a pull-request comment: past it, the summary "
+                   "and the most important findings are kept. 0: no limit. HTML is never cut.")
+def command(path: str, output: str | None, config_path: str | None, max_length: int = 65_000) -> None:
     """A review report of a design: what it covers and misses at each step of a design
     review, the findings and figures that belong there, and a readiness verdict."""
     from archlint.views.review import build_review
@@ -39,17 +42,23 @@ def command(path: str, output: str | None, config_path: str | None) -> None:
     gc.disable()
     report_format = _format_of(output)
     result, settings = checked(path, config_path)
-    designs = [(design, *views(design, settings, result.findings)) for design in result.designs]
-    review = build_review(result.name, designs, result.findings)
+    designs = [(design, *views(design, settings, result.findings)) for design in result.designs
+               if not design.block.sketch]
+    if not designs:
+        raise click.UsageError(f"'{path}' holds only sketches (`archlint sketch` fences): nothing to review")
+    sketches = [(design, views(design, settings, None)[1]) for design in result.designs if design.block.sketch]
+    judged = [f for f in result.findings if f.block not in {design.block.index for design, _ in sketches}]
+    review = build_review(result.name, designs, judged, settings.rule_set().metas, sketches, result.suppressed)
     if report_format == "html":
         from archlint.render.inline_svg import inline_svg
         from archlint.views.review_html import render as render_html
 
-        emit(render_html(review, [inline_svg(design.model) for design in review.designs]), output)
+        emit(render_html(review, [inline_svg(design.model) for design in review.designs],
+                         [inline_svg(sketch.model) for sketch in review.sketches]), output)
     else:
-        from archlint.views.review_markdown import render
+        from archlint.views.review_markdown import render as render_markdown
 
-        emit(render(review), output)
+        emit(render_markdown(review, max_length), output)
     finish(EXIT_CLEAN)
 
 
@@ -85,14 +94,14 @@ def checked(path: str, config_path: str | None, name: str | None = None,
     return result, settings
 
 
-def views(design: Any, settings: Any, findings: list[Any]) -> tuple[Any, Any, str]:
+def views(design: Any, settings: Any, findings: list[Any] | None) -> tuple[Any, Any, str]:
     """(Figures, RenderModel, title) of one checked design; the picture outlines the
-    components with findings."""
+    components with findings (None: a picture without findings or their legend)."""
     from archlint.catalog import load_catalog
     from archlint.render.model import build_model
     from archlint.run.pipeline import design_terms
 
     terms = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data)
-    title = design.design.name
-    return terms.figures, build_model(design.graph, terms, title,
-                                                  [f for f in findings if f.block == design.block.index]), title
+    title = design.title
+    on_block = None if findings is None else [f for f in findings if f.block == design.block.index]
+    return terms.figures, build_model(design.graph, terms, title, on_block), title

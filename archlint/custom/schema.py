@@ -28,6 +28,18 @@ SCHEMA: dict[str, Any] = {'$schema': 'https://json-schema.org/draft/2020-12/sche
                                    'summary': {'type': 'string', 'minLength': 1},
                                    'enabled': {'type': 'boolean'},
                                    'decision_aware': {'type': 'boolean'},
+                                   'review': {'type': 'object',
+                                              'additionalProperties': False,
+                                              'description': 'Where the rule\'s findings go in `archlint review`: '
+                                                             'the review step, and a weight from 0 to 10 that '
+                                                             'ranks them among the most important issues '
+                                                             '(higher first, after severity).',
+                                              'properties': {'step': {'enum': ['requirements', 'estimation', 'api',
+                                                                               'high-level', 'deep-dives',
+                                                                               'bottlenecks', 'trade-offs',
+                                                                               'observability']},
+                                                             'weight': {'type': 'integer', 'minimum': 0,
+                                                                        'maximum': 10}}},
                                    'url': {'type': 'string',
                                            'minLength': 1,
                                            'description': "Where the rule's documentation lives."},

@@ -1,6 +1,8 @@
 """JUnit XML (`--format junit`) for CI test reports: one test suite per file, one
-failing test case per rule with findings in it (each finding listed in the failure),
-and one passing test case for a clean file, so CI lists it as checked."""
+test case per rule with findings in it, and one passing test case for a clean file, so
+CI lists it as checked. A rule's case fails only when one of its findings is at or
+above the file's --fail-on severity; findings below it pass, listed in the case's
+system-out, so a green run shows no red tests in a CI dashboard."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(result: CheckResult) -> str:
-    suites = [_suite(file, result.rules) for file in result.files]
+    suites = [_suite(file, result.rules, result.fail_on.get(file.name, "error")) for file in result.files]
     tests = sum(int(suite.get("tests", "0")) for suite in suites)
     failures = sum(int(suite.get("failures", "0")) for suite in suites)
     root = ET.Element("testsuites", _counts("archlint", tests, failures))
@@ -27,10 +29,17 @@ def render(result: CheckResult) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _suite(file: FileResult, rules: RuleSet) -> ET.Element:
+def _suite(file: FileResult, rules: RuleSet, fail_on: str) -> ET.Element:
     by_code = groupby(sorted(file.findings, key=lambda f: f.code), key=lambda f: f.code)
-    cases = [_failing_case(file.name, code, list(group), rules) for code, group in by_code]
-    failures = len(cases)
+    threshold = SEVERITY_RANK[fail_on]
+    cases, failures = [], 0
+    for code, group in by_code:
+        findings = list(group)
+        if any(SEVERITY_RANK[f.severity] <= threshold for f in findings):
+            cases.append(_failing_case(file.name, code, findings, rules))
+            failures += 1
+        else:
+            cases.append(_passing_case(file.name, code, findings, rules, fail_on))
     if not cases:
         cases.append(ET.Element("testcase", {"name": CLEAN_CASE, "classname": file.name, "file": file.name}))
     suite = ET.Element("testsuite", _counts(file.name, len(cases), failures))
@@ -46,6 +55,15 @@ def _failing_case(file: str, code: str, findings: list[Finding], rules: RuleSet)
     message = first.message if len(findings) == 1 else f"{len(findings)} findings; the first: {first.message}"
     failure = ET.SubElement(case, "failure", {"message": _clean(message), "type": worst})
     failure.text = _clean("\n".join(_describe(f) for f in findings) + f"\ndocs: {rules.url(code)}\n")
+    return case
+
+
+def _passing_case(file: str, code: str, findings: list[Finding], rules: RuleSet, fail_on: str) -> ET.Element:
+    case = ET.Element("testcase", {"name": f"{code} {rules.name(code)}", "classname": file, "file": file,
+                                   "line": str(findings[0].line)})
+    output = ET.SubElement(case, "system-out")
+    output.text = _clean(f"below --fail-on {fail_on}, so not a failure:\n"
+                         + "\n".join(_describe(f) for f in findings) + f"\ndocs: {rules.url(code)}\n")
     return case
 
 

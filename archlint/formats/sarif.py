@@ -26,12 +26,14 @@ _DESCRIPTION_LIMIT = 1024  # the longest rule description GitHub code scanning t
 
 
 def render(result: CheckResult) -> str:
-    findings = result.findings
+    # Findings the design accepts are results too, with a `suppressions` entry carrying
+    # the author's reason: code scanning shows them as dismissed, not as gone.
+    findings = [finding for file in result.files for finding in file.findings + file.suppressed]
     codes = sorted({finding.code for finding in findings})
     index = {code: position for position, code in enumerate(codes)}
     rules = [_descriptor(code, result.rules, findings) for code in codes]
     results = [_result(finding, index[finding.code]) for finding in findings]
-    for entry, fingerprint in zip(results, fingerprints(result)):
+    for entry, fingerprint in zip(results, fingerprints(result, with_suppressed=True)):
         entry["partialFingerprints"] = {FINGERPRINT: fingerprint}
     log = {
         "$schema": SCHEMA,
@@ -84,6 +86,16 @@ def _descriptor(code: str, rule_set: RuleSet, findings: list[Finding]) -> dict[s
 
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     text = finding.message if not finding.hint else f"{finding.message}\nhint: {finding.hint}"
+    entry = _located(finding, rule_index, text)
+    if finding.suppression is not None:
+        accepted = finding.suppression
+        until = f" (until {accepted.until})" if accepted.until else ""
+        entry["suppressions"] = [{"kind": "inSource", "status": "accepted",
+                                  "justification": f"{accepted.reason}{until}"}]
+    return entry
+
+
+def _located(finding: Finding, rule_index: int, text: str) -> dict[str, Any]:
     return {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
@@ -110,7 +122,7 @@ def artifact_location(name: str) -> dict[str, str]:
     return {"uri": quote(name), "uriBaseId": SOURCE_ROOT}
 
 
-def fingerprints(result: CheckResult) -> list[str]:
+def fingerprints(result: CheckResult, with_suppressed: bool = False) -> list[str]:
     """One per finding, in order: a hash of the file, design block, code, YAML path and
     the digest of the node at that path that baselines use (archlint.run.baseline), so code
     scanning and baselines agree on what is the same finding. No line number goes in:
@@ -122,7 +134,7 @@ def fingerprints(result: CheckResult) -> list[str]:
     prints = []
     for file in result.files:
         data = {design.block.index: design.block.data for design in file.designs}
-        for finding in file.findings:
+        for finding in file.findings + (file.suppressed if with_suppressed else []):
             digest = node_digest(data.get(finding.block), finding.path)
             key = "\0".join((finding.file, str(finding.block), finding.code, finding.path_text, digest))
             value = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from archlint.findings import Finding
+from archlint.findings import Finding, path_str
 from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.results import CheckResult, FileResult
 
@@ -24,7 +24,8 @@ _WIDEST = 120  # code points of a source line shown; a longer one is cut around 
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def render(result: CheckResult, *, color: bool = False, quiet: bool = False, statistics: bool = False) -> str:
+def render(result: CheckResult, *, color: bool = False, quiet: bool = False, statistics: bool = False,
+           show_suppressed: bool = False) -> str:
     paint = _Paint(color)
     if statistics:
         lines = statistics_lines(result, paint)
@@ -33,6 +34,8 @@ def render(result: CheckResult, *, color: bool = False, quiet: bool = False, sta
         sources = SourceLines(result)
         for finding in result.findings:
             lines += finding_lines(finding, sources.line(finding), paint, result.rules)
+        if show_suppressed and result.suppressed:
+            lines += suppressed_lines(result, sources, paint)
     if not quiet:
         lines.append(summary(result))
     return "\n".join(lines) + ("\n" if lines else "")
@@ -52,6 +55,20 @@ def finding_lines(finding: Finding, source_line: str | None, paint: _Paint,
     if finding.hint:
         lines.append(f"  hint: {finding.hint}")
     lines.append(paint(_DIM, f"  docs: {rules.url(finding.code)}"))
+    return lines
+
+
+def suppressed_lines(result: CheckResult, sources: SourceLines, paint: _Paint) -> list[str]:
+    """The findings the designs accept (`--show-suppressed`), each with the author's
+    reason, its expiry and where the suppression is written."""
+    count = len(result.suppressed)
+    lines = [paint(_BOLD, f"Accepted by the design (lint.ignore), not counted: {_plural(count, 'finding')}")]
+    for finding in result.suppressed:
+        accepted = finding.suppression
+        lines += finding_lines(finding, sources.line(finding), paint, result.rules)[:-1]  # no docs line: it was read
+        if accepted is not None:
+            until = f", until {accepted.until}" if accepted.until else ""
+            lines.append(f"  accepted: {accepted.reason} ({path_str(accepted.path)}{until})")
     return lines
 
 
@@ -128,14 +145,22 @@ class _Paint:
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 or word == "info" else f"{count} {word}s"
+    if count == 1 or word == "info":
+        return f"{count} {word}"
+    return f"{count} {word}es" if word.endswith("ch") else f"{count} {word}s"
+
+
+def designs_counted(result: CheckResult) -> str:
+    """`2 designs`, or `2 designs, 1 sketch`: sketches are counted apart."""
+    sketches = sum(1 for f in result.files for d in f.designs if d.block.sketch)
+    designs = sum(len(f.designs) for f in result.files) - sketches
+    return _plural(designs, "design") + (f", {_plural(sketches, 'sketch')}" if sketches else "")
 
 
 def summary(result: CheckResult) -> str:
     counts = result.counts()
     files = len(result.files)
-    designs = sum(len(f.designs) for f in result.files)
-    scope = f"{_plural(files, 'file')} ({_plural(designs, 'design')})"
+    scope = f"{_plural(files, 'file')} ({designs_counted(result)})"
     total = sum(counts.values())
     if total == 0:
         return f"No problems found in {scope}."

@@ -79,6 +79,7 @@ class Block:
     line_offset: int = 0  # 0-based file line of the block's first line
     column_offset: int = 0  # characters stripped from the start of each line
     close_line: int | None = None  # Markdown: 0-based line of the closing fence
+    sketch: bool = False  # an `archlint sketch` fence: validated, no rules, no figures
     data: Any = None
     marks: MarkNode | None = None
     problem: InputProblem | None = None
@@ -399,10 +400,153 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str, limits: Limits) -> I
             hint="shorten the key; YAML reads keys of at most 1,024 characters",
         )
     context = f" {error.context.strip()}" if error.context else ""
+    explained = _explain_syntax(problem, text, line, column)
+    if explained is not None:
+        return explained
     where = ""
     if error.context_mark is not None and error.problem_mark is not None and error.context_mark.line != line:
         where = f" (line {error.context_mark.line + 1})"
     return InputProblem("INP002", f"YAML syntax error: {problem}{context}{where}", line, column)
+
+
+# --- YAML traps, said in plain words ------------------------------------------------------
+
+
+def _explain_syntax(problem: str, text: str, line: int, column: int) -> InputProblem | None:
+    """The syntax errors every new user meets, explained: a '{' inside an unquoted value
+    of a { } map, a second ': ' in a value, and indentation that lines up with nothing.
+    None leaves libyaml's own words."""
+    rows = text.split("\n")
+    if line >= len(rows):
+        return None
+    row = rows[line].rstrip("\r")
+    if problem.startswith("did not find expected ','") and column < len(row) and row[column] in "{[":
+        return _brace_in_value(row, line, column)
+    if problem.startswith("mapping values are not allowed"):
+        before = row[:column]
+        key_at = _key_colon(before)
+        if key_at is not None:
+            key, value = before[:key_at].strip().lstrip("- ").strip(), row[key_at + 1:].strip()
+            return InputProblem(
+                "INP002", f"YAML syntax error: a second ': ' on one line: the value of '{key}' holds a colon "
+                          f"followed by a space, which starts a key", line, column,
+                hint=f'quote the text: a colon followed by a space starts a key, so write {key}: "{_escaped(value)}"')
+        return _deeper_than_value(rows, line)
+    if problem.startswith(("did not find expected key", "did not find expected '-'", "expected <block end>")):
+        return _misaligned(rows, line)
+    return None
+
+
+def _key_colon(text: str) -> int | None:
+    """Where the first `key: ` colon of a line is, outside quotes; None without one."""
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t"):
+            return None
+        elif char == ":" and index + 1 < len(text) and text[index + 1] in " \t":
+            return index
+    return None
+
+
+def _escaped(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _brace_in_value(row: str, line: int, column: int) -> InputProblem:
+    """`apis: [{endpoint: GET /{code}, served_by: api}]`: inside { } or [ ], a plain
+    value ends at a brace, bracket or comma, so the '{' opens a map YAML did not expect."""
+    colon = row.rfind(": ", 0, column)
+    key_start = max(row.rfind(c, 0, max(colon, 0)) for c in "{[, ") + 1
+    key = row[key_start:colon].strip() if colon >= 0 else ""
+    end, depth = max(colon + 2, 0), 0
+    while end < len(row):
+        char = row[end]
+        if char in "{[":
+            depth += 1
+        elif char in "}]":
+            if depth == 0:
+                break
+            depth -= 1
+        elif char == "," and depth == 0:
+            break
+        end += 1
+    value = row[colon + 2:end].strip() if colon >= 0 else ""
+    what = f"the value of '{key}' is not quoted, so" if key else "an unquoted value ends here:"
+    hint = "quote the value"
+    if key and value:
+        hint += f', as in {key}: "{_escaped(value)}"'
+    return InputProblem(
+        "INP002", f"YAML syntax error: '{row[column]}' inside {{ }} or [ ]: {what} YAML ends it at the "
+                  f"'{row[column]}' (a plain value in {{ }} or [ ] ends at a brace, a bracket or a comma)",
+        line, column, hint=hint)
+
+
+def _spaces(count: int) -> str:
+    return "1 space" if count == 1 else f"{count} spaces"
+
+
+def _key_of(row: str) -> str:
+    text = row.strip()
+    colon = _key_colon(text + " ")
+    return (text[:colon] if colon is not None else text).lstrip("- ").strip()
+
+
+def _indent(row: str) -> int:
+    return len(row) - len(row.lstrip(" "))
+
+
+def _content(row: str) -> bool:
+    stripped = row.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _deeper_than_value(rows: list[str], line: int) -> InputProblem | None:
+    """A line indented past a `key: value` line above it: YAML reads it as more of
+    that value, then trips on its colon."""
+    above = next((index for index in range(line - 1, -1, -1) if _content(rows[index])), None)
+    row = rows[line].rstrip("\r")
+    if above is None or _indent(row) <= _indent(rows[above]):
+        return None
+    previous = rows[above].rstrip("\r")
+    colon = _key_colon(previous)
+    if colon is None or not previous[colon + 1:].strip():
+        return None
+    # Line numbers are left out of the text: in Markdown they would be the block's own.
+    return InputProblem(
+        "INP002", f"wrong indentation: this line is indented {_spaces(_indent(row))}, more than "
+                  f"'{previous.strip()}' above it ({_indent(previous)}), so YAML reads it as more of that value",
+        line, _indent(row),
+        hint=f"indent it like the other keys of its map ({_spaces(_indent(previous))}, as '{_key_of(previous)}'); "
+             f"if it really belongs to that value, quote the whole value")
+
+
+def _misaligned(rows: list[str], line: int) -> InputProblem | None:
+    """A key whose indentation matches no open map above it."""
+    row = rows[line].rstrip("\r")
+    if not _content(row):
+        return None
+    own = _indent(row)
+    candidates: list[tuple[int, int]] = []  # (indent, line) of the enclosing keys, innermost first
+    for index in range(line - 1, -1, -1):
+        if not _content(rows[index]):
+            continue
+        indent = _indent(rows[index])
+        if not candidates or indent < candidates[-1][0]:
+            candidates.append((indent, index))
+        if indent == 0:
+            break
+    if not candidates or any(indent == own for indent, _ in candidates):
+        return None
+    listed = ", ".join(f"{indent} ('{_key_of(rows[index])}')" for indent, index in candidates)
+    return InputProblem(
+        "INP002", f"wrong indentation: this line is indented {_spaces(own)}, which lines up with no key above it: "
+                  f"the keys it could sit beside start at {listed} spaces",
+        line, own,
+        hint="indent a key exactly as far as the other keys of its map: YAML reads the indentation as the structure")
 
 
 def _long_key_at(text: str, line: int, column: int) -> tuple[int, int] | None:
@@ -506,7 +650,7 @@ def read_source(path: str, limits: Limits, display: str | None = None) -> Source
     source.text = text
     if is_markdown:
         for index, fence in enumerate(find_fences(text)):
-            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line)
+            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line, sketch=fence.sketch)
             _parse_block(block, limits, what="the archlint block")
             source.blocks.append(block)
     else:

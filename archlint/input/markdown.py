@@ -1,5 +1,8 @@
 """Designs embedded in Markdown: find the fenced blocks whose info string is
-`archlint` (or `yaml archlint`) and remember where each sits in the file."""
+`archlint` (or `yaml archlint`) and remember where each sits in the file. A fence whose
+info string goes on with `sketch` (`archlint sketch`, `yaml archlint sketch`) holds a
+rough sketch, such as an alternative an RFC considered: it is read and validated, but
+no rule, figure or verdict is drawn from it."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ class Fence:
     open_line: int  # 0-based line of the opening fence
     close_line: int  # 0-based line of the closing fence (= line count if unclosed)
     indent: int  # characters stripped from the start of every content line
+    sketch: bool = False  # `archlint sketch`: input problems only
 
     @property
     def first_line(self) -> int:
@@ -26,12 +30,14 @@ class Fence:
         return self.open_line + 1
 
 
-def _is_archlint_info(info: str) -> bool:
-    words = info.split()
-    if not words:
-        return False
-    first = words[0].lower()
-    return first == "archlint" or (first == "yaml" and len(words) > 1 and words[1].lower() == "archlint")
+def _fence_kind(info: str) -> str | None:
+    """"design" for an `archlint` fence, "sketch" for `archlint sketch`, else None."""
+    words = [word.lower() for word in info.split()]
+    if words[:1] == ["yaml"]:
+        words = words[1:]
+    if words[:1] != ["archlint"]:
+        return None
+    return "sketch" if words[1:2] == ["sketch"] else "design"
 
 
 def _strip_prefix(line: str, width: int) -> str:
@@ -63,11 +69,13 @@ def find_fences(text: str) -> list[Fence]:
         end = index + 1
         while end < len(lines) and not closing.match(bare[end]):
             end += 1
-        if _is_archlint_info(match["info"]):
+        kind = _fence_kind(match["info"])
+        if kind is not None:
             body = [_strip_prefix(line, len(prefix)) for line in lines[index + 1 : end]]
             # An unclosed fence runs to the end of the file: no line break is added
             # there, or positions at its end would point past the file's last line.
             closed = end < len(lines)
-            fences.append(Fence("\n".join(body) + ("\n" if closed else ""), index, end, len(prefix)))
+            fences.append(Fence("\n".join(body) + ("\n" if closed else ""), index, end, len(prefix),
+                                kind == "sketch"))
         index = end + 1
     return fences

@@ -180,7 +180,19 @@ def _message(code: str, path: Path, items: list[dict[str, Any]], data: Any) -> F
     message = f"{where} must be {' or '.join(expected)} (got {_got(value)})"
     if "true or false" in expected and isinstance(value, str) and value in _YAML11_BOOLS:
         message += "; YAML 1.2 reads yes/no/on/off as text, write true or false"
+    if "text" in expected and isinstance(value, dict) and len(value) == 1:
+        return _finding(code, message, path, hint=_colon_hint(value))
     return _finding(code, message, path)
+
+
+def _colon_hint(value: dict[Any, Any]) -> str:
+    """Text that YAML read as a one-key map: `- Check out: charge the card`."""
+    hint = "quote the text: a colon followed by a space starts a key"
+    key, item = next(iter(value.items()))
+    if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+        text = f"{key}: {item}".replace("\\", "\\\\").replace('"', '\\"')
+        hint += f', so write "{text}"'
+    return hint
 
 
 # --- references ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Rule metadata as data: the packs in the top-level `rules/` folder (shipped in the
 wheel as `archlint.rulepacks`). Each entry gives a code its name, severity, summary,
-options (type, default, effect) and documentation sections."""
+options (type, default, effect), documentation sections, and where its findings go in
+a review (`review: {step, weight}`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,11 @@ from archlint.input import units
 DOCS_BASE = "https://archlint.dev"  # the Documentation URL of pyproject.toml
 DOC_SECTIONS = ("what", "why", "example", "fix", "guide")
 OPTION_TYPES = ("int", "number", "rate", "percent", "duration", "size", "bool", "list")
+# The steps of a design review, in the order a reviewer walks them: a rule's
+# `review.step` names one, and archlint.views.review lays its findings out by them.
+REVIEW_STEPS = ("requirements", "estimation", "api", "high-level", "deep-dives", "bottlenecks", "trade-offs",
+                "observability")
+MAX_WEIGHT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,10 @@ class RuleMeta:
     pack: str = ""
     link: str = ""  # a custom rule's documentation; built-in rules' pages are under DOCS_BASE
     custom: bool = False  # from a configured pack or a plugin
+    # The review step its findings belong to and how much they weigh among the most
+    # important issues (0-10, higher first); None when the pack does not say.
+    review_step: str | None = None
+    review_weight: int | None = None
 
     @property
     def url(self) -> str:
@@ -109,9 +119,9 @@ def builtin_rules() -> dict[str, RuleMeta]:
 
 def meta_from_entry(raw: dict[str, Any], pack: str) -> RuleMeta:
     """A custom rule's metadata (a pack entry or a plugin's), already validated."""
-    meta = _meta(raw, pack)
-    return RuleMeta(meta.code, meta.name, meta.severity, meta.summary, meta.options, meta.docs,
-                    meta.default_enabled, meta.decision_aware, pack, str(raw.get("url") or ""), True)
+    from dataclasses import replace
+
+    return replace(_meta(raw, pack), pack=pack, link=str(raw.get("url") or ""), custom=True)
 
 
 def _meta(raw: dict[str, Any], pack: str) -> RuleMeta:
@@ -123,6 +133,7 @@ def _meta(raw: dict[str, Any], pack: str) -> RuleMeta:
             name, spec["type"], None if default is None else parse_option(option, default), option.description,
             _option_text(default),
         )
+    review = raw.get("review") or {}
     return RuleMeta(
         code=raw["code"],
         name=raw["name"],
@@ -133,6 +144,8 @@ def _meta(raw: dict[str, Any], pack: str) -> RuleMeta:
         default_enabled=bool(raw.get("enabled", True)),
         decision_aware=bool(raw.get("decision_aware", False)),
         pack=pack,
+        review_step=review.get("step"),
+        review_weight=review.get("weight"),
     )
 
 

@@ -87,9 +87,7 @@ def _entries_of(file_result: FileResult, root: str) -> list[tuple[int, Entry]]:
 def record(result: CheckResult, root: str = ".") -> dict[str, Any]:
     """The baseline document accepting every recordable finding of `result`; file names
     are relative to `root`, the folder the baseline file will live in."""
-    entries = [entry for file_result in result.files for _, entry in _entries_of(file_result, root)]
-    entries.sort(key=lambda entry: (entry.file, entry.path, entry.code, entry.hash, entry.message))
-    return {"version": VERSION, "findings": [entry.as_dict() for entry in entries]}
+    return document_of(entry for file_result in result.files for _, entry in _entries_of(file_result, root))
 
 
 def render(document: dict[str, Any]) -> str:
@@ -154,7 +152,9 @@ def apply(result: CheckResult, baseline: dict[str, Any], root: str = ".") -> tup
     """`result` without the findings the baseline accepts, and the baseline's entries
     that matched nothing (to report, so the file can shrink). Each entry accepts one
     finding: first by exact key, then allowing list indices to differ. File names are
-    taken relative to `root`, the baseline file's folder."""
+    taken relative to `root`, the baseline file's folder. Only entries of files checked
+    in this run can be stale: pre-commit checks the staged files alone, and an entry of
+    another file says nothing about it."""
     pending = entries(baseline)
     used = [False] * len(pending)
     by_key: dict[tuple[str, ...], list[int]] = {}
@@ -185,8 +185,34 @@ def apply(result: CheckResult, baseline: dict[str, Any], root: str = ".") -> tup
                                        if (file_index, index) not in accepted])
         for file_index, file_result in enumerate(result.files)
     ]
-    stale = [entry for index, entry in enumerate(pending) if not used[index]]
+    checked = checked_files(result, root)
+    stale = [entry for index, entry in enumerate(pending) if not used[index] and entry.file in checked]
     return CheckResult(files=files, fail_on=dict(result.fail_on)), stale
+
+
+def checked_files(result: CheckResult, root: str = ".") -> set[str]:
+    """The files of a run as baseline entries name them (relative to `root`)."""
+    return {_relative(file_result.name, root) for file_result in result.files}
+
+
+def carried_over(baseline: dict[str, Any], result: CheckResult, root: str = ".") -> list[Entry]:
+    """Entries of files this run did not check: re-recording some files keeps them."""
+    checked = checked_files(result, root)
+    return [entry for entry in entries(baseline) if entry.file not in checked]
+
+
+def prune(baseline: dict[str, Any], root: str = ".") -> tuple[dict[str, Any], list[Entry]]:
+    """The baseline without entries whose file no longer exists (relative to `root`, the
+    baseline's folder), and those entries."""
+    kept, gone = [], []
+    for entry in entries(baseline):
+        (kept if os.path.isfile(os.path.join(root, entry.file)) else gone).append(entry)
+    return document_of(kept), gone
+
+
+def document_of(items: Iterable[Entry]) -> dict[str, Any]:
+    ordered = sorted(items, key=lambda entry: (entry.file, entry.path, entry.code, entry.hash, entry.message))
+    return {"version": VERSION, "findings": [entry.as_dict() for entry in ordered]}
 
 
 def stale_messages(stale: Iterable[StaleEntry], baseline_path: str) -> list[str]:

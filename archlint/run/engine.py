@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from archlint.findings import RESERVED_PREFIXES, Finding, Path, did_you_mean, is_rule_code, path_str
+from archlint.findings import RESERVED_PREFIXES, Finding, Path, Suppression, did_you_mean, is_rule_code, path_str
 from archlint.rules.metadata import RuleMeta, parse_option
 
 ENGINE_CODES = ("LNT001", "LNT002", "ENG001")
@@ -80,6 +80,12 @@ class RuleRun:
 def run_rules(run: RuleRun) -> list[Finding]:
     """Findings of the selected rules, suppressions applied, plus LNT/ENG/INP findings
     about the design's own `lint` settings."""
+    return [finding for finding in evaluate_rules(run) if finding.suppression is None]
+
+
+def evaluate_rules(run: RuleRun) -> list[Finding]:
+    """As run_rules, but the findings the design suppresses stay in the list, each
+    carrying its `Suppression`, so reports can show the risks an author accepted."""
     from archlint.rules import RuleContext
 
     design = run.terms.design
@@ -149,8 +155,9 @@ def _design_options(design: Any, metas: Mapping[str, RuleMeta]) -> tuple[dict[st
 def apply_suppressions(
     findings: list[Finding], design: Any, ran: set[str], metas: Mapping[str, RuleMeta], today: _dt.date
 ) -> list[Finding]:
-    """Drop suppressed findings; report suppressions that are expired (LNT002), match
-    nothing of a rule that ran (LNT001), or name an unknown code (INP030)."""
+    """Mark suppressed findings with their `Suppression`; report suppressions that are
+    expired (LNT002), match nothing of a rule that ran (LNT001), or name an unknown code
+    (INP030)."""
     scopes: list[tuple[Path, Path, Mapping[str, Any]]] = []  # (suppression path, covered prefix, entries)
     for cid, component in design.components.items():
         if component.lint is not None and component.lint.ignore:
@@ -169,6 +176,8 @@ def apply_suppressions(
             if entry is None or finding.path[: len(prefix)] != prefix or _expired(entry, today):
                 continue
             used.add((where, finding.code))
+            until = entry.until.isoformat() if entry.until is not None else None
+            kept.append(replace(finding, suppression=Suppression(entry.reason, until, where + (finding.code,))))
             break
         else:
             kept.append(finding)

@@ -48,12 +48,14 @@ def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> F
             continue
         design, graph, findings = check_design(block.data, catalog)
         design_result.design, design_result.graph = design, graph
-        if graph is not None and settings.run_rules:
+        if graph is not None and settings.run_rules and not block.sketch:
             findings = findings + _rule_findings(design, graph, catalog, settings, block.data)
         for finding in findings:
             line, column = block.locate(finding.path)
             result.findings.append(finding.at(name, block.index, line, column))
-    result.findings = dedupe(result.findings)
+    everything = dedupe(result.findings)
+    result.findings = [finding for finding in everything if finding.suppression is None]
+    result.suppressed = [finding for finding in everything if finding.suppression is not None]
     return result
 
 
@@ -82,7 +84,7 @@ def design_terms(design: Any, graph: Any, catalog: Any, settings: FileSettings, 
 def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings, raw: Any) -> list[Finding]:
     import datetime as dt
 
-    from archlint.run.engine import RuleRun, Selection, run_rules
+    from archlint.run.engine import RuleRun, Selection, evaluate_rules
 
     rules = settings.rule_set()
     run = RuleRun(
@@ -94,7 +96,7 @@ def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings
         cli_options=settings.cli_options,
         today=settings.today or dt.datetime.now(dt.timezone.utc).date(),
     )
-    return run_rules(run)
+    return evaluate_rules(run)
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:

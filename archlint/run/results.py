@@ -19,6 +19,12 @@ class DesignResult:
     design: Any = None  # archlint.language.model.Design when it validated
     graph: Any = None  # archlint.analysis.graph.Graph when it has no input problem
 
+    @property
+    def title(self) -> str:
+        """The design's name as reports show it; a sketch says so."""
+        name = self.design.name if self.design is not None else f"block {self.block.index}"
+        return f"{name} (sketch)" if self.block.sketch else name
+
 
 @dataclass(slots=True)
 class FileResult:
@@ -26,6 +32,9 @@ class FileResult:
     source: Source
     designs: list[DesignResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Findings the design accepts in `lint.ignore`, each with its Suppression: they
+    # neither count nor fail a run, but reports can show them.
+    suppressed: list[Finding] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -37,6 +46,10 @@ class CheckResult:
     @property
     def findings(self) -> list[Finding]:
         return [finding for result in self.files for finding in result.findings]
+
+    @property
+    def suppressed(self) -> list[Finding]:
+        return [finding for result in self.files for finding in result.suppressed]
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}

@@ -1,26 +1,72 @@
-"""`archlint diff` as Markdown, short enough for a pull-request comment: the change
-in components, edges, figures and findings, before -> after."""
+"""`archlint diff` as Markdown, short enough for a pull-request comment: targets that
+were lowered first, then the change in requirements, flows, components, edges, figures
+and findings, before -> after, values as the author wrote them."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from archlint.findings import SEVERITY_RANK
+from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
 from archlint.input.units import format_duration, format_percent, format_rate
+from archlint.rules.metadata import RuleSet, builtin_rule_set
 
 
-def render(old_name: str, new_name: str, diffs: list[Any]) -> str:
-    lines = [f"## archlint diff: `{_code(old_name)}` → `{_code(new_name)}`", ""]
+def render(old_name: str, new_name: str, diffs: list[Any], max_length: int = DEFAULT_MAX_LENGTH,
+           rules: RuleSet | None = None) -> str:
+    """The diff; past `max_length` characters (0: no limit) the lowered targets, each
+    design's summary and the new findings, most important first by `rules`' weights."""
+    rules = rules or builtin_rule_set()
+    head = [f"## archlint diff: `{_code(old_name)}` → `{_code(new_name)}`", ""]
+    head += _lowered(diffs)
+    lines = list(head)
     several = len(diffs) > 1
     for index, diff in enumerate(diffs):
         if several or diff.old_title != diff.new_title:
             lines += [f"### Design {index}: {_title(diff)}", ""]
         if diff.unchanged:
-            lines += ["No change in components, edges, figures or findings.", ""]
+            lines += ["No change in requirements, flows, components, edges, figures or findings.", ""]
             continue
         lines += _summary(diff) + [""]
-        lines += _components(diff) + _edges(diff) + _figures(diff) + _findings(diff)
-    return "\n".join(lines).rstrip() + "\n"
+        if diff.note:
+            lines += [f"**Note:** {_text(diff.note)}.", ""]
+        lines += (_requirements(diff) + _flows(diff) + _components(diff) + _edges(diff) + _figures(diff)
+                  + _findings(diff))
+    full = "\n".join(lines).rstrip() + "\n"
+    if not max_length or len(full) <= max_length:
+        return full
+    # Too long for a comment: the lowered targets, each design's summary, then the new
+    # findings, most important first, as many as fit.
+    for index, diff in enumerate(diffs):
+        head += [f"### Design {index}: {_title(diff)}", "", *_summary(diff), ""]
+    new = sorted((f for diff in diffs for f in diff.findings_new),
+                 key=lambda f: (SEVERITY_RANK.get(f.severity, 3), -_weight(f.code, rules), f.sort_key()))
+    head += ["#### New findings, most important first", ""]
+    return fit(head, [_finding(f) for f in new], _footer, max_length)
+
+
+def _footer(left_out: int) -> list[str]:
+    how = ("The changes to requirements, flows, components, edges and figures are left out too. "
+           "For the whole diff run again with `--max-length 0`, or write `--format json` to a file.")
+    if not left_out:
+        return ["", "Shortened to fit `--max-length`. " + how]
+    return ["", more_line(left_out, how)]
+
+
+def _weight(code: str, rules: RuleSet) -> int:
+    meta = rules.meta(code)
+    return meta.review_weight if meta is not None and meta.review_weight is not None else -1
+
+
+def _lowered(diffs: list[Any]) -> list[str]:
+    """Relaxed or dropped targets, before anything else: moving the goal can silence
+    an error, and a reviewer must see that it moved."""
+    lowered = [change for diff in diffs for change in diff.targets_lowered]
+    if not lowered:
+        return []
+    lines = ["### ⚠️ Targets lowered", ""]
+    lines += [f"- **{_text(change.sentence)}** (`{_code(change.where)}`)" for change in lowered]
+    return lines + [""]
 
 
 def _title(diff: Any) -> str:
@@ -35,10 +81,33 @@ def _title(diff: Any) -> str:
 
 def _summary(diff: Any) -> list[str]:
     line = (f"**{len(diff.findings_new)} new finding{_s(len(diff.findings_new))}, "
-            f"{len(diff.findings_fixed)} fixed**; components: +{len(diff.components_added)} "
+            f"{len(diff.findings_fixed)} fixed**; flows: +{len(diff.flows_added)} −{len(diff.flows_removed)} "
+            f"~{len(diff.flows_changed)}; components: +{len(diff.components_added)} "
             f"−{len(diff.components_removed)} ~{len(diff.components_changed)}; edges: +{len(diff.edges_added)} "
             f"−{len(diff.edges_removed)}.")
     return [line]
+
+
+def _requirements(diff: Any) -> list[str]:
+    if not diff.requirements_changed:
+        return []
+    return ["#### Requirements", "", *[f"- {_change('requirements', c)}" for c in diff.requirements_changed], ""]
+
+
+def _flows(diff: Any) -> list[str]:
+    if not (diff.flows_added or diff.flows_removed or diff.flows_changed):
+        return []
+    lines = ["#### Flows", ""]
+    lines += [f"- added `{_code(name)}`" for name in diff.flows_added]
+    lines += [f"- removed `{_code(name)}`" for name in diff.flows_removed]
+    for name, changes in diff.flows_changed.items():
+        lines += [f"- {_change(name, c)}" for c in changes]
+    return lines + [""]
+
+
+def _change(owner: str, change: Any) -> str:
+    """`api.calls.payments.timeout`: `3s` → `1.5s`"""
+    return f"`{_code(owner + '.' + change.field)}`: {_value(change.before)} → {_value(change.after)}"
 
 
 def _components(diff: Any) -> list[str]:
@@ -48,8 +117,7 @@ def _components(diff: Any) -> list[str]:
     lines += [f"- added `{_code(cid)}`" for cid in diff.components_added]
     lines += [f"- removed `{_code(cid)}`" for cid in diff.components_removed]
     for cid, changes in diff.components_changed.items():
-        parts = [f"`{_code(c.field)}`: {_value(c.before)} → {_value(c.after)}" for c in changes]
-        lines.append(f"- changed `{_code(cid)}`: " + "; ".join(parts))
+        lines += [f"- {_change(cid, c)}" for c in changes]
     return lines + [""]
 
 
@@ -86,10 +154,13 @@ def _findings(diff: Any) -> list[str]:
     for heading, findings in (("New findings", diff.findings_new), ("Fixed findings", diff.findings_fixed)):
         if findings:
             lines += [f"#### {heading}", ""]
-            lines += [f"- **{f.severity} {f.code}** `{_code(f.path_text)}` ({_code(f.file)}:{f.line}): "
-                      f"{_text(f.message)}" for f in findings]
+            lines += [_finding(f) for f in findings]
             lines.append("")
     return lines
+
+
+def _finding(f: Any) -> str:
+    return f"- **{f.severity} {f.code}** `{_code(f.path_text)}` ({_code(f.file)}:{f.line}): {_text(f.message)}"
 
 
 def _figure(value: float | None, unit: str) -> str:
@@ -101,13 +172,29 @@ def _figure(value: float | None, unit: str) -> str:
         return format_duration(value)
     if unit == "fraction" and value < 0.1:
         return f"{value * 100:.2g}%"
+    if unit == "fraction" and value >= 1:  # a utilisation past capacity: shown as it is, never capped
+        return f"{value * 100:.0f}%"
     return format_percent(value)
 
 
 def _value(value: Any) -> str:
     if value is None:
         return "(unset)"
-    return f"`{_code(json.dumps(value, sort_keys=True, ensure_ascii=False))}`"
+    return f"`{_code(_inline(value))}`"
+
+
+def _inline(value: Any) -> str:
+    """A value in YAML flow style, as the author would write it: `3s`, `[a, b]`,
+    `{max: 3, backoff: exponential}`."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_inline(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
 
 
 def _text(text: str) -> str:

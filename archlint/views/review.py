@@ -8,13 +8,16 @@ reads files or draws; archlint.views.review_markdown and review_html render the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from archlint.analysis.figures import over, under
 from archlint.findings import SEVERITY_RANK, Finding
+from archlint.rules.metadata import RuleMeta
 
-# The framework's steps, in the order a reviewer walks them: (key, title).
+# The framework's steps, in the order a reviewer walks them: (key, title). The keys
+# are the `review.step` values a rule pack may give (archlint.rules.metadata).
 STEPS: tuple[tuple[str, str], ...] = (
     ("requirements", "Requirements"),
     ("estimation", "Estimation"),
@@ -25,37 +28,10 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("trade-offs", "Trade-offs"),
     ("observability", "Observability and failure handling"),
 )
-
-# Which step a finding belongs to: an exact code first, else its three-letter area.
-# Anything not listed (custom packs, plugins, LNT, ENG) is a deep-dive matter.
-STEP_OF_RULE: dict[str, str] = {
-    "DOC001": "requirements",
-    "DOC002": "estimation",
-    "DOC004": "estimation",
-    "DOC003": "api",
-    "DOC005": "trade-offs",
-    "DOC006": "high-level",
-    "ARC": "high-level",
-    "ASY001": "high-level",
-    "ASY002": "high-level",
-    "ASY": "deep-dives",
-    "RES": "deep-dives",
-    "DAT": "deep-dives",
-    "CAC": "deep-dives",
-    "SEC": "deep-dives",
-    "SCL": "bottlenecks",
-    "LAT": "bottlenecks",
-    "AVL": "bottlenecks",
-    "OBS": "observability",
-}
-DEFAULT_STEP = "deep-dives"
-
-# How much a warning in each area weighs when choosing the top issues: losing data or
-# going down outranks a slow path, which outranks missing documentation.
-AREA_WEIGHT: dict[str, int] = {
-    "DAT": 9, "AVL": 8, "SEC": 8, "RES": 7, "SCL": 6, "LAT": 5, "ASY": 5, "CAC": 4,
-    "ARC": 3, "OBS": 3, "DOC": 2, "LNT": 1,
-}
+# Findings of a rule whose pack names no step (a custom rule, a plugin) are listed in a
+# section of their own rather than filed silently under some step.
+OTHER_STEP = ("other", "Other findings (rules that name no review step)")
+_STEP_KEYS = frozenset(key for key, _ in STEPS)
 TOP_ISSUES = 3
 
 # Readiness verdict: any error -> not ready; more than WARNINGS_FOR_NEEDS_WORK
@@ -84,6 +60,16 @@ class DesignView:
 
 
 @dataclass(slots=True)
+class SketchView:
+    """A rough sketch (`archlint sketch` fence) shown beside the review, never judged."""
+
+    title: str
+    line: int  # 1-based line of its first YAML line in the file
+    components: int
+    model: Any  # archlint.render.model.RenderModel
+
+
+@dataclass(slots=True)
 class Review:
     name: str  # the file as shown to the user
     designs: list[DesignView]
@@ -93,6 +79,11 @@ class Review:
     verdict: str
     verdict_reason: str
     steps: list[StepReview]
+    sketches: list[SketchView] = field(default_factory=list)
+    # Findings the author accepts in lint.ignore, each with its Suppression (reason, until).
+    accepted: list[Finding] = field(default_factory=list)
+    # Every finding, most important first (what top_issues takes its head from, info last).
+    ranked: list[Finding] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -101,17 +92,29 @@ class Review:
         return counts
 
 
-def step_of(code: str) -> str:
-    return STEP_OF_RULE.get(code) or STEP_OF_RULE.get(code[:3]) or DEFAULT_STEP
+def step_of(code: str, metas: Mapping[str, RuleMeta]) -> str:
+    """The review step of a rule's findings, from its pack's `review.step`."""
+    meta = metas.get(code)
+    step = meta.review_step if meta is not None else None
+    return step if step in _STEP_KEYS else OTHER_STEP[0]
 
 
-def top_issues(findings: list[Finding], count: int = TOP_ISSUES) -> list[Finding]:
-    """Errors first, then warnings by the weight of their area; info never."""
-    ranked = sorted(
-        (f for f in findings if f.severity != "info"),
-        key=lambda f: (SEVERITY_RANK[f.severity], -AREA_WEIGHT.get(f.code[:3], 0), f.sort_key()),
-    )
-    return ranked[:count]
+def weight_of(code: str, metas: Mapping[str, RuleMeta]) -> int:
+    """A rule's `review.weight`; a rule whose pack gives none ranks below every weighted
+    one of the same severity."""
+    meta = metas.get(code)
+    return -1 if meta is None or meta.review_weight is None else meta.review_weight
+
+
+def rank(findings: list[Finding], metas: Mapping[str, RuleMeta]) -> list[Finding]:
+    """By severity, then by the weight of the rule (what breaks the system before what
+    is missing from the document), then by place."""
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f.severity], -weight_of(f.code, metas), f.sort_key()))
+
+
+def top_issues(findings: list[Finding], metas: Mapping[str, RuleMeta], count: int = TOP_ISSUES) -> list[Finding]:
+    """The first of `rank`, info never."""
+    return [f for f in rank(findings, metas) if f.severity != "info"][:count]
 
 
 def verdict(findings: list[Finding]) -> tuple[str, str]:
@@ -126,9 +129,14 @@ def verdict(findings: list[Finding]) -> tuple[str, str]:
     return READY, "no errors and no warnings"
 
 
-def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: list[Finding]) -> Review:
+def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: list[Finding],
+                 metas: Mapping[str, RuleMeta], sketches: Sequence[tuple[Any, Any]] = (),
+                 accepted: Sequence[Finding] = ()) -> Review:
     """`designs`: (DesignResult, Figures, RenderModel, title) for each design of the file,
-    in block order; `findings`: the file's findings (rules included)."""
+    in block order; `findings`: the file's findings (rules included); `metas`: the rules
+    of the run, whose packs say where their findings go; `sketches`: (DesignResult,
+    RenderModel) of each sketch, listed as such and counting toward nothing; `accepted`:
+    the findings the author suppressed, shown with their reasons."""
     ordered = sorted(findings, key=Finding.sort_key)
     several = len(designs) > 1
     steps = {key: StepReview(key, title) for key, title in STEPS}
@@ -145,9 +153,15 @@ def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: 
         strengths += [prefix + text for text in _strengths(design, graph, figures, own)]
         views.append(DesignView(title, block, figures, model))
     for finding in ordered:
-        steps[step_of(finding.code)].findings.append(finding)
+        key = step_of(finding.code, metas)
+        if key not in steps:
+            steps[key] = StepReview(*OTHER_STEP)
+        steps[key].findings.append(finding)
     outcome, reason = verdict(ordered)
-    return Review(name, views, ordered, strengths, top_issues(ordered), outcome, reason, list(steps.values()))
+    shown = [SketchView(result.title, result.block.line_offset + 1, len(result.design.components), model)
+             for result, model in sketches]
+    return Review(name, views, ordered, strengths, top_issues(ordered, metas), outcome, reason,
+                  list(steps.values()), shown, sorted(accepted, key=Finding.sort_key), rank(ordered, metas))
 
 
 # --- what each step covers ------------------------------------------------------------
@@ -155,18 +169,34 @@ def build_review(name: str, designs: list[tuple[Any, Any, Any, Any]], findings: 
 
 def _coverage(design: Any, raw: Any, graph: Any, figures: Any) -> dict[str, tuple[list[str], list[str]]]:
     return {
-        "requirements": _requirements(design, raw),
-        "estimation": _estimation(design, raw, figures),
-        "api": _apis(design),
+        "requirements": _requirements(design, raw, graph),
+        "estimation": _estimation(design, raw, graph, figures),
+        "api": _apis(design, graph),
         "high-level": _high_level(design, graph),
         "deep-dives": _deep_dives(graph),
         "bottlenecks": _bottlenecks(figures),
         "trade-offs": _decisions(design),
-        "observability": _observability(design),
+        "observability": _observability(design, graph),
     }
 
 
-def _requirements(design: Any, raw: Any) -> tuple[list[str], list[str]]:
+# What each missing item is asked for on: the review lists as missing only what the
+# design has a use for (no write payload for a design without write flows).
+_DATA_KINDS = frozenset({"database", "cache", "search", "object_storage"})
+_COMPUTE_KINDS = frozenset({"service", "worker", "function"})
+UNTRACED_COMPUTE = 2  # compute components a design may have before tracing is missing (OBS006's default)
+
+
+def _kinds(graph: Any) -> set[str]:
+    return {node.kind for node in graph.nodes.values()}
+
+
+def _users(design: Any, graph: Any) -> bool:
+    """Whether people use the system: a client component, or a public one."""
+    return "client" in _kinds(graph) or any(getattr(c, "public", False) for c in design.components.values())
+
+
+def _requirements(design: Any, raw: Any, graph: Any) -> tuple[list[str], list[str]]:
     covers: list[str] = []
     missing: list[str] = []
     req = design.requirements
@@ -175,17 +205,21 @@ def _requirements(design: Any, raw: Any) -> tuple[list[str], list[str]]:
         covers.append(f"{len(functional)} functional requirement{_s(len(functional))}: " + "; ".join(functional))
     else:
         missing.append("functional requirements (requirements.functional)")
+    flows = list((design.flows or {}).values())
     for field_name, label in (("availability", "availability target"), ("latency_p99", "p99 latency target"),
                               ("consistency", "consistency model"), ("durability", "durability target")):
         value = getattr(req, field_name, None) if req else None
         if value is not None:
             covers.append(f"{label}: {_quantity(raw, ('requirements', field_name), value)}")
-        elif field_name != "durability":
+        elif field_name in ("availability", "latency_p99") and not (flows and all(
+                getattr(flow, field_name, None) is not None for flow in flows)):  # a target on every flow will do
+            missing.append(f"{label} (requirements.{field_name})")
+        elif field_name == "consistency" and _kinds(graph) & _DATA_KINDS:
             missing.append(f"{label} (requirements.{field_name})")
     return covers, missing
 
 
-def _estimation(design: Any, raw: Any, figures: Any) -> tuple[list[str], list[str]]:
+def _estimation(design: Any, raw: Any, graph: Any, figures: Any) -> tuple[list[str], list[str]]:
     covers: list[str] = []
     missing: list[str] = []
     scale = design.scale
@@ -194,25 +228,20 @@ def _estimation(design: Any, raw: Any, figures: Any) -> tuple[list[str], list[st
         value = getattr(scale, field_name, None) if scale else None
         if value is not None:
             covers.append(f"{label}: {_quantity(raw, ('scale', field_name), value)}")
-        elif field_name in ("dau", "peak_factor"):
+        elif field_name == "dau" and _users(design, graph):
             missing.append(f"{label} (scale.{field_name})")
     flows = design.flows or {}
     rated = sorted(name for name, flow in flows.items() if flow.rate is not None)
     if rated:
         covers.append(f"{len(rated)} flow{_s(len(rated))} with a rate: {', '.join(rated)}")
-    unrated = sorted(name for name, flow in flows.items() if flow.rate is None)
-    if unrated:
-        missing.append(f"a rate for flow{_s(len(unrated))} {', '.join(unrated)}")
-    if not flows:
-        missing.append("flows (the requests the system serves, with their rates)")
-    missing += figures.missing_inputs()
+    missing += figures.missing_inputs()  # flows, rates, peak factor, retention, payloads: each where used
     return covers, missing
 
 
-def _apis(design: Any) -> tuple[list[str], list[str]]:
+def _apis(design: Any, graph: Any) -> tuple[list[str], list[str]]:
     apis = design.apis or []
     if not apis:
-        return [], ["an API (apis: endpoints and the components serving them)"]
+        return [], ["an API (apis: endpoints and the components serving them)"] if _users(design, graph) else []
     covers = [f"{api.endpoint}" + (f" (served by {api.served_by})" if api.served_by else "") for api in apis]
     return covers, []
 
@@ -256,7 +285,9 @@ def _bottlenecks(figures: Any) -> tuple[list[str], list[str]]:
     saturation = figures.saturation()
     if saturation is not None:
         covers.append(f"saturates first: {saturation[0]}, at {saturation[1]:.3g}x today's load")
-    unchecked = sorted(cid for cid, load in figures.loads.items() if load.limit is None)
+    # A component that scales by itself, or has no per-unit cap, needs no figure.
+    unchecked = sorted(cid for cid, load in figures.loads.items()
+                       if load.limit is None and load.capacity.reason not in ("autoscales", "unbounded"))
     if unchecked:
         missing.append(f"capacity not known for: {', '.join(unchecked)}")
     return covers, missing
@@ -278,14 +309,19 @@ def _decisions(design: Any) -> tuple[list[str], list[str]]:
 _PILLARS = ("metrics", "logs", "tracing", "alerting", "dashboards")
 
 
-def _observability(design: Any) -> tuple[list[str], list[str]]:
+def _observability(design: Any, graph: Any) -> tuple[list[str], list[str]]:
+    """Metrics, logs and alerting are missing from any design; tracing only once requests
+    can cross more than UNTRACED_COMPUTE compute components; dashboards never (optional)."""
     observability = design.observability
     covers, missing = [], []
+    compute = sum(1 for node in graph.nodes.values() if node.kind in _COMPUTE_KINDS)
     for pillar in _PILLARS:
         value = getattr(observability, pillar, None) if observability else None
         if value:
             covers.append(pillar if value is True else f"{pillar}: {value}")
-        else:
+        elif pillar == "tracing" and compute <= UNTRACED_COMPUTE:
+            continue
+        elif pillar != "dashboards":
             missing.append(pillar)
     return covers, missing
 

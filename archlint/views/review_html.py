@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from archlint.findings import Finding
+from archlint.findings import Finding, path_str
 
 _STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;max-width:70rem;margin:2rem auto;padding:0 1rem}
@@ -27,7 +27,8 @@ ul.findings li.error{border-color:#cf222e}ul.findings li.warning{border-color:#d
 _VERDICT_CLASS = {"ready for review": "ready", "needs work": "needs", "not ready": "not"}
 
 
-def render(review: Any, pictures: Sequence[str | None] | None = None) -> str:
+def render(review: Any, pictures: Sequence[str | None] | None = None,
+           sketch_pictures: Sequence[str | None] | None = None) -> str:
     """The page; `pictures` holds each design's diagram as inline SVG (drawn by the
     command), None where there is none: the Mermaid text stands in for it."""
     pictures = list(pictures) if pictures is not None else [None] * len(review.designs)
@@ -50,6 +51,15 @@ def render(review: Any, pictures: Sequence[str | None] | None = None) -> str:
         parts.append('<ol class="findings">' + "".join(_finding(f) for f in review.top_issues) + "</ol>")
     else:
         parts.append("<p>None.</p>")
+    if review.accepted:
+        parts += ["<h3>Risks accepted by the author</h3>",
+                  '<ul class="findings">' + "".join(_finding(f, _accepted(f)) for f in review.accepted) + "</ul>"]
+    if review.sketches:
+        from archlint.views.review_markdown import SKETCH_NOTE
+
+        parts += ["<h3>Sketches</h3>", f"<p>{escape(SKETCH_NOTE)}</p>",
+                  _list([f"{s.title}: {s.components} component{'' if s.components == 1 else 's'} "
+                         f"({review.name}:{s.line})" for s in review.sketches])]
     parts.append("</section>")
     for step in review.steps:
         parts += [f'<section id="{step.key}">', f"<h2>{escape(step.title)}</h2>"]
@@ -69,6 +79,11 @@ def render(review: Any, pictures: Sequence[str | None] | None = None) -> str:
         elif not step.covers and not step.missing:
             parts.append("<p>Nothing to report.</p>")
         parts.append("</section>")
+    if review.sketches:
+        parts += ['<section id="sketches">', "<h2>Sketches</h2>"]
+        drawn = list(sketch_pictures) if sketch_pictures is not None else [None] * len(review.sketches)
+        parts += [f'<div class="diagram">{_diagram(s.model, drawn[i])}</div>' for i, s in enumerate(review.sketches)]
+        parts.append("</section>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -80,9 +95,19 @@ def _list(items: list[str], empty: str = "", css: str = "") -> str:
     return f"<ul{attribute}>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"
 
 
-def _finding(finding: Finding) -> str:
+def _accepted(finding: Finding) -> str:
+    accepted = finding.suppression
+    if accepted is None:
+        return ""
+    until = f", until {accepted.until}" if accepted.until else ""
+    return f"Accepted: {accepted.reason} ({path_str(accepted.path)}{until})."
+
+
+def _finding(finding: Finding, accepted: str = "") -> str:
     where = f"{finding.file}:{finding.line}:{finding.column}"
     hint = f'<br><span class="hint">hint: {escape(finding.hint)}</span>' if finding.hint else ""
+    if accepted:
+        hint += f"<br><b>{escape(accepted)}</b>"
     return (f'<li class="{escape(finding.severity)}"><span class="sev">{escape(finding.severity)}</span> '
             f"<b>{escape(finding.code)}</b> <code>{escape(where)}</code> <code>{escape(finding.path_text)}</code>"
             f"<br>{escape(finding.message)}{hint}</li>")
