@@ -16,9 +16,9 @@ from typing import Any
 
 from archlint.findings import Finding, Path
 from archlint.input.units import format_size
-from archlint.language.kinds import BROKER, COMPUTE
+from archlint.language.kinds import BROKER, COMPUTE, STORE
 from archlint.rules import RuleContext, check, joined
-from archlint.rules.phrasing import either, listed, plural
+from archlint.rules.phrasing import either, kind_and_id, listed, plural
 
 _TARGETS = ("availability", "latency_p99", "consistency")
 _TARGET_EXAMPLES = {"availability": "99.9%", "latency_p99": "200ms", "consistency": "eventual"}
@@ -286,4 +286,41 @@ def orphan_component(ctx: RuleContext) -> Iterator[Finding]:
             f"component {cid} ({node.kind}) is connected to nothing: it has no calls, publishes or "
             f"consumes of its own and no other component names it",
             hint=f"{connect}, or remove it",
+        )
+
+
+# --- DOC007 ---------------------------------------------------------------------------------
+
+_FLOW_KINDS = STORE | BROKER | COMPUTE  # what a request or an event can pass through
+
+
+@check("DOC007")
+def component_outside_flows(ctx: RuleContext) -> Iterator[Finding]:
+    graph = ctx.graph
+    if not graph.routes:
+        return  # DOC004 asks for flows; without any, every component would be "unused"
+    used: set[str] = set()
+    for route in graph.routes.values():
+        used.add(route.entry)
+        for hop in route.hops:
+            used.update((hop.edge.src, hop.edge.dst))
+    dead_letters = {
+        component.queue.dlq
+        for component in ctx.design.components.values()
+        if component.queue is not None and isinstance(component.queue.dlq, str)
+    }
+    for cid, node in graph.nodes.items():
+        if cid in used or node.kind not in _FLOW_KINDS or cid in dead_letters:
+            continue
+        if not (graph.out_edges.get(cid) or graph.in_edges.get(cid)):
+            continue  # connected to nothing: DOC006's finding
+        if ctx.terms.coordination(cid):
+            continue  # registries and configuration servers serve every flow from the side
+        flows = len(graph.routes)
+        yield ctx.finding(
+            node.path,
+            f"{kind_and_id(node.kind, cid)} is wired to other components but none of the design's "
+            f"{plural(flows, 'flow')} passes through it, so no figure or rule that follows flows covers it",
+            hint=f"add the flow that uses {cid} (flows.<name>.steps), remove it if nothing does, or accept it "
+                 f"with a reason: components.{cid}.lint.ignore: {{DOC007: <why no flow needs it>}}",
         )

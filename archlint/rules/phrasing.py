@@ -57,3 +57,10 @@ def ordinal(n: int) -> str:
 def percent(fraction: float) -> str:
     """A fraction as a percentage with the digits that matter (99.95%, 99.99999%)."""
     return format_percent(fraction)
+
+
+def kind_and_id(kind: str, cid: str) -> str:
+    """`service api`, `stream events`; just `search-index` where the id already says
+    its kind (not `search search-index`)."""
+    spoken = kind.replace("_", " ")
+    return cid if kind.replace("_", "-") in cid or spoken in cid else f"{spoken} {cid}"
