@@ -153,7 +153,7 @@ class Figures:
         written = terms.raw_rate(route.name)
         parts = units.rate_parts(written) if written else None
         if parts is not None and parts[1] != 1.0:
-            count, period, _label = parts
+            _count, period, _label = parts
             start = f"{written} ÷ {units.format_count(period)} s"
         else:
             start = units.format_rate(route.flow.rate)
@@ -233,7 +233,9 @@ class Figures:
     @staticmethod
     def _capacity_work(read_units: int, write_units: int, unit: str, per_read: Any, per_write: Any) -> str:
         def one(count: int, per: Any) -> str:
-            return "unbounded" if per is None else f"{count} {unit}{'s' if count != 1 else ''} × {units.format_rate(per)}"
+            if per is None:
+                return "unbounded"
+            return f"{count} {unit}{'s' if count != 1 else ''} × {units.format_rate(per)}"
 
         if per_read == per_write and read_units == write_units:
             return one(read_units, per_read)

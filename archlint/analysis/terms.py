@@ -197,7 +197,8 @@ class Terms:
         documented = set()
         for cid, node in self.graph.nodes.items():
             tech = (node.component.tech or "").strip().lower()
-            if cid.lower() in choices or (tech and tech in choices) or (node.tech is not None and node.tech.id in entries):
+            in_catalog = node.tech is not None and node.tech.id in entries
+            if cid.lower() in choices or (tech and tech in choices) or in_catalog:
                 documented.add(cid)
         return frozenset(documented)
 

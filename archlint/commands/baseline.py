@@ -26,8 +26,10 @@ DEFAULT_FILE = ".archlint-baseline.json"
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True))
 @click.option("-o", "--output", default=DEFAULT_FILE, show_default=True, type=click.Path(dir_okay=False),
               help="Write the baseline to FILE ('-' for standard output).")
-@click.option("--select", multiple=True, metavar="CODES", help="Run only these rules (codes or prefixes, comma-separated).")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Run these rules too (e.g. an off-by-default rule).")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Run only these rules (codes or prefixes, comma-separated).")
+@click.option("--extend-select", multiple=True, metavar="CODES",
+              help="Run these rules too (e.g. an off-by-default rule).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
 @click.option("--option", "rule_option", multiple=True, metavar="CODE.NAME=VALUE", help="Set a rule option.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),

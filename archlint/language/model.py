@@ -88,7 +88,10 @@ Percent = _unit_type(units.parse_percent, _PERCENT_SCHEMA)
 Ratio = _unit_type(
     units.parse_ratio,
     {
-        "anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string", "pattern": r"^\s*[0-9.]+[kKMB]?\s*:\s*[0-9.]+[kKMB]?\s*$"}],
+        "anyOf": [
+            {"type": "number", "exclusiveMinimum": 0},
+            {"type": "string", "pattern": r"^\s*[0-9.]+[kKMB]?\s*:\s*[0-9.]+[kKMB]?\s*$"},
+        ],
         "description": "a ratio such as 100:1",
     },
 )
@@ -348,7 +351,9 @@ def _date(value: Any) -> Any:
 
 class Suppression(Strict):
     reason: str = Field(min_length=1)
-    until: Annotated[Optional[_dt.date], BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})] = None
+    until: Annotated[
+        Optional[_dt.date], BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
+    ] = None
 
 
 def _suppression(value: Any) -> Any:
@@ -497,7 +502,11 @@ def _endpoint(value: Any) -> Any:
 
 
 class Api(Strict):
-    endpoint: Annotated[str, BeforeValidator(_endpoint), WithJsonSchema({"type": "string", "pattern": "^(" + "|".join(_METHODS) + r")\s+\S"})]
+    endpoint: Annotated[
+        str,
+        BeforeValidator(_endpoint),
+        WithJsonSchema({"type": "string", "pattern": "^(" + "|".join(_METHODS) + r")\s+\S"}),
+    ]
     served_by: Optional[Text] = None
     idempotency_key: Optional[bool] = None
     auth: Optional[Auth] = None

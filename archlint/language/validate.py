@@ -149,7 +149,9 @@ def _message(code: str, path: Path, items: list[dict[str, Any]], data: Any) -> F
         parent = path_str(path[:-1])
         model = _model_at(first["loc"][:-1])
         allowed = sorted(model.model_fields) if model else []
-        hint = f"keys allowed here: {', '.join(allowed)}; keys starting with 'x-' are kept for your own tools" if allowed else None
+        hint = None
+        if allowed:
+            hint = f"keys allowed here: {', '.join(allowed)}; keys starting with 'x-' are kept for your own tools"
         if key == "<<":
             return _finding(
                 code, f"'<<' merge keys are not part of YAML 1.2, which archlint reads; write the keys out in {parent}",

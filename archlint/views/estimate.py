@@ -85,8 +85,10 @@ def render_text(name: str, title: str, figures: Figures) -> str:
             target = "" if flow.target is None else f" against a target of {format_percent(flow.target)}" + \
                 (" (below it)" if under(flow.value, flow.target) else "")
             lines.append(f"  {flow.name}: {format_percent(flow.value)}{target}")
-            rows = [[part.cid, "-" if part.value is None else format_percent(part.value), part.work + _source(part.source)]
-                    for part in flow.parts]
+            rows = [
+                [part.cid, "-" if part.value is None else format_percent(part.value), part.work + _source(part.source)]
+                for part in flow.parts
+            ]
             lines += _table(rows, indent="    ")
             if flow.unknown:
                 lines.append(f"    unknown, counted as 100%: {', '.join(flow.unknown)}")
