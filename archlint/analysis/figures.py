@@ -146,9 +146,10 @@ class Figures:
 
     def _rate(self, route: Route) -> FlowRate:
         terms = self.terms
-        average = terms.average(route)
-        if average is None:
+        rate = route.flow.rate
+        if rate is None:
             return FlowRate(route.name, None, None, "no rate")
+        average = terms.average(route)
         peak = terms.peak(route)
         written = terms.raw_rate(route.name)
         parts = units.rate_parts(written) if written else None
@@ -156,7 +157,7 @@ class Figures:
             _count, period, _label = parts
             start = f"{written} ÷ {units.format_count(period)} s"
         else:
-            start = units.format_rate(route.flow.rate)
+            start = units.format_rate(rate)
         factor = f" × {terms.load_factor:g} load" if terms.load_factor != 1 else ""
         work = f"{start}{factor} × {terms.peak_factor:g} peak = {units.format_rate(peak)}"
         return FlowRate(route.name, average, peak, work)

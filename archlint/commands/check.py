@@ -88,7 +88,7 @@ def command(
     with Progress() as progress:
         result = run_check([(path, display_name(path)) for path in files], settings.for_file, load_catalog(),
                            jobs=jobs, progress=progress.update, rules=settings.rules)
-    if baseline is not None:
+    if baseline is not None and baseline_path is not None:  # a baseline is read only from a path
         from archlint.run.baseline import apply, stale_messages
 
         result, stale = apply(result, baseline, root=os.path.dirname(baseline_path) or ".")

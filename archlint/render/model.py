@@ -287,7 +287,8 @@ def _mark(findings: list[Finding]) -> Mark:
 
 def _legend(nodes: tuple[Node, ...], links: tuple[Link, ...], elsewhere: list[Finding]) -> tuple[LegendEntry, ...]:
     """One entry per severity drawn, the line styles, and the codes not on the picture."""
-    drawn = {item.mark.severity for item in (*nodes, *links) if item.mark is not None}
+    marks = [node.mark for node in nodes] + [link.mark for link in links]
+    drawn = {mark.severity for mark in marks if mark is not None}
     entries = [
         LegendEntry(severity, f"{severity}: outlined, with its codes")
         for severity in sorted(drawn, key=SEVERITY_RANK.__getitem__)
