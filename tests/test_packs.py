@@ -311,7 +311,7 @@ def test_a_declarative_rule_still_takes_no_options(tmp_path):
     )
     from archlint.custom.packs import PackError, load_pack
 
-    with pytest.raises(PackError, match="pack.yaml:8:"):
+    with pytest.raises(PackError, match=r"pack\.yaml:8:"):
         load_pack(str(pack))
 
 
