@@ -109,9 +109,11 @@ def command(
             f"archlint: {_plural(len(refused), 'finding')} not recorded: input problems and internal errors "
             f"cannot be baselined, fix them:", err=True,
         )
-        kept = [replace(file_result, findings=[f for f in file_result.findings if not baseline.recordable(f)])
-                for file_result in result.files]
-        click.echo(render_text(CheckResult(kept), quiet=True), err=True, nl=False)
+        refused_files = [
+            replace(file_result, findings=[f for f in file_result.findings if not baseline.recordable(f)])
+            for file_result in result.files
+        ]
+        click.echo(render_text(CheckResult(refused_files), quiet=True), err=True, nl=False)
     crashed = any(finding.code.startswith("ENG") for finding in refused)
     finish(EXIT_INTERNAL if crashed else EXIT_FINDINGS if refused else EXIT_CLEAN)
 
