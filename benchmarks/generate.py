@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -355,7 +356,8 @@ def emit_group(out: list[str], g: Group) -> None:
         if g.has("db"):
             a(f"      {g.id('db')}: {{timeout: 80ms, circuit_breaker: true}}")
         if g.has("blob"):
-            a(f"      {g.id('blob')}: {{timeout: 1s, retries: {{max: 2, backoff: exponential, jitter: true}}, idempotent: true}}")
+            a(f"      {g.id('blob')}: {{timeout: 1s, retries: {{max: 2, backoff: exponential, jitter: true}}, "
+              "idempotent: true}")
         if g.has("partner"):
             a(f"      {g.id('partner')}:")
             a("        protocol: http")
@@ -683,7 +685,7 @@ def check_design(data: Any, expect_components: int | None = None) -> list[str]:
             hops = [h.strip() for h in str(chain).split("->")]
             if len(hops) < 2:
                 err(f"{where}: not a chain: {chain!r}")
-            for src, dst in zip(hops, hops[1:]):
+            for src, dst in itertools.pairwise(hops):
                 if src not in comps or dst not in comps:
                     err(f"{where}: unknown component in hop {src} -> {dst}")
                 elif (src, dst) not in edges:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import os
 import platform
 import re
@@ -231,7 +232,7 @@ def failure_message(row: Row, code: int, stdout: str, stderr: str) -> str:
 def tail(text: str, lines: int = 60) -> str:
     kept = text.rstrip("\n").splitlines()
     cut = len(kept) - lines
-    return ("[... %d lines ...]\n" % cut if cut > 0 else "") + "\n".join(kept[-lines:])
+    return (f"[... {cut} lines ...]\n" if cut > 0 else "") + "\n".join(kept[-lines:])
 
 
 def progress(message: str) -> None:
@@ -317,7 +318,7 @@ def slopes(rows: list[Row], kind: str = "check") -> dict[int, float]:
     sized = sorted((r for r in rows if r.components and r.kind == kind), key=lambda r: r.components or 0)
     return {
         int(b.components or 0): (b.median - a.median) / ((b.components or 0) - (a.components or 0))
-        for a, b in zip(sized, sized[1:])
+        for a, b in itertools.pairwise(sized)
     }
 
 

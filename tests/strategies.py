@@ -404,7 +404,9 @@ def designs(draw: st.DrawFn, max_components: int = 8) -> dict[str, Any]:
 # Characters YAML does not take raw (controls, surrogates), or reads as line breaks
 # (NEL, LS, PS), or only at the start (BOM): JSON carries them as \u escapes. (JSON's
 # own escaping of astral characters, surrogate pairs, is refused by libyaml.)
-_YAML_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_YAML_UNPRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -97,7 +97,9 @@ def test_bad_input_is_a_positioned_finding(tmp_path, name):
 def test_a_flow_whose_sync_hops_form_a_cycle(tmp_path):
     text = variant("      db: {timeout: 50ms}\n", "      db: {timeout: 50ms}\n      audit: {timeout: 50ms}\n")
     text = text.replace("  worker:\n", "  audit:\n    kind: service\n    calls: [api]\n  worker:\n")
-    text = text.replace("      - api -> jobs -> worker\n", "      - api -> jobs -> worker\n      - api -> audit -> api\n")
+    text = text.replace(
+        "      - api -> jobs -> worker\n", "      - api -> jobs -> worker\n      - api -> audit -> api\n"
+    )
     (finding,) = check_text(tmp_path, text)
     assert (finding.code, finding.line, finding.column) == ("INP022", 33, 9)
     assert "api -> audit -> api" in finding.message
@@ -194,7 +196,7 @@ def test_deep_nesting_stops_at_the_limit(tmp_path):
 
 def test_deep_block_nesting_stops_at_the_limit(tmp_path):
     nested = "".join(f"{'  ' * level}k{level}:\n" for level in range(100)) + "  " * 100 + "leaf: 1\n"
-    text = "archlint: 1\nname: deep\ncomponents: {}\nx-deep:\n" + "\n".join("  " + l for l in nested.splitlines())
+    text = "archlint: 1\nname: deep\ncomponents: {}\nx-deep:\n" + "\n".join("  " + line for line in nested.splitlines())
     (finding,) = check_text(tmp_path, text + "\n")
     assert (finding.code, finding.line) == ("INP005", 4 + 64)
     assert "deeper than 64 levels" in finding.message

@@ -97,7 +97,9 @@ def test_json_format(project, cli):
     settings = document["settings"]
     assert list(settings)[:3] == ["select", "ignore", "extend-select"]
     assert settings["fail-on"] == {"value": "warning", "source": {"file": ".archlint.yaml", "key": "fail-on"}}
-    assert settings["limits.max-depth"] == {"value": 32, "source": {"file": ".archlint.yaml", "key": "limits.max-depth"}}
+    assert settings["limits.max-depth"] == {
+        "value": 32, "source": {"file": ".archlint.yaml", "key": "limits.max-depth"}
+    }
     assert settings["limits.max-aliases"] == {"value": 10000, "source": None}
     assert settings["options"]["value"] == {"ARC001": {"engineers_per_service": 3}, "RES005": {"check_p99": True}}
 
@@ -109,7 +111,8 @@ def test_pyproject_keys_are_named_in_full(tmp_path, monkeypatch, cli):
     lines = cli("config", "--show").output.splitlines()
     assert lines[0] == "# effective configuration for .: from pyproject.toml"
     assert "fail-on: info  " in lines[6] and lines[6].endswith("# pyproject.toml: tool.archlint.fail-on")
-    assert lines[12].startswith("  max-depth: 20 ") and lines[12].endswith("# pyproject.toml: tool.archlint.limits.max-depth")
+    assert lines[12].startswith("  max-depth: 20 ")
+    assert lines[12].endswith("# pyproject.toml: tool.archlint.limits.max-depth")
 
 
 def test_the_nearest_file_wins_and_an_explicit_file_overrides(project, cli):

@@ -166,7 +166,9 @@ def test_findings_in_mermaid_outline_the_cycle_in_red(cli, tmp_path):
     design = copy_example(tmp_path, "naive-shop.arch.yaml")
     lines = cli("diagram", str(design), "-f", "mermaid", "--findings").stdout.splitlines()
     links = [line for line in lines if "-->" in line or "-.->" in line]
-    cycle = next(i for i, line in enumerate(links) if line.strip().startswith("c_inventory -->|") and "c_orders" in line)
+    cycle = next(
+        i for i, line in enumerate(links) if line.strip().startswith("c_inventory -->|") and "c_orders" in line
+    )
     assert "ARC003" in links[cycle]
     error_style = next(line for line in lines if line.strip().startswith("linkStyle") and "#d32f2f" in line)
     assert str(cycle) in error_style.split()[1].split(",")

@@ -183,7 +183,9 @@ def test_source_line_shows_no_terminal_escapes(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "esc.arch.yaml").write_bytes(b"archlint: 1\nname: \"\x1b[2Jx\"\n")
     lines = cli("check", "esc.arch.yaml").stdout.splitlines()
-    assert lines[0].startswith("esc.arch.yaml:2:8: INP001 error unreadable-file: the file contains the character U+001B")
+    assert lines[0].startswith(
+        "esc.arch.yaml:2:8: INP001 error unreadable-file: the file contains the character U+001B"
+    )
     assert lines[1:3] == ['  2 | name: "\ufffd[2Jx"', "    |        ^"]
 
 

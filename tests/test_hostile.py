@@ -128,7 +128,8 @@ def test_the_size_limit_comes_from_the_configuration(cli, tmp_path, monkeypatch)
     result = cli("check", "design.arch.yaml")
     assert result.exit_code == 1
     assert result.output.startswith(
-        "design.arch.yaml:1:1: INP005 error limit-exceeded: the file is 3.07KB, above the 2KB limit (limit max-file-size)\n"
+        "design.arch.yaml:1:1: INP005 error limit-exceeded: the file is 3.07KB, above the 2KB limit "
+        "(limit max-file-size)\n"
     )
 
 

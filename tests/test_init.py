@@ -126,7 +126,8 @@ def test_a_name_directory_checks_would_skip_gets_a_note(cli, tmp_path):
     result = cli("init", str(target))
     assert result.exit_code == 0 and target.exists()
     assert result.stdout.splitlines()[1] == (
-        "Note: checking a directory finds *.arch.yaml and *.arch.yml files only; this one is checked when named explicitly."
+        "Note: checking a directory finds *.arch.yaml and *.arch.yml files only; "
+        "this one is checked when named explicitly."
     )
 
 

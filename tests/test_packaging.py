@@ -14,7 +14,11 @@ pytestmark = pytest.mark.slow  # builds a wheel in a fresh environment
 def test_wheel_carries_rule_packs_and_catalog(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(
-        ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "out")
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", "out", ".mypy_cache", ".ruff_cache"
+        ),
     )
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path / "dist"), str(source)],

@@ -188,7 +188,10 @@ def test_a_bad_pack_is_a_usage_error(tmp_path):
     done = run_process("check", "design.arch.yaml", cwd=project)
     assert done.returncode == 2
     assert done.stdout == ""
-    assert f"{project / 'packs' / 'org.yaml'}:6:3: condition: '=' is not an operator: compare with '==' (at character 7 of 'owner = null')\n" in done.stderr
+    assert (
+        f"{project / 'packs' / 'org.yaml'}:6:3: condition: '=' is not an operator: compare with '==' "
+        "(at character 7 of 'owner = null')\n"
+    ) in done.stderr
     assert "Traceback" not in done.stderr
 
 
@@ -272,7 +275,9 @@ def test_the_schema_file_is_the_packaged_schema():
 def test_a_custom_rule_can_be_suppressed_like_a_builtin_one(tmp_path):
     design = tmp_path / "design.arch.yaml"
     design.write_text((PACKS / "bad.arch.yaml").read_text().replace(
-        "  orders: # expect: ORG001\n", "  orders: # expect: ORG001\n    lint: {ignore: {ORG001: owned by the platform}}\n"))
+        "  orders: # expect: ORG001\n",
+        "  orders: # expect: ORG001\n    lint: {ignore: {ORG001: owned by the platform}}\n",
+    ))
     findings = _check(design)
     assert ("ORG001", "components.orders") not in {(f.code, f.path_text) for f in findings}
     assert ("ORG001", "components.admin") in {(f.code, f.path_text) for f in findings}
@@ -306,7 +311,7 @@ def test_a_declarative_rule_still_takes_no_options(tmp_path):
     )
     from archlint.custom.packs import PackError, load_pack
 
-    with pytest.raises(PackError, match="pack.yaml:8:"):
+    with pytest.raises(PackError, match=r"pack\.yaml:8:"):
         load_pack(str(pack))
 
 

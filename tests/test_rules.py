@@ -18,7 +18,9 @@ RULE_CODES = sorted(code for code in builtin_rules() if not code.startswith("INP
 
 
 def _fixtures(prefix: str) -> list[tuple[str, Path]]:
-    return [(d.name, f) for d in sorted(FIXTURES.iterdir()) if d.is_dir() for f in sorted(d.glob(f"{prefix}*.arch.yaml"))]
+    return [
+        (d.name, f) for d in sorted(FIXTURES.iterdir()) if d.is_dir() for f in sorted(d.glob(f"{prefix}*.arch.yaml"))
+    ]
 
 
 def _check_alone(code: str, path: Path):

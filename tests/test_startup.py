@@ -19,7 +19,7 @@ print("HEAVY=" + ",".join(heavy))
 
 def _heavy(*args: str) -> list[str]:
     out = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True).stdout
-    line = [l for l in out.splitlines() if l.startswith("HEAVY=")][-1]
+    line = [probe for probe in out.splitlines() if probe.startswith("HEAVY=")][-1]
     return [m for m in line[len("HEAVY="):].split(",") if m]
 
 

@@ -40,7 +40,9 @@ def test_file_level_suppression(tmp_path):
 
 
 def test_component_level_suppression_covers_only_that_component(tmp_path):
-    text = BASE.replace("  admin:\n    kind: service\n", "  admin:\n    kind: service\n    lint: {ignore: {AVL005: internal tool}}\n")
+    text = BASE.replace(
+        "  admin:\n    kind: service\n", "  admin:\n    kind: service\n    lint: {ignore: {AVL005: internal tool}}\n"
+    )
     assert codes_at(run(tmp_path, text)) == [("OBS001", 1, 1), ("AVL005", 5, 3)]
 
 
@@ -85,7 +87,8 @@ def test_today_comes_from_source_date_epoch(tmp_path):
     later = str(int(dt.datetime(2027, 1, 15, tzinfo=dt.timezone.utc).timestamp()))
     earlier = str(int(dt.datetime(2027, 1, 14, tzinfo=dt.timezone.utc).timestamp()))
     assert "LNT002" in run_process("check", "--select", "OBS001", str(path), env={"SOURCE_DATE_EPOCH": later}).stdout
-    assert "LNT002" not in run_process("check", "--select", "OBS001", str(path), env={"SOURCE_DATE_EPOCH": earlier}).stdout
+    assert "LNT002" not in run_process("check", "--select", "OBS001", str(path),
+                                       env={"SOURCE_DATE_EPOCH": earlier}).stdout
     assert "LNT002" in run_process("check", "--select", "OBS001", "--today", "2030-01-01", str(path),
                                    env={"SOURCE_DATE_EPOCH": earlier}).stdout
 

@@ -52,7 +52,9 @@ def test_sizes(text, size):
     assert parse_size(text) == size
 
 
-@pytest.mark.parametrize("text, fraction", [("99.95%", 0.9995), (0.9995, 0.9995), ("10%", 0.1), (1, 1.0), ("100%", 1.0)])
+@pytest.mark.parametrize(
+    "text, fraction", [("99.95%", 0.9995), (0.9995, 0.9995), ("10%", 0.1), (1, 1.0), ("100%", 1.0)]
+)
 def test_percents(text, fraction):
     assert parse_percent(text) == pytest.approx(fraction)
 

@@ -146,17 +146,18 @@ class Figures:
 
     def _rate(self, route: Route) -> FlowRate:
         terms = self.terms
-        average = terms.average(route)
-        if average is None:
+        rate = route.flow.rate
+        if rate is None:
             return FlowRate(route.name, None, None, "no rate")
+        average = terms.average(route)
         peak = terms.peak(route)
         written = terms.raw_rate(route.name)
         parts = units.rate_parts(written) if written else None
         if parts is not None and parts[1] != 1.0:
-            count, period, _label = parts
+            _count, period, _label = parts
             start = f"{written} ÷ {units.format_count(period)} s"
         else:
-            start = units.format_rate(route.flow.rate)
+            start = units.format_rate(rate)
         factor = f" × {terms.load_factor:g} load" if terms.load_factor != 1 else ""
         work = f"{start}{factor} × {terms.peak_factor:g} peak = {units.format_rate(peak)}"
         return FlowRate(route.name, average, peak, work)
@@ -233,7 +234,9 @@ class Figures:
     @staticmethod
     def _capacity_work(read_units: int, write_units: int, unit: str, per_read: Any, per_write: Any) -> str:
         def one(count: int, per: Any) -> str:
-            return "unbounded" if per is None else f"{count} {unit}{'s' if count != 1 else ''} × {units.format_rate(per)}"
+            if per is None:
+                return "unbounded"
+            return f"{count} {unit}{'s' if count != 1 else ''} × {units.format_rate(per)}"
 
         if per_read == per_write and read_units == write_units:
             return one(read_units, per_read)

@@ -64,7 +64,8 @@ def _edge_to_add(graph: Graph, src: str, dst: str) -> str:
     if dst_kind in BROKER:
         return f"add '{dst}' to components.{src}.publishes (or to components.{src}.calls for a synchronous call)"
     if graph.edge(dst, src) is not None:
-        return f"the declared edge runs {dst} -> {src}; write the hop that way, or add '{dst}' to components.{src}.calls"
+        return (f"the declared edge runs {dst} -> {src}; write the hop that way, "
+                f"or add '{dst}' to components.{src}.calls")
     return f"add '{dst}' to components.{src}.calls"
 
 

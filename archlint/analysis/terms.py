@@ -14,7 +14,7 @@ from typing import Any
 from archlint.analysis.algorithms import depth_first_order
 from archlint.analysis.graph import Edge, Graph, Hop, Route
 from archlint.language.kinds import BROKER, COMPUTE
-from archlint.language.model import Component, Design
+from archlint.language.model import Component, Consumer, Design, Link
 
 DEFAULT_PEAK_FACTOR = 2.0
 MONEY_DATA = frozenset({"payments", "ledger"})
@@ -44,8 +44,8 @@ class Terms:
         # archlint.analysis.derive: the figures read the terms, never the other way round.
         self.figures: Any = None
         self._sync_hops: dict[tuple[str, bool], list[Hop]] = {}
-        self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign]
-        self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign]
+        self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
+        self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self._tech_names: dict[str, str] = {}
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
@@ -57,7 +57,8 @@ class Terms:
     # --- components ------------------------------------------------------------------
 
     # component(cid) and kind(cid) are read hundreds of thousands of times on a large
-    # design: __init__ binds them to dict lookups, with no Python frame per call.
+    # design: __init__ binds them to dict lookups, with no Python frame per call (a type
+    # checker sees a method replaced by a callable, hence the ignores there).
     def component(self, cid: str) -> Component:
         return self.graph.nodes[cid].component
 
@@ -197,7 +198,8 @@ class Terms:
         documented = set()
         for cid, node in self.graph.nodes.items():
             tech = (node.component.tech or "").strip().lower()
-            if cid.lower() in choices or (tech and tech in choices) or (node.tech is not None and node.tech.id in entries):
+            in_catalog = node.tech is not None and node.tech.id in entries
+            if cid.lower() in choices or (tech and tech in choices) or in_catalog:
                 documented.add(cid)
         return frozenset(documented)
 
@@ -213,7 +215,7 @@ class Terms:
         """The consumers of a broker by group (`group`, default the consumer's id)."""
         groups: dict[str, list[Edge]] = {}
         for edge in self.graph.out_edges.get(broker, ()):
-            if edge.kind == "consumes":
+            if isinstance(edge.props, Consumer):  # the consumes edges, and only they
                 groups.setdefault(edge.props.group or edge.dst, []).append(edge)
         return groups
 
@@ -284,7 +286,8 @@ class Terms:
     def _reach_sync(self, route: Route, cut_non_critical: bool) -> list[Hop]:
         by_src: dict[str, list[Hop]] = {}
         for hop in route.hops:
-            if hop.edge.sync and not (cut_non_critical and hop.edge.props.critical is False):
+            props = hop.edge.props
+            if hop.edge.sync and not (cut_non_critical and isinstance(props, Link) and props.critical is False):
                 by_src.setdefault(hop.edge.src, []).append(hop)
         reached: list[Hop] = []
         seen = {route.entry}

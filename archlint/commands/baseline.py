@@ -26,8 +26,10 @@ DEFAULT_FILE = ".archlint-baseline.json"
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, file_okay=True))
 @click.option("-o", "--output", default=DEFAULT_FILE, show_default=True, type=click.Path(dir_okay=False),
               help="Write the baseline to FILE ('-' for standard output).")
-@click.option("--select", multiple=True, metavar="CODES", help="Run only these rules (codes or prefixes, comma-separated).")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Run these rules too (e.g. an off-by-default rule).")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Run only these rules (codes or prefixes, comma-separated).")
+@click.option("--extend-select", multiple=True, metavar="CODES",
+              help="Run these rules too (e.g. an off-by-default rule).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
 @click.option("--option", "rule_option", multiple=True, metavar="CODE.NAME=VALUE", help="Set a rule option.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
@@ -107,9 +109,11 @@ def command(
             f"archlint: {_plural(len(refused), 'finding')} not recorded: input problems and internal errors "
             f"cannot be baselined, fix them:", err=True,
         )
-        kept = [replace(file_result, findings=[f for f in file_result.findings if not baseline.recordable(f)])
-                for file_result in result.files]
-        click.echo(render_text(CheckResult(kept), quiet=True), err=True, nl=False)
+        refused_files = [
+            replace(file_result, findings=[f for f in file_result.findings if not baseline.recordable(f)])
+            for file_result in result.files
+        ]
+        click.echo(render_text(CheckResult(refused_files), quiet=True), err=True, nl=False)
     crashed = any(finding.code.startswith("ENG") for finding in refused)
     finish(EXIT_INTERNAL if crashed else EXIT_FINDINGS if refused else EXIT_CLEAN)
 

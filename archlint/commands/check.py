@@ -43,8 +43,10 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
                                                  "(text format).")
 @click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colours in the text format; auto: only on a terminal, and not when NO_COLOR is set.")
-@click.option("--select", multiple=True, metavar="CODES", help="Run only these rules (codes or prefixes, comma-separated).")
-@click.option("--extend-select", multiple=True, metavar="CODES", help="Run these rules too (e.g. an off-by-default rule).")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Run only these rules (codes or prefixes, comma-separated).")
+@click.option("--extend-select", multiple=True, metavar="CODES",
+              help="Run these rules too (e.g. an off-by-default rule).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
 @click.option("--option", "rule_option", multiple=True, metavar="CODE.NAME=VALUE", help="Set a rule option.")
 @click.option(
@@ -86,7 +88,7 @@ def command(
     with Progress() as progress:
         result = run_check([(path, display_name(path)) for path in files], settings.for_file, load_catalog(),
                            jobs=jobs, progress=progress.update, rules=settings.rules)
-    if baseline is not None:
+    if baseline is not None and baseline_path is not None:  # a baseline is read only from a path
         from archlint.run.baseline import apply, stale_messages
 
         result, stale = apply(result, baseline, root=os.path.dirname(baseline_path) or ".")

@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archlint.custom.expr import ExprError, Getter
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 SCOPES = ("components", "edges", "flows")
 
@@ -80,7 +83,7 @@ def _attr(value: Any, name: str) -> Any:
     return None if value is None else getattr(value, name, None)
 
 
-def _models() -> dict[str, list[type]]:
+def _models() -> dict[str, list[type[BaseModel]]]:
     from archlint.language import model
 
     return {"components": [model.Component], "edges": [model.Link, model.Consumer], "flows": [model.Flow]}
@@ -132,7 +135,7 @@ def _field(value: Any, name: str) -> Any:
     return getattr(value, name)
 
 
-def _declared(models: list[type], path: tuple[str, ...]) -> bool:
+def _declared(models: list[type[BaseModel]], path: tuple[str, ...]) -> bool:
     """Whether some model declares this chain of fields (maps end the check)."""
     for root in models:
         current: Any = root

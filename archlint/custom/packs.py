@@ -116,7 +116,9 @@ def _schema_message(error: Any) -> str:
 
 # --- declarative rules ------------------------------------------------------------------
 
-def _compile_rule(entry: Mapping[str, Any], index: int, where: Callable[[tuple[Any, ...]], str]) -> Callable[[Any], Iterable[Finding]]:
+def _compile_rule(
+    entry: Mapping[str, Any], index: int, where: Callable[[tuple[Any, ...]], str]
+) -> Callable[[Any], Iterable[Finding]]:
     from archlint.custom.expr import ExprError, compile_condition
     from archlint.custom.fields import resolver
 

@@ -20,7 +20,7 @@ import gc
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml import (
@@ -175,7 +175,8 @@ def _tag_problem(tag: str, event: Any) -> InputProblem:
 class _PlainLoader(yaml.CSafeLoader):
     """libyaml's parser with no implicit resolvers: we resolve scalars ourselves."""
 
-    yaml_implicit_resolvers: dict = {}
+    # A registry PyYAML keeps per class; the stubs call it an instance variable.
+    yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}  # type: ignore[misc]
 
 
 def _collection_tag_check(event: Any) -> None:
@@ -600,7 +601,8 @@ def _reader_problem(error: yaml.YAMLError, text: str) -> InputProblem:
         )
     else:
         message = f"the file cannot be read as YAML text: {getattr(error, 'reason', error)}"
-    return InputProblem("INP001", message, line, column, hint="remove the character or write it as an escape in a quoted string")
+    hint = "remove the character or write it as an escape in a quoted string"
+    return InputProblem("INP001", message, line, column, hint=hint)
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -714,7 +716,9 @@ def decode(raw: bytes) -> tuple[str, Finding | None]:
 
 def _parse_block(block: Block, limits: Limits, what: str) -> None:
     if not block.text.strip():
-        block.problem = InputProblem("INP001", f"{what} is empty; a design needs at least 'archlint', 'name' and 'components'")
+        block.problem = InputProblem(
+            "INP001", f"{what} is empty; a design needs at least 'archlint', 'name' and 'components'"
+        )
         return
     try:
         block.data, block.marks = parse_yaml(block.text, limits)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
@@ -40,7 +41,9 @@ def _check_scalar(value: Any) -> None:
         raise PydanticCustomError("type", f"must be a number or a quantity with a unit (got {what})")
 
 
-def _unit_type(parser: Any, schema: dict[str, Any]) -> Any:
+def _unit(parser: Callable[[Any], float]) -> BeforeValidator:
+    # The quantity types below are written out as Annotated aliases, not made by a
+    # factory, so that type checkers see them as types.
     def parse(value: Any) -> float:
         _check_scalar(value)
         try:
@@ -48,7 +51,7 @@ def _unit_type(parser: Any, schema: dict[str, Any]) -> Any:
         except units.UnitError as error:
             raise PydanticCustomError("unit", str(error)) from None
 
-    return Annotated[float, BeforeValidator(parse), WithJsonSchema(schema)]
+    return BeforeValidator(parse)
 
 
 def _pattern(unit_regex: str) -> str:
@@ -63,38 +66,35 @@ _COUNT_SCHEMA = {
     "anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "pattern": _pattern("[kKMB]?")}],
     "description": "a count: 6, 100k, 20M, 1.5B",
 }
-Count = _unit_type(units.parse_count, _COUNT_SCHEMA)
-Rate = _unit_type(
-    units.parse_rate,
-    {
-        "type": "string",
-        "pattern": _pattern(r"[kKMB]?\s*(/\s*(s|min|h|day|month)|rps)"),
-        "description": "a rate: 1000/s, 2k/min, 100M/day, 10B/month, 300 rps",
-    },
-)
-Duration = _unit_type(
-    units.parse_duration,
-    {"type": "string", "pattern": _pattern("(ms|s|m|h|d|y)"), "description": "a duration: 20ms, 2s, 5m, 24h, 30d, 5y"},
-)
-Size = _unit_type(
-    units.parse_size,
-    {
-        "type": "string",
-        "pattern": _pattern("(B|KB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)"),
-        "description": "a size: 500B, 2KB, 10MB, 1.5TB, 4GiB",
-    },
-)
-Percent = _unit_type(units.parse_percent, _PERCENT_SCHEMA)
-Ratio = _unit_type(
-    units.parse_ratio,
-    {
-        "anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string", "pattern": r"^\s*[0-9.]+[kKMB]?\s*:\s*[0-9.]+[kKMB]?\s*$"}],
-        "description": "a ratio such as 100:1",
-    },
-)
+_RATE_SCHEMA = {
+    "type": "string",
+    "pattern": _pattern(r"[kKMB]?\s*(/\s*(s|min|h|day|month)|rps)"),
+    "description": "a rate: 1000/s, 2k/min, 100M/day, 10B/month, 300 rps",
+}
+_DURATION_SCHEMA = {
+    "type": "string", "pattern": _pattern("(ms|s|m|h|d|y)"), "description": "a duration: 20ms, 2s, 5m, 24h, 30d, 5y"
+}
+_SIZE_SCHEMA = {
+    "type": "string",
+    "pattern": _pattern("(B|KB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)"),
+    "description": "a size: 500B, 2KB, 10MB, 1.5TB, 4GiB",
+}
+_RATIO_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": r"^\s*[0-9.]+[kKMB]?\s*:\s*[0-9.]+[kKMB]?\s*$"},
+    ],
+    "description": "a ratio such as 100:1",
+}
+Count = Annotated[float, _unit(units.parse_count), WithJsonSchema(_COUNT_SCHEMA)]
+Rate = Annotated[float, _unit(units.parse_rate), WithJsonSchema(_RATE_SCHEMA)]
+Duration = Annotated[float, _unit(units.parse_duration), WithJsonSchema(_DURATION_SCHEMA)]
+Size = Annotated[float, _unit(units.parse_size), WithJsonSchema(_SIZE_SCHEMA)]
+Percent = Annotated[float, _unit(units.parse_percent), WithJsonSchema(_PERCENT_SCHEMA)]
+Ratio = Annotated[float, _unit(units.parse_ratio), WithJsonSchema(_RATIO_SCHEMA)]
 
 
-def _whole(minimum: int) -> Any:
+def _whole(minimum: int) -> BeforeValidator:
     def parse(value: Any) -> int:
         _check_scalar(value)
         try:
@@ -109,10 +109,13 @@ def _whole(minimum: int) -> Any:
             raise PydanticCustomError("range", f"must be {minimum} or more (got {value})")
         return int(number)
 
-    schema = {
-        "anyOf": [{"type": "integer", "minimum": minimum}, {"type": "string", "pattern": _pattern("[kKMB]?")}]
-    }
-    return Annotated[int, BeforeValidator(parse), WithJsonSchema(schema)]
+    return BeforeValidator(parse)
+
+
+def _whole_schema(minimum: int) -> WithJsonSchema:
+    return WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": minimum}, {"type": "string", "pattern": _pattern("[kKMB]?")}]}
+    )
 
 
 def _peak_factor(value: Any) -> float:
@@ -128,8 +131,8 @@ def _peak_factor(value: Any) -> float:
 
 PeakFactor = Annotated[float, BeforeValidator(_peak_factor), WithJsonSchema({"type": "number", "minimum": 1})]
 
-Whole0 = _whole(0)
-Whole1 = _whole(1)
+Whole0 = Annotated[int, _whole(0), _whole_schema(0)]
+Whole1 = Annotated[int, _whole(1), _whole_schema(1)]
 
 
 def _text(value: Any) -> Any:
@@ -156,6 +159,8 @@ TextList = Annotated[
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": ["string", "number"]}}]}),
 ]
 
+# kinds.KINDS is the one list of kinds; a type checker cannot read a Literal built from
+# a tuple at run time, so to it Kind is any value.
 Kind = Literal[KINDS]  # type: ignore[valid-type]
 Consistency = Literal["strong", "read-your-writes", "eventual"]
 Auth = Literal["none", "api_key", "jwt", "oauth", "mtls"]
@@ -348,7 +353,9 @@ def _date(value: Any) -> Any:
 
 class Suppression(Strict):
     reason: str = Field(min_length=1)
-    until: Annotated[Optional[_dt.date], BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})] = None
+    until: Annotated[
+        Optional[_dt.date], BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
+    ] = None
 
 
 def _suppression(value: Any) -> Any:
@@ -497,7 +504,11 @@ def _endpoint(value: Any) -> Any:
 
 
 class Api(Strict):
-    endpoint: Annotated[str, BeforeValidator(_endpoint), WithJsonSchema({"type": "string", "pattern": "^(" + "|".join(_METHODS) + r")\s+\S"})]
+    endpoint: Annotated[
+        str,
+        BeforeValidator(_endpoint),
+        WithJsonSchema({"type": "string", "pattern": "^(" + "|".join(_METHODS) + r")\s+\S"}),
+    ]
     served_by: Optional[Text] = None
     idempotency_key: Optional[bool] = None
     auth: Optional[Auth] = None

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from archlint.findings import Finding, Path, did_you_mean, is_rule_code, path_str
 from archlint.language.kinds import BROKER, KINDS
@@ -98,7 +99,7 @@ def _unwrap_container(annotation: Any) -> Any:
     return None
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "literal_error":
         return "one of " + error.get("ctx", {}).get("expected", "the listed values")
@@ -130,7 +131,7 @@ _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "On", "Off", "
 
 def schema_findings(error: ValidationError, data: Any) -> list[Finding]:
     """One finding per (code, path); several union branches at one path merge into one."""
-    grouped: dict[tuple[str, Path], list[dict[str, Any]]] = {}
+    grouped: dict[tuple[str, Path], list[ErrorDetails]] = {}
     for item in error.errors(include_url=False):
         code = _CODES.get(item["type"], "INP011")
         path, _ = _data_path(data, item["loc"])
@@ -141,7 +142,7 @@ def schema_findings(error: ValidationError, data: Any) -> list[Finding]:
     return findings
 
 
-def _message(code: str, path: Path, items: list[dict[str, Any]], data: Any) -> Finding:
+def _message(code: str, path: Path, items: list[ErrorDetails], data: Any) -> Finding:
     first = items[0]
     where = path_str(path)
     if code == "INP010":
@@ -149,7 +150,9 @@ def _message(code: str, path: Path, items: list[dict[str, Any]], data: Any) -> F
         parent = path_str(path[:-1])
         model = _model_at(first["loc"][:-1])
         allowed = sorted(model.model_fields) if model else []
-        hint = f"keys allowed here: {', '.join(allowed)}; keys starting with 'x-' are kept for your own tools" if allowed else None
+        hint = None
+        if allowed:
+            hint = f"keys allowed here: {', '.join(allowed)}; keys starting with 'x-' are kept for your own tools"
         if key == "<<":
             return _finding(
                 code, f"'<<' merge keys are not part of YAML 1.2, which archlint reads; write the keys out in {parent}",

@@ -217,6 +217,8 @@ def _icon_path(name: str) -> str:
         icon_class = getattr(importlib.import_module(f"diagrams.{module_name}"), class_name)
     except ImportError:
         raise DiagramsMissing() from None
+    if package.__file__ is None:  # a stray `diagrams` folder (namespace package), not the library
+        raise DiagramsMissing()
     root = os.path.dirname(os.path.dirname(os.path.abspath(package.__file__)))
     return os.path.join(root, icon_class._icon_dir, icon_class._icon)
 

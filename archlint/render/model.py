@@ -21,9 +21,9 @@ from typing import Any
 from archlint.analysis.graph import SYNC, Edge, Graph
 from archlint.findings import SEVERITY_RANK, Finding
 from archlint.input import units
+from archlint.language.kinds import BROKER, EDGE, STORE
 
 DEAD_LETTERS = "dead_letters"  # a queue's `queue.dlq`: not an edge of the graph, but drawn
-from archlint.language.kinds import BROKER, EDGE, STORE
 
 # The outline colour of each severity, shared by every emitter and the legend.
 SEVERITY_COLOURS = {"error": "#d32f2f", "warning": "#f57c00", "info": "#1976d2"}
@@ -287,7 +287,8 @@ def _mark(findings: list[Finding]) -> Mark:
 
 def _legend(nodes: tuple[Node, ...], links: tuple[Link, ...], elsewhere: list[Finding]) -> tuple[LegendEntry, ...]:
     """One entry per severity drawn, the line styles, and the codes not on the picture."""
-    drawn = {item.mark.severity for item in (*nodes, *links) if item.mark is not None}
+    marks = [node.mark for node in nodes] + [link.mark for link in links]
+    drawn = {mark.severity for mark in marks if mark is not None}
     entries = [
         LegendEntry(severity, f"{severity}: outlined, with its codes")
         for severity in sorted(drawn, key=SEVERITY_RANK.__getitem__)
@@ -297,5 +298,7 @@ def _legend(nodes: tuple[Node, ...], links: tuple[Link, ...], elsewhere: list[Fi
     if elsewhere:
         mark = _mark(elsewhere)
         entries.append(LegendEntry(mark.severity, f"elsewhere in the design: {' '.join(mark.codes)}"))
-    entries.append(LegendEntry(None, "solid lines: calls (sync); broken lines: publishes, consumes (async), dead letters"))
+    entries.append(
+        LegendEntry(None, "solid lines: calls (sync); broken lines: publishes, consumes (async), dead letters")
+    )
     return tuple(entries)

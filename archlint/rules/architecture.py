@@ -120,7 +120,7 @@ def shared_database(ctx: RuleContext) -> Iterator[Finding]:
         involved = set(owned) if branch_a else set()
         if branch_b:
             involved.update(service_like)
-        named = [f"{cid} ({'owner ' + owners[cid] if owners[cid] else 'no owner'})" for cid in sorted(involved)]
+        named = [f"{cid} ({f'owner {owners[cid]}' if owners[cid] else 'no owner'})" for cid in sorted(involved)]
         message = f"database {db} is called directly by {listed(named)}, so none of them can change its schema alone"
         hint = (f"let one service own {db} and have the others call that service or consume its events; "
                 f"if one team owns them all, set the same owner on each")

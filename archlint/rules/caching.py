@@ -228,7 +228,8 @@ def write_behind_money(ctx: RuleContext) -> Iterator[Finding]:
         elif cid in shared:
             flow, money = shared[cid]
             classes = joined(sorted(terms.data(money) & MONEY_DATA))
-            message = f"write flow '{flow}' goes through write-behind cache {cid} and into {money}, which holds {classes} data"
+            message = (f"write flow '{flow}' goes through write-behind cache {cid} and into {money}, "
+                       f"which holds {classes} data")
         else:
             continue
         yield ctx.finding(

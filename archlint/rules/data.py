@@ -130,7 +130,9 @@ def money_on_weak_store(ctx: RuleContext) -> Iterator[Finding]:
                 fixes.append(f"set components.{cid}.consistency: strong if every read and write uses a quorum")
         if no_transactions:
             faults.append(f"it has no transactions ({_catalog(ctx, cid)})")
-        fixes.append(f"move the {money} data to a store with strong consistency and transactions (postgres, spanner, ...)")
+        fixes.append(
+            f"move the {money} data to a store with strong consistency and transactions (postgres, spanner, ...)"
+        )
         yield ctx.finding(
             ("components", cid),
             f"database {cid} holds {money} data but {' and '.join(faults)}",
@@ -212,7 +214,8 @@ def stale_replica_reads(ctx: RuleContext) -> Iterator[Finding]:
         targets = joined(list(dict.fromkeys(terms.target(route, "consistency") for route in routes)))
         yield ctx.finding(
             ("components", cid, "replication", "read_from_replicas"),
-            f"{_flows(routes)} {_verb(routes, 'needs', 'need')} {targets} reads but {cid} serves reads from asynchronous replicas",
+            f"{_flows(routes)} {_verb(routes, 'needs', 'need')} {targets} reads "
+            f"but {cid} serves reads from asynchronous replicas",
             hint=f"read these flows from the primary, or set components.{cid}.replication.synchronous: true",
         )
 

@@ -241,7 +241,10 @@ def incomplete_decisions(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             (),
             "the design records no decisions, so no technology choice comes with its reason or its cost",
-            hint=f"add decisions: [{{topic: ..., choice: ..., why: ..., tradeoffs: ...}}] for the main choices{such_as}",
+            hint=(
+                "add decisions: [{topic: ..., choice: ..., why: ..., tradeoffs: ...}] "
+                f"for the main choices{such_as}"
+            ),
         )
         return
     for index, decision in enumerate(decisions):

@@ -139,6 +139,7 @@ def stream_where_call_would_do(ctx: RuleContext) -> Iterator[Finding]:
         for edge in _publishers(ctx, x):
             a = edge.src
             loop = None
+            b: str | None  # None: no consumer other than the publisher to name
             if a in via_broker:
                 b, y = via_broker[a]
                 if not _is_request_leg(ctx, (a, x), (b, y)):

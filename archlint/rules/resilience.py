@@ -82,7 +82,7 @@ def missing_timeout(ctx: RuleContext) -> Iterator[Finding]:
         link = edge.props
         if link.timeout is not None or link.protocol == "websocket" or not terms.is_compute(edge.src):
             continue
-        if deadlines is None:  # only designs with a finding pay for the hint's figures
+        if deadlines is None or targets is None:  # only designs with a finding pay for the hint's figures
             deadlines, targets = _deadlines(ctx), _p99_targets(ctx)
         deadline = deadlines.get(edge.src)
         tightest = _tightest(targets.get(id(edge), []))
@@ -225,12 +225,13 @@ def timeout_over_budget(ctx: RuleContext) -> Iterator[Finding]:
             spent = f"{format_duration(timeout)} x {attempts} attempts = {format_duration(wait)}"
         else:
             spent = format_duration(wait)
-        if over_deadline:
+        if deadline is not None and over_deadline:
             limit = deadline[0] * budget_factor
             given = f"{edge.src}'s own {format_duration(deadline[0])} deadline (the timeout {deadline[1]} gives it)"
             scaled = given if budget_factor == 1 else f"{budget_factor:g} x {given}"
             message = f"{edge.src} may wait {spent} on {edge.dst}, longer than {scaled}"
         else:
+            assert tightest is not None  # neither over the deadline nor a p99 target: skipped above
             limit = p99_factor * tightest[0]
             message = (f"{edge.src} may wait {spent} on {edge.dst}, more than {p99_factor:g} x the "
                        f"{format_duration(tightest[0])} p99 target of flow '{tightest[1].name}'")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from typing import Literal
 
 from archlint.analysis.figures import PARTITION_UNITS, Load
 from archlint.findings import Finding
@@ -97,9 +98,11 @@ def _mixed(load: Load) -> bool:
 def _limit_text(ctx: RuleContext, load: Load) -> str:
     """`its capacity of 4k/s (2 replicas × 2k/s)`: the capacity compared, with its arithmetic."""
     capacity = load.capacity
+    assert load.limit is not None  # SCL001 reports only loads with a known limit
     limit = format_rate(load.limit)
     if load.compared == "read":
         per = capacity.per_unit_read
+        assert per is not None  # a read limit is the per-copy read figure times the copies
         total_units = round(load.limit / per) if per else 1
         shards = _shards(ctx, load.cid)
         copies = max(1, total_units // shards)
@@ -119,12 +122,14 @@ def _limit_text(ctx: RuleContext, load: Load) -> str:
 def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
     cid = load.cid
     capacity = load.capacity
+    assert load.limit is not None and capacity.units  # SCL001 reports only loads with a known limit and unit count
     if max_utilization <= 0:  # no share of any capacity is allowed: nothing to size
         return f"cut the load that reaches {cid}, or set SCL001.max_utilization above 0"
     keeps = f"carries the {format_rate(load.demand)}" if max_utilization == 1 else \
         f"keeps {format_rate(load.demand)} under {format_percent(max_utilization)}"
     if load.compared == "read":
         per = capacity.per_unit_read
+        assert per is not None  # a read limit is the per-copy read figure times the copies
         shards = _shards(ctx, cid)
         copies = _ceil(load.demand / (max_utilization * per * shards))
         carried = f"{copies} copies × {format_rate(per)}" if shards == 1 else \
@@ -252,7 +257,7 @@ def hot_partition_key(ctx: RuleContext) -> Iterator[Finding]:
         parts = _key_parts(sharding.key)
         if not parts:
             continue
-        if low is None:
+        if low is None or monotonic is None:
             low = _Names(ctx.options.get("low_cardinality_keys") or ())
             monotonic = _Names(ctx.options.get("monotonic_keys") or ())
         key = sharding.key.strip()
@@ -289,9 +294,10 @@ def stateful_blocks_scale_out(ctx: RuleContext) -> Iterator[Finding]:
             reason = f"runs {component.replicas} replicas"
             effect = "each replica holds its own part of that state, and requests for it may reach another one"
         else:
-            reason = _over_one_replica(ctx, cid)
-            if reason is None:
+            over_one = _over_one_replica(ctx, cid)
+            if over_one is None:
                 continue
+            reason = over_one
             effect = "a second replica would split that state"
         yield ctx.finding(
             ("components", cid, "stateless"),
@@ -409,7 +415,7 @@ def read_heavy_without_cache(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
     heavy = float(ctx.options.get("read_heavy_ratio", 10))
     min_rate = float(ctx.options.get("min_read_rate", 1000))
-    ratio: tuple[float, str] | bool | None = False  # computed on first use
+    ratio: tuple[float, str] | Literal[False] | None = False  # computed on first use
     cached: dict[str, bool] | None = None
     callers: dict[str, str] = {}
     for cid, load in terms.figures.loads.items():

@@ -133,8 +133,8 @@ def public_without_tls(ctx: RuleContext) -> Iterator[Finding]:
         said = "sets tls: false" if security is not None and security.tls is False else "does not enable TLS"
         yield ctx.finding(
             path,
-            f"public {terms.kind(cid).replace('_', ' ')} {cid} accepts traffic from the internet and {said}, so requests "
-            f"and credentials travel in plaintext",
+            f"public {terms.kind(cid).replace('_', ' ')} {cid} accepts traffic from the internet "
+            f"and {said}, so requests and credentials travel in plaintext",
             hint=f"set components.{cid}.security.tls: true (terminate TLS at {cid})",
         )
 

@@ -204,7 +204,8 @@ def carried_over(baseline: dict[str, Any], result: CheckResult, root: str = ".")
 def prune(baseline: dict[str, Any], root: str = ".") -> tuple[dict[str, Any], list[Entry]]:
     """The baseline without entries whose file no longer exists (relative to `root`, the
     baseline's folder), and those entries."""
-    kept, gone = [], []
+    kept: list[Entry] = []
+    gone: list[Entry] = []
     for entry in entries(baseline):
         (kept if os.path.isfile(os.path.join(root, entry.file)) else gone).append(entry)
     return document_of(kept), gone

@@ -94,8 +94,8 @@ def evaluate_rules(run: RuleRun) -> list[Finding]:
     findings += option_problems
     ran: set[str] = set()
     all_options: dict[str, dict[str, Any]] = {}
-    for code, meta in run.metas.items():
-        options = meta.defaults()
+    for code in run.metas:
+        options = run.metas[code].defaults()
         for layer in (run.config_options, design_options, run.cli_options):
             options.update(layer.get(code, {}))
         all_options[code] = options

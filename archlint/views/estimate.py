@@ -77,30 +77,32 @@ def render_text(name: str, title: str, figures: Figures) -> str:
             lines.append(f"  {_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak")
         lines.append("")
 
-    availability = [a for a in figures.availability.values() if a.value is not None]
+    availability = [(a, a.value) for a in figures.availability.values() if a.value is not None]
     if availability:
         lines.append(f"Availability (product over each flow's critical path; one zone = "
                      f"{format_percent(figures.zone_availability)})")
-        for flow in availability:
-            target = "" if flow.target is None else f" against a target of {format_percent(flow.target)}" + \
-                (" (below it)" if under(flow.value, flow.target) else "")
-            lines.append(f"  {flow.name}: {format_percent(flow.value)}{target}")
-            rows = [[part.cid, "-" if part.value is None else format_percent(part.value), part.work + _source(part.source)]
-                    for part in flow.parts]
+        for estimate, value in availability:
+            target = "" if estimate.target is None else f" against a target of {format_percent(estimate.target)}" + \
+                (" (below it)" if under(value, estimate.target) else "")
+            lines.append(f"  {estimate.name}: {format_percent(value)}{target}")
+            rows = [
+                [part.cid, "-" if part.value is None else format_percent(part.value), part.work + _source(part.source)]
+                for part in estimate.parts
+            ]
             lines += _table(rows, indent="    ")
-            if flow.unknown:
-                lines.append(f"    unknown, counted as 100%: {', '.join(flow.unknown)}")
+            if estimate.unknown:
+                lines.append(f"    unknown, counted as 100%: {', '.join(estimate.unknown)}")
         lines.append("")
 
-    latency = [f for f in figures.latency.values() if f.value is not None]
+    latency = [(f, f.value) for f in figures.latency.values() if f.value is not None]
     if latency:
         lines.append("Latency p99 (sum along the slowest synchronous chain)")
-        for flow in latency:
+        for flow, value in latency:
             target = "" if flow.target is None else f" against a target of {format_duration(flow.target)}" + \
-                (" (over it)" if over(flow.value, flow.target) else "")
+                (" (over it)" if over(value, flow.target) else "")
             chain = " + ".join(f"{p.cid} {format_duration(p.value) if p.value is not None else '?'}"
                                for p in flow.parts)
-            lines.append(f"  {flow.name}: {format_duration(flow.value)}{target} = {chain}")
+            lines.append(f"  {flow.name}: {format_duration(value)}{target} = {chain}")
             for part in flow.parts:
                 if part.source is not None:
                     lines.append(f"    {part.cid}: {part.work}{_source(part.source)}")
@@ -129,6 +131,7 @@ def render_text(name: str, title: str, figures: Figures) -> str:
     if saturation is not None:
         cid, multiple = saturation
         load = loads[cid]
+        assert load.utilisation is not None  # saturation() picks among loads with a utilisation
         lines.append(f"Saturates first: {cid}, at {multiple:.3g}x this load "
                      f"({_used(load.utilisation)} of {_rate(load.limit)} used at peak).")
         lines.append("")

@@ -11,7 +11,8 @@ from typing import Any
 from archlint.findings import Finding, path_str
 
 _STYLE = """
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;max-width:70rem;margin:2rem auto;padding:0 1rem}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;\
+max-width:70rem;margin:2rem auto;padding:0 1rem}
 h1{font-size:1.7rem;margin-bottom:.2rem}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}
 code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 pre{background:#f6f8fa;padding:.8rem;overflow:auto;border-radius:6px}
@@ -19,8 +20,10 @@ pre{background:#f6f8fa;padding:.8rem;overflow:auto;border-radius:6px}
 .ready{background:#dafbe1;color:#116329}.needs{background:#fff8c5;color:#7d4e00}.not{background:#ffebe9;color:#a40e26}
 .sev{display:inline-block;min-width:4.5rem;font-weight:600}
 .error .sev{color:#cf222e}.warning .sev{color:#9a6700}.info .sev{color:#0969da}
-ul.findings{list-style:none;padding-left:0}ul.findings li{margin:.4rem 0;padding-left:.6rem;border-left:3px solid #d0d7de}
-ul.findings li.error{border-color:#cf222e}ul.findings li.warning{border-color:#d4a72c}ul.findings li.info{border-color:#54aeff}
+ul.findings{list-style:none;padding-left:0}\
+ul.findings li{margin:.4rem 0;padding-left:.6rem;border-left:3px solid #d0d7de}
+ul.findings li.error{border-color:#cf222e}ul.findings li.warning{border-color:#d4a72c}\
+ul.findings li.info{border-color:#54aeff}
 .hint{color:#59636e}.missing li{color:#a40e26}.diagram svg{max-width:100%;height:auto}
 """.strip()
 

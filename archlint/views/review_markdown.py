@@ -39,7 +39,8 @@ def _render(review: Any) -> tuple[str, int]:
     counts = review.counts()
     lines = [f"# Design review: {_inline(', '.join(d.title for d in review.designs))}", "",
              f"File: `{_code(review.name)}`", "", "## Summary", "",
-             f"**Verdict: {VERDICT_MARK.get(review.verdict, '')} {review.verdict}** ({_inline(review.verdict_reason)}).",
+             f"**Verdict: {VERDICT_MARK.get(review.verdict, '')} {review.verdict}** "
+             f"({_inline(review.verdict_reason)}).",
              "", f"Findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info.", "",
              "### Strengths", ""]
     lines += [f"- {_inline(text)}" for text in review.strengths] or ["- none recorded yet"]
