@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from archlint.findings import Finding, path_str
+from archlint.rules.phrasing import plural
 
 _STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;\
@@ -46,7 +47,8 @@ def render(review: Any, pictures: Sequence[str | None] | None = None,
         '<section id="summary">', "<h2>Summary</h2>",
         (f'<p><span class="verdict {_VERDICT_CLASS.get(review.verdict, "")}">Verdict: {escape(review.verdict)}'
         f"</span> {escape(review.verdict_reason)}.</p>"),
-        f"<p>Findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info.</p>",
+        f"<p>Findings: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{counts['info']} info.</p>",
         "<h3>Strengths</h3>", _list(review.strengths, "none recorded yet"),
         "<h3>Most important issues</h3>",
     ]

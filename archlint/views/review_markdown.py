@@ -7,6 +7,7 @@ from typing import Any
 
 from archlint.findings import Finding, path_str
 from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
+from archlint.rules.phrasing import plural
 
 SKETCH_NOTE = ("Checked for input problems only: no rules, figures or verdict come from a sketch "
                "(an `archlint sketch` fence).")
@@ -41,7 +42,8 @@ def _render(review: Any) -> tuple[str, int]:
              f"File: `{_code(review.name)}`", "", "## Summary", "",
              f"**Verdict: {VERDICT_MARK.get(review.verdict, '')} {review.verdict}** "
              f"({_inline(review.verdict_reason)}).",
-             "", f"Findings: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} info.", "",
+             "", f"Findings: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+                 f"{counts['info']} info.", "",
              "### Strengths", ""]
     lines += [f"- {_inline(text)}" for text in review.strengths] or ["- none recorded yet"]
     lines += ["", "### Most important issues", ""]
