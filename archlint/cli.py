@@ -16,6 +16,7 @@ from archlint.commands import common
 # Command name -> its module (each defines `command`).
 COMMANDS = {
     "baseline": "archlint.commands.baseline",
+    "catalog": "archlint.commands.catalog",
     "check": "archlint.commands.check",
     "config": "archlint.commands.config",
     "diagram": "archlint.commands.diagram",
