@@ -24,6 +24,7 @@ COMMANDS = {
     "estimate": "archlint.commands.estimate",
     "explain": "archlint.commands.explain",
     "init": "archlint.commands.init",
+    "lsp": "archlint.commands.lsp",
     "review": "archlint.commands.review",
     "rules": "archlint.commands.rules",
     "schema": "archlint.commands.schema",
