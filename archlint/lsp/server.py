@@ -76,7 +76,7 @@ class ArchlintServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("archlint", __version__, protocol_cls=ArchlintProtocol,
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.debounce = 0.15  # seconds after the last change; initializationOptions.debounce_ms
+        self.debounce = 0.1  # seconds after the last change; initializationOptions.debounce_ms
         self.analyses: dict[str, Analysis] = {}
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.published: set[str] = set()
