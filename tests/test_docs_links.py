@@ -41,5 +41,5 @@ def test_relative_links_resolve(page):
 
 def test_readme_links_every_docs_page():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in ("language.md", "configuration.md", "ci.md", "custom-rules.md"):
+    for name in ("language.md", "configuration.md", "ci.md", "custom-rules.md", "editors.md"):
         assert f"(docs/{name})" in readme, name
