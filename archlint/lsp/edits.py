@@ -36,15 +36,15 @@ def _is_flow(block: Block, node: MarkNode) -> bool:
     return node[0] < len(lines) and lines[node[0]][node[1]:node[1] + 1] in ("{", "[")
 
 
-def _last_line(block: Block, node: MarkNode) -> int:
+def last_line(block: Block, node: MarkNode) -> int:
     """The last block line with content of a node (a block collection's end mark lies on
     the next token, possibly lines below)."""
     children = node[4]
     if children is None or _is_flow(block, node):
         return node[2]
     if isinstance(children, dict):
-        return max((max(key_line, _last_line(block, child)) for key_line, _c, child in children.values()), default=node[0])
-    return max((_last_line(block, child) for child in children), default=node[0])
+        return max((max(key_line, last_line(block, child)) for key_line, _c, child in children.values()), default=node[0])
+    return max((last_line(block, child) for child in children), default=node[0])
 
 
 def _prefix(block: Block, line: int) -> str:
@@ -110,7 +110,7 @@ def _into_value(block: Block, key_line: int, key_col: int, name: str, child: Mar
             return None
         rest = line[colon + 1:]
         comment = rest.find(" #")
-        written = rest if comment < 0 else rest[:comment]
+        written = (rest if comment < 0 else rest[:comment]).rstrip()
         if written.strip() not in ("", "~", "null", "Null", "NULL"):
             return None
         start = to_file(block, key_line, colon + 1)
@@ -179,7 +179,7 @@ def add_suppression(block: Block, path: tuple[Any, ...], code: str) -> Edit | No
             owner_indent = next(iter(body[4].values()))[1]
     children = owner_node[4]
     if "lint" not in children:
-        last = _last_line(block, owner_node)
+        last = last_line(block, owner_node)
         text = f"lint:\n{' ' * owner_indent}{INDENT}ignore:\n{' ' * owner_indent}{INDENT * 2}{entry}"
         edit = _insert_line(block, last, owner_indent, text)
         file_line = edit.start[0] + 2
@@ -192,7 +192,7 @@ def add_suppression(block: Block, path: tuple[Any, ...], code: str) -> Edit | No
         return None
     lint_indent = next(iter(lint[4].values()))[1]
     if "ignore" not in lint[4]:
-        last = _last_line(block, lint)
+        last = last_line(block, lint)
         edit = _insert_line(block, last, lint_indent, f"ignore:\n{' ' * lint_indent}{INDENT}{entry}")
         file_line = edit.start[0] + 1
         column = len(_prefix(block, last)) + lint_indent + len(INDENT) + reason[0]
@@ -212,4 +212,4 @@ def add_suppression(block: Block, path: tuple[Any, ...], code: str) -> Edit | No
     if not isinstance(ignore[4], dict) or _is_flow(block, ignore):
         return None
     first = next(iter(ignore[4].values()))
-    return _insert_line(block, _last_line(block, ignore), first[1], entry, reason)
+    return _insert_line(block, last_line(block, ignore), first[1], entry, reason)

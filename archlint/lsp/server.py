@@ -22,6 +22,7 @@ from pygls.uris import to_fs_path
 
 from archlint import __version__
 from archlint.input.load import MARKDOWN_SUFFIXES, Block
+from archlint.run.config import CONFIG_NAMES
 from archlint.lsp import edits as edit_lib
 from archlint.lsp.document import (
     Analysis,
@@ -35,11 +36,11 @@ from archlint.lsp.document import (
     model_at,
     sibling_keys,
     text_context,
+    to_file,
     type_at,
 )
 
 SELECT_COMMAND = "archlint.select"
-CONFIG_NAMES = (".archlint.yaml", ".archlint.yml", "pyproject.toml")
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
             "info": types.DiagnosticSeverity.Information}
 _CODE = re.compile(r"\b[A-Z]{3}\d{3}\b")
@@ -395,11 +396,8 @@ class ArchlintServer(LanguageServer):
 
     def _symbol(self, block: Block, lines: list[str], name: str, kind: types.SymbolKind, detail: str | None,
                 line: int, column: int, node: Any) -> types.DocumentSymbol:
-        from archlint.lsp.edits import _last_line  # the last line with content of a block node
-        from archlint.lsp.document import to_file
-
         start = to_file(block, line, column)
-        last = to_file(block, max(_last_line(block, node), line), 0)[0]
+        last = to_file(block, max(edit_lib.last_line(block, node), line), 0)[0]
         end = (last, len(lines[last]) if last < len(lines) else 0)
         selection = types.Range(self.to_client(lines, start), self.to_client(lines, (start[0], start[1] + len(name))))
         return types.DocumentSymbol(name=name, kind=kind, detail=detail,
