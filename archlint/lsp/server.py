@@ -594,7 +594,7 @@ def make_server() -> ArchlintServer:
         return ls.hover(params.text_document.uri, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
-                    types.CompletionOptions(trigger_characters=[":", " ", ">", ",", "-"]))
+                    types.CompletionOptions(trigger_characters=[":", ">", ",", "-"]))
     def completion(ls: ArchlintServer, params: types.CompletionParams) -> types.CompletionList:
         return types.CompletionList(is_incomplete=False, items=ls.complete(params.text_document.uri, params.position))
 
