@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import generate  # noqa: E402  (benchmarks/generate.py)
+from generate import generate
 
 
 async def measure(components: int, edits: int, debounce_ms: int) -> list[float]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 import re
 
+from conftest import ROOT
+
 from archlint.analysis.terms import MONEY_DATA, SENSITIVE_DATA
 from archlint.language.reference import descriptions, field_docs, generated_models, models, update_document
-from conftest import ROOT
 
 LANGUAGE = ROOT / "docs" / "language.md"
 SCHEMA = ROOT / "schemas" / "archlint.schema.json"
@@ -50,7 +51,8 @@ def test_reference_tables_are_up_to_date():
 def test_tables_show_type_default_and_meaning():
     document = LANGUAGE.read_text(encoding="utf-8")
     # written by hand from model.py and fields.yaml
-    assert "| `timeout` | duration (20ms, 2s, 5m, 24h, 30d, 5y) | - | How long the caller waits before giving up. |" in document
+    assert ("| `timeout` | duration (20ms, 2s, 5m, 24h, 30d, 5y) | - "
+            "| How long the caller waits before giving up. |") in document
     assert "| `replicas` | whole number ≥ 1 (6, 100k) | 1 | Instances serving traffic. |" in document
     assert "| `peak_factor` | number ≥ 1 | 2 |" in document
     assert "| `calls` | list of ids, or map of id to Link | - |" in document

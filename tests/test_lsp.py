@@ -11,10 +11,9 @@ from typing import Any, Union
 
 import pytest
 import pytest_lsp
+from conftest import ROOT
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-
-from conftest import ROOT
 
 # One server for the module, as an editor keeps one: each test opens its own files.
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -116,7 +115,8 @@ async def test_diagnostics_on_open_carry_code_severity_place_and_docs(client: La
     assert (typo.range.start.line, typo.range.start.character) == (9, 11)
     assert (typo.range.end.line, typo.range.end.character) == (9, 17)
     assert typo.severity == types.DiagnosticSeverity.Error and typo.source == "archlint"
-    assert typo.message.startswith("unknown-key: unknown key 'timout' in components.api.calls.db; did you mean 'timeout'?")
+    assert typo.message.startswith(
+        "unknown-key: unknown key 'timout' in components.api.calls.db; did you mean 'timeout'?")
     assert typo.code_description.href == "https://archlint.dev/rules/INP010"
 
 
@@ -257,7 +257,8 @@ async def test_hover_on_a_key_describes_it(client: LanguageClient, tmp_path):
 
 # --- completion ---------------------------------------------------------------------------------
 
-async def _complete(client: LanguageClient, uri: str, text: str, line: int, character: int) -> list[types.CompletionItem]:
+async def _complete(client: LanguageClient, uri: str, text: str, line: int,
+                    character: int) -> list[types.CompletionItem]:
     await _open(client, uri, text)
     result = await client.text_document_completion_async(types.CompletionParams(
         types.TextDocumentIdentifier(uri), types.Position(line, character)))
@@ -338,14 +339,15 @@ async def _fixes(client: LanguageClient, uri: str, diagnostic: types.Diagnostic)
 async def _recheck(client: LanguageClient, uri: str, text: str, version: int) -> set[str]:
     client.diagnostics.pop(uri, None)
     client.text_document_did_change(types.DidChangeTextDocumentParams(
-        types.VersionedTextDocumentIdentifier(version=version, uri=uri), [types.TextDocumentContentChangeWholeDocument(text)]))
+        types.VersionedTextDocumentIdentifier(version=version, uri=uri),
+        [types.TextDocumentContentChangeWholeDocument(text)]))
     return {d.code for d in await _published(client, uri)}
 
 
 async def test_quick_fix_adds_a_timeout_and_selects_it(client: LanguageClient, tmp_path):
     uri = _uri(tmp_path, "shop.arch.yaml")
     diagnostics = await _open(client, uri, SHOP)
-    (fix, suppress) = await _fixes(client, uri, _at(diagnostics, "RES001"))
+    (fix, _suppress) = await _fixes(client, uri, _at(diagnostics, "RES001"))
     assert fix.title == "Add a timeout to this call" and fix.is_preferred
     fixed = _apply(SHOP, fix.edit.changes[uri])
     assert "    calls: [{db: {timeout: 1s}}]\n" in fixed

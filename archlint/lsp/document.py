@@ -128,7 +128,7 @@ def cursor_at(block: Block, place: Place) -> Cursor | None:
     while True:
         children = node[4]
         if isinstance(children, dict) and isinstance(data, dict):
-            for key, (key_line, key_col, child) in children.items():
+            for key, (key_line, key_col, _child) in children.items():
                 end = _key_end(block, key_line, key_col, str(key))
                 if key_line == line and key_col <= column <= end:
                     file_line, file_col = to_file(block, key_line, key_col)
@@ -384,7 +384,8 @@ class TextContext:
     prefix: str  # the word typed so far
 
 
-def text_context(lines: list[str], line: int, column: int, first_line: int = 0, indent_offset: int = 0) -> TextContext | None:
+def text_context(lines: list[str], line: int, column: int, first_line: int = 0,
+                 indent_offset: int = 0) -> TextContext | None:
     """The cursor's context from indentation alone. `first_line` and `indent_offset`
     bound a Markdown fence: lines above it are not read, its prefix is not indentation."""
     if line >= len(lines):
@@ -460,7 +461,8 @@ def _parents(lines: list[str], line: int, depth: int, first_line: int, indent_of
     return tuple(reversed(path))
 
 
-def declared_ids(lines: list[str], first_line: int = 0, last_line: int | None = None, indent_offset: int = 0) -> list[str]:
+def declared_ids(lines: list[str], first_line: int = 0, last_line: int | None = None,
+                 indent_offset: int = 0) -> list[str]:
     """Component ids declared under `components:` in block style, read from the text so
     that a half-typed file still offers them."""
     ids: list[str] = []

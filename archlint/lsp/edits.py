@@ -43,7 +43,8 @@ def last_line(block: Block, node: MarkNode) -> int:
     if children is None or _is_flow(block, node):
         return node[2]
     if isinstance(children, dict):
-        return max((max(key_line, last_line(block, child)) for key_line, _c, child in children.values()), default=node[0])
+        return max((max(key_line, last_line(block, child)) for key_line, _c, child in children.values()),
+                   default=node[0])
     return max((last_line(block, child) for child in children), default=node[0])
 
 
@@ -149,7 +150,7 @@ def quote_line_value(line: str) -> tuple[int, int, str] | None:
     """`why: cheap: it is` -> the columns of `cheap: it is` and its quoted form: the value
     YAML read as a second mapping. None when the line is not that shape."""
     match = _MAPPING_IN_VALUE.match(line)
-    if match is None or ": " not in match["value"] and not match["value"].endswith(":"):
+    if match is None or (": " not in match["value"] and not match["value"].endswith(":")):
         return None
     start = len(match["head"])
     value = match["value"]
@@ -171,7 +172,7 @@ def add_suppression(block: Block, path: tuple[Any, ...], code: str) -> Edit | No
     if len(path) >= 2 and path[0] == "components" and "components" in block.marks[4]:
         components = block.marks[4]["components"][2]
         if isinstance(components[4], dict) and path[1] in components[4] and not _is_flow(block, components):
-            key_line, key_col, body = components[4][path[1]]
+            _key_line, _key_col, body = components[4][path[1]]
             data = block.data["components"][path[1]]
             if not isinstance(data, dict) or not isinstance(body[4], dict) or _is_flow(block, body) or not body[4]:
                 return None
@@ -186,7 +187,7 @@ def add_suppression(block: Block, path: tuple[Any, ...], code: str) -> Edit | No
         column = len(_prefix(block, last)) + owner_indent + len(INDENT) * 2 + reason[0]
         return Edit(edit.start, edit.end, edit.text.replace("\n", "\n" + _prefix(block, last), 2),
                     ((file_line, column), (file_line, column)))
-    lint_line, _lint_col, lint = children["lint"]
+    _lint_line, _lint_col, lint = children["lint"]
     lint_data = owner_data.get("lint")
     if not isinstance(lint_data, dict) or not isinstance(lint[4], dict) or _is_flow(block, lint) or not lint[4]:
         return None

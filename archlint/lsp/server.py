@@ -22,7 +22,6 @@ from pygls.uris import to_fs_path
 
 from archlint import __version__
 from archlint.input.load import MARKDOWN_SUFFIXES, Block
-from archlint.run.config import CONFIG_NAMES
 from archlint.lsp import edits as edit_lib
 from archlint.lsp.document import (
     Analysis,
@@ -39,6 +38,7 @@ from archlint.lsp.document import (
     to_file,
     type_at,
 )
+from archlint.run.config import CONFIG_NAMES
 
 SELECT_COMMAND = "archlint.select"
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
@@ -135,7 +135,7 @@ class ArchlintServer(LanguageServer):
         problem = None
         try:
             settings = self.settings().for_file(path)
-        except Exception as error:  # noqa: BLE001 - a broken configuration is shown, not raised
+        except Exception as error:
             settings, problem = FileSettings(), str(error)
         is_markdown = path.lower().endswith(MARKDOWN_SUFFIXES)
         result = check_text(text, os.path.basename(path), is_markdown, settings, self.catalog)
@@ -146,7 +146,7 @@ class ArchlintServer(LanguageServer):
     def publish(self, uri: str) -> None:
         try:
             analysis = self.analyse(uri)
-        except Exception as error:  # noqa: BLE001 - the server must outlive any one document
+        except Exception as error:
             self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"archlint: {error!r}"))
             return
         if analysis is None:
@@ -384,7 +384,8 @@ class ArchlintServer(LanguageServer):
                     body = data.get(name)
                     detail = None
                     if isinstance(body, dict):
-                        detail = " ".join(str(body[k]) for k in ("kind", "tech", "rate") if body.get(k) is not None) or None
+                        shown = [str(body[k]) for k in ("kind", "tech", "rate") if body.get(k) is not None]
+                        detail = " ".join(shown) or None
                     children.append(self._symbol(block, lines, str(name), kind, detail, line, column, node))
                 group_line, group_col, group_node = entry
                 group = self._symbol(block, lines, key, types.SymbolKind.Namespace, None, group_line, group_col,
@@ -431,7 +432,8 @@ class ArchlintServer(LanguageServer):
         if code == "RES001":
             fixes.append(("Add a timeout to this call", edit_lib.add_edge_property(block, path[:4], "timeout", "1s")))
         elif code in ("RES003", "ASY003"):
-            fixes.append(("Mark it idempotent: true", edit_lib.add_edge_property(block, path[:4], "idempotent", "true")))
+            fixes.append(("Mark it idempotent: true",
+                          edit_lib.add_edge_property(block, path[:4], "idempotent", "true")))
         elif code == "INP010":
             match = re.search(r"did you mean '([^']+)'", diagnostic.message)
             if match:

@@ -95,7 +95,8 @@ def figure_rows(entry: KindDefaults) -> Iterator[Row]:
         extra = {"node": " per node", "service": " (service)"}.get(scope or "", "")
         if entry.availability.sla is not None and entry.availability.sla != entry.availability.value:
             extra += f", SLA {format_percent(entry.availability.sla)}"
-        yield _row("availability", entry.availability, "fraction", extra=extra if entry.availability.value is not None else "")
+        known = entry.availability.value is not None
+        yield _row("availability", entry.availability, "fraction", extra=extra if known else "")
     if entry.max_item_bytes is not None:
         yield _row("max_item_bytes", entry.max_item_bytes, "bytes")
     if entry.retention is not None:
