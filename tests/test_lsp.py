@@ -416,3 +416,48 @@ async def test_quick_fix_suppression_leaves_the_reason_to_write(client: Language
 async def test_examples_open_without_errors_the_check_does_not_report(client: LanguageClient):
     path = ROOT / "examples" / "url-shortener.arch.yaml"
     assert await _open(client, path.as_uri(), path.read_text(encoding="utf-8")) == []
+
+
+async def test_markdown_fences_get_hover_completion_and_definitions(client: LanguageClient, tmp_path):
+    text = "# RFC 8\n\nProse.\n\n```archlint\n" + SHOP + "```\n"
+    uri = _uri(tmp_path, "rfc8.md")
+    await _open(client, uri, text, "markdown")
+    lines = text.split("\n")
+    api = lines.index("  api:")
+    assert (await _hover(client, uri, types.Position(api, 3))).startswith("**api**: service, go, 2 instances")
+    step = next(n for n, line in enumerate(lines) if line.endswith("browser -> api -> db"))
+    (definition,) = await client.text_document_definition_async(types.DefinitionParams(
+        types.TextDocumentIdentifier(uri), types.Position(step, lines[step].index("db"))))
+    assert definition.range.start.line == lines.index("  db: {tech: postgres, replicas: 2}")
+    typing = text.replace("    kind: worker", "    kind: wor")
+    uri = _uri(tmp_path, "rfc9.md")
+    await _open(client, uri, typing, "markdown")
+    worker = typing.split("\n").index("    kind: wor")
+    completion = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri), types.Position(worker, 13)))
+    assert "worker" in {item.label for item in completion.items}
+    outside = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri), types.Position(2, 3)))
+    assert list(outside.items) == []  # prose is not YAML
+
+
+async def test_no_position_of_a_half_typed_design_makes_the_server_fail(client: LanguageClient, tmp_path):
+    """Every prefix of a design, cut at the end of each line, with hover, completion,
+    definition, symbols and quick fixes asked at its end: answers or nothing, never an
+    error (a crash in a handler comes back as an error response and fails the test)."""
+    full = (ROOT / "examples" / "url-shortener.arch.yaml").read_text(encoding="utf-8").split("\n")
+    for cut in range(1, len(full), 7):
+        text = "\n".join(full[:cut]) + "\n  x"
+        uri = _uri(tmp_path, f"cut{cut}.arch.yaml")
+        diagnostics = await _open(client, uri, text)
+        document = types.TextDocumentIdentifier(uri)
+        end = types.Position(cut, 3)
+        await client.text_document_completion_async(types.CompletionParams(document, end))
+        for line in range(0, cut, 3):
+            position = types.Position(line, 4)
+            await client.text_document_hover_async(types.HoverParams(document, position))
+            await client.text_document_definition_async(types.DefinitionParams(document, position))
+        await client.text_document_document_symbol_async(types.DocumentSymbolParams(document))
+        for diagnostic in diagnostics[:5]:
+            await _fixes(client, uri, diagnostic)
+        client.text_document_did_close(types.DidCloseTextDocumentParams(document))
