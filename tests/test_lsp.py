@@ -441,6 +441,7 @@ async def test_markdown_fences_get_hover_completion_and_definitions(client: Lang
     assert list(outside.items) == []  # prose is not YAML
 
 
+@pytest.mark.slow
 async def test_no_position_of_a_half_typed_design_makes_the_server_fail(client: LanguageClient, tmp_path):
     """Every prefix of a design, cut at the end of each line, with hover, completion,
     definition, symbols and quick fixes asked at its end: answers or nothing, never an
