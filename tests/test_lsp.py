@@ -181,6 +181,17 @@ async def test_configuration_is_discovered_as_check_does(client: LanguageClient,
     assert "ASY003" in codes and not any(code.startswith("RES") for code in codes)
 
 
+async def test_saving_a_configuration_rechecks_open_designs(client: LanguageClient, tmp_path):
+    uri = _uri(tmp_path, "shop.arch.yaml")
+    assert "RES001" in {d.code for d in await _open(client, uri, SHOP)}
+    config = tmp_path / ".archlint.yaml"
+    config.write_text("ignore: [RES001]\n")
+    client.diagnostics.pop(uri)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(config.as_uri())))
+    codes = {d.code for d in await _published(client, uri)}
+    assert "RES001" not in codes and "RES004" in codes
+
+
 # --- positions in the editor's encoding ------------------------------------------------------------
 
 DESIGN_WITH_EMOJI = 'archlint: 1\nname: x\ncomponents:\n  api: {description: "é😀", kind: servce}\n'

@@ -100,6 +100,13 @@ def test_suppression_in_a_markdown_fence_keeps_its_indentation():
                                   '    api: {kind: service}\n  lint:\n    ignore:\n      DOC001: ""\n  ```\n')
 
 
+def test_suppression_in_a_quoted_fence_keeps_the_quote_marks():
+    text = "> ```archlint\n> archlint: 1\n> name: x\n> components:\n>   api: {kind: service}\n> ```\n"
+    edit = add_suppression(_block(text, markdown=True), (), "DOC001")
+    assert _apply(text, edit) == ("> ```archlint\n> archlint: 1\n> name: x\n> components:\n>   api: {kind: service}\n"
+                                  '> lint:\n>   ignore:\n>     DOC001: ""\n> ```\n')
+
+
 @pytest.mark.parametrize("line, expected", [
     ("    why: cheap: it scales", (9, 25, '"cheap: it scales"')),
     ("  - topic: store: orders", (11, 24, '"store: orders"')),

@@ -80,6 +80,7 @@ class Block:
     column_offset: int = 0  # characters stripped from the start of each line
     close_line: int | None = None  # Markdown: 0-based line of the closing fence
     sketch: bool = False  # an `archlint sketch` fence: validated, no rules, no figures
+    prefix: str = ""  # Markdown: what the fence strips from each line (indentation, `>`), for edits adding lines
     data: Any = None
     marks: MarkNode | None = None
     problem: InputProblem | None = None
@@ -677,8 +678,10 @@ def source_from_text(text: str, name: str, is_markdown: bool, limits: Limits) ->
 def _fill(source: Source, text: str, limits: Limits) -> Source:
     source.text = text
     if source.is_markdown:
+        lines = text.split("\n")
         for index, fence in enumerate(find_fences(text)):
-            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line, sketch=fence.sketch)
+            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line, sketch=fence.sketch,
+                          prefix=lines[fence.open_line][:fence.indent])
             _parse_block(block, limits, what="the archlint block")
             source.blocks.append(block)
     else:

@@ -50,9 +50,7 @@ def last_line(block: Block, node: MarkNode) -> int:
 
 def _prefix(block: Block, line: int) -> str:
     """What a Markdown fence strips from each line (list indentation, `>`), kept on new lines."""
-    if not block.column_offset:
-        return ""
-    return " " * block.column_offset
+    return block.prefix
 
 
 def _insert_line(block: Block, after: int, indent: int, text: str, select: tuple[int, int] | None = None) -> Edit:
