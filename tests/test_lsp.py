@@ -291,6 +291,11 @@ async def test_completion_of_kinds_techs_ids_and_units(client: LanguageClient, t
     labels = {i.label for i in await _complete(client, _uri(tmp_path, "c.arch.yaml"), call, 9, 8)}
     assert labels == {"browser", "db", "events", "worker"}  # every component but api itself
 
+    mapped = SHOP.replace("    calls: [db]", "    calls:\n      db: {timeout: 1s}\n      ev")
+    items = await _complete(client, _uri(tmp_path, "c2.arch.yaml"), mapped, 10, 8)
+    assert {i.label for i in items} == {"browser", "events", "worker"}  # not api itself, not db again
+    assert next(i for i in items if i.label == "events").text_edit.new_text == "events: "
+
     step = SHOP.replace("      - api -> events -> worker", "      - api -> ev")
     labels = {i.label for i in await _complete(client, _uri(tmp_path, "d.arch.yaml"), step, 21, 18)}
     assert "events" in labels

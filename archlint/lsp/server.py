@@ -41,6 +41,7 @@ from archlint.lsp.document import (
 from archlint.run.config import CONFIG_NAMES
 
 SELECT_COMMAND = "archlint.select"
+EDGE_KEYS = ("calls", "publishes", "consumes")
 SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
             "info": types.DiagnosticSeverity.Information}
 _CODE = re.compile(r"\b[A-Z]{3}\d{3}\b")
@@ -310,6 +311,12 @@ class ArchlintServer(LanguageServer):
         if context.mode == "key":
             model = model_at(context.path)
             if model is None:
+                if len(context.path) == 3 and context.path[0] == "components" and context.path[2] in EDGE_KEYS:
+                    # `calls:` written as a map: its keys are component ids
+                    ids = declared_ids(lines, first, last, indent)
+                    present = sibling_keys(lines, place[0], place[1] - len(context.prefix) - indent, first, indent)
+                    return [item(cid, types.CompletionItemKind.Reference, "component", None, f"{cid}: ")
+                            for cid in ids if cid != context.path[1] and cid not in present]
                 return []
             from archlint.language.reference import field_docs
 
