@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from archlint.input.load import Limits, source_from_text
-from archlint.lsp.document import text_context
+from archlint.lsp.context import text_context
 from archlint.lsp.edits import Edit, add_edge_property, add_suppression, quote_line_value
 
 HEAD = "archlint: 1\nname: x\ncomponents:\n  db: {kind: database}\n  api:\n    kind: service\n"

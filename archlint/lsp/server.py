@@ -6,6 +6,13 @@ keystroke, and answers hover, completion, definitions, references, document symb
 and quick fixes from what that check found. The catalog and the rule set are loaded
 once per process; the configuration of each folder is read once until a configuration
 file is saved.
+
+One module for the protocol side: each feature is a method over the state the server
+shares between requests (the open documents' analyses, the settings, the editor's
+position encoding), and converts positions at its edge. What can be computed without
+the protocol lives apart and is tested apart: archlint.lsp.document (a parsed
+design's structure), archlint.lsp.context (the cursor's context from the text),
+archlint.lsp.edits (the quick fixes' edits).
 """
 
 from __future__ import annotations
@@ -23,18 +30,16 @@ from pygls.uris import to_fs_path
 from archlint import __version__
 from archlint.input.load import MARKDOWN_SUFFIXES, Block
 from archlint.lsp import edits as edit_lib
+from archlint.lsp.context import declared_ids, sibling_keys, text_context
 from archlint.lsp.document import (
     Analysis,
     Place,
     Span,
     component_refs,
     cursor_at,
-    declared_ids,
     field_at,
     literal_values,
     model_at,
-    sibling_keys,
-    text_context,
     to_file,
     type_at,
 )
