@@ -84,3 +84,9 @@ def test_data_classes_table_names_the_classes_rules_read():
     section = document.split("### Data classes", 1)[1].split("\n#", 1)[0]
     named = set(re.findall(r"^\| `(\w+)` \|", section, re.M))
     assert named == MONEY_DATA | SENSITIVE_DATA
+
+
+def test_the_language_server_offers_the_same_data_classes():
+    from archlint.lsp.server import DATA_CLASSES
+
+    assert set(DATA_CLASSES) == MONEY_DATA | SENSITIVE_DATA
