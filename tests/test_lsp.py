@@ -411,6 +411,10 @@ async def test_quick_fix_quotes_a_value_yaml_read_as_a_map(client: LanguageClien
     fixed = _apply(text, fix.edit.changes[uri])
     assert '    description: "checkout: takes orders"\n' in fixed
     assert "INP002" not in await _recheck(client, uri, fixed, 2)
+    item = SHOP.replace("name: shop\n", "name: shop\nrequirements:\n  functional:\n    - Check out: charge the card\n")
+    diagnostics = await _open(client, _uri(tmp_path, "item.arch.yaml"), item)
+    (fix,) = await _fixes(client, _uri(tmp_path, "item.arch.yaml"), _at(diagnostics, "INP011"))
+    assert '    - "Check out: charge the card"\n' in _apply(item, fix.edit.changes[_uri(tmp_path, "item.arch.yaml")])
 
 
 async def test_quick_fix_suppression_leaves_the_reason_to_write(client: LanguageClient, tmp_path):

@@ -110,6 +110,8 @@ def test_suppression_in_a_quoted_fence_keeps_the_quote_marks():
 @pytest.mark.parametrize("line, expected", [
     ("    why: cheap: it scales", (9, 25, '"cheap: it scales"')),
     ("  - topic: store: orders", (11, 24, '"store: orders"')),
+    ("    - Check out: charge the card", (6, 32, '"Check out: charge the card"')),
+    ("    - Checkout: charge the card", (6, 31, '"Checkout: charge the card"')),
     ("    why: cheap", None),
     ('    why: "cheap: it scales"', None),
 ])

@@ -141,15 +141,21 @@ def quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-_MAPPING_IN_VALUE = re.compile(r"^(?P<head>\s*(?:-\s+)?[\w.-]+:\s+)(?P<value>[^'\"{\[#&*!|>%@`][^#]*?)\s*$")
+_VALUE = r"(?P<value>[^'\"{\[#&*!|>%@`\s-][^#]*?)\s*$"
+_KEYED_VALUE = re.compile(r"^(?P<head>\s*(?:-\s+)?[\w.-]+:\s+)" + _VALUE)
+_ITEM_VALUE = re.compile(r"^(?P<head>\s*-\s+)" + _VALUE)
+_STARTS_WITH_KEY = re.compile(r"^\s*(?:-\s+)?[\w.-]+:\s")
 
 
 def quote_line_value(line: str) -> tuple[int, int, str] | None:
     """`why: cheap: it is` -> the columns of `cheap: it is` and its quoted form: the value
     YAML read as a second mapping. None when the line is not that shape."""
-    match = _MAPPING_IN_VALUE.match(line)
+    match = (_KEYED_VALUE if _STARTS_WITH_KEY.match(line) else _ITEM_VALUE).match(line)
     if match is None or (": " not in match["value"] and not match["value"].endswith(":")):
-        return None
+        # `- Checkout: charge the card`: the whole item is the text YAML read as a map
+        match = _ITEM_VALUE.match(line)
+        if match is None or ": " not in match["value"]:
+            return None
     start = len(match["head"])
     value = match["value"]
     return start, start + len(value), quote(value)

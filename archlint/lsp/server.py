@@ -465,7 +465,9 @@ class ArchlintServer(LanguageServer):
         line = self.from_client(analysis.lines, diagnostic.range.start)[0]
         text = analysis.lines[line] if line < len(analysis.lines) else ""
         if str(diagnostic.code) == "INP002":
-            if "mapping values are not allowed" not in diagnostic.message:
+            # the parser's words, or archlint's own for this trap
+            if "mapping values are not allowed" not in diagnostic.message and \
+                    "colon followed by a space" not in diagnostic.message:
                 return title, None
             found = edit_lib.quote_line_value(text)
             if found is None:
@@ -473,8 +475,8 @@ class ArchlintServer(LanguageServer):
             return title, edit_lib.replace_span((line, found[0]), (line, found[1]), found[2])
         if "(got a map)" not in diagnostic.message or not path:
             return title, None
-        field = field_at(path)
-        if field is None or "text" not in _type_words(path):
+        annotation = type_at(path)
+        if annotation is None or not _accepts_text(annotation):
             return title, None
         found = edit_lib.quote_line_value(text)
         if found is not None:
@@ -543,6 +545,14 @@ def _type_words(path: tuple[Any, ...]) -> str:
     model, name = found
     info = model.model_fields[name]
     return type_text(info.annotation, info.metadata)
+
+
+def _accepts_text(annotation: Any) -> bool:
+    """Whether a value of this type may be free text (a description, a list item of
+    `functional`), so that quoting what YAML read as a map gives a valid value."""
+    from archlint.language.reference import type_text
+
+    return "text" in type_text(annotation).split(" or ")
 
 
 def _unit_kind(path: tuple[Any, ...]) -> str | None:
