@@ -16,6 +16,7 @@ from archlint.commands import common
 # Command name -> its module (each defines `command`).
 COMMANDS = {
     "baseline": "archlint.commands.baseline",
+    "catalog": "archlint.commands.catalog",
     "check": "archlint.commands.check",
     "config": "archlint.commands.config",
     "diagram": "archlint.commands.diagram",
@@ -23,6 +24,7 @@ COMMANDS = {
     "estimate": "archlint.commands.estimate",
     "explain": "archlint.commands.explain",
     "init": "archlint.commands.init",
+    "lsp": "archlint.commands.lsp",
     "review": "archlint.commands.review",
     "rules": "archlint.commands.rules",
     "schema": "archlint.commands.schema",

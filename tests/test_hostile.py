@@ -341,9 +341,9 @@ def test_a_directory_of_1000_files(cli, tmp_path, monkeypatch):
     assert report["summary"]["files"] == 1000
 
 
-def test_the_readme_documents_the_default_limits():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Limits", 1)[1].split("\n#", 1)[0]
+def test_the_docs_document_the_default_limits():
+    page = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    section = page.split("## Limits", 1)[1].split("\n#", 1)[0]
     defaults = Limits()
     documented = {
         "max-file-size": f"{defaults.max_file_size // MB}MB",

@@ -167,8 +167,8 @@ def test_action_step_passes_on_a_clean_design_and_honours_fail_on(action, tmp_pa
     assert _run_step(action, tmp_path, **{"fail-on": "sometimes"}).returncode == 2
 
 
-def test_readme_workflow_uses_the_action_inputs(action):
-    readme = (ROOT / "README.md").read_text()
+def test_documented_workflow_uses_the_action_inputs(action):
+    readme = (ROOT / "docs" / "ci.md").read_text()
     blocks = re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL)
     workflow = next(yaml.safe_load(block) for block in blocks if "uses: archlint/archlint@" in block)
     (step,) = [step for step in workflow["jobs"]["archlint"]["steps"] if "archlint/archlint@" in step.get("uses", "")]

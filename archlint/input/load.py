@@ -80,6 +80,7 @@ class Block:
     column_offset: int = 0  # characters stripped from the start of each line
     close_line: int | None = None  # Markdown: 0-based line of the closing fence
     sketch: bool = False  # an `archlint sketch` fence: validated, no rules, no figures
+    prefix: str = ""  # Markdown: what the fence strips from each line (indentation, `>`), for edits adding lines
     data: Any = None
     marks: MarkNode | None = None
     problem: InputProblem | None = None
@@ -649,10 +650,40 @@ def read_source(path: str, limits: Limits, display: str | None = None) -> Source
             file=name, line=problem.line, column=problem.column,
         )
         return source
+    return _fill(source, text, limits)
+
+
+def source_from_text(text: str, name: str, is_markdown: bool, limits: Limits) -> Source:
+    """A Source from text already in memory (an editor's buffer): the same checks and
+    blocks as `read_source`, from the text instead of the file's bytes."""
+    source = Source(name=name, is_markdown=is_markdown)
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > limits.max_file_size:
+        source.problem = Finding(
+            "INP005", "error",
+            f"the file is {format_size(size)}, above the {format_size(limits.max_file_size)} limit "
+            f"(limit max-file-size)",
+            hint="split the design, or raise limits.max-file-size in the configuration", file=name, line=1, column=1,
+        )
+        return source
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _line_col(text, nul)
+        source.problem = Finding(
+            "INP001", "error", f"the file contains a NUL byte at character offset {nul}; design files are text",
+            file=name, line=line + 1, column=column + 1,
+        )
+        return source
+    return _fill(source, text.removeprefix("\ufeff"), limits)
+
+
+def _fill(source: Source, text: str, limits: Limits) -> Source:
     source.text = text
-    if is_markdown:
+    if source.is_markdown:
+        lines = text.split("\n")
         for index, fence in enumerate(find_fences(text)):
-            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line, sketch=fence.sketch)
+            block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line, sketch=fence.sketch,
+                          prefix=lines[fence.open_line][:fence.indent])
             _parse_block(block, limits, what="the archlint block")
             source.blocks.append(block)
     else:

@@ -13,8 +13,9 @@ SCHEMA_ID = "https://archlint.dev/schemas/archlint.schema.json"
 
 def design_json_schema() -> dict[str, Any]:
     from archlint.language.model import Design
+    from archlint.language.reference import describe_schema
 
-    schema = Design.model_json_schema(mode="validation")
+    schema = describe_schema(Design.model_json_schema(mode="validation"))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archlint.findings import Finding
-from archlint.input.load import Limits, read_source
+from archlint.input.load import Limits, Source, read_source, source_from_text
 from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.results import CheckResult, DesignResult, FileResult
 from archlint.run.settings import FileSettings
@@ -31,7 +31,17 @@ def check_file(path: str, name: str, settings: FileSettings | Limits, catalog: A
 
 
 def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> FileResult:
-    source = read_source(path, settings.limits, display=name)
+    return check_source(read_source(path, settings.limits, display=name), settings, catalog)
+
+
+def check_text(text: str, name: str, is_markdown: bool, settings: FileSettings, catalog: Any) -> FileResult:
+    """Check text held in memory (an editor's unsaved buffer) as `check_file` checks a file."""
+    return check_source(source_from_text(text, name, is_markdown, settings.limits), settings, catalog)
+
+
+def check_source(source: Source, settings: FileSettings, catalog: Any) -> FileResult:
+    """A file's designs, validated and (with settings.run_rules) linted; findings placed."""
+    name = source.name
     result = FileResult(name, source)
     if source.problem is not None:
         result.findings.append(source.problem)

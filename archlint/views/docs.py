@@ -1,5 +1,6 @@
 """Write the rule documentation pages, docs/rules/<CODE>.md and an index, from the rule
-packs (`python -m archlint.views.docs [FOLDER]`). A test keeps the committed pages in sync."""
+packs, and the key tables of docs/language.md from the models and fields.yaml
+(`python -m archlint.views.docs [FOLDER]`). Tests keep the committed pages in sync."""
 
 from __future__ import annotations
 
@@ -31,6 +32,22 @@ def write(folder: str) -> list[str]:
     return sorted(wanted)
 
 
+def write_language_reference(path: str) -> None:
+    """Regenerate the tables between the `<!-- fields: Model -->` markers of `path`."""
+    from archlint.language.reference import update_document
+
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    updated = update_document(text)
+    if updated != text:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(updated)
+
+
 if __name__ == "__main__":
     target = sys.argv[1] if len(sys.argv) > 1 else os.path.join("docs", "rules")
     print(f"wrote {len(write(target))} pages to {target}")
+    language = os.path.join(os.path.dirname(os.path.normpath(target)), "language.md")
+    if os.path.exists(language):
+        write_language_reference(language)
+        print(f"updated the key tables of {language}")

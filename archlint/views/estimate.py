@@ -218,3 +218,42 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list):
         return [_finite(item) for item in value]
     return value
+
+
+def component_lines(figures: Figures, cid: str) -> list[str]:
+    """One component's figures, each with its arithmetic and source, as Markdown list
+    items: what a hover on the component in an editor shows."""
+    terms = figures.terms
+    kind = terms.kind(cid)
+    lines = [f"**{cid}**: {kind}, {terms.tech_name(cid)}, {terms.rmin(cid)}"
+             + (f"–{terms.rmax(cid)}" if terms.rmax(cid) != terms.rmin(cid) else "")
+             + (" instance" if terms.rmax(cid) == 1 else " instances")]
+    load = figures.loads.get(cid)
+    if load is not None:
+        capacity = load.capacity
+        demand = _rate(load.demand) + (" reads" if load.compared == "read" else "") + \
+            (" (average: fed by queues only)" if load.at_average else " at peak")
+        if load.limit is None:
+            used = f"capacity {capacity.reason or 'unknown'}: {capacity.work}{_source(capacity.source)}"
+        else:
+            share = "" if load.utilisation is None else f", {_used(load.utilisation)} used"
+            hot = f" (above {HOT_UTILISATION:.0%})" if load.hot else ""
+            used = f"capacity {_rate(load.limit)} = {capacity.work}{_source(capacity.source)}{share}{hot}"
+        lines.append(f"- load {demand}; {used}")
+    else:
+        lines.append("- load: no flow enters it")
+    availability = figures.component_availability(cid)
+    if availability.value is not None and kind != "client":
+        lines.append(f"- availability {format_percent(availability.value)}: {availability.work}"
+                     f"{_source(availability.source)}")
+    latency = figures.component_latency(cid, None)
+    if latency.value is not None and kind != "client":
+        lines.append(f"- p99 latency {latency.work}{_source(latency.source)}")
+    flows = []
+    for route in terms.routes():
+        if cid == route.entry or any(hop.edge.dst == cid or hop.edge.src == cid for hop in route.hops):
+            rate = figures.rates.get(route.name)
+            peak = "" if rate is None or rate.peak is None else f" ({_rate(rate.peak)} peak)"
+            flows.append(f"{route.name}{peak}")
+    lines.append(f"- flows through it: {', '.join(flows)}" if flows else "- flows through it: none")
+    return lines
