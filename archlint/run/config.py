@@ -124,6 +124,18 @@ class ConfigFinder:
             return self._explicit
         return self._for_dir(os.path.dirname(os.path.abspath(path)))
 
+    def files_read(self) -> list[tuple[str, str]]:
+        """(what, path) of every configuration file and rule pack read so far: inputs
+        that no output may name."""
+        configs = [self._explicit] if self._explicit is not None else list(self._cache.values())
+        read: dict[str, str] = {}
+        for config in configs:
+            if config is not None and config.path:
+                read.setdefault(config.path, "a configuration file")
+                for pack in config.pack_paths:
+                    read.setdefault(pack, "a rule pack")
+        return [(what, path) for path, what in sorted(read.items())]
+
     def for_path(self, path: str) -> Config:
         """The configuration of a file, or of the files in a folder."""
         if self._explicit is None and os.path.isdir(path):
