@@ -4,9 +4,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 import click
 
@@ -39,6 +42,29 @@ class LazyGroup(click.Group):
         module = COMMANDS.get(name)
         return None if module is None else importlib.import_module(module).command
 
+    # Usage errors quote what the user typed or wrote (paths, keys, values): their
+    # control characters are shown as escapes, so a message can neither forge a line of
+    # a CI log nor reach the terminal as an escape sequence.
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _visible_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _visible_errors():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _visible_errors() -> Iterator[None]:
+    try:
+        yield
+    except click.ClickException as error:
+        from archlint.formats.escape import visible
+
+        error.message = visible(error.message)  # archlint's own messages are one line
+        raise
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="archlint", message="%(prog)s %(version)s")
@@ -58,8 +84,10 @@ def main() -> None:
         sys.stderr.write("archlint: interrupted\n")
         sys.exit(130)
     except Exception as error:
+        from archlint.formats.escape import visible
+
         sys.stderr.write(
-            f"archlint: internal error ({type(error).__name__}: {error}). This is a bug in archlint; "
+            f"archlint: internal error ({type(error).__name__}: {visible(str(error))}). This is a bug in archlint; "
             f"please report it at {common.BUG_URL} with the input that caused it.\n"
         )
         if os.environ.get("ARCHLINT_DEBUG"):

@@ -413,7 +413,8 @@ def test_markdown_table_and_clean_form(cli, tmp_path, monkeypatch):
 
 
 def test_markdown_cell_escaping():
-    assert escape("read|write <b> *x* [y]\nz") == "read\\|write &lt;b&gt; \\*x\\* \\[y\\] z"
+    # A line break is shown as the escape \n (a backslash, itself escaped, and n).
+    assert escape("read|write <b> *x* [y]\nz") == "read\\|write &lt;b&gt; \\*x\\* \\[y\\]\\\\nz"
 
 
 # --- several reports in one run -----------------------------------------------------

@@ -46,7 +46,9 @@ class DiagramError(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"archlint: {self.format_message()}", err=True)
+        from archlint.formats.escape import visible
+
+        click.echo(f"archlint: {visible(self.format_message())}", err=True)
 
 
 class GraphvizError(DiagramError):

@@ -74,9 +74,14 @@ def code_span(text: str, in_table: bool = False) -> str:
     a space when it starts or ends with a backtick or a space. In a table cell a `|`
     is escaped as GitHub requires even inside code."""
     text = visible(text)
+    if not text:
+        return "` `"
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
-    if text[:1] in ("`", " ") or text[-1:] in ("`", " "):
+    # CommonMark strips one space from each end when both have one, unless the
+    # text is all spaces: pad exactly when the text would otherwise lose a character
+    # or merge its backticks with the fence.
+    if text.strip(" ") and (text[:1] in ("`", " ") or text[-1:] in ("`", " ")):
         text = f" {text} "
     if in_table:
         text = text.replace("|", "\\|")
