@@ -123,9 +123,12 @@ def prepare(
     cli = CommandLine(select=select, extend_select=extend_select, ignore=ignore, options=rule_option,
                       fail_on=fail_on, config_path=config_path, today=date, load_factor=factor)
     try:
-        found = discover(list(paths), Limits().max_file_size)
+        walk_warnings: list[str] = []
+        found = discover(list(paths), Limits().max_file_size, walk_warnings)
     except MissingPath as missing:
         raise click.UsageError(f"path '{missing}' does not exist") from None
+    for warning in walk_warnings:
+        click.echo(visible(warning), err=True)
     settings = resolve_settings(cli, [path for path, _explicit in found])
     try:
         files = [path for path, explicit in found if explicit or not settings.config_for(path).excludes(path)]

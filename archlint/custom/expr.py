@@ -81,12 +81,28 @@ def number_value(text: str) -> float:
     raise ValueError(f"'{text}' is not a number with a known unit (e.g. 80%, 100/s, 200ms, 10GB, 5k)")
 
 
+MAX_NESTING = 64  # brackets, `not` and unary minus inside each other
+MAX_TOKENS = 500  # a condition's size: bounds the depth of the closures it compiles to
+
+
 class _Parser:
     def __init__(self, text: str, resolve: Resolver):
         self.text = text
         self.tokens = tokenize(text)
+        if len(self.tokens) > MAX_TOKENS:
+            raise ExprError(f"the condition has {len(self.tokens) - 1} tokens, above the {MAX_TOKENS - 1} a "
+                            f"condition may hold; split the rule", self.tokens[MAX_TOKENS - 1][2])
         self.index = 0
         self.resolve = resolve
+        self.depth = 0
+
+    def nest(self) -> None:
+        """Take the token that opens one more level (a bracket, `not`, a unary minus):
+        the parser recurses, so the depth is bounded, with the place that crossed it."""
+        column = self.take()[2]
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExprError(f"the condition nests deeper than {MAX_NESTING} levels", column)
 
     @property
     def token(self) -> tuple[str, str, int]:
@@ -137,8 +153,9 @@ class _Parser:
 
     def negation(self) -> Getter:
         if self.at("not"):
-            self.take()
+            self.nest()
             inner = self.negation()
+            self.depth -= 1
             return lambda item: not inner(item)
         return self.comparison()
 
@@ -181,27 +198,27 @@ class _Parser:
                 value: Any = number_value(text)
             except ValueError as error:
                 raise ExprError(str(error), column) from None
-            return lambda item: value
+            return _constant(value)
         if kind == "string":
             self.take()
-            value = text[1:-1]
-            return lambda item: value
+            return _constant(text[1:-1])
         if self.at("-") and self.tokens[self.index + 1][0] == "number":
-            self.take()
+            self.nest()
             inner = self.atom()
+            self.depth -= 1
             return lambda item: -inner(item)
         if self.at("("):
-            self.take()
+            self.nest()
             inner = self.disjunction()
             self.expect(")")
+            self.depth -= 1
             return inner
         if self.at("["):
             return self.list_literal()
         if kind == "name":
             if text in ("null", "true", "false"):
                 self.take()
-                constant = {"null": None, "true": True, "false": False}[text]
-                return lambda item: constant
+                return _constant({"null": None, "true": True, "false": False}[text])
             if text in KEYWORDS:
                 self.fail("expected a value")
             return self.field()
@@ -209,13 +226,16 @@ class _Parser:
         raise AssertionError  # fail() raises
 
     def list_literal(self) -> Getter:
-        self.take()
+        self.nest()
         items: list[Getter] = []
         while not self.at("]"):
             items.append(self.sum())
             if not self.at("]"):
                 self.expect(",")
         self.take()
+        self.depth -= 1
+        if all(hasattr(part, "constant") for part in items):  # built once per rule, not once per item
+            return _constant([part.constant for part in items])  # type: ignore[attr-defined]
         return lambda item: [part(item) for part in items]
 
     def field(self) -> Getter:
@@ -239,6 +259,15 @@ class _Parser:
         if text.startswith("_"):
             raise ExprError(f"'{text}' is not allowed: names starting with '_' reach no field", column)
         return text
+
+
+def _constant(value: Any) -> Getter:
+    """A getter that always returns `value`, marked so a list of constants is built once."""
+    def get(item: Any) -> Any:
+        return value
+
+    get.constant = value  # type: ignore[attr-defined]
+    return get
 
 
 def _compare(symbol: str, left: Getter, right: Getter) -> Getter:

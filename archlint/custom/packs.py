@@ -43,13 +43,15 @@ class Pack:
 @functools.cache
 def load_pack(path: str) -> Pack:
     """One pack file, validated and compiled (once per process)."""
+    from archlint.input.files import PACK_MAX_BYTES, TooLarge, read_bounded
     from archlint.input.load import InputProblem, Limits, parse_yaml
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_bounded(path, PACK_MAX_BYTES).decode("utf-8")
     except OSError as error:
         raise PackError(f"{path}: cannot read the rule pack: {error.strerror or error}") from None
+    except TooLarge as error:
+        raise PackError(f"{path}: not read as a rule pack: {error}") from None
     except UnicodeDecodeError:
         raise PackError(f"{path}: the rule pack is not UTF-8 text") from None
     try:
@@ -129,8 +131,9 @@ def _compile_rule(
         condition = compile_condition(entry["condition"], resolve)
     except ExprError as error:
         place = where((index, "condition"))
+        shown = entry["condition"] if len(entry["condition"]) <= 80 else entry["condition"][:77] + "..."
         raise PackError(f"{place}: condition: {error.message} (at character {error.column + 1} of "
-                        f"{entry['condition']!r})") from None
+                        f"{shown!r})") from None
     templates = {}
     for key in ("message", "hint"):
         if key in entry:
@@ -271,10 +274,10 @@ def load_packs(paths: tuple[str, ...], reserved: frozenset[str] = frozenset()) -
 
 
 def _code_place(path: str, code: str) -> str:
+    from archlint.input.files import PACK_MAX_BYTES, read_bounded
     from archlint.input.load import Limits, locate, parse_yaml
 
-    with open(path, encoding="utf-8") as handle:
-        data, marks = parse_yaml(handle.read(), Limits())
+    data, marks = parse_yaml(read_bounded(path, PACK_MAX_BYTES).decode("utf-8"), Limits())
     for index, entry in enumerate(data):
         if entry.get("code") == code and marks is not None:
             line, column = locate(data, marks, (index, "code"))
