@@ -5,11 +5,12 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -17,6 +18,9 @@ from archlint import __version__
 from archlint.commands import common
 
 # Command name -> its module (each defines `command`).
+# A write to standard output failed: full disk or device, I/O error, file too large, quota.
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT})
+
 COMMANDS = {
     "baseline": "archlint.commands.baseline",
     "check": "archlint.commands.check",
@@ -77,19 +81,35 @@ def main() -> None:
     reported in one line with no traceback (exit 3)."""
     common.FAST_EXIT = True
     try:
-        cli.main(prog_name="archlint", standalone_mode=True)
+        try:
+            cli.main(prog_name="archlint", standalone_mode=True)
+        finally:
+            sys.stdout.flush()  # here, not at interpreter exit, so a failure is ours to report
     except SystemExit:
         raise
     except KeyboardInterrupt:
         sys.stderr.write("archlint: interrupted\n")
         sys.exit(130)
-    except Exception as error:
-        from archlint.formats.escape import visible
+    except OSError as error:
+        if error.errno not in OUTPUT_ERRNOS:
+            _internal_error(error)
+        # Standard output is full or gone (`> /dev/full`): a problem with where the
+        # output goes, not a bug. Leave at once: Python would try to flush it again.
+        sys.stderr.write(f"archlint: cannot write to standard output: {error.strerror or error}\n")
+        sys.stderr.flush()
+        os._exit(common.EXIT_USAGE)
+    except Exception as error:  # the last line of defence
+        _internal_error(error)
 
-        sys.stderr.write(
-            f"archlint: internal error ({type(error).__name__}: {visible(str(error))}). This is a bug in archlint; "
-            f"please report it at {common.BUG_URL} with the input that caused it.\n"
-        )
-        if os.environ.get("ARCHLINT_DEBUG"):
-            raise
-        sys.exit(common.EXIT_INTERNAL)
+
+def _internal_error(error: Exception) -> NoReturn:
+    """A bug: one line asking for a report, no traceback (exit 3)."""
+    from archlint.formats.escape import visible
+
+    sys.stderr.write(
+        f"archlint: internal error ({type(error).__name__}: {visible(str(error))}). This is a bug in archlint; "
+        f"please report it at {common.BUG_URL} with the input that caused it.\n"
+    )
+    if os.environ.get("ARCHLINT_DEBUG"):
+        raise error
+    sys.exit(common.EXIT_INTERNAL)

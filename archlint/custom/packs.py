@@ -27,6 +27,8 @@ from archlint.findings import RESERVED_PREFIXES, Finding
 from archlint.rules.metadata import RuleMeta, meta_from_entry
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_CODE = re.compile(r"[A-Z]{3}[0-9]{3}")
+_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
 class PackError(Exception):
@@ -74,6 +76,12 @@ def load_pack(path: str) -> Pack:
     checks: dict[str, Callable[[Any], Iterable[Finding]]] = {}
     for index, entry in enumerate(data):
         code = entry["code"]
+        for key, pattern in (("code", _CODE), ("name", _NAME)):
+            # The schema's patterns end in `$`, which lets a final newline through.
+            value = entry.get(key)
+            if isinstance(value, str) and not pattern.fullmatch(value):
+                raise PackError(f"{where((index, key))}: {key}: {value!r} ends in a line break; write it on "
+                                f"one line")
         if code.startswith(RESERVED_PREFIXES):
             raise PackError(f"{where((index, 'code'))}: {code}: codes starting with "
                             f"{', '.join(RESERVED_PREFIXES)} are reserved for archlint itself")
