@@ -31,8 +31,18 @@ _CODE = re.compile(r"[A-Z]{3}[0-9]{3}")
 _NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
+# Steps a declarative rule may take on one design: one per token of its condition per
+# item selected (a 499-token condition over 20,000 components fits). Past it, the
+# rule stops with an ENG001 finding naming it instead of running on and on.
+EVALUATION_BUDGET = 10_000_000
+
+
 class PackError(Exception):
     """A pack that cannot be used: a usage error, positioned."""
+
+
+class BudgetExceeded(Exception):
+    """A declarative rule went past EVALUATION_BUDGET on one design (ENG001)."""
 
 
 @dataclass(frozen=True)
@@ -152,9 +162,17 @@ def _compile_rule(
     select = _selector(scope, filters)
     message, hint = templates["message"], templates.get("hint")
 
+    cost = getattr(condition, "cost", 1)
+
     def check(context: Any) -> Iterator[Finding]:
         terms = context.terms
-        for item, path in select(terms):
+        steps = 0
+        for count, (item, path) in enumerate(select(terms), start=1):
+            steps += cost
+            if steps > EVALUATION_BUDGET:
+                raise BudgetExceeded(f"stopped after {count - 1:,} items: evaluating its condition on this design "
+                                     f"takes more than its budget of {EVALUATION_BUDGET:,} steps (one step per "
+                                     f"token of the condition, per item)")
             if condition(item):
                 yield context.finding(path, message(item), hint(item) if hint else None)
 
