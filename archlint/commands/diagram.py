@@ -188,6 +188,10 @@ def _render(model: Any, picture_format: str, splines: str) -> bytes:
         return diagrams_png.render_image(model, picture_format, splines)
     except (diagrams_png.GraphvizMissing, diagrams_png.DiagramsMissing) as error:
         raise DiagramError(str(error)) from None
+    except diagrams_png.LayoutTooLarge as error:
+        raise DiagramError(f"{error}; draw a part of it (one block of a Markdown file with --block N, or a "
+                           f"smaller design), or draw it as text with -f mermaid or -f dot, which need no layout") \
+            from None
     except diagrams_png.GraphvizFailed as error:
         raise GraphvizError(f"{error}. This is a bug in archlint; please report it at {BUG_URL}") from None
 
