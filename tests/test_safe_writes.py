@@ -331,3 +331,30 @@ def test_diagram_write_refuses_when_the_file_changed_just_before_the_rename(cli,
 
 def test_changed_meanwhile_is_an_output_error():
     assert issubclass(ChangedMeanwhile, OutputError) and OutputError.exit_code == 2
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 KiB tmpfs: a real full disk (needs the right to mount, as root in CI)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_leaves_the_old_report_whole(cli, tmp_path, small_disk):
+    report = small_disk / "report.json"
+    report.write_text("yesterday's report\n")
+    designs = tmp_path / "designs"
+    designs.mkdir()
+    for number in range(20):  # a JSON report of about 200 KB: more than the disk holds
+        shutil.copy(ROOT / "examples" / "naive-shop.arch.yaml", designs / f"d{number}.arch.yaml")
+    result = cli("check", str(designs), "--format", "json", "-o", str(report))
+    assert result.exit_code == 2
+    assert f"cannot write '{report}': No space left on device; the existing file is unchanged" in result.output
+    assert report.read_text() == "yesterday's report\n" and leftovers(small_disk) == []
