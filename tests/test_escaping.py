@@ -298,3 +298,38 @@ def test_diff_markdown_of_hostile_ids_keeps_them_in_code(tmp_path):
     fragment = parsed(MARKDOWN.render(result.stdout))
     assert "b" not in fragment.tags and "a" not in fragment.tags
     assert any("<b>@x</b>" in text for text in fragment.text)
+
+
+# --- HTML and SVG with the same hostile strings --------------------------------------------------
+
+def hostile_name_design(tmp_path: Path, value: str) -> Path:
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(f"archlint: 1\nname: {json.dumps(value)}\ncomponents:\n"
+                    f"  api: {{kind: service, tech: {json.dumps(value)}}}\n")
+    return path
+
+
+VISIBLE_HOSTILE = [value for value in HOSTILE if value.strip() and not CONTROL.search(value)]
+
+
+@pytest.mark.parametrize("value", VISIBLE_HOSTILE)
+def test_review_html_parses_with_a_hostile_name_inside(cli, tmp_path, value):
+    path = hostile_name_design(tmp_path, value)
+    result = cli("review", str(path), "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 0, result.output
+    page = parsed((tmp_path / "r.html").read_text())
+    assert "script" not in page.tags and "img" not in page.tags
+    assert any(value.strip() in text for text in page.text)
+
+
+@pytest.mark.skipif(__import__("shutil").which("dot") is None, reason="needs Graphviz's dot")
+@pytest.mark.parametrize("value", VISIBLE_HOSTILE)
+def test_svg_parses_with_a_hostile_name_inside(tmp_path, value):
+    pytest.importorskip("diagrams")
+    path = hostile_name_design(tmp_path, value)
+    result = run_process("diagram", str(path), "-f", "svg", "-o", str(tmp_path / "d.svg"))
+    assert result.returncode == 0, result.stderr
+    root = ElementTree.parse(tmp_path / "d.svg").getroot()
+    texts = [element.text or "" for element in root.iter()]
+    assert any(value.strip() in text for text in texts)
+    assert not [element for element in root.iter() if element.tag.endswith("script")]
