@@ -333,3 +333,14 @@ def test_svg_parses_with_a_hostile_name_inside(tmp_path, value):
     texts = [element.text or "" for element in root.iter()]
     assert any(value.strip() in text for text in texts)
     assert not [element for element in root.iter() if element.tag.endswith("script")]
+
+
+def test_rules_and_explain_escape_a_custom_pack_s_text(tmp_path):
+    (tmp_path / "org.yaml").write_text(
+        '- code: ORG001\n  name: no-owner\n  severity: warning\n  summary: "Owned.\\e[2J"\n'
+        '  docs: {what: "x\\e]0;t\\a", why: "y", example: "z", fix: "f", guide: "g"}\n')
+    (tmp_path / ".archlint.yaml").write_text("rule-packs: [org.yaml]\n")
+    for args in (["rules"], ["explain", "ORG001"]):
+        result = run_process(*args, cwd=tmp_path)
+        assert "Owned.\\x1b[2J" in result.stdout, (args, result.stderr)
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout
