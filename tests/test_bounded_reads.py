@@ -12,9 +12,9 @@ import threading
 import time
 
 import pytest
+from conftest import ROOT, run_process
 
 from archlint.input.files import CONFIG_MAX_BYTES, TooLarge, nesting_error, read_bounded
-from conftest import ROOT, run_process
 
 DESIGN = "archlint: 1\nname: tiny\ncomponents:\n  api: {kind: service}\n"
 
@@ -57,7 +57,8 @@ def test_a_configuration_past_its_cap_is_refused_from_its_size(tmp_path):
     config = tmp_path / ".archlint.yaml"
     config.write_text("# padding\n" * (CONFIG_MAX_BYTES // 10 + 1))
     result = run_process("check", str(design(tmp_path)))
-    assert result.returncode == 2 and "not read as a configuration: it is 1,000,010 bytes, above the 1MB" in result.stderr
+    assert result.returncode == 2
+    assert "not read as a configuration: it is 1,000,010 bytes, above the 1MB" in result.stderr
 
 
 def test_a_baseline_linked_to_dev_zero_is_a_clear_error(tmp_path):
@@ -94,7 +95,7 @@ def test_a_design_that_is_dev_zero_is_cut_at_the_size_limit(tmp_path):
 def test_diff_reads_a_process_substitution(tmp_path):
     old = design(tmp_path, "old.arch.yaml")
     new = design(tmp_path, "new.arch.yaml", DESIGN + "  db: {kind: database}\n")
-    script = f'"$0" -m archlint diff <(cat "$1") "$2"'
+    script = '"$0" -m archlint diff <(cat "$1") "$2"'
     import sys
 
     result = subprocess.run(["bash", "-c", script, sys.executable, str(old), str(new)], capture_output=True,

@@ -10,6 +10,7 @@ import json
 import os
 
 import pytest
+from conftest import run_process
 
 from archlint.analysis.terms import Terms
 from archlint.catalog import load_catalog
@@ -21,7 +22,6 @@ from archlint.rules.metadata import RuleMeta
 from archlint.run.engine import RuleRun, Selection, run_rules
 from archlint.run.pipeline import check_file
 from archlint.run.settings import FileSettings
-from conftest import run_process
 
 # Five components without an owner: a rule `owner == null` finds each one.
 DESIGN = ("archlint: 1\nname: five\ncomponents:\n"

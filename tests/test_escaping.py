@@ -18,6 +18,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from conftest import run_process
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -29,7 +30,6 @@ from archlint.formats import markdown as markdown_format
 from archlint.formats.escape import code_fence, code_span, markdown_text, visible, visible_path
 from archlint.input.load import Source
 from archlint.run.results import CheckResult, FileResult
-from conftest import run_process
 
 HOSTILE = [
     "\n::error file=x.yaml,line=1::forged",

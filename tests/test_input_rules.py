@@ -8,9 +8,9 @@ import json
 import pickle
 
 import pytest
+from conftest import EXAMPLES, check_text, codes_at, run_process
 
 from archlint.input.load import InputProblem
-from conftest import EXAMPLES, check_text, codes_at, run_process
 
 
 def test_a_component_id_with_a_trailing_newline_is_invalid(tmp_path):

@@ -13,9 +13,9 @@ import sys
 import time
 
 import pytest
+from conftest import EXAMPLES, ROOT, run_process
 
 from archlint.render import diagrams_png
-from conftest import EXAMPLES, ROOT, run_process
 
 needs_image_tools = pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
 

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_process
 
 from archlint.commands import outputs
 from archlint.commands.outputs import ChangedMeanwhile, OutputError, write_file
-from conftest import ROOT, run_process
 
 DESIGN = "archlint: 1\nname: tiny\ncomponents:\n  api: {kind: service}\n"
 RFC = textwrap.dedent("""\

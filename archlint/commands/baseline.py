@@ -10,8 +10,6 @@ from typing import Any
 
 import click
 
-from archlint.commands.outputs import refuse_overlap
-from archlint.formats.escape import visible
 from archlint.commands.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -20,6 +18,8 @@ from archlint.commands.common import (
     finish,
 )
 from archlint.commands.common import today as today_of
+from archlint.commands.outputs import refuse_overlap
+from archlint.formats.escape import visible
 
 DEFAULT_FILE = ".archlint-baseline.json"
 

@@ -10,8 +10,6 @@ from typing import Any
 
 import click
 
-from archlint.commands.outputs import refuse_overlap, same_file
-from archlint.formats.escape import visible
 from archlint.commands.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -22,6 +20,8 @@ from archlint.commands.common import (
     resolve_settings,
 )
 from archlint.commands.common import today as today_of
+from archlint.commands.outputs import refuse_overlap, same_file
+from archlint.formats.escape import visible
 
 # --format values; each is the module under archlint.formats that renders it.
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")

@@ -18,8 +18,6 @@ from typing import Any
 
 import click
 
-from archlint.commands.outputs import refuse_overlap, write_file
-from archlint.formats.escape import code_fence, markdown_text, visible
 from archlint.commands.common import (
     BUG_URL,
     EXIT_CLEAN,
@@ -30,6 +28,8 @@ from archlint.commands.common import (
     one_file_settings,
     print_findings,
 )
+from archlint.commands.outputs import refuse_overlap, write_file
+from archlint.formats.escape import code_fence, markdown_text, visible
 
 FORMATS = ("png", "svg", "mermaid", "dot")
 IMAGE_FORMATS = ("png", "svg")

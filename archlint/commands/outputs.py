@@ -64,7 +64,7 @@ def refuse_overlap(outputs: Sequence[tuple[str, str]], inputs: Iterable[tuple[st
     or when two outputs name the same file; standard output ('-' or None) is never a
     file. Called before anything is checked or written."""
     files = [(flag, path) for flag, path in outputs if path not in (None, "-")]
-    for index, (flag, path) in enumerate(files):
+    for index, (_flag, path) in enumerate(files):
         for other_flag, other in files[:index]:
             if same_file(path, other):
                 how = "it is given twice" if os.path.abspath(path) == os.path.abspath(other) else \

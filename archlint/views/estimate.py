@@ -8,8 +8,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from archlint.formats.escape import visible
 from archlint.analysis.figures import HOT_UTILISATION, Figures, over, under
+from archlint.formats.escape import visible
 from archlint.input.units import (
     format_duration,
     format_percent,
