@@ -344,3 +344,20 @@ def test_rules_and_explain_escape_a_custom_pack_s_text(tmp_path):
         result = run_process(*args, cwd=tmp_path)
         assert "Owned.\\x1b[2J" in result.stdout, (args, result.stderr)
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+
+
+def test_a_plugin_s_load_error_is_shown_escaped(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "loud_plugin.py").write_text("raise ImportError('broken\\n::error::forged \\x1b[2J')\n")
+    info = site / "loud_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: loud_plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[archlint.rules]\nloud = loud_plugin\n")
+    (tmp_path / "d.arch.yaml").write_text("archlint: 1\nname: d\ncomponents: {api: {kind: service}}\n")
+    import os
+
+    path = os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")]))
+    result = run_process("check", "d.arch.yaml", cwd=tmp_path, env={"PYTHONPATH": path})
+    assert "broken\\n::error::forged \\x1b[2J" in result.stderr
+    assert_plain_text_lines(result.stderr)

@@ -96,8 +96,10 @@ def resolve_settings(cli: Any, paths: list[str] | tuple[str, ...]) -> Any:
         settings = resolve(cli, paths)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    for warning in settings.warnings:
-        click.echo(warning, err=True)
+    from archlint.formats.escape import visible
+
+    for warning in settings.warnings:  # a plugin's error message is not ours: escaped
+        click.echo(visible(warning), err=True)
     return settings
 
 
