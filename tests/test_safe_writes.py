@@ -358,3 +358,15 @@ def test_a_full_disk_leaves_the_old_report_whole(cli, tmp_path, small_disk):
     assert result.exit_code == 2
     assert f"cannot write '{report}': No space left on device; the existing file is unchanged" in result.output
     assert report.read_text() == "yesterday's report\n" and leftovers(small_disk) == []
+
+
+def test_concurrent_diagram_write_runs_leave_one_complete_result(tmp_path):
+    alone = design(tmp_path, "alone.md", RFC)
+    assert run_process("diagram", str(alone), "-f", "mermaid", "--write").returncode == 0
+    expected = alone.read_text()
+    racing = design(tmp_path, "race.md", RFC)
+    command = [sys.executable, "-m", "archlint", "diagram", str(racing), "-f", "mermaid", "--write"]
+    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    codes = [run.wait(timeout=60) for run in runs]
+    assert set(codes) <= {0, 2}  # 2: it saw the file change under it and wrote nothing
+    assert racing.read_text() == expected and leftovers(tmp_path) == []
