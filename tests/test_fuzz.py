@@ -383,14 +383,10 @@ def injected_strings(examples: int, full: bool, tmp_path: Path) -> Callable[[], 
         if any(f.code.startswith("INP") for f in findings):
             return
         result = check_file(str(tmp_path / "design.arch.yaml"), "design.arch.yaml", SETTINGS, CATALOG)
-        designs = []
-        for checked in result.designs:
-            terms = design_terms(checked.design, checked.graph, CATALOG, SETTINGS, checked.block.data)
-            from archlint.render.model import build_model
+        from archlint.commands.review import views
 
-            designs.append((checked, terms.figures, build_model(checked.graph, terms, checked.design.name, []),
-                            checked.design.name))
-        review = build_review(result.name, designs, result.findings)
+        designs = [(checked, *views(checked, SETTINGS, result.findings)) for checked in result.designs]
+        review = build_review(result.name, designs, result.findings, SETTINGS.rule_set().metas)
         rendered = MARKDOWN.render(review_markdown(review))
         assert "<img" not in rendered and "<script" not in rendered.lower() and "<a " not in rendered
         for line in review_markdown(review).split("\n"):
