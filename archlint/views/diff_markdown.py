@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from archlint.findings import SEVERITY_RANK
-from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
 from archlint.formats.escape import code_span, markdown_text
+from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
 from archlint.input.units import format_duration, format_percent, format_rate
 from archlint.rules.metadata import RuleSet, builtin_rule_set
 
