@@ -66,7 +66,9 @@ def _visible_errors() -> Iterator[None]:
     except click.ClickException as error:
         from archlint.formats.escape import visible
 
-        error.message = visible(error.message)  # archlint's own messages are one line
+        # archlint's own messages are one line; click types `message` as final, but a
+        # handler may rewrite it before click shows it.
+        setattr(error, "message", visible(error.message))  # noqa: B010
         raise
 
 

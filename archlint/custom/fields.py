@@ -162,7 +162,7 @@ def _declared_kind(models: list[type], path: tuple[str, ...]) -> str | None:
 
 def _kind(annotation: Any) -> str | None:
     """One kind for an annotation, looking through Optional, Annotated and Literal."""
-    found = set()
+    found: set[str] = set()
     pending = [annotation]
     while pending:
         current = pending.pop()

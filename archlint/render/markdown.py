@@ -34,10 +34,10 @@ def update(text: str, regions: Sequence[tuple[Block, Sequence[str]]]) -> str:
     lines = text.split("\n")
     pairs = _regions(lines, line_kinds(text))
     blocks = [block for block, _ in regions]
-    for start, end in pairs.items():
-        inside = [block for block in blocks if start < block.line_offset - 1 <= end]
+    for opens, closes in pairs.items():
+        inside = [block for block in blocks if opens < block.line_offset - 1 <= closes]
         if inside:
-            raise MarkerError(f"line {start + 1} has {START} and line {end + 1} its {END}, but the design block on "
+            raise MarkerError(f"line {opens + 1} has {START} and line {closes + 1} its {END}, but the design block on "
                               f"line {inside[0].line_offset} lies between them; move the markers or remove them")
     for block, content in sorted(regions, key=lambda region: region[0].close_line or 0, reverse=True):
         close = block.close_line
