@@ -279,7 +279,8 @@ def test_unwritable_output_is_a_clear_error(tmp_path):
     design = copy_example(tmp_path, "url-shortener.arch.yaml")
     result = run_process("diagram", str(design), "-f", "mermaid", "-o", str(design))
     assert result.returncode == 2
-    assert result.stderr == f"archlint: cannot write '{design}': it is the design being drawn; choose another -o\n"
+    assert result.stderr == (f"archlint: cannot write '{design}': it is the design being drawn; archlint never "
+                             f"writes over an input, choose another -o\n")
     folder = tmp_path / "folder.png"
     folder.mkdir()
     result = run_process("diagram", str(EXAMPLES / "url-shortener.arch.yaml"), "-f", "mermaid", "-o", str(folder))

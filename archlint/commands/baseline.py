@@ -18,6 +18,8 @@ from archlint.commands.common import (
     finish,
 )
 from archlint.commands.common import today as today_of
+from archlint.commands.outputs import refuse_overlap
+from archlint.formats.escape import visible
 
 DEFAULT_FILE = ".archlint-baseline.json"
 
@@ -76,6 +78,9 @@ def command(
 
     files, settings = prepare(paths, select, extend_select, ignore, rule_option, None, config_path,
                               today_of(today))
+    from archlint.commands.check import read_inputs
+
+    refuse_overlap([("-o", output)], read_inputs(files, settings))
     result = run_check([(path, display_name(path)) for path in files], settings.for_file, load_catalog(),
                        rules=settings.rules)
 
@@ -101,7 +106,7 @@ def command(
         lines.append(f"Kept {_plural(len(kept), 'entry')} of {_plural(files_kept, 'file')} not checked in this run.")
     if pruned:
         lines.append(_pruned_line(pruned))
-    click.echo("\n".join(lines), err=to_stdout)
+    click.echo("\n".join(visible(line) for line in lines), err=to_stdout)
 
     refused = [finding for finding in result.findings if not baseline.recordable(finding)]
     if refused:

@@ -20,6 +20,8 @@ from archlint.commands.common import (
     resolve_settings,
 )
 from archlint.commands.common import today as today_of
+from archlint.commands.outputs import refuse_overlap, same_file
+from archlint.formats.escape import visible
 
 # --format values; each is the module under archlint.formats that renders it.
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
@@ -85,6 +87,10 @@ def command(
     baseline = _read_baseline(baseline_path)
     files, settings = prepare(paths, select, extend_select, ignore, rule_option, fail_on, config_path,
                               today_of(today), load_factor(load))
+    inputs = read_inputs(files, settings)
+    if baseline_path is not None:
+        inputs.append(("the baseline", baseline_path))
+    refuse_overlap([("--output", destination) for _, destination in reports if destination is not None], inputs)
     with Progress() as progress:
         result = run_check([(path, display_name(path)) for path in files], settings.for_file, load_catalog(),
                            jobs=jobs, progress=progress.update, rules=settings.rules)
@@ -93,7 +99,7 @@ def command(
 
         result, stale = apply(result, baseline, root=os.path.dirname(baseline_path) or ".")
         for line in stale_messages(stale, baseline_path):
-            click.echo(line, err=True)
+            click.echo(visible(line), err=True)
     for output_format, destination in reports:
         colored = use_color(color, destination) and output_format == "text"
         write_report(render_report(output_format, result, color=colored, quiet=quiet, statistics=statistics,
@@ -117,9 +123,12 @@ def prepare(
     cli = CommandLine(select=select, extend_select=extend_select, ignore=ignore, options=rule_option,
                       fail_on=fail_on, config_path=config_path, today=date, load_factor=factor)
     try:
-        found = discover(list(paths), Limits().max_file_size)
+        walk_warnings: list[str] = []
+        found = discover(list(paths), Limits().max_file_size, walk_warnings)
     except MissingPath as missing:
         raise click.UsageError(f"path '{missing}' does not exist") from None
+    for warning in walk_warnings:
+        click.echo(visible(warning), err=True)
     settings = resolve_settings(cli, [path for path, _explicit in found])
     try:
         files = [path for path, explicit in found if explicit or not settings.config_for(path).excludes(path)]
@@ -134,6 +143,12 @@ def prepare(
             err=True,
         )
     return files, settings
+
+
+def read_inputs(files: list[str], settings: Any) -> list[tuple[str, str]]:
+    """Every file a run reads, as (what, path): the designs, the configurations and the
+    rule packs. No output may name one of them."""
+    return [("a design being checked", path) for path in files] + settings.finder.files_read()
 
 
 def _read_baseline(path: str | None) -> Any:
@@ -199,13 +214,15 @@ def plan_reports(formats: tuple[str, ...], outputs: tuple[str, ...], statistics:
             f"{' and '.join(f'--format {name}' for name in to_stdout)} would {both} write to standard output, "
             f"which takes one report: give all but one an --output FILE in the same position (e.g. {example})"
         )
-    seen: set[str] = set()
+    seen: list[str] = []
     for _, destination in pairs:
         if destination is not None:
-            key = os.path.abspath(destination)
-            if key in seen:
-                raise click.UsageError(f"--output '{destination}' is given twice; each report needs its own file")
-            seen.add(key)
+            for other in seen:
+                if same_file(destination, other):
+                    how = "is given twice" if os.path.abspath(destination) == os.path.abspath(other) else \
+                        f"and --output '{other}' name the same file"
+                    raise click.UsageError(f"--output '{destination}' {how}; each report needs its own file")
+            seen.append(destination)
     if statistics and "text" not in formats:
         raise click.UsageError("--statistics applies to the text format; add --format text")
     return pairs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -28,15 +29,14 @@ def finish(code: int) -> None:
 
 
 def emit(text: str, output: str | None) -> None:
-    """Write to FILE, or to standard output when no file is given."""
+    """Write to FILE (atomically: archlint.commands.outputs), or to standard output when
+    no file is given."""
     if output is None or output == "-":
         click.echo(text, nl=False)
         return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as error:
-        raise click.UsageError(f"cannot write '{output}': {error.strerror or error}") from None
+    from archlint.commands.outputs import write_file
+
+    write_file(output, text)
 
 
 def today(value: str | None) -> _dt.date:
@@ -96,19 +96,31 @@ def resolve_settings(cli: Any, paths: list[str] | tuple[str, ...]) -> Any:
         settings = resolve(cli, paths)
     except ConfigError as error:
         raise click.UsageError(str(error)) from None
-    for warning in settings.warnings:
-        click.echo(warning, err=True)
+    from archlint.formats.escape import visible
+
+    for warning in settings.warnings:  # a plugin's error message is not ours: escaped
+        click.echo(visible(warning), err=True)
     return settings
 
 
 def one_file_settings(path: str, config_path: str | None, *, run_rules: bool = True, factor: float = 1.0,
-                      config_for: str | None = None) -> tuple[Any, Any]:
+                      config_for: str | None = None, outputs: Sequence[tuple[str, str]] = (),
+                      read: list[tuple[str, str]] | None = None,
+                      role: str = "the design being read") -> tuple[Any, Any]:
     """(FileSettings, RuleSet) for a command that reads one design: the settings step for
     its configuration (that of `config_for` when given: a temporary copy takes its
-    original's), dated by `today()`."""
+    original's), dated by `today()`. `outputs` (flag, path) that name the design or a
+    file of its configuration are refused here, before the design is read; `read`, when
+    given, receives those files as (what, path) for outputs known only later."""
+    from archlint.commands.outputs import refuse_overlap
     from archlint.run.settings import CommandLine
 
     where = config_for or path
     cli = CommandLine(config_path=config_path, today=today(None), load_factor=factor, run_rules=run_rules)
     settings = resolve_settings(cli, [where])
-    return settings.for_file(where), settings.rules
+    file_settings = settings.for_file(where)
+    inputs = [(role, path)] + ([(role, config_for)] if config_for else []) + settings.finder.files_read()
+    refuse_overlap(outputs, inputs)
+    if read is not None:
+        read.extend(inputs)
+    return file_settings, settings.rules

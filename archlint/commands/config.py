@@ -74,7 +74,9 @@ def _text(path: str, file: str | None, settings: list[tuple[str, Any, str | None
     width = max(len(text) for text, origin in rows if origin)
     lines = [f"# effective configuration for {path}: {found}"]
     lines += [f"{text.ljust(width)}  # {origin}" if origin else text for text, origin in rows]
-    return "\n".join(lines) + "\n"
+    from archlint.formats.escape import visible
+
+    return "\n".join(visible(line) for line in lines) + "\n"  # paths and values as written, escaped
 
 
 def _flow(value: Any) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 from typing import Any
 
@@ -27,6 +28,8 @@ from archlint.commands.common import (
     one_file_settings,
     print_findings,
 )
+from archlint.commands.outputs import refuse_overlap, write_file
+from archlint.formats.escape import code_fence, markdown_text, visible
 
 FORMATS = ("png", "svg", "mermaid", "dot")
 IMAGE_FORMATS = ("png", "svg")
@@ -43,7 +46,9 @@ class DiagramError(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"archlint: {self.format_message()}", err=True)
+        from archlint.formats.escape import visible
+
+        click.echo(f"archlint: {visible(self.format_message())}", err=True)
 
 
 class GraphvizError(DiagramError):
@@ -90,7 +95,8 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
     if picture_format in IMAGE_FORMATS:
         _require_image_tools()
 
-    result, settings, rules = _check(path, findings, config_path)
+    inputs: list[tuple[str, str]] = []  # refused as outputs, before any work on the picture
+    result, settings, rules = _check(path, findings, config_path, output, inputs)
     problems = [f for f in result.findings if f.code.startswith("INP")]
     if problems:  # input problems: the same positioned errors as `check`, no picture
         print_findings(result, result.findings, rules)
@@ -99,7 +105,7 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
     models = [_model(design, result, settings, findings) for design in designs]
 
     if write:
-        _write_markdown(path, designs, models, picture_format, output, splines)
+        _write_markdown(path, result.source.text, designs, models, picture_format, output, splines, inputs)
     elif picture_format not in IMAGE_FORMATS and output in (None, "-"):
         click.echo("\n".join(_text(model, picture_format, splines) for model in models), nl=False)
     elif output == "-":
@@ -108,11 +114,10 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
         click.echo(_render(models[0], picture_format, splines), nl=False)  # bytes go to the binary stream
     else:
         targets = _targets(path, designs, picture_format, output, markdown)
-        for target in targets:
-            _check_writable(target, design=path)
+        _check_targets(targets, inputs, output)
         for model, target in zip(models, targets):
-            _save(target, _render(model, picture_format, splines))
-            click.echo(f"archlint: wrote {target}", err=True)
+            write_file(target, _render(model, picture_format, splines))
+            click.echo(f"archlint: wrote {visible(target)}", err=True)
     crashed = [f for f in result.findings if f.code == "ENG001"]
     if crashed:  # the picture is drawn, but a rule crashed: say so, exit 3 as `check` does
         print_findings(result, crashed, rules)
@@ -123,13 +128,18 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
 # --- checking ----------------------------------------------------------------------
 
 
-def _check(path: str, findings: bool, config_path: str | None) -> tuple[Any, Any, Any]:
-    """The check pipeline on the file with its settings: rules only for --findings."""
+def _check(path: str, findings: bool, config_path: str | None, output: str | None,
+           inputs: list[tuple[str, str]]) -> tuple[Any, Any, Any]:
+    """The check pipeline on the file with its settings: rules only for --findings. An
+    -o naming the design or its configuration is refused first; `inputs` receives the
+    files read, which no picture may replace."""
     from archlint.catalog import load_catalog
     from archlint.input.discover import display_name
     from archlint.run.pipeline import check_file
 
-    settings, rules = one_file_settings(path, config_path, run_rules=findings)
+    outputs = [("-o", output)] if output not in (None, "-") else []
+    settings, rules = one_file_settings(path, config_path, run_rules=findings, outputs=outputs, read=inputs,
+                                        role="the design being drawn")
     return check_file(path, display_name(path), settings, load_catalog()), settings, rules
 
 
@@ -178,6 +188,10 @@ def _render(model: Any, picture_format: str, splines: str) -> bytes:
         return diagrams_png.render_image(model, picture_format, splines)
     except (diagrams_png.GraphvizMissing, diagrams_png.DiagramsMissing) as error:
         raise DiagramError(str(error)) from None
+    except diagrams_png.LayoutTooLarge as error:
+        raise DiagramError(f"{error}; draw a part of it (one block of a Markdown file with --block N, or a "
+                           f"smaller design), or draw it as text with -f mermaid or -f dot, which need no layout") \
+            from None
     except diagrams_png.GraphvizFailed as error:
         raise GraphvizError(f"{error}. This is a bug in archlint; please report it at {BUG_URL}") from None
 
@@ -230,11 +244,17 @@ def _targets(path: str, designs: list[Any], picture_format: str, output: str | N
     return [base + suffix]
 
 
-def _check_writable(target: str, design: str | None = None) -> None:
-    """Refuse an output we cannot write, or the design itself, before spending time on
-    the picture."""
-    if design is not None and os.path.abspath(target) == os.path.abspath(design):
-        raise DiagramError(f"cannot write '{target}': it is the design being drawn; choose another -o")
+def _check_targets(targets: list[str], inputs: list[tuple[str, str]], output: str | None) -> None:
+    """Refuse, before drawing, a picture that would replace an input (the design, its
+    configuration) or another picture, or that cannot be written."""
+    flag = "-o" if output is not None else "the picture"
+    refuse_overlap([(flag, target) for target in targets], inputs)
+    for target in targets:
+        _check_writable(target)
+
+
+def _check_writable(target: str) -> None:
+    """Refuse an output we cannot write before spending time on the picture."""
     folder = os.path.dirname(target) or "."
     if os.path.isdir(target):
         raise DiagramError(f"cannot write '{target}': it is a folder")
@@ -244,44 +264,56 @@ def _check_writable(target: str, design: str | None = None) -> None:
         raise DiagramError(f"cannot write '{target}': permission denied")
 
 
-def _save(target: str, data: bytes) -> None:
-    try:
-        with open(target, "wb") as handle:
-            handle.write(data)
-    except OSError as error:
-        raise DiagramError(f"cannot write '{target}': {error.strerror or error}") from None
-
-
-def _write_markdown(path: str, designs: list[Any], models: list[Any], picture_format: str, output: str | None,
-                    splines: str) -> None:
+def _write_markdown(path: str, text_read: str, designs: list[Any], models: list[Any], picture_format: str,
+                    output: str | None, splines: str, inputs: list[tuple[str, str]]) -> None:
     """Put each design's picture right after its block: a Mermaid block, or a link to
-    the PNG/SVG file written beside the Markdown (or where -o says)."""
+    the PNG/SVG file written beside the Markdown (or where -o says). The blocks' lines
+    are those of `text_read`: if the file no longer holds that text (an editor saved it
+    meanwhile), nothing is written to it."""
+    from archlint.commands.outputs import ChangedMeanwhile, digest
     from archlint.render import markdown as regions
 
     _check_writable(path)
     contents: list[list[str]] = []
     if picture_format == "mermaid":
-        contents = [["```mermaid", *_text(model, "mermaid", splines).splitlines(), "```"] for model in models]
+        contents = [code_fence(_text(model, "mermaid", splines).splitlines(), "mermaid") for model in models]
     else:
         targets = _targets(path, designs, picture_format, output, markdown=True)
-        for target in targets:
-            _check_writable(target, design=path)
+        _check_targets(targets, inputs, output)
         folder = os.path.dirname(os.path.abspath(path))
         for model, target in zip(models, targets):
-            _save(target, _render(model, picture_format, splines))
-            click.echo(f"archlint: wrote {target}", err=True)
+            write_file(target, _render(model, picture_format, splines))
+            click.echo(f"archlint: wrote {visible(target)}", err=True)
             link = os.path.relpath(os.path.abspath(target), folder).replace(os.sep, "/")
-            alt = model.name.replace("[", "\\[").replace("]", "\\]")
-            contents.append([f"![{alt}]({link})"])
-    with open(path, "rb") as handle:
-        text = handle.read().decode("utf-8")
+            contents.append([f"![{markdown_text(model.name)}]({_link_target(link)})"])
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise DiagramError(f"cannot read '{path}' again: {error.strerror or error}") from None
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        text = raw[len(bom):].decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text != text_read:
+        raise ChangedMeanwhile(f"'{path}' changed while archlint was drawing (saved by an editor or another run?); "
+                               f"it was left as it is: run the command again")
     try:
         updated = regions.update(text, [(design.block, content) for design, content in zip(designs, contents)])
     except regions.MarkerError as error:
         raise DiagramError(f"{path}: {error}") from None
     if updated == text:
-        click.echo(f"archlint: {path} is up to date", err=True)
+        click.echo(f"archlint: {visible(path)} is up to date", err=True)
         return
-    _save(path, updated.encode("utf-8"))
+    write_file(path, bom + updated.encode("utf-8"), expected=digest(raw))
     count = len(contents)
-    click.echo(f"archlint: updated {path} ({count} diagram{'s' if count != 1 else ''})", err=True)
+    click.echo(f"archlint: updated {visible(path)} ({count} diagram{'s' if count != 1 else ''})", err=True)
+
+
+def _link_target(link: str) -> str:
+    """A relative file name as a Markdown link destination: as it is when plain, else
+    in `<...>`, where only `<`, `>` and line breaks need escaping."""
+    if re.fullmatch(r"[A-Za-z0-9._/-]+", link):
+        return link
+    return "<" + link.replace("<", "%3C").replace(">", "%3E").replace("\n", "%0A").replace("\r", "%0D") + ">"

@@ -23,7 +23,9 @@ class DiffError(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"archlint: {self.format_message()}", err=True)
+        from archlint.formats.escape import visible
+
+        click.echo(f"archlint: {visible(self.format_message())}", err=True)
 
 
 @click.command("diff")
@@ -50,18 +52,23 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
         raise click.UsageError("give two files (archlint diff OLD NEW), or one file with --rev REV")
     if rev is not None and len(paths) != 1:
         raise click.UsageError("--rev REV takes one file: the working copy, compared with the file at REV")
+    from archlint.commands.outputs import refuse_overlap
+
+    outputs = [("-o", output)] if output else []
+    refuse_overlap(outputs, [("a design being compared", path) for path in paths]
+                   + ([("the configuration", config_path)] if config_path else []))
     if rev is None:
         old_path, new_path = paths
         old_name, new_name = display_name(old_path), display_name(new_path)
-        old, _ = _sides(old_path, old_name, config_path)
+        old, _ = _sides(old_path, old_name, config_path, outputs=outputs)
     else:
         new_path = paths[0]
         if not os.path.exists(new_path):
             raise click.UsageError(f"path '{new_path}' does not exist")
         new_name = display_name(new_path)
         old_name = f"{new_name}@{rev}"
-        old = _sides_at_revision(new_path, rev, old_name, config_path)
-    new, rules = _sides(new_path, new_name, config_path)
+        old = _sides_at_revision(new_path, rev, old_name, config_path, outputs)
+    new, rules = _sides(new_path, new_name, config_path, outputs=outputs)
     diffs = diff_files(old, new)
     if output_format == "json":
         from archlint.views.estimate import json_text
@@ -74,12 +81,13 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
     finish(EXIT_CLEAN)
 
 
-def _sides(path: str, name: str, config_path: str | None, config_for: str | None = None) -> tuple[list[Any], Any]:
+def _sides(path: str, name: str, config_path: str | None, config_for: str | None = None,
+           outputs: list[tuple[str, str]] | None = None) -> tuple[list[Any], Any]:
     """Each design of the file as a diff side, and the rules of its run (RuleSet)."""
     from archlint.commands.review import checked, views
     from archlint.views.diff import Side
 
-    result, settings = checked(path, config_path, name=name, config_for=config_for)
+    result, settings = checked(path, config_path, name=name, config_for=config_for, outputs=outputs or ())
     sides = []
     for design in result.designs:
         figures, _, title = views(design, settings, None)
@@ -89,7 +97,8 @@ def _sides(path: str, name: str, config_path: str | None, config_for: str | None
     return sides, settings.rule_set()
 
 
-def _sides_at_revision(path: str, rev: str, name: str, config_path: str | None) -> list[Any]:
+def _sides_at_revision(path: str, rev: str, name: str, config_path: str | None,
+                       outputs: list[tuple[str, str]] | None = None) -> list[Any]:
     """The file as it was at REV: `git show REV:./FILE` from the file's folder, written to
     a temporary file with the same suffix (Markdown or YAML) and checked like any other,
     with the working copy's configuration."""
@@ -106,7 +115,7 @@ def _sides_at_revision(path: str, rev: str, name: str, config_path: str | None) 
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
-        return _sides(temporary, name, config_path, config_for=path)[0]
+        return _sides(temporary, name, config_path, config_for=path, outputs=outputs)[0]
     finally:
         os.unlink(temporary)
 

@@ -39,7 +39,8 @@ def command(path: str, load: str, output_format: str, output: str | None, config
     factor = load_factor(load)
     if not os.path.exists(path):
         raise click.UsageError(f"path '{path}' does not exist")
-    settings, rules = one_file_settings(path, config_path, run_rules=False, factor=factor)
+    settings, rules = one_file_settings(path, config_path, run_rules=False, factor=factor,
+                                        outputs=[("-o", output)] if output else ())
     catalog = load_catalog()
     name = display_name(path)
     result = check_file(path, name, settings, catalog)

@@ -20,4 +20,6 @@ def command(code: str, config_path: str | None) -> None:
     if meta is None:
         problem = selector_problem(code.upper(), metas) or f"'{code}' is a prefix, not one rule"
         raise click.UsageError(f"{problem}; `archlint rules` lists them all")
-    click.echo(explain_text(meta), nl=False)
+    from archlint.formats.escape import visible_lines
+
+    click.echo(visible_lines(explain_text(meta)), nl=False)  # a custom pack's docs are user text

@@ -54,12 +54,10 @@ def _write(target: str, text: str, force: bool) -> None:
     parent = os.path.dirname(target) or "."
     if not os.path.isdir(parent):
         raise click.UsageError(f"cannot write '{target}': directory '{parent}' does not exist")
+    from archlint.commands.outputs import write_file
+
     try:
         # Exclusive creation: a file that appears meanwhile is not overwritten either.
-        with open(target, "wb" if force else "xb") as handle:
-            handle.write(text.encode("utf-8"))
+        write_file(target, text, exclusive=not force)
     except FileExistsError:
         raise click.UsageError(f"'{target}' already exists; pass --force to overwrite it") from None
-    except OSError as error:
-        raise click.UsageError(f"cannot write '{target}': {error.strerror or error}") from None
-

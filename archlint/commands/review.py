@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -41,7 +42,7 @@ def command(path: str, output: str | None, config_path: str | None, max_length: 
 
     gc.disable()
     report_format = _format_of(output)
-    result, settings = checked(path, config_path)
+    result, settings = checked(path, config_path, outputs=[("-o", output)] if output else ())
     designs = [(design, *views(design, settings, result.findings)) for design in result.designs
                if not design.block.sketch]
     if not designs:
@@ -73,17 +74,18 @@ def _format_of(output: str | None) -> str:
 
 
 def checked(path: str, config_path: str | None, name: str | None = None,
-            config_for: str | None = None) -> tuple[Any, Any]:
+            config_for: str | None = None, outputs: Sequence[tuple[str, str]] = ()) -> tuple[Any, Any]:
     """The check pipeline, rules included, on one file with its configuration (that of
     `config_for` when given: a temporary copy takes its original's). Input problems
-    print the same positioned errors as `check` and exit 1."""
+    print the same positioned errors as `check` and exit 1. `outputs` (flag, path)
+    naming the design or its configuration are refused first."""
     from archlint.catalog import load_catalog
     from archlint.input.discover import display_name
     from archlint.run.pipeline import check_file
 
     if not os.path.exists(path):
         raise click.UsageError(f"path '{path}' does not exist")
-    settings, rules = one_file_settings(path, config_path, config_for=config_for)
+    settings, rules = one_file_settings(path, config_path, config_for=config_for, outputs=outputs)
     result = check_file(path, name or display_name(path), settings, load_catalog())
     problems = [f for f in result.findings if f.code.startswith("INP")]
     if problems or any(design.graph is None for design in result.designs):

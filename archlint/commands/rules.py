@@ -16,4 +16,7 @@ def command(output_format: str, config_path: str | None) -> None:
     from archlint.views.rules import rules_json, rules_table
 
     metas = list(load_custom_rules(config_path).values())
-    click.echo(rules_json(metas) if output_format == "json" else rules_table(metas), nl=False)
+    from archlint.formats.escape import visible_lines
+
+    # The table shows custom packs' names and summaries: user text, escaped.
+    click.echo(rules_json(metas) if output_format == "json" else visible_lines(rules_table(metas)), nl=False)

@@ -81,12 +81,28 @@ def number_value(text: str) -> float:
     raise ValueError(f"'{text}' is not a number with a known unit (e.g. 80%, 100/s, 200ms, 10GB, 5k)")
 
 
+MAX_NESTING = 64  # brackets, `not` and unary minus inside each other
+MAX_TOKENS = 500  # a condition's size: bounds the depth of the closures it compiles to
+
+
 class _Parser:
     def __init__(self, text: str, resolve: Resolver):
         self.text = text
         self.tokens = tokenize(text)
+        if len(self.tokens) > MAX_TOKENS:
+            raise ExprError(f"the condition has {len(self.tokens) - 1} tokens, above the {MAX_TOKENS - 1} a "
+                            f"condition may hold; split the rule", self.tokens[MAX_TOKENS - 1][2])
         self.index = 0
         self.resolve = resolve
+        self.depth = 0
+
+    def nest(self) -> None:
+        """Take the token that opens one more level (a bracket, `not`, a unary minus):
+        the parser recurses, so the depth is bounded, with the place that crossed it."""
+        column = self.take()[2]
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExprError(f"the condition nests deeper than {MAX_NESTING} levels", column)
 
     @property
     def token(self) -> tuple[str, str, int]:
@@ -124,7 +140,7 @@ class _Parser:
             parts.append(self.conjunction())
         if len(parts) == 1:
             return parts[0]
-        return lambda item: any(part(item) for part in parts)
+        return _kinded(lambda item: any(part(item) for part in parts), "bool")
 
     def conjunction(self) -> Getter:
         parts = [self.negation()]
@@ -133,28 +149,33 @@ class _Parser:
             parts.append(self.negation())
         if len(parts) == 1:
             return parts[0]
-        return lambda item: all(part(item) for part in parts)
+        return _kinded(lambda item: all(part(item) for part in parts), "bool")
 
     def negation(self) -> Getter:
         if self.at("not"):
-            self.take()
+            self.nest()
             inner = self.negation()
-            return lambda item: not inner(item)
+            self.depth -= 1
+            return _kinded(lambda item: not inner(item), "bool")
         return self.comparison()
 
     def comparison(self) -> Getter:
         left = self.sum()
         if self.at(*_COMPARE):
-            symbol = self.take()[1]
+            _, symbol, column = self.take()
             right = self.sum()
+            _check_comparison(symbol, left, right, column)
             return _compare(symbol, left, right)
         negated = False
         if self.at("not") and self.tokens[self.index + 1][1] == "in":
             self.take()
             negated = True
         if self.at("in"):
-            self.take()
+            column = self.take()[2]
             right = self.sum()
+            if _kind(right) in ("number", "bool"):
+                raise ExprError(f"'in' looks inside a list, a map or a text, not inside {_a(_kind(right))}",
+                                column)
             return (lambda item: not _contains(right(item), left(item))) if negated else (
                 lambda item: _contains(right(item), left(item)))
         if negated:
@@ -164,13 +185,15 @@ class _Parser:
     def sum(self) -> Getter:
         left = self.product()
         while self.at("+", "-"):
-            left = _arithmetic(self.take()[1], left, self.product())
+            _, symbol, column = self.take()
+            left = _arithmetic(symbol, left, self.product(), column)
         return left
 
     def product(self) -> Getter:
         left = self.atom()
         while self.at("*", "/"):
-            left = _arithmetic(self.take()[1], left, self.atom())
+            _, symbol, column = self.take()
+            left = _arithmetic(symbol, left, self.atom(), column)
         return left
 
     def atom(self) -> Getter:
@@ -181,27 +204,27 @@ class _Parser:
                 value: Any = number_value(text)
             except ValueError as error:
                 raise ExprError(str(error), column) from None
-            return lambda item: value
+            return _constant(value)
         if kind == "string":
             self.take()
-            value = text[1:-1]
-            return lambda item: value
+            return _constant(text[1:-1])
         if self.at("-") and self.tokens[self.index + 1][0] == "number":
-            self.take()
+            self.nest()
             inner = self.atom()
-            return lambda item: -inner(item)
+            self.depth -= 1
+            return _kinded(lambda item: -inner(item), "number")
         if self.at("("):
-            self.take()
+            self.nest()
             inner = self.disjunction()
             self.expect(")")
+            self.depth -= 1
             return inner
         if self.at("["):
             return self.list_literal()
         if kind == "name":
             if text in ("null", "true", "false"):
                 self.take()
-                constant = {"null": None, "true": True, "false": False}[text]
-                return lambda item: constant
+                return _constant({"null": None, "true": True, "false": False}[text])
             if text in KEYWORDS:
                 self.fail("expected a value")
             return self.field()
@@ -209,14 +232,17 @@ class _Parser:
         raise AssertionError  # fail() raises
 
     def list_literal(self) -> Getter:
-        self.take()
+        self.nest()
         items: list[Getter] = []
         while not self.at("]"):
             items.append(self.sum())
             if not self.at("]"):
                 self.expect(",")
         self.take()
-        return lambda item: [part(item) for part in items]
+        self.depth -= 1
+        if all(hasattr(part, "constant") for part in items):  # built once per rule, not once per item
+            return _constant([part.constant for part in items])  # type: ignore[attr-defined]
+        return _kinded(lambda item: [part(item) for part in items], "list")
 
     def field(self) -> Getter:
         start = self.token[2]
@@ -241,18 +267,76 @@ class _Parser:
         return text
 
 
+def _constant(value: Any) -> Getter:
+    """A getter that always returns `value`, marked so a list of constants is built once."""
+    def get(item: Any) -> Any:
+        return value
+
+    get.constant = value  # type: ignore[attr-defined]
+    kind = ("null" if value is None else "bool" if isinstance(value, bool) else "number"
+            if isinstance(value, (int, float)) else "text" if isinstance(value, str) else "list")
+    return _kinded(get, kind)
+
+
+# --- types, checked when a pack loads ------------------------------------------------
+# A getter may carry `kind`: "number", "text", "bool", "list", "map" or "null" (the
+# resolver of fields sets it for fields, archlint.custom.fields); None is unknown, and
+# an unknown kind is never an error.
+
+def _kinded(getter: Getter, kind: str | None) -> Getter:
+    getter.kind = kind  # type: ignore[attr-defined]
+    return getter
+
+
+def _kind(getter: Getter) -> str | None:
+    return getattr(getter, "kind", None)
+
+
+def _a(kind: str | None) -> str:
+    return {"number": "a number", "text": "a text", "bool": "true/false", "list": "a list", "map": "a map",
+            "null": "null"}.get(kind or "", "a value")
+
+
+def _check_comparison(symbol: str, left: Getter, right: Getter, column: int) -> None:
+    """A comparison that can never hold is a mistake in the rule: say so at load time."""
+    one, other = _kind(left), _kind(right)
+    if one is None or other is None or "null" in (one, other):
+        return
+    if symbol in ("==", "!="):
+        if one != other:
+            raise ExprError(f"'{symbol}' compares {_a(one)} with {_a(other)}, which are never equal", column)
+        return
+    for kind in (one, other):
+        if kind not in ("number", "text"):
+            raise ExprError(f"'{symbol}' orders numbers or texts, not {_a(kind)}", column)
+    if one != other:
+        raise ExprError(f"'{symbol}' compares {_a(one)} with {_a(other)}", column)
+
+
+def _check_arithmetic(symbol: str, left: Getter, right: Getter, column: int) -> None:
+    for kind in (_kind(left), _kind(right)):
+        if kind not in (None, "number", "null"):
+            raise ExprError(f"'{symbol}' works on numbers, not on {_a(kind)}", column)
+
+
 def _compare(symbol: str, left: Getter, right: Getter) -> Getter:
     compare = _COMPARE[symbol]
     if symbol in ("==", "!="):
-        return lambda item: compare(left(item), right(item))
+        return _kinded(lambda item: compare(left(item), right(item)), "bool")
 
     def ordered(item: Any) -> bool:
         a, b = left(item), right(item)
-        if a is None or b is None or isinstance(a, str) != isinstance(b, str):
-            return False  # an unknown figure, or text against a number: not a finding
-        return compare(a, b)
+        if isinstance(a, str) and isinstance(b, str):
+            return compare(a, b)
+        if _number(a) and _number(b):
+            return compare(a, b)
+        return False  # an unknown figure, or values that have no order: not a finding
 
-    return ordered
+    return _kinded(ordered, "bool")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _contains(container: Any, value: Any) -> bool:
@@ -263,7 +347,8 @@ def _contains(container: Any, value: Any) -> bool:
     return value in container
 
 
-def _arithmetic(symbol: str, left: Getter, right: Getter) -> Getter:
+def _arithmetic(symbol: str, left: Getter, right: Getter, column: int = 0) -> Getter:
+    _check_arithmetic(symbol, left, right, column)
     apply = _ARITHMETIC[symbol]
 
     def calculate(item: Any) -> Any:
@@ -273,15 +358,18 @@ def _arithmetic(symbol: str, left: Getter, right: Getter) -> Getter:
             return None  # unknown stays unknown
         return apply(a, b)
 
-    return calculate
+    return _kinded(calculate, "number")
 
 
 def compile_condition(text: str, resolve: Resolver) -> Getter:
     """A closure `item -> truthy`; ExprError (with a column) when `text` is not a condition."""
     if not isinstance(text, str) or not text.strip():
         raise ExprError("the condition is empty")
-    function = _Parser(text, resolve).parse()
-    return lambda item: bool(function(item))
+    parser = _Parser(text, resolve)
+    function = parser.parse()
+    condition = _kinded(lambda item: bool(function(item)), "bool")
+    condition.cost = len(parser.tokens) - 1  # type: ignore[attr-defined]  # steps of one evaluation: its tokens
+    return condition
 
 
 def parse_field_path(text: str) -> tuple[str, ...]:

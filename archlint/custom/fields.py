@@ -99,10 +99,10 @@ def resolver(scope: str) -> Callable[[tuple[str, ...]], Getter]:
         if scope == "edges" and head in ("source", "target") and len(path) > 1:
             inner = resolver("components")(path[1:])
             end = _edge_figures()["from" if head == "source" else "to"]
-            return lambda item: inner((item[0], end(item[0], item[1])))
+            return _typed(lambda item: inner((item[0], end(item[0], item[1]))), getattr(inner, "kind", None))
         if head in derived and len(path) == 1:
             figure = derived[head]
-            return lambda item: figure(item[0], item[1])
+            return _typed(lambda item: figure(item[0], item[1]), DERIVED_KINDS.get(head))
         if not _declared(models, path):
             known = sorted(set(derived) | {name for m in models for name in m.model_fields}
                            | ({"source", "target"} if scope == "edges" else set()))
@@ -120,9 +120,75 @@ def resolver(scope: str) -> Callable[[tuple[str, ...]], Getter]:
                     return None
             return value
 
-        return get
+        return _typed(get, _declared_kind(models, path))
 
     return resolve
+
+
+# What a value read by a condition is, for the type checks done when a pack loads
+# (archlint.custom.expr): "number", "text", "bool", "list", "map"; None when a field
+# may hold more than one of them.
+DERIVED_KINDS = {
+    "id": "text", "kind": "text", "type": "text", "from": "text", "to": "text", "name": "text",
+    "managed": "bool", "stateful": "bool",
+    **{name: "number" for name in ("rmin", "rmax", "copies", "zones", "regions", "load", "read_load", "write_load",
+                                   "utilisation", "capacity", "write_capacity", "estimated_availability",
+                                   "estimated_latency", "peak_rate", "average_rate")},
+}
+
+
+def _typed(getter: Getter, kind: str | None) -> Getter:
+    getter.kind = kind  # type: ignore[attr-defined]
+    return getter
+
+
+def _declared_kind(models: list[type], path: tuple[str, ...]) -> str | None:
+    """The kind of the field at `path` when every model that declares it agrees."""
+    kinds = set()
+    for root in models:
+        current: Any = root
+        annotation: Any = None
+        for name in path:
+            fields = getattr(current, "model_fields", None)
+            if current is dict or fields is None or name not in fields:
+                annotation = None
+                break
+            annotation = fields[name].annotation
+            current = _nested(annotation)
+        if annotation is not None:
+            kinds.add(_kind(annotation))
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _kind(annotation: Any) -> str | None:
+    """One kind for an annotation, looking through Optional, Annotated and Literal."""
+    found: set[str] = set()
+    pending = [annotation]
+    while pending:
+        current = pending.pop()
+        origin = typing.get_origin(current)
+        if current is type(None):
+            continue
+        if origin is typing.Annotated:
+            pending.append(typing.get_args(current)[0])
+        elif origin is typing.Union or (origin is not None and str(origin) == "types.UnionType"):
+            pending.extend(typing.get_args(current))
+        elif origin is typing.Literal:
+            found.update("bool" if isinstance(value, bool) else "number" if isinstance(value, (int, float))
+                         else "text" for value in typing.get_args(current))
+        elif origin in (list, tuple, set, frozenset) or current in (list, tuple):
+            found.add("list")
+        elif origin is dict or current is dict or hasattr(current, "model_fields"):
+            found.add("map")
+        elif current is bool:
+            found.add("bool")
+        elif current in (int, float):
+            found.add("number")
+        elif current is str:
+            found.add("text")
+        else:
+            return None
+    return found.pop() if len(found) == 1 else None
 
 
 def _field(value: Any, name: str) -> Any:

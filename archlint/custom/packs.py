@@ -27,10 +27,22 @@ from archlint.findings import RESERVED_PREFIXES, Finding
 from archlint.rules.metadata import RuleMeta, meta_from_entry
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_CODE = re.compile(r"[A-Z]{3}[0-9]{3}")
+_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+
+
+# Steps a declarative rule may take on one design: one per token of its condition per
+# item selected (a 499-token condition over 20,000 components fits). Past it, the
+# rule stops with an ENG001 finding naming it instead of running on and on.
+EVALUATION_BUDGET = 10_000_000
 
 
 class PackError(Exception):
     """A pack that cannot be used: a usage error, positioned."""
+
+
+class BudgetExceeded(Exception):
+    """A declarative rule went past EVALUATION_BUDGET on one design (ENG001)."""
 
 
 @dataclass(frozen=True)
@@ -43,13 +55,15 @@ class Pack:
 @functools.cache
 def load_pack(path: str) -> Pack:
     """One pack file, validated and compiled (once per process)."""
+    from archlint.input.files import PACK_MAX_BYTES, TooLarge, read_bounded
     from archlint.input.load import InputProblem, Limits, parse_yaml
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        text = read_bounded(path, PACK_MAX_BYTES).decode("utf-8")
     except OSError as error:
         raise PackError(f"{path}: cannot read the rule pack: {error.strerror or error}") from None
+    except TooLarge as error:
+        raise PackError(f"{path}: not read as a rule pack: {error}") from None
     except UnicodeDecodeError:
         raise PackError(f"{path}: the rule pack is not UTF-8 text") from None
     try:
@@ -72,6 +86,12 @@ def load_pack(path: str) -> Pack:
     checks: dict[str, Callable[[Any], Iterable[Finding]]] = {}
     for index, entry in enumerate(data):
         code = entry["code"]
+        for key, pattern in (("code", _CODE), ("name", _NAME)):
+            # The schema's patterns end in `$`, which lets a final newline through.
+            value = entry.get(key)
+            if isinstance(value, str) and not pattern.fullmatch(value):
+                raise PackError(f"{where((index, key))}: {key}: {value!r} ends in a line break; write it on "
+                                f"one line")
         if code.startswith(RESERVED_PREFIXES):
             raise PackError(f"{where((index, 'code'))}: {code}: codes starting with "
                             f"{', '.join(RESERVED_PREFIXES)} are reserved for archlint itself")
@@ -129,8 +149,9 @@ def _compile_rule(
         condition = compile_condition(entry["condition"], resolve)
     except ExprError as error:
         place = where((index, "condition"))
+        shown = entry["condition"] if len(entry["condition"]) <= 80 else entry["condition"][:77] + "..."
         raise PackError(f"{place}: condition: {error.message} (at character {error.column + 1} of "
-                        f"{entry['condition']!r})") from None
+                        f"{shown!r})") from None
     templates = {}
     for key in ("message", "hint"):
         if key in entry:
@@ -141,9 +162,17 @@ def _compile_rule(
     select = _selector(scope, filters)
     message, hint = templates["message"], templates.get("hint")
 
+    cost = getattr(condition, "cost", 1)
+
     def check(context: Any) -> Iterator[Finding]:
         terms = context.terms
-        for item, path in select(terms):
+        steps = 0
+        for count, (item, path) in enumerate(select(terms), start=1):
+            steps += cost
+            if steps > EVALUATION_BUDGET:
+                raise BudgetExceeded(f"stopped after {count - 1:,} items: evaluating its condition on this design "
+                                     f"takes more than its budget of {EVALUATION_BUDGET:,} steps (one step per "
+                                     f"token of the condition, per item)")
             if condition(item):
                 yield context.finding(path, message(item), hint(item) if hint else None)
 
@@ -271,10 +300,10 @@ def load_packs(paths: tuple[str, ...], reserved: frozenset[str] = frozenset()) -
 
 
 def _code_place(path: str, code: str) -> str:
+    from archlint.input.files import PACK_MAX_BYTES, read_bounded
     from archlint.input.load import Limits, locate, parse_yaml
 
-    with open(path, encoding="utf-8") as handle:
-        data, marks = parse_yaml(handle.read(), Limits())
+    data, marks = parse_yaml(read_bounded(path, PACK_MAX_BYTES).decode("utf-8"), Limits())
     for index, entry in enumerate(data):
         if entry.get("code") == code and marks is not None:
             line, column = locate(data, marks, (index, "code"))

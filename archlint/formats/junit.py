@@ -41,15 +41,16 @@ def _suite(file: FileResult, rules: RuleSet, fail_on: str) -> ET.Element:
         else:
             cases.append(_passing_case(file.name, code, findings, rules, fail_on))
     if not cases:
-        cases.append(ET.Element("testcase", {"name": CLEAN_CASE, "classname": file.name, "file": file.name}))
-    suite = ET.Element("testsuite", _counts(file.name, len(cases), failures))
+        cases.append(ET.Element("testcase", {"name": CLEAN_CASE, "classname": _clean(file.name),
+                                             "file": _clean(file.name)}))
+    suite = ET.Element("testsuite", _counts(_clean(file.name), len(cases), failures))
     suite.extend(cases)
     return suite
 
 
 def _failing_case(file: str, code: str, findings: list[Finding], rules: RuleSet) -> ET.Element:
-    case = ET.Element("testcase", {"name": f"{code} {rules.name(code)}", "classname": file, "file": file,
-                                   "line": str(findings[0].line)})
+    case = ET.Element("testcase", {"name": f"{code} {rules.name(code)}", "classname": _clean(file),
+                                   "file": _clean(file), "line": str(findings[0].line)})
     worst = min((f.severity for f in findings), key=SEVERITY_RANK.__getitem__)
     first = findings[0]
     message = first.message if len(findings) == 1 else f"{len(findings)} findings; the first: {first.message}"

@@ -3,17 +3,14 @@ summary line, then one table row per finding with its hint."""
 
 from __future__ import annotations
 
-import re
-
 from archlint.findings import SEVERITY_RANK, Finding
+from archlint.formats.escape import markdown_text
 from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
 from archlint.formats.text import summary
 from archlint.rules.metadata import RuleSet
 from archlint.run.results import CheckResult
 
 TITLE = "### archlint"
-# Characters that would start emphasis, code, links or HTML, or end a table cell.
-_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
 
 def render(result: CheckResult, max_length: int = DEFAULT_MAX_LENGTH) -> str:
@@ -56,7 +53,6 @@ def _row(finding: Finding, rules: RuleSet) -> str:
 
 
 def escape(text: str) -> str:
-    """Plain text for a table cell: Markdown and HTML read literally, one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPECIAL.sub(r"\\\1", text)
-    return " ".join(text.splitlines())
+    """Plain text for a table cell: Markdown and HTML read literally, one line, no
+    mention (archlint.formats.escape)."""
+    return markdown_text(text)

@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 
 from archlint.findings import Finding, path_str
+from archlint.formats.escape import visible, visible_path
 from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.results import CheckResult, FileResult
 
@@ -21,7 +22,7 @@ _YAML_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 _WIDEST = 120  # code points of a source line shown; a longer one is cut around the caret
 # Shown as U+FFFD: control characters (a file could carry terminal escapes) and the
 # bidirectional overrides that make a line read other than it parses.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def render(result: CheckResult, *, color: bool = False, quiet: bool = False, statistics: bool = False,
@@ -44,16 +45,18 @@ def render(result: CheckResult, *, color: bool = False, quiet: bool = False, sta
 def finding_lines(finding: Finding, source_line: str | None, paint: _Paint,
                   rules: RuleSet | None = None) -> list[str]:
     rules = rules or builtin_rule_set()
-    where = paint(_BOLD, f"{finding.file}:{finding.line}:{finding.column}:")
+    # User text (file names, ids, keys in messages and hints) is shown with its control
+    # characters escaped: no line starts where the user chose, no escape reaches a terminal.
+    where = paint(_BOLD, f"{visible_path(finding.file)}:{finding.line}:{finding.column}:")
     severity = paint(_COLORS[finding.severity], finding.severity)
-    lines = [f"{where} {finding.code} {severity} {rules.name(finding.code)}: {finding.message}"]
+    lines = [f"{where} {finding.code} {severity} {visible(rules.name(finding.code))}: {visible(finding.message)}"]
     if source_line is not None:
         shown, pad = caret_padding(source_line, finding.column)
         gutter = str(finding.line)
         lines.append((paint(_DIM, f"  {gutter} |") + f" {shown}").rstrip())
         lines.append(paint(_DIM, f"  {' ' * len(gutter)} |") + f" {pad}" + paint(_COLORS[finding.severity], "^"))
     if finding.hint:
-        lines.append(f"  hint: {finding.hint}")
+        lines.append(f"  hint: {visible(finding.hint)}")
     lines.append(paint(_DIM, f"  docs: {rules.url(finding.code)}"))
     return lines
 
@@ -68,7 +71,7 @@ def suppressed_lines(result: CheckResult, sources: SourceLines, paint: _Paint) -
         lines += finding_lines(finding, sources.line(finding), paint, result.rules)[:-1]  # no docs line: it was read
         if accepted is not None:
             until = f", until {accepted.until}" if accepted.until else ""
-            lines.append(f"  accepted: {accepted.reason} ({path_str(accepted.path)}{until})")
+            lines.append(f"  accepted: {visible(accepted.reason)} ({visible(path_str(accepted.path))}{until})")
     return lines
 
 

@@ -49,17 +49,22 @@ def _special(path: str) -> bool:
         return False
 
 
-def discover(paths: list[str], max_file_size: int) -> list[tuple[str, bool]]:
+def discover(paths: list[str], max_file_size: int, warnings: list[str] | None = None) -> list[tuple[str, bool]]:
     """Files to check with whether they were named explicitly (`exclude` globs apply
     only to files found in directories), sorted by display name so that output does
-    not depend on the order of the arguments. Symlinked directories are not followed."""
+    not depend on the order of the arguments. In a directory, symlinked folders are
+    not followed, a link to a file outside the directory is skipped, and only regular
+    files are read; what is skipped that way, and folders that cannot be read, are
+    added to `warnings` (one line each)."""
+    if warnings is None:
+        warnings = []
     found: list[tuple[str, bool]] = []
     seen: set[str] = set()
     for path in paths:
         if not os.path.lexists(path):
             raise MissingPath(path)
         explicit = not os.path.isdir(path)
-        candidates = [path] if explicit else _walk(path, max_file_size)
+        candidates = [path] if explicit else _walk(path, max_file_size, warnings)
         for candidate in candidates:
             key = os.path.realpath(candidate)
             if key not in seen:
@@ -68,17 +73,32 @@ def discover(paths: list[str], max_file_size: int) -> list[tuple[str, bool]]:
     return sorted(found, key=lambda item: display_name(item[0]))
 
 
-def _walk(root: str, max_file_size: int) -> list[str]:
+def _walk(root: str, max_file_size: int, warnings: list[str]) -> list[str]:
     matches: list[str] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
+    inside = os.path.realpath(root)
+
+    def unreadable(error: OSError) -> None:
+        where = display_name(error.filename) if error.filename else display_name(root)
+        warnings.append(f"archlint: warning: cannot read the folder {where}: {error.strerror or error}; "
+                        f"its files are not checked")
+
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
             lower = name.lower()
             full = os.path.join(folder, name)
             if not lower.endswith(DESIGN_SUFFIXES + MARKDOWN_SUFFIXES) or _special(full):
                 continue
+            if os.path.islink(full) and os.path.exists(full) and not _within(os.path.realpath(full), inside):
+                warnings.append(f"archlint: warning: skipped {display_name(full)}: it links to a file outside "
+                                f"{display_name(root)} (name it on the command line to check it)")
+                continue
             if lower.endswith(DESIGN_SUFFIXES):
                 matches.append(full)
             elif lower.endswith(MARKDOWN_SUFFIXES) and has_archlint_fence(full, max_file_size):
                 matches.append(full)
     return matches
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

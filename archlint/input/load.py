@@ -69,6 +69,11 @@ class InputProblem(Exception):
         self.column = column
         self.hint = hint
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Blocks carry their problem back from `check -j N` workers: rebuild it from
+        # all its fields (Exception's default would call it with the message alone).
+        return (InputProblem, (self.code, self.message, self.line, self.column, self.hint))
+
 
 @dataclass(slots=True)
 class Block:

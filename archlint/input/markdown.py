@@ -48,16 +48,46 @@ def _strip_prefix(line: str, width: int) -> str:
     return line[cut:]
 
 
+_COMMENT_OPEN = re.compile(r"^[ \t>]*<!--")
+
+# What a line of a Markdown file is, for `line_kinds`.
+TEXT, FENCED, COMMENT = "text", "fenced", "comment"
+
+
 def find_fences(text: str) -> list[Fence]:
     """Every `archlint` fenced block, in order. Other fences are skipped whole, so an
-    `archlint` fence shown inside a `markdown` example block is not mistaken for one."""
+    `archlint` fence shown inside a `markdown` example block is not mistaken for one,
+    and so are HTML comments: a fence inside `<!-- ... -->` is commented out."""
+    return _scan(text)[0]
+
+
+def line_kinds(text: str) -> list[str]:
+    """For each line (split at "\n"): TEXT, FENCED (a fence line or inside a fenced
+    block of any language) or COMMENT (inside an HTML comment that started on an
+    earlier line, or that starts on this line and does not end on it)."""
+    return _scan(text)[1]
+
+
+def _scan(text: str) -> tuple[list[Fence], list[str]]:
     # CRLF files: match fences on the line without its "\r" (the YAML keeps it; libyaml
     # reads CRLF line breaks).
     lines = text.split("\n")
     bare = [line[:-1] if line.endswith("\r") else line for line in lines]
+    kinds = [TEXT] * len(lines)
     fences: list[Fence] = []
     index = 0
     while index < len(lines):
+        comment = _COMMENT_OPEN.match(bare[index])
+        if comment:
+            # CommonMark: an HTML comment block runs to the first line holding "-->".
+            end = index
+            if "-->" not in bare[index][comment.end():]:
+                end += 1
+                while end < len(lines) and "-->" not in bare[end]:
+                    end += 1
+                kinds[index : end + 1] = [COMMENT] * len(kinds[index : end + 1])
+            index = end + 1
+            continue
         match = _FENCE.match(bare[index])
         if not match or (match["fence"][0] == "`" and "`" in match["info"]):
             index += 1
@@ -69,6 +99,7 @@ def find_fences(text: str) -> list[Fence]:
         end = index + 1
         while end < len(lines) and not closing.match(bare[end]):
             end += 1
+        kinds[index : end + 1] = [FENCED] * len(kinds[index : end + 1])
         kind = _fence_kind(match["info"])
         if kind is not None:
             body = [_strip_prefix(line, len(prefix)) for line in lines[index + 1 : end]]
@@ -78,4 +109,4 @@ def find_fences(text: str) -> list[Fence]:
             fences.append(Fence("\n".join(body) + ("\n" if closed else ""), index, end, len(prefix),
                                 kind == "sketch"))
         index = end + 1
-    return fences
+    return fences, kinds

@@ -572,6 +572,13 @@ class Lint(Strict):
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+def _version_not_bool(value: Any) -> Any:
+    """`archlint: true` equals 1 in Python, but it is not a version."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("literal_error", "Input should be 1")
+    return value
+
+
 class Design(Strict):
     """A whole design document."""
 
@@ -582,7 +589,7 @@ class Design(Strict):
         title="archlint design",
     )
 
-    archlint: Literal[1]
+    archlint: Annotated[Literal[1], BeforeValidator(_version_not_bool)]
     name: Text
     description: Optional[Text] = None
     requirements: Optional[Requirements] = None

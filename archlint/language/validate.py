@@ -15,7 +15,7 @@ from archlint.findings import Finding, Path, did_you_mean, is_rule_code, path_st
 from archlint.language.kinds import BROKER, KINDS
 from archlint.language.model import Design
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")  # used with fullmatch: `$` would accept a final newline
 
 # pydantic error type -> INP code; anything else is a wrong type or value (INP011).
 _CODES = {
@@ -122,6 +122,8 @@ def _got(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as written in YAML
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -232,7 +234,7 @@ def _resolve_kinds(design: Design, catalog: Any) -> tuple[dict[str, str], dict[s
     findings: list[Finding] = []
     for cid, component in design.components.items():
         path = ("components", cid)
-        if not _ID.match(cid):
+        if not _ID.fullmatch(cid):
             findings.append(
                 _finding(
                     "INP011",

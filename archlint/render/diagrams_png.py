@@ -165,6 +165,18 @@ class GraphvizFailed(Exception):
     """`dot` ran and failed: a bug on our side, or a broken Graphviz installation."""
 
 
+# The bound on Graphviz's layout, which grows faster than the design: about 30 s of CPU
+# for 2,000 components, seconds for 1,000. Past LAYOUT_MAX_NODES the picture is
+# refused before Graphviz starts; LAYOUT_TIMEOUT stops a layout that runs long anyway
+# (a loaded machine, `--splines ortho`), so `diagram` and `review` end within a minute.
+LAYOUT_MAX_NODES = 1_500
+LAYOUT_TIMEOUT = 45  # seconds
+
+
+class LayoutTooLarge(Exception):
+    """A picture Graphviz would take too long to lay out (its size, or the timeout)."""
+
+
 def graphviz() -> str:
     """The path of Graphviz's `dot`, or GraphvizMissing."""
     found = shutil.which("dot")
@@ -189,7 +201,15 @@ def render_image(model: RenderModel, image_format: str, splines: str = "spline")
     icons = {node.id: icon_file(node) for node in model.nodes}
     source = dot.render(model, splines=splines, icons=icons)
     arguments = [program, f"-T{image_format}"] + ([f"-Gdpi={PNG_DPI}"] if image_format == "png" else [])
-    completed = subprocess.run(arguments, input=source.encode("utf-8"), capture_output=True, check=False)
+    if len(model.nodes) > LAYOUT_MAX_NODES:
+        raise LayoutTooLarge(f"the picture has {len(model.nodes):,} components, more than the {LAYOUT_MAX_NODES:,} "
+                             f"Graphviz lays out in reasonable time")
+    try:
+        completed = subprocess.run(arguments, input=source.encode("utf-8"), capture_output=True, check=False,
+                                   timeout=LAYOUT_TIMEOUT)
+    except subprocess.TimeoutExpired:  # run() has killed dot
+        raise LayoutTooLarge(f"Graphviz took more than {LAYOUT_TIMEOUT} s to lay out {len(model.nodes):,} "
+                             f"components and was stopped") from None
     if completed.returncode != 0:
         message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GraphvizFailed(f"Graphviz's dot failed (exit {completed.returncode})"

@@ -8,15 +8,16 @@ import shutil
 import subprocess
 from typing import Any
 
-DOT_TIMEOUT = 60  # seconds; a picture is not worth hanging the report for
+DOT_TIMEOUT = 45  # seconds (diagram's LAYOUT_TIMEOUT); a picture is not worth hanging the report for
 
 
 def inline_svg(model: Any) -> str | None:
     """The picture as inline SVG, or None when `dot` is missing or fails."""
     from archlint.render import dot
+    from archlint.render.diagrams_png import LAYOUT_MAX_NODES
 
     program = shutil.which("dot")
-    if program is None:
+    if program is None or len(model.nodes) > LAYOUT_MAX_NODES:  # too large to lay out in time: Mermaid text
         return None
     try:
         done = subprocess.run([program, "-Tsvg"], input=dot.render(model).encode("utf-8"), capture_output=True,

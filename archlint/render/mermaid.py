@@ -30,7 +30,9 @@ _SHAPES: dict[str, tuple[str, str]] = {
 
 # Characters that would end a quoted label or be read as HTML, as Mermaid's numeric
 # entity codes (`#` first of all, since it starts them).
-_ESCAPED = re.compile(r'[#"<>`&]')
+# Mermaid's syntax characters and control characters (a line break would end the
+# statement), each written as Mermaid's `#code;` entity.
+_ESCAPED = re.compile('[#"<>`&\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
 def render(model: RenderModel) -> str:

@@ -104,19 +104,28 @@ def render(document: dict[str, Any]) -> str:
 
 def load(path: str) -> dict[str, Any]:
     """Read and validate a baseline file; BaselineError says what is wrong with it."""
+    from archlint.input.files import BASELINE_MAX_BYTES, MAX_NESTING, TooLarge, nesting_error, read_bounded
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_bounded(path, BASELINE_MAX_BYTES)
     except FileNotFoundError:
         raise BaselineError(
             f"baseline '{path}' does not exist; create it with `archlint baseline PATH... -o {path}`"
         ) from None
     except OSError as error:
         raise BaselineError(f"cannot read baseline '{path}': {error.strerror or error}") from None
+    except TooLarge as error:
+        raise BaselineError(f"baseline '{path}' not read: {error}") from None
     try:
-        document = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise BaselineError(f"baseline '{path}' is not UTF-8 text") from None
+    deep = nesting_error(text, "json")
+    if deep is not None:  # the JSON parser recurses: refuse before it could overflow
+        raise BaselineError(f"baseline '{path}' nests deeper than {MAX_NESTING} levels at line {deep[0] + 1} "
+                            f"column {deep[1] + 1}; a baseline is two levels deep")
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as error:
         raise BaselineError(
             f"baseline '{path}' is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
@@ -124,9 +133,9 @@ def load(path: str) -> dict[str, Any]:
     shape = 'an object with "version": 1 and a "findings" list, as written by `archlint baseline`'
     if not isinstance(document, dict) or "version" not in document or "findings" not in document:
         raise BaselineError(f"'{path}' is not an archlint baseline: expected {shape}")
-    if document["version"] != VERSION:
+    if type(document["version"]) is not int or document["version"] != VERSION:  # true and 1.0 equal 1 in Python
         raise BaselineError(
-            f"baseline '{path}' has version {document['version']!r}; this archlint reads version {VERSION} "
+            f"baseline '{path}' has version {json.dumps(document['version'])}; this archlint reads version {VERSION} "
             f"(record it again with `archlint baseline`)"
         )
     findings = document["findings"]

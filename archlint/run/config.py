@@ -124,6 +124,18 @@ class ConfigFinder:
             return self._explicit
         return self._for_dir(os.path.dirname(os.path.abspath(path)))
 
+    def files_read(self) -> list[tuple[str, str]]:
+        """(what, path) of every configuration file and rule pack read so far: inputs
+        that no output may name."""
+        configs = [self._explicit] if self._explicit is not None else list(self._cache.values())
+        read: dict[str, str] = {}
+        for config in configs:
+            if config is not None and config.path:
+                read.setdefault(config.path, "a configuration file")
+                for pack in config.pack_paths:
+                    read.setdefault(pack, "a rule pack")
+        return [(what, path) for path, what in sorted(read.items())]
+
     def for_path(self, path: str) -> Config:
         """The configuration of a file, or of the files in a folder."""
         if self._explicit is None and os.path.isdir(path):
@@ -150,11 +162,14 @@ class ConfigFinder:
 
 def read_config(path: str, metas: Mapping[str, RuleMeta]) -> Config | None:
     """The configuration in `path`; None for a pyproject.toml without [tool.archlint]."""
+    from archlint.input.files import CONFIG_MAX_BYTES, TooLarge, read_bounded
+
     try:
-        with open(path, "rb") as handle:
-            raw_bytes = handle.read()
+        raw_bytes = read_bounded(path, CONFIG_MAX_BYTES)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the configuration: {error.strerror or error}") from None
+    except TooLarge as error:
+        raise ConfigError(f"{path}: not read as a configuration: {error}") from None
     if path.endswith(".toml"):
         data = _read_toml(path, raw_bytes)
         if data is None:
@@ -178,9 +193,19 @@ def _read_toml(path: str, raw: bytes) -> dict[str, Any] | None:
         import tomllib
     else:
         import tomli as tomllib
+    from archlint.input.files import MAX_NESTING, nesting_error
+
     try:
-        document = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the configuration is not UTF-8 text") from None
+    deep = nesting_error(text, "toml")
+    if deep is not None:  # tomllib recurses: refuse before it could overflow
+        raise ConfigError(f"{path}:{deep[0] + 1}:{deep[1] + 1}: arrays and tables nest deeper than "
+                          f"{MAX_NESTING} levels")
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     tool = document.get("tool")
     if not isinstance(tool, dict) or "archlint" not in tool:

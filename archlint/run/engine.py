@@ -11,7 +11,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from archlint.findings import RESERVED_PREFIXES, Finding, Path, Suppression, did_you_mean, is_rule_code, path_str
+from archlint.findings import (
+    RESERVED_PREFIXES,
+    SEVERITIES,
+    Finding,
+    Path,
+    Suppression,
+    did_you_mean,
+    is_rule_code,
+    path_str,
+)
 from archlint.rules.metadata import RuleMeta, parse_option
 
 ENGINE_CODES = ("LNT001", "LNT002", "ENG001")
@@ -105,14 +114,46 @@ def evaluate_rules(run: RuleRun) -> list[Finding]:
             continue
         context = RuleContext(run.terms, code, meta.severity, dict(all_options[code]), all_options)
         ran.add(code)
+        malformed: str | None = None
         try:
-            findings.extend(run.checks[code](context))
-        except Exception as error:
-            findings.append(
-                Finding("ENG001", "error", f"rule {code} ({meta.name}) crashed: {type(error).__name__}: {error}",
-                        (), hint=_crash_hint(meta))
-            )
+            for produced in run.checks[code](context):
+                problem = _malformed(produced, code)
+                if problem is None:
+                    findings.append(produced)
+                elif malformed is None:
+                    malformed = problem
+        except Exception as error:  # isolate the rule, keep the others
+            from archlint.custom.packs import BudgetExceeded
+
+            what = str(error) if isinstance(error, BudgetExceeded) else f"crashed: {type(error).__name__}: {error}"
+            findings.append(Finding("ENG001", "error", f"rule {code} ({meta.name}) {what}", (),
+                                    hint=_crash_hint(meta)))
+        if malformed is not None:  # a plugin's check: its good findings stay, the bad output is named
+            findings.append(Finding("ENG001", "error", f"rule {code} ({meta.name}) produced {malformed}; "
+                                    f"its other findings are reported", (), hint=_crash_hint(meta)))
     return apply_suppressions(findings, design, ran, run.metas, run.today)
+
+
+def _malformed(produced: Any, code: str) -> str | None:
+    """Why what a check yielded is not a finding of its own rule, or None when it is."""
+    if not isinstance(produced, Finding):
+        return f"{type(produced).__name__} {_short(produced)}, which is not a finding"
+    if produced.code != code:
+        return f"a finding with the code {_short(produced.code)}, not its own"
+    if produced.severity not in SEVERITIES:
+        return f"a finding with the severity {_short(produced.severity)}"
+    path = produced.path
+    if not isinstance(path, tuple) or not all(
+            isinstance(segment, (str, int)) and not isinstance(segment, bool) for segment in path):
+        return f"a finding with the path {_short(path)}, which is not a YAML path (names and list indices)"
+    if not isinstance(produced.message, str) or not isinstance(produced.hint, (str, type(None))):
+        return "a finding whose message or hint is not text"
+    return None
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _crash_hint(meta: RuleMeta) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from archlint.findings import SEVERITY_RANK
+from archlint.formats.escape import code_span, markdown_text
 from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
 from archlint.input.units import format_duration, format_percent, format_rate
 from archlint.rules.metadata import RuleSet, builtin_rule_set
@@ -17,7 +18,7 @@ def render(old_name: str, new_name: str, diffs: list[Any], max_length: int = DEF
     """The diff; past `max_length` characters (0: no limit) the lowered targets, each
     design's summary and the new findings, most important first by `rules`' weights."""
     rules = rules or builtin_rule_set()
-    head = [f"## archlint diff: `{_code(old_name)}` → `{_code(new_name)}`", ""]
+    head = [f"## archlint diff: {code_span(old_name)} → {code_span(new_name)}", ""]
     head += _lowered(diffs)
     lines = list(head)
     several = len(diffs) > 1
@@ -65,7 +66,7 @@ def _lowered(diffs: list[Any]) -> list[str]:
     if not lowered:
         return []
     lines = ["### ⚠️ Targets lowered", ""]
-    lines += [f"- **{_text(change.sentence)}** (`{_code(change.where)}`)" for change in lowered]
+    lines += [f"- **{_text(change.sentence)}** ({code_span(change.where)})" for change in lowered]
     return lines + [""]
 
 
@@ -98,8 +99,8 @@ def _flows(diff: Any) -> list[str]:
     if not (diff.flows_added or diff.flows_removed or diff.flows_changed):
         return []
     lines = ["#### Flows", ""]
-    lines += [f"- added `{_code(name)}`" for name in diff.flows_added]
-    lines += [f"- removed `{_code(name)}`" for name in diff.flows_removed]
+    lines += [f"- added {code_span(name)}" for name in diff.flows_added]
+    lines += [f"- removed {code_span(name)}" for name in diff.flows_removed]
     for name, changes in diff.flows_changed.items():
         lines += [f"- {_change(name, c)}" for c in changes]
     return lines + [""]
@@ -107,15 +108,15 @@ def _flows(diff: Any) -> list[str]:
 
 def _change(owner: str, change: Any) -> str:
     """`api.calls.payments.timeout`: `3s` → `1.5s`"""
-    return f"`{_code(owner + '.' + change.field)}`: {_value(change.before)} → {_value(change.after)}"
+    return f"{code_span(owner + '.' + change.field)}: {_value(change.before)} → {_value(change.after)}"
 
 
 def _components(diff: Any) -> list[str]:
     if not (diff.components_added or diff.components_removed or diff.components_changed):
         return []
     lines = ["#### Components", ""]
-    lines += [f"- added `{_code(cid)}`" for cid in diff.components_added]
-    lines += [f"- removed `{_code(cid)}`" for cid in diff.components_removed]
+    lines += [f"- added {code_span(cid)}" for cid in diff.components_added]
+    lines += [f"- removed {code_span(cid)}" for cid in diff.components_removed]
     for cid, changes in diff.components_changed.items():
         lines += [f"- {_change(cid, c)}" for c in changes]
     return lines + [""]
@@ -133,7 +134,7 @@ def _edges(diff: Any) -> list[str]:
 def _edge(edge: tuple[str, str, str]) -> str:
     """In the direction work moves: `api` → `db` (call), `queue` → `worker` (consume)."""
     src, kind, dst = edge
-    return f"`{_code(src)}` → `{_code(dst)}` ({_EDGE_KIND.get(kind, kind)})"
+    return f"{code_span(src)} → {code_span(dst)} ({_EDGE_KIND.get(kind, kind)})"
 
 
 _EDGE_KIND = {"calls": "call", "publishes": "publish", "consumes": "consume"}
@@ -144,7 +145,8 @@ def _figures(diff: Any) -> list[str]:
         return []
     lines = ["#### Figures", "", "| figure | of | before | after |", "|---|---|---|---|"]
     for change in diff.figures:
-        lines.append(f"| {change.figure} | `{_code(change.subject)}` | {_figure(change.before, change.unit)} | "
+        lines.append(f"| {change.figure} | {code_span(change.subject, in_table=True)} | "
+                     f"{_figure(change.before, change.unit)} | "
                      f"{_figure(change.after, change.unit)} |")
     return lines + [""]
 
@@ -160,7 +162,8 @@ def _findings(diff: Any) -> list[str]:
 
 
 def _finding(f: Any) -> str:
-    return f"- **{f.severity} {f.code}** `{_code(f.path_text)}` ({_code(f.file)}:{f.line}): {_text(f.message)}"
+    return (f"- **{f.severity} {f.code}** {code_span(f.path_text)} ({markdown_text(f.file)}:{f.line}): "
+            f"{_text(f.message)}")
 
 
 def _figure(value: float | None, unit: str) -> str:
@@ -180,7 +183,7 @@ def _figure(value: float | None, unit: str) -> str:
 def _value(value: Any) -> str:
     if value is None:
         return "(unset)"
-    return f"`{_code(_inline(value))}`"
+    return code_span(_inline(value))
 
 
 def _inline(value: Any) -> str:
@@ -198,14 +201,7 @@ def _inline(value: Any) -> str:
 
 
 def _text(text: str) -> str:
-    out = []
-    for char in text.replace("\n", " "):
-        out.append("\\" + char if char in "\\`*_[]<>|#" else char)
-    return "".join(out)
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "'").replace("\n", " ").replace("|", "\\|")
+    return markdown_text(text)  # no HTML, links or mentions from the design (archlint.formats.escape)
 
 
 def _s(count: int) -> str:

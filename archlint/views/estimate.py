@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from archlint.analysis.figures import HOT_UTILISATION, Figures, over, under
+from archlint.formats.escape import visible
 from archlint.input.units import (
     format_duration,
     format_percent,
@@ -141,7 +142,9 @@ def render_text(name: str, title: str, figures: Figures) -> str:
         lines.append("Missing inputs")
         lines += [f"  - {item}" for item in missing]
         lines.append("")
-    return "\n".join(lines)
+    # Each entry is one line; a line break or escape inside comes from the design's
+    # own text (a name, an id, a technology) and is shown as an escape.
+    return "\n".join(visible(line) for line in lines)
 
 
 def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from archlint.findings import Finding, path_str
+from archlint.formats.escape import code_fence, code_span, markdown_text
 from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
 from archlint.rules.phrasing import plural
 
@@ -39,7 +40,7 @@ def _render(review: Any) -> tuple[str, int]:
 
     counts = review.counts()
     lines = [f"# Design review: {_inline(', '.join(d.title for d in review.designs))}", "",
-             f"File: `{_code(review.name)}`", "", "## Summary", "",
+             f"File: {code_span(review.name)}", "", "## Summary", "",
              f"**Verdict: {VERDICT_MARK.get(review.verdict, '')} {review.verdict}** "
              f"({_inline(review.verdict_reason)}).",
              "", f"Findings: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
@@ -56,7 +57,7 @@ def _render(review: Any) -> tuple[str, int]:
     if review.sketches:
         lines += ["### Sketches", "", SKETCH_NOTE, ""]
         lines += [f"- {_inline(s.title)}: {s.components} component{'' if s.components == 1 else 's'} "
-                  f"(`{_code(review.name)}:{s.line}`)" for s in review.sketches]
+                  f"({code_span(review.name + ':' + str(s.line))})" for s in review.sketches]
         lines.append("")
     summary_end = len(lines)
     for step in review.steps:
@@ -67,11 +68,11 @@ def _render(review: Any) -> tuple[str, int]:
             lines += ["Missing:", ""] + [f"- {_inline(text)}" for text in step.missing] + [""]
         if step.key == "estimation":
             for design in review.designs:
-                lines += ["```text", *estimate_text(review.name, design.title, design.figures).rstrip().splitlines(),
-                          "```", ""]
+                lines += [*code_fence(estimate_text(review.name, design.title, design.figures).rstrip().splitlines(),
+                                      "text"), ""]
         if step.key == "high-level":
             for design in review.designs:
-                lines += ["```mermaid", *mermaid.render(design.model).rstrip().splitlines(), "```", ""]
+                lines += [*code_fence(mermaid.render(design.model).rstrip().splitlines(), "mermaid"), ""]
         if step.findings:
             lines += ["Findings:", ""] + [f"- {finding_line(f)}" for f in step.findings] + [""]
         elif not step.covers and not step.missing:
@@ -79,7 +80,7 @@ def _render(review: Any) -> tuple[str, int]:
     if review.sketches:
         lines += ["## Sketches", ""]
         for sketch in review.sketches:
-            lines += ["```mermaid", *mermaid.render(sketch.model).rstrip().splitlines(), "```", ""]
+            lines += [*code_fence(mermaid.render(sketch.model).rstrip().splitlines(), "mermaid"), ""]
     return "\n".join(lines).rstrip() + "\n", summary_end
 
 
@@ -89,27 +90,17 @@ def accepted_text(finding: Finding) -> str:
     if accepted is None:
         return ""
     until = f", until {accepted.until}" if accepted.until else ""
-    return f"Accepted: {_inline(accepted.reason)} (`{_code(path_str(accepted.path))}`{until})."
+    return f"Accepted: {_inline(accepted.reason)} ({code_span(path_str(accepted.path))}{until})."
 
 
 def finding_line(finding: Finding) -> str:
     where = f"{finding.file}:{finding.line}:{finding.column}"
     hint = f" (hint: {_inline(finding.hint)})" if finding.hint else ""
-    return (f"**{finding.severity} {finding.code}** `{_code(where)}` `{_code(finding.path_text)}`: "
+    return (f"**{finding.severity} {finding.code}** {code_span(where)} {code_span(finding.path_text)}: "
             f"{_inline(finding.message)}{hint}")
 
 
 def _inline(text: str) -> str:
     """Text from the design, safe in a Markdown paragraph: no raw HTML, no accidental
-    emphasis or links."""
-    out = []
-    for char in text.replace("\n", " "):
-        if char in "\\`*_[]<>|#":
-            out.append("\\" + char)
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-def _code(text: str) -> str:
-    return text.replace("`", "'").replace("\n", " ")
+    emphasis, links or mentions (archlint.formats.escape)."""
+    return markdown_text(text)
