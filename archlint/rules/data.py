@@ -193,7 +193,9 @@ def missing_backups(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ("components", cid),
             f"database {cid} has {stated}, and none are taken automatically ({_catalog(ctx, cid)})",
-            hint=f"set components.{cid}.backups: {{interval: 24h, retention: 30d}} and test restoring them",
+            hint=f"set components.{cid}.backups: {{interval: 24h, retention: 30d}} and test restoring them; if "
+                 f"its data can be rebuilt from elsewhere (a derived copy), accept the finding with its reason: "
+                 f"components.{cid}.lint.ignore: {{DAT003: \"<where the data is rebuilt from>\"}}",
         )
 
 
