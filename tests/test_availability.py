@@ -63,7 +63,7 @@ def test_replicas_across_zones_compose_per_zone(tmp_path):
 
 
 def test_a_single_region_design_is_bounded_by_the_region(tmp_path):
-    services = "".join(f"  s{i}: {{kind: service, replicas: 3{', calls: [s%d]' % (i + 1) if i < 3 else ''}}}\n"
+    services = "".join(f"  s{i}: {{kind: service, replicas: 3{f', calls: [s{i + 1}]' if i < 3 else ''}}}\n"
                        for i in range(4))
     text = _design("  web: {kind: client, calls: [s0]}\n" + services, "      - web -> s0 -> s1 -> s2 -> s3\n")
     flow = _figures(tmp_path, text).availability["f"]

@@ -76,7 +76,7 @@ def single_instance_on_critical_path(ctx: RuleContext) -> Iterator[Finding]:
         note = ""
         if single is not None:
             note = f" (managed {terms.tech_name(cid)} stated as {single})"
-        elif terms.default_note(cid) is not None and terms.component(cid).managed is None and kind in ("cache", "search"):
+        elif kind in ("cache", "search") and terms.component(cid).managed is None and terms.default_note(cid):
             note = f" ({terms.default_note(cid)}, so it counts as self-run)"
         stops = "so one crash stops the flow" if not carried else \
             "so one crash stops the flow until it is replaced (events wait in the broker or the outbox)"
