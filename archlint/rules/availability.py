@@ -1,5 +1,6 @@
 """AVL: availability and single points of failure. Replica and zone rules skip managed
-parts (the provider runs their redundancy) and functions (the platform runs instances).
+parts (the provider runs their redundancy) unless the design states them as one instance
+or one zone (`Terms.provider_single`), and functions (the platform runs instances).
 
 AVL006 (availability below target) compares exactly the figure `archlint estimate`
 prints (`Terms.figures.availability`)."""
