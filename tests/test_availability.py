@@ -200,3 +200,16 @@ def test_avl006_says_a_figure_is_a_kind_default_and_how_to_state_it(tmp_path):
     assert "(api 99.9999834% × blobs 99.45% × one region 99.99%)" in finding.message
     assert "its figure is the object storage kind default (tech 'blobby' is not in the catalog)" in finding.hint
     assert "managed: true if a provider runs it" in finding.hint
+
+
+def test_kinds_only_a_provider_runs_stay_provider_run(tmp_path):
+    text = _design("  web: {kind: client, calls: [cdn]}\n"
+                   "  cdn: {kind: cdn, tech: edgy, calls: [fn]}\n"
+                   "  fn: {kind: function}\n",
+                   "      - web -> cdn -> fn\n")
+    figures = _figures(tmp_path, text)
+    flow = figures.availability["f"]
+    # The kinds' provider figures (cdn 99.9%, function 99.9%), with no region of ours to count.
+    assert [(p.cid, p.sla) for p in flow.parts[1:]] == [("cdn", True), ("fn", True)]
+    assert flow.region is None and flow.value == pytest.approx(0.999 * 0.999)
+    assert figures.terms.managed("cdn") and figures.terms.managed("fn")

@@ -19,6 +19,7 @@ from archlint.language.model import Component, Consumer, Design, Link
 DEFAULT_PEAK_FACTOR = 2.0
 # Kinds that only a provider runs in practice: a stated replica count says nothing about them.
 _PROVIDER_KINDS = frozenset({"client", "dns", "cdn", "function", "external"})
+_PROVIDER_RUN_KINDS = _PROVIDER_KINDS - {"client"}
 MONEY_DATA = frozenset({"payments", "ledger"})
 SENSITIVE_DATA = MONEY_DATA | {"pii", "credentials"}
 
@@ -93,12 +94,16 @@ class Terms:
     def managed(self, cid: str) -> bool:
         """Run by a provider: the design's `managed`, else the catalog entry's. A tech
         the catalog does not know counts as self-run (its kind's conservative defaults)
-        until the design says `managed: true`."""
+        until the design says `managed: true`, except for kinds only a provider runs."""
         stated = self.component(cid).managed
         if stated is not None:
             return stated
         entry = self.entry(cid)
-        return entry is not None and bool(entry.managed)
+        if entry is not None:
+            return bool(entry.managed)
+        # Nobody runs a CDN, DNS, a function platform or a third party's API on their own
+        # machines: those stay provider-run; every other kind counts as self-run.
+        return self.kind(cid) in _PROVIDER_RUN_KINDS
 
     def provider_single(self, cid: str) -> str | None:
         """The stated fact that makes a provider-run part one copy or one zone
