@@ -3,6 +3,10 @@
 copy counts, zones, flow rates and loads, user-facing flows and critical paths.
 
 Everything here is linear in components + edges + hops; nothing walks all paths.
+
+One module on purpose (over 400 lines): the terms are one object whose cached parts read
+each other (managed -> provider_single -> copies -> zones -> critical paths), and every
+rule reads them through it; split across modules they would pass the same caches around.
 """
 
 from __future__ import annotations
