@@ -336,8 +336,9 @@ class Catalog(_Model):
         if missing:
             raise ValueError(f"kind_defaults lacks {', '.join(missing)}")
         for domain in ("zone", "region"):
-            figure = self.failure_domains.get(domain)  # type: ignore[call-overload]
-            if figure is None or not _is_number(figure.value) or not 0 < figure.value <= 1:
+            figure = self.failure_domains.get(domain)
+            value = figure.value if figure is not None else None
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
                 raise ValueError(f"failure_domains.{domain} must be a fraction above 0")
         index: dict[str, TechEntry] = {}
         for tech_id, entry in self.tech.items():

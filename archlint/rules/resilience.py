@@ -71,8 +71,8 @@ def _edge_deadlines(ctx: RuleContext) -> dict[int, Deadline | None]:
         for hop in calls:
             given = into.get(hop.edge.src)
             key = id(hop.edge)
-            current = bound.get(key)
-            if given is not None and (current is None or given[0] < current[0]):
+            tightest = bound.get(key)
+            if given is not None and (tightest is None or given[0] < tightest[0]):
                 bound[key] = (given[0], given[1], route.name)
             elif key not in bound:
                 bound[key] = None

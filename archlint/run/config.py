@@ -378,8 +378,8 @@ def effective(config: Config) -> list[Setting]:
         "fail-on": config.fail_on or "error",
         "exclude": list(config.exclude),
         "rule-packs": list(config.rule_packs),
-        "zone-availability": written.get("zone-availability", f"{domains['zone'].value * 100:g}%"),
-        "region-availability": written.get("region-availability", f"{domains['region'].value * 100:g}%"),
+        "zone-availability": written.get("zone-availability", f"{(domains['zone'].value or 0) * 100:g}%"),
+        "region-availability": written.get("region-availability", f"{(domains['region'].value or 0) * 100:g}%"),
     }
     settings = [Setting(key, value, prefix + key if key in written else None) for key, value in parsed.items()]
     written_limits = written.get("limits") or {}
