@@ -33,7 +33,7 @@ ALLOWED = {
     "ordering": {"none", "per_partition", "fifo", None},
 }
 DELIVERY = {"at_most_once", "at_least_once", "exactly_once", None}
-COORDINATION = {"zookeeper", "etcd", "consul", "eureka"}
+COORDINATION = {"zookeeper", "etcd", "consul", "eureka", "spring-cloud-config", "nacos"}
 
 # (id, kind, managed, read_rps, write_rps, p99 read, p99 write, availability, scope), as in
 # the tables of tech-catalog.md; the last row is the eureka entry that rules.md asks for.
@@ -179,6 +179,27 @@ def test_figures_lie_in_plausible_ranges(catalog: Catalog) -> None:
 
 
 # ---------------------------------------------------------------- spot checks
+
+def test_failure_domains(catalog: Catalog) -> None:
+    zone, region = catalog.failure_domains["zone"], catalog.failure_domains["region"]
+    assert (zone.value, zone.basis) == (0.9995, "rule_of_thumb")
+    assert (region.value, region.basis, region.source) == (0.9999, "sla", "REGION-SLA")
+
+
+def test_single_instance_figures(catalog: Catalog) -> None:
+    # Services the user provisions by node: their SLA covers only a redundant deployment.
+    single = {e.id: e.availability.single_instance.value for e in catalog.tech.values()
+              if e.availability.single_instance is not None}
+    assert single == {"aws-rds": 0.995, "aurora": 0.995, "cloud-sql": 0.995, "elasticache": 0.995,
+                      "opensearch": 0.995}
+    assert all(catalog.tech[tech].managed for tech in single)
+
+
+def test_unknown_brokers_and_object_stores_default_to_one_self_run_node(catalog: Catalog) -> None:
+    for kind in ("queue", "stream", "object_storage"):
+        figure = catalog.kind_default(kind).availability
+        assert (figure.value, figure.scope) == (0.995, "node"), kind
+
 
 def test_dynamodb(catalog: Catalog) -> None:
     ddb = catalog.tech["dynamodb"]

@@ -18,21 +18,22 @@ limits: {max-file-size: 20MB, max-depth: 32}
 
 DEFAULTS = """\
 # effective configuration for .: no configuration file found, every value is the default
-select: [ALL]              # default
-ignore: []                 # default
-extend-select: []          # default
-per-file-ignores: {}       # default
-options: {}                # default
-fail-on: error             # default
-exclude: []                # default
-rule-packs: []             # default
-zone-availability: 99.95%  # default
+select: [ALL]                # default
+ignore: []                   # default
+extend-select: []            # default
+per-file-ignores: {}         # default
+options: {}                  # default
+fail-on: error               # default
+exclude: []                  # default
+rule-packs: []               # default
+zone-availability: 99.95%    # default
+region-availability: 99.99%  # default
 limits:
-  max-file-size: 10MB      # default
-  max-depth: 64            # default
-  max-aliases: 10000       # default
-  max-list-items: 100000   # default
-  max-key-length: 1024     # default
+  max-file-size: 10MB        # default
+  max-depth: 64              # default
+  max-aliases: 10000         # default
+  max-list-items: 100000     # default
+  max-key-length: 1024       # default
 """
 
 
@@ -66,12 +67,13 @@ def test_each_value_names_its_source(project, cli):
         ("exclude: []", "default"),
         ("rule-packs: []", "default"),
         ("zone-availability: 99.95%", "default"),
+        ("region-availability: 99.99%", "default"),
     ]
     lines = result.output.splitlines()
     assert lines[0] == "# effective configuration for designs: from .archlint.yaml"
-    assert lines[1:10] == [f"{text.ljust(width)}  # {source}" for text, source in expected]
-    assert lines[10] == "limits:"
-    assert [line.split("#")[1].strip() for line in lines[11:]] == [
+    assert lines[1:11] == [f"{text.ljust(width)}  # {source}" for text, source in expected]
+    assert lines[11] == "limits:"
+    assert [line.split("#")[1].strip() for line in lines[12:]] == [
         ".archlint.yaml: limits.max-file-size", ".archlint.yaml: limits.max-depth", "default", "default", "default",
     ]
 
@@ -111,8 +113,8 @@ def test_pyproject_keys_are_named_in_full(tmp_path, monkeypatch, cli):
     lines = cli("config", "--show").output.splitlines()
     assert lines[0] == "# effective configuration for .: from pyproject.toml"
     assert "fail-on: info  " in lines[6] and lines[6].endswith("# pyproject.toml: tool.archlint.fail-on")
-    assert lines[12].startswith("  max-depth: 20 ")
-    assert lines[12].endswith("# pyproject.toml: tool.archlint.limits.max-depth")
+    assert lines[13].startswith("  max-depth: 20 ")
+    assert lines[13].endswith("# pyproject.toml: tool.archlint.limits.max-depth")
 
 
 def test_the_nearest_file_wins_and_an_explicit_file_overrides(project, cli):

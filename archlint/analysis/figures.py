@@ -22,7 +22,6 @@ from archlint.analysis.graph import Route
 from archlint.input import units
 from archlint.language.kinds import STORE
 
-DEFAULT_ZONE_AVAILABILITY = 0.9995
 # Catalog units that count partitions or shards; for any other unit (node, replica,
 # instance, pod, queue, account, ...) the number of units is the replica count (rmax).
 PARTITION_UNITS = frozenset({"partition", "shard", "prefix", "throughput_unit"})
@@ -101,6 +100,18 @@ class FlowAvailability:
     target: float | None
     parts: list[Part]
     unknown: list[str]
+    # cid -> the share of the flow's requests that reach it (1 for the entry); a part
+    # fails only the requests that reach it: 1 − share × (1 − a).
+    shares: dict[str, float] = field(default_factory=dict)
+    # The region that the self-run parts in one region share, counted once per flow
+    # (for the share of requests that reach them); None when no such part is on the flow.
+    region: Part | None = None
+
+    def effective(self, part: Part) -> float | None:
+        """The part's availability as the flow sees it: 1 − share × (1 − a)."""
+        if part.value is None:
+            return None
+        return 1 - self.shares.get(part.cid, 1.0) * (1 - part.value)
 
 
 @dataclass(slots=True)
@@ -133,9 +144,14 @@ class Bandwidth:
 class Figures:
     """The figures of one design, computed on first use from its `Terms`."""
 
-    def __init__(self, terms: Any, zone_availability: float | None = None):
+    def __init__(self, terms: Any, zone_availability: float | None = None,
+                 region_availability: float | None = None):
         self.terms = terms
-        self.zone_availability = zone_availability or DEFAULT_ZONE_AVAILABILITY
+        domains = terms.catalog.failure_domains
+        self.zone_source = _domain_source(domains["zone"], "zone", zone_availability)
+        self.region_source = _domain_source(domains["region"], "region", region_availability)
+        self.zone_availability = zone_availability or domains["zone"].value
+        self.region_availability = region_availability or domains["region"].value
         self._capacity_cache: dict[str, Capacity] = {}
 
     # --- flows --------------------------------------------------------------------------
@@ -317,52 +333,133 @@ class Figures:
     # --- availability ---------------------------------------------------------------------
 
     def component_availability(self, cid: str) -> Part:
+        """One part's availability. A provider's service counts as its SLA. A self-run
+        part (or a provider's stated as one copy or one zone) is composed from its copies:
+        copies in one zone fail with the zone, so `1 − (1 − x)^k` applies across zones
+        (and regions), the independent failure domains, never across copies that share
+        one. The region a single-region part runs in is the flow's to count, once."""
         terms = self.terms
         kind = terms.kind(cid)
         if kind == "client":
             return Part(cid, 1.0, "client: not counted", None)
         component = terms.component(cid)
-        profile = terms.profile(cid)
-        figure = getattr(profile, "availability", None)
+        figure = getattr(terms.profile(cid), "availability", None)
         entry = terms.entry(cid)
         name = terms.tech_name(cid)
+        single = terms.provider_single(cid)
+        origin = "catalog" if entry is not None else "default"
         if component.availability is not None:
             a, source = component.availability, Source("design", f"components.{cid}.availability")
+        elif single is not None:
+            one = figure.single_instance if figure is not None else None
+            if one is None:  # a provider-run tech the catalog does not know: its kind's node figure
+                one = terms.catalog.kind_default(kind).availability
+            a = one.value
+            source = Source(origin, f"{name}, single instance ({single}), {one.basis.replace('_', ' ')} [{one.source}]")
         elif figure is not None and figure.value is not None:
             a = figure.value
-            source = Source("catalog" if entry is not None else "default",
-                            f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+            source = Source(origin, f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
         else:
             return Part(cid, None, "unknown: counted as 100%", None)
         scope = figure.scope if figure is not None else None
-        if terms.managed(cid) or scope == "service":
+        if single is None and (terms.managed(cid) or scope == "service"):
             return Part(cid, a, "service SLA, replicas not counted", source, sla=True)
-        n = terms.copies(cid) or 1
-        z = terms.zones(cid)
-        zone = self.zone_availability
-        value = (1 - (1 - a) ** n) * (1 - (1 - zone) ** z)
-        work = (f"(1 − (1 − {units.format_percent(a)})^{n}) × (1 − (1 − {units.format_percent(zone)})^{z})"
-                f" = {units.format_percent(value)}")
+        n, z, r = self.spread(cid)
+        value, work = self._composed(a, n, z, r)
         return Part(cid, value, work, source)
+
+    def spread(self, cid: str) -> tuple[int, int, int]:
+        """(copies, zones, regions) a composed part spans: zones at most one per copy,
+        regions at most one per zone."""
+        terms = self.terms
+        n = max(terms.copies(cid) or 1, 1)
+        z = max(min(terms.zones(cid), n), 1)
+        r = max(min(terms.regions(cid), z), 1)
+        return n, z, r
+
+    def single_region(self, cid: str, part: Part) -> bool:
+        """A composed part that runs in one region: it shares that region's fate."""
+        if part.sla or part.value is None or part.source is None or self.terms.kind(cid) == "client":
+            return False
+        return self.spread(cid)[2] == 1
+
+    def _composed(self, a: float, n: int, z: int, r: int) -> tuple[float, str]:
+        zone, region = self.zone_availability, self.region_availability
+        pa, pz, pr = units.format_percent(a), units.format_percent(zone), units.format_percent(region)
+        regions = _split(z, r)  # zones per region
+        copies = _split(n, z)  # copies per zone, in zone order
+        in_region: list[float] = []
+        texts: list[str] = []
+        index = 0
+        for zones_here in regions:
+            counts = copies[index:index + zones_here]
+            index += zones_here
+            factors = []
+            value = 1.0
+            for k, m in _groups(counts):
+                group = zone * (1 - (1 - a) ** k)
+                value *= (1 - group) ** m
+                inner = f"{pz} × {pa}" if k == 1 else f"{pz} × (1 − (1 − {pa})^{k})"
+                factors.append(f"(1 − {inner})" + (f"^{m}" if m > 1 else ""))
+            if len(counts) == 1:  # one zone: the zone's group itself
+                k = counts[0]
+                in_region.append(zone * (1 - (1 - a) ** k))
+                texts.append(f"{pz} × {pa}" if k == 1 else f"{pz} × (1 − (1 − {pa})^{k})")
+            else:
+                in_region.append(1 - value)
+                texts.append("1 − " + " × ".join(factors))
+        spread = f"{n} cop{'y' if n == 1 else 'ies'} in {z} zone{'s' if z != 1 else ''}"
+        if r == 1:
+            return in_region[0], f"{spread}: {texts[0]} = {units.format_percent(in_region[0])}"
+        down = 1.0
+        for value in in_region:
+            down *= 1 - region * value
+        total = 1 - down
+        per = " × ".join(f"(1 − {pr} × {units.format_percent(v)})" for v in in_region)
+        return total, (f"{spread} of {r} regions: 1 − {per} = {units.format_percent(total)} "
+                       f"(in one region: {texts[0]})")
 
     @functools.cached_property
     def availability(self) -> dict[str, FlowAvailability]:
         return {route.name: self._flow_availability(route) for route in self.terms.routes()}
 
     def _flow_availability(self, route: Route) -> FlowAvailability:
+        """The share of the flow's requests that succeed: the product over the parts its
+        critical path enters of 1 − share × (1 − a), times the region for the share of
+        requests that reach a part running in one region."""
         terms = self.terms
         hops = terms.sync_hops(route, cut_non_critical=True)
         target = terms.target(route, "availability")
         if not hops:
             return FlowAvailability(route.name, None, target, [], [])
-        members = list(dict.fromkeys([route.entry] + [hop.edge.dst for hop in hops]))
-        parts = [self.component_availability(cid) for cid in members]
+        shares: dict[str, float] = {route.entry: 1.0}
+        for hop in hops:
+            if hop.share > 0 and hop.edge.dst != route.entry:
+                # Hops from several callers into one part: their shares add, up to all requests.
+                shares[hop.edge.dst] = min(1.0, shares.get(hop.edge.dst, 0.0) + hop.share)
+        parts = [self.component_availability(cid) for cid in shares]
         value = 1.0
+        regional: list[tuple[str, float]] = []
         for part in parts:
             if part.value is not None:
-                value *= part.value
+                value *= 1 - shares[part.cid] * (1 - part.value)
+            if self.single_region(part.cid, part):
+                regional.append((part.cid, shares[part.cid]))
+        region = None
+        if regional:
+            reach = max(share for _, share in regional)
+            factor = 1 - reach * (1 - self.region_availability)
+            names = ", ".join(cid for cid, _ in regional)
+            if reach >= 1:
+                work = f"{names} run in one region: {units.format_percent(factor)}"
+            else:
+                work = (f"{names} run in one region, reached by {units.format_percent(reach)} of requests: "
+                        f"1 − {units.format_percent(reach)} × (1 − {units.format_percent(self.region_availability)}) "
+                        f"= {units.format_percent(factor)}")
+            region = Part("region", factor, work, self.region_source)
+            value *= factor
         unknown = [part.cid for part in parts if part.value is None]
-        return FlowAvailability(route.name, value, target, parts, unknown)
+        return FlowAvailability(route.name, value, target, parts, unknown, shares, region)
 
     # --- latency -----------------------------------------------------------------------------
 
@@ -515,6 +612,29 @@ class Figures:
             missing.append(f"a payload on write flow{'s' if len(unsized) > 1 else ''} {', '.join(unsized)}: "
                            f"needed for storage growth and bandwidth")
         return missing
+
+
+def _domain_source(figure: Any, name: str, configured: float | None) -> Source:
+    if configured is not None:
+        return Source("configuration", f"{name}-availability")
+    return Source("catalog", f"one {name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+
+
+def _split(total: int, parts: int) -> list[int]:
+    """`total` spread as evenly as possible over `parts` (larger shares first)."""
+    base, extra = divmod(total, parts)
+    return [base + 1] * extra + [base] * (parts - extra)
+
+
+def _groups(counts: list[int]) -> list[tuple[int, int]]:
+    """[2, 2, 1] -> [(2, 2), (1, 1)]: each count with how many times it repeats."""
+    groups: list[tuple[int, int]] = []
+    for count in counts:
+        if groups and groups[-1][0] == count:
+            groups[-1] = (count, groups[-1][1] + 1)
+        else:
+            groups.append((count, 1))
+    return groups
 
 
 def _plural_unit(unit: str) -> str:

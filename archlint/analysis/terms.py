@@ -3,6 +3,10 @@
 copy counts, zones, flow rates and loads, user-facing flows and critical paths.
 
 Everything here is linear in components + edges + hops; nothing walks all paths.
+
+One module on purpose (over 400 lines): the terms are one object whose cached parts read
+each other (managed -> provider_single -> copies -> zones -> critical paths), and every
+rule reads them through it; split across modules they would pass the same caches around.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from archlint.language.kinds import BROKER, COMPUTE
 from archlint.language.model import Component, Consumer, Design, Link
 
 DEFAULT_PEAK_FACTOR = 2.0
+# Kinds that only a provider runs in practice: a stated replica count says nothing about them.
+_PROVIDER_KINDS = frozenset({"client", "dns", "cdn", "function", "external"})
+_PROVIDER_RUN_KINDS = _PROVIDER_KINDS - {"client"}
 MONEY_DATA = frozenset({"payments", "ledger"})
 SENSITIVE_DATA = MONEY_DATA | {"pii", "credentials"}
 
@@ -89,13 +96,52 @@ class Terms:
         return self.profile(cid).value_of(path)
 
     def managed(self, cid: str) -> bool:
-        """Run by a provider. Unknown techs count as managed when their kind's defaults
-        describe a provider service (dns, cdn, queue, …: availability scope `service`)."""
+        """Run by a provider: the design's `managed`, else the catalog entry's. A tech
+        the catalog does not know counts as self-run (its kind's conservative defaults)
+        until the design says `managed: true`, except for kinds only a provider runs."""
+        stated = self.component(cid).managed
+        if stated is not None:
+            return stated
         entry = self.entry(cid)
         if entry is not None:
             return bool(entry.managed)
-        availability = self.profile(cid).availability
-        return availability is not None and availability.scope == "service"
+        # Nobody runs a CDN, DNS, a function platform or a third party's API on their own
+        # machines: those stay provider-run; every other kind counts as self-run.
+        return self.kind(cid) in _PROVIDER_RUN_KINDS
+
+    def provider_single(self, cid: str) -> str | None:
+        """The stated fact that makes a provider-run part one copy or one zone
+        (`replicas: 1`, `zones: 1`, `queue.replication_factor: 1`), or None. Stated counts
+        beat the provider's default redundancy; `replicas` counts only for services the
+        user provisions by node (the catalog gives them a single-instance figure) or that
+        the catalog does not know."""
+        if not self.managed(cid) or self.kind(cid) in _PROVIDER_KINDS:
+            return None
+        component = self.component(cid)
+        queue = component.queue
+        if self.kind(cid) in BROKER and queue is not None and queue.replication_factor == 1:
+            return "queue.replication_factor: 1"
+        entry = self.entry(cid)
+        if entry is not None and entry.availability.single_instance is None:
+            return None  # the provider runs the instances (serverless, partitioned services)
+        if component.replicas == 1 and component.autoscaling is None:
+            return "replicas: 1"
+        if _count(component.zones) == 1:
+            return "zones: 1"
+        return None
+
+    def provider_redundant(self, cid: str) -> bool:
+        """Managed and not stated as one copy or one zone: the provider runs its spares
+        (the replica and zone rules skip it)."""
+        return self.managed(cid) and self.provider_single(cid) is None
+
+    def default_note(self, cid: str) -> str | None:
+        """Why a part's figures are its kind's defaults (`tech 'x' is not in the catalog`,
+        `no tech is named`), or None when the catalog knows its tech."""
+        if self.entry(cid) is not None:
+            return None
+        tech = self.component(cid).tech
+        return f"tech '{tech}' is not in the catalog" if tech else "no tech is named"
 
     def coordination(self, cid: str, extra_techs: Iterable[str] = ()) -> bool:
         """A registry, discovery or configuration server (not chain depth)."""
@@ -144,14 +190,14 @@ class Terms:
             factor = self.figure(cid, "replication_factor")
             if factor is not None:
                 return int(factor)
-            return None if self.managed(cid) else self.rmin(cid)
+            return None if self.provider_redundant(cid) else self.rmin(cid)
         return self.rmin(cid)
 
     def zones(self, cid: str) -> int:
         stated = _count(self.component(cid).zones)
         if stated is not None:
             return stated
-        if self.managed(cid):
+        if self.provider_redundant(cid):
             return self.deployment_zones
         n = self.copies(cid) if self.kind(cid) == "database" else self.rmin(cid)
         return min(self.deployment_zones, n or 1)
@@ -160,7 +206,7 @@ class Terms:
         stated = _count(self.component(cid).regions)
         if stated is not None:
             return stated
-        if self.managed(cid):
+        if self.provider_redundant(cid):
             return 1
         n = self.copies(cid) if self.kind(cid) == "database" else self.rmin(cid)
         return min(self.deployment_regions, n or 1)

@@ -153,12 +153,15 @@ class DeliveryFigure(Figure):
 
 
 class Availability(Figure):
-    """A fraction. `scope: node` composes over replicas; `scope: service` is used as is."""
+    """A fraction. `scope: node` composes over replicas; `scope: service` is used as is.
+    `single_instance`: what a provider-run service gives when the design states one node
+    or one zone (its SLA covers only the redundant deployment)."""
 
     value: Optional[Fraction]
     scope: Optional[Literal["node", "service"]]
     sla: Optional[Fraction] = None
     variants: Optional[dict[str, Fraction]] = None
+    single_instance: Optional[Figure] = None
 
 
 class Retention(_Model):
@@ -320,6 +323,8 @@ class Catalog(_Model):
     reviewed: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
     sources: dict[SourceKey, Source]
     latency_numbers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Figure]
+    # One zone's and one region's availability: the failure domains that copies share.
+    failure_domains: dict[Literal["zone", "region"], Figure]
     kind_defaults: dict[Kind, KindDefaults]
     tech: dict[TechId, TechEntry]
 
@@ -330,6 +335,11 @@ class Catalog(_Model):
         missing = [kind for kind in KINDS if kind not in self.kind_defaults]
         if missing:
             raise ValueError(f"kind_defaults lacks {', '.join(missing)}")
+        for domain in ("zone", "region"):
+            figure = self.failure_domains.get(domain)
+            value = figure.value if figure is not None else None
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
+                raise ValueError(f"failure_domains.{domain} must be a fraction above 0")
         index: dict[str, TechEntry] = {}
         for tech_id, entry in self.tech.items():
             entry._id = tech_id

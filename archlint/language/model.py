@@ -325,6 +325,7 @@ class CacheSettings(Strict):
     invalidation: Optional[Literal["ttl", "write_through", "write_behind", "explicit"]] = None
     stampede: Optional[Literal["none", "coalescing", "early_expiration", "locking"]] = None
     hit_ratio: Optional[Percent] = None
+    ephemeral: Optional[bool] = None  # the data may be lost by design (presence, sessions, counters)
 
 
 class QueueSettings(Strict):
@@ -381,6 +382,7 @@ class ComponentLint(Strict):
 class Component(Strict):
     kind: Optional[Kind] = None
     tech: Optional[Text] = None
+    managed: Optional[bool] = None  # run by a provider (overrides the catalog; unknown techs count as self-run)
     description: Optional[Text] = None
     owner: Optional[Text] = None
     replicas: Optional[Whole1] = None

@@ -73,14 +73,12 @@ class Analysis:
         """The figures of a block's design (archlint.analysis.figures.Figures), computed
         once per analysis; None when the design has input problems."""
         if block.index not in self._figures:
-            from archlint.analysis.figures import Figures
             from archlint.run.pipeline import design_terms
 
             design = self.design(block)
             figures = None
             if design is not None and design.graph is not None:
-                terms = design_terms(design.design, design.graph, catalog, self.settings, block.data)
-                figures = Figures(terms, self.settings.zone_availability)
+                figures = design_terms(design.design, design.graph, catalog, self.settings, block.data).figures
             self._figures[block.index] = figures
         return self._figures[block.index]
 

@@ -1,5 +1,6 @@
 """AVL: availability and single points of failure. Replica and zone rules skip managed
-parts (the provider runs their redundancy) and functions (the platform runs instances).
+parts (the provider runs their redundancy) unless the design states them as one instance
+or one zone (`Terms.provider_single`), and functions (the platform runs instances).
 
 AVL006 (availability below target) compares exactly the figure `archlint estimate`
 prints (`Terms.figures.availability`)."""
@@ -47,25 +48,87 @@ def _floor_hint(ctx: RuleContext, cid: str) -> str:
 @check("AVL001")
 def single_instance_on_critical_path(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
+    relayed = _async_single_points(ctx)
     for cid in ctx.graph.nodes:
         kind = terms.kind(cid)
-        if kind == "service":
+        if kind in ("service", "worker"):
             if terms.component(cid).stateless is False:
                 continue  # AVL003
         elif kind not in ("cache", "search"):
             continue
-        routes = terms.critical_flows.get(cid)
-        if not routes or terms.managed(cid):
+        if terms.provider_redundant(cid):
+            continue
+        routes = terms.critical_flows.get(cid) if kind != "worker" else None
+        carried = relayed.get(cid, [])
+        if not routes and not carried:
             continue
         floor = terms.rmin(cid)
         if floor >= _ENOUGH:
             continue
+        where = []
+        if routes:
+            where.append(f"on the critical path of {_flow_names(routes)}")
+        if carried:
+            where.append(f"every event of {_flow_names(carried)} passes through it")
+        placed = f"at minimum {where[0]}" if routes else f"at minimum, and {where[0]}"
+        if len(where) > 1:
+            placed += f", and {where[1]}"
+        single = terms.provider_single(cid)
+        note = ""
+        if single is not None:
+            note = f" (managed {terms.tech_name(cid)} stated as {single})"
+        elif kind in ("cache", "search") and terms.component(cid).managed is None and terms.default_note(cid):
+            note = f" ({terms.default_note(cid)}, so it counts as self-run)"
+        stops = "so one crash stops the flow" if not carried else \
+            "so one crash stops the flow until it is replaced (events wait in the broker or the outbox)"
+        hint = f"{_floor_hint(ctx, cid)} so another instance takes over when one fails"
+        if carried and not routes:
+            hint += " (consumers in one group share the work; a relay needs leader election or a lease)"
+        if note and single is None:
+            hint += f", or set components.{cid}.managed: true if a provider runs it"
         yield ctx.finding(
             _floor_path(ctx, cid),
-            f"{_named(kind, cid)} runs {_instances(floor)} at minimum on the critical path of {_flow_names(routes)}, "
-            f"so one crash stops the flow",
-            hint=f"{_floor_hint(ctx, cid)} so another instance takes over when one fails",
+            f"{_named(kind, cid)}{note} runs {_instances(floor)} {placed}, {stops}",
+            hint=hint,
         )
+
+
+def _async_single_points(ctx: RuleContext) -> dict[str, list[Any]]:
+    """Workers and services that every event of a flow's asynchronous part passes
+    through (a consumer, an outbox relay, a CDC connector): the flows, by component.
+    A hop counts when all of the flow's requests take it (share 100%); a consumer counts
+    only when no other member of its consumer group shares the work."""
+    terms = ctx.terms
+    carried: dict[str, list[Any]] = {}
+    for route in terms.routes():
+        sync_hops = terms.sync_hops(route)
+        sync = {id(hop) for hop in sync_hops}
+        # The synchronous part's own components answer for it on the critical path (or
+        # not at all); a publisher there is not what the events wait on.
+        on_sync_part = {route.entry} | {hop.edge.dst for hop in sync_hops}
+        touched: list[str] = []
+        for hop in route.hops:
+            if id(hop) in sync or not reaches(hop.share, 1.0):
+                continue
+            edge = hop.edge
+            for cid in (edge.src, edge.dst):
+                if terms.kind(cid) not in ("worker", "service") or cid in touched or cid in on_sync_part:
+                    continue
+                if edge.kind == "consumes" and cid == edge.dst and _group_shared(ctx, edge):
+                    continue
+                if cid == edge.src and edge.kind == "consumes":
+                    continue  # the broker hands out; its consumer is the dst
+                touched.append(cid)
+        for cid in touched:
+            carried.setdefault(cid, []).append(route)
+    return carried
+
+
+def _group_shared(ctx: RuleContext, edge: Any) -> bool:
+    """Another component in the consumer's group takes messages from the same broker."""
+    group = edge.props.group or edge.dst
+    members = ctx.terms.consumer_groups(edge.src).get(group, [])
+    return any(other.dst != edge.dst for other in members)
 
 
 @check("AVL002")
@@ -76,7 +139,7 @@ def single_load_balancer(ctx: RuleContext) -> Iterator[Finding]:
         if kind not in ("load_balancer", "api_gateway"):
             continue
         routes = terms.critical_flows.get(cid)
-        if not routes or terms.managed(cid):
+        if not routes or terms.provider_redundant(cid):
             continue
         floor = terms.rmin(cid)
         if floor >= _ENOUGH:
@@ -100,7 +163,7 @@ def stateful_service_single_instance(ctx: RuleContext) -> Iterator[Finding]:
         kind = terms.kind(cid)
         if kind not in ("service", "worker") or terms.component(cid).stateless is not False:
             continue
-        if terms.managed(cid):
+        if terms.provider_redundant(cid):
             continue
         floor = terms.rmin(cid)
         if floor >= _ENOUGH:
@@ -124,7 +187,7 @@ def single_zone(ctx: RuleContext) -> Iterator[Finding]:
     targets = {route.name: terms.target(route, "availability") for route in terms.routes()}
     for cid in ctx.graph.nodes:
         routes = terms.critical_flows.get(cid)
-        if not routes or terms.managed(cid):
+        if not routes or terms.provider_redundant(cid):
             continue
         demanding = [
             route for route in routes
@@ -159,6 +222,16 @@ def single_zone(ctx: RuleContext) -> Iterator[Finding]:
             f"{_targets(ctx, routes)}, and one zone outage stops it",
             hint="set deployment.zones to 2 or more (3 is usual) so the copies spread across zones",
         )
+
+
+def _factor(figure: Any, part: Any) -> str:
+    """`api 99.5%`, or `origin 99.45% on 5% of requests` for a part not every request reaches."""
+    if part.value is None:
+        return f"{part.cid} ?"
+    share = figure.shares.get(part.cid, 1.0)
+    if share >= 1:
+        return f"{part.cid} {percent(part.value)}"
+    return f"{part.cid} {percent(part.value)} on {percent(share)} of requests"
 
 
 def _targets(ctx: RuleContext, routes: list[Any]) -> str:
@@ -207,27 +280,32 @@ def availability_below_target(ctx: RuleContext) -> Iterator[Finding]:
         own = route.flow.availability is not None
         path: Path = ("flows", route.name, "availability") if own else ("flows", route.name)
         parts = [part for part in figure.parts if terms.kind(part.cid) != "client"]
-        product = " × ".join(
-            f"{part.cid} {'?' if part.value is None else percent(part.value)}" for part in parts
-        )
+        factors = [_factor(figure, part) for part in parts]
+        if figure.region is not None:
+            factors.append(f"one region {percent(figure.region.value)}")
         unknown = ""
         if figure.unknown:
             unknown = f"; the availability of {listed(figure.unknown)} is unknown and counted as 100%"
         message = (f"flow '{route.name}' is available {percent(figure.value)} at most along its "
-                   f"synchronous hops ({product}), below its {percent(figure.target)} target{unknown}")
+                   f"synchronous hops ({' × '.join(factors)}), below its {percent(figure.target)} target{unknown}")
         where = f"flows.{route.name}.availability" if own else "requirements.availability"
         known = [part for part in parts if part.value is not None]
-        weakest = min(known, key=lambda part: part.value) if known else None
+        weakest = min(known, key=figure.effective) if known else None
         if weakest is None:
             hint = f"lower {where} to what the flow's parts can give"
-        elif not weakest.sla:
-            hint = (f"the weakest part is {weakest.cid}, {weakest.work}: add copies of it across zones "
-                    f"(replicas, replication, deployment.zones), mark calls the flow can do without "
-                    f"critical: false with a fallback, or lower {where}")
-        else:
+        elif weakest.sla:
             hint = (f"the weakest part is {weakest.cid}, a provider's service counted at its "
                     f"{percent(weakest.value)} SLA: use a tech with a higher SLA, mark calls the flow "
                     f"can do without critical: false with a fallback, or lower {where}")
+        else:
+            hint = (f"the weakest part is {weakest.cid}, {weakest.work}: add copies of it across zones "
+                    f"(replicas, replication, deployment.zones), mark calls the flow can do without "
+                    f"critical: false with a fallback, or lower {where}")
+            note = terms.default_note(weakest.cid)
+            if note is not None and terms.component(weakest.cid).availability is None:
+                hint += (f"; its figure is the {terms.kind(weakest.cid).replace('_', ' ')} kind default ({note}): "
+                         f"state its real replicas and zones, its availability, or managed: true "
+                         f"if a provider runs it")
         yield ctx.finding(path, message, hint=hint)
 
 

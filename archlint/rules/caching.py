@@ -156,7 +156,10 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
     for cid in ctx.graph.nodes:
         if terms.kind(cid) != "cache":
             held.update(terms.component(cid).data or ())
+    ephemeral = {cid for cid in caches if _ephemeral(ctx, cid)}
     for cid in caches:
+        if cid in ephemeral:
+            continue  # losing it is accepted by design (presence, sessions, counters)
         data = terms.component(cid).data or ()
         only_here = [name for name in dict.fromkeys(data) if name not in held]
         if not only_here:
@@ -168,7 +171,9 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
             f"cache {cid} holds {classes}, which no component other than a cache holds, "
             f"so an eviction or a restart loses {'it' if len(only_here) == 1 else 'them'}",
             hint=f"keep {classes} in a durable store (list it in that store's data) and let {cid} cache it, "
-                 f"or declare {cid} kind: database if it {verb} meant to live there",
+                 f"declare {cid} kind: database if it {verb} meant to live there, or set "
+                 f"components.{cid}.cache.ephemeral: true if losing it is acceptable by nature "
+                 f"(presence, sessions, counters)",
         )
     # (b) write flows that put data into a cache and nowhere durable
     for route in terms.routes():
@@ -183,7 +188,7 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
                 break
             if kind == "cache" and cache_hop is None:
                 cache_hop = hop
-        if durable or cache_hop is None:
+        if durable or cache_hop is None or cache_hop.edge.dst in ephemeral:
             continue
         writer, cache = cache_hop.edge.src, cache_hop.edge.dst
         yield ctx.finding(
@@ -191,8 +196,16 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
             f"write flow '{route.name}' writes to cache {cache} and reaches no {_DURABLE_TEXT}, "
             f"so the cache holds the only copy of what it writes",
             hint=f"add the durable write to flows.{route.name}.steps (a hop from {writer} to the store that "
-                 f"keeps the data), or declare {cache} kind: database if it is that store",
+                 f"keeps the data), declare {cache} kind: database if it is that store, or set "
+                 f"components.{cache}.cache.ephemeral: true if losing it is acceptable by nature "
+                 f"(presence, sessions, counters)",
         )
+
+
+def _ephemeral(ctx: RuleContext, cid: str) -> bool:
+    """`cache.ephemeral: true`: the design accepts losing what the cache holds."""
+    settings = _settings(ctx, cid)
+    return settings is not None and settings.ephemeral is True
 
 
 # --- CAC004 ----------------------------------------------------------------------------

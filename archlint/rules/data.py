@@ -193,7 +193,9 @@ def missing_backups(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             ("components", cid),
             f"database {cid} has {stated}, and none are taken automatically ({_catalog(ctx, cid)})",
-            hint=f"set components.{cid}.backups: {{interval: 24h, retention: 30d}} and test restoring them",
+            hint=f"set components.{cid}.backups: {{interval: 24h, retention: 30d}} and test restoring them; if "
+                 f"its data can be rebuilt from elsewhere (a derived copy), accept the finding with its reason: "
+                 f"components.{cid}.lint.ignore: {{DAT003: \"<where the data is rebuilt from>\"}}",
         )
 
 
@@ -230,13 +232,14 @@ def not_replicated(ctx: RuleContext) -> Iterator[Finding]:
         kind = node.kind
         if kind != _DATABASE and kind not in BROKER:
             continue
-        if terms.managed(cid):
-            continue
+        if terms.provider_redundant(cid):
+            continue  # the provider keeps the copies, and the design says nothing against it
         copies = terms.copies(cid)
         if copies is None or copies >= minimum:
             continue
         component = node.component
         path: Path = ("components", cid)
+        single = terms.provider_single(cid)
         if kind == _DATABASE:
             replication = component.replication
             if replication is None:
@@ -263,6 +266,23 @@ def not_replicated(ctx: RuleContext) -> Iterator[Finding]:
                 how = f"no replication factor, {_instances(terms.rmin(cid))}"
             hint = (f"set components.{cid}.queue.replication_factor to {minimum} or more, "
                     f"with at least as many broker instances")
+        if single is not None:
+            # A provider-run service stated as one instance: the stated count beats its default.
+            how = f"managed {terms.tech_name(cid)} stated as {single}"
+            if single == "replicas: 1":
+                path = ("components", cid, "replicas")
+            elif single == "zones: 1":
+                path = ("components", cid, "zones")
+            if kind in BROKER and single.startswith("queue."):
+                hint = f"set components.{cid}.queue.replication_factor to {minimum} or more"
+            else:
+                hint = (f"keep a standby copy of {cid} in another zone: drop components.{cid}.{single.split(':')[0]} "
+                        f"(the provider's redundant deployment) or raise it to {minimum} or more")
+        else:
+            note = terms.default_note(cid)
+            if note is not None and component.managed is None:
+                how += f"; {note}, so it counts as self-run"
+                hint += f", or set components.{cid}.managed: true if a provider runs it and keeps the copies"
         yield ctx.finding(
             path,
             f"{kind} {cid} keeps {_copies_text(copies)} ({how}), fewer than {minimum}",

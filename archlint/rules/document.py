@@ -47,8 +47,14 @@ def missing_requirements(ctx: RuleContext) -> Iterator[Finding]:
     functional = requirements.functional if requirements is not None else None
     if not any(not _blank(item) for item in functional or ()):
         missing.append("functional")
+    # A batch or pipeline system (flows, none of them starting at a client or a public
+    # component) answers no one while they wait: no p99 latency target is asked of it.
+    routes = list(ctx.terms.routes())
+    batch = bool(routes) and not any(ctx.terms.user_facing(route) for route in routes)
     for name in _TARGETS:
         if requirements is not None and getattr(requirements, name) is not None:
+            continue
+        if name == "latency_p99" and batch:
             continue
         covered = sum(1 for flow in flows if getattr(flow, name) is not None)
         if flows and covered == len(flows):

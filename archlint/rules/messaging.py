@@ -208,7 +208,9 @@ def missing_dlq(ctx: RuleContext) -> Iterator[Finding]:
         yield ctx.finding(
             _queue_path(ctx, x),
             f"broker {x} has consumers ({names}) but no dead letter queue",
-            hint=f"set components.{x}.queue.dlq: {x}-dlq and declare {x}-dlq as a broker",
+            hint=f"set components.{x}.queue.dlq: {x}-dlq and declare {x}-dlq as a broker; if dropping a message "
+                 f"that keeps failing is acceptable here (telemetry, metrics), accept the finding with its reason: "
+                 f"components.{x}.lint.ignore: {{ASY002: \"<why losing it is fine>\"}}",
         )
 
 

@@ -21,6 +21,7 @@ _BREAKER_CALLERS = frozenset({"service", "function"})
 # Callees whose operations are reads or recomputable writes when no flow says otherwise.
 _REPEATABLE_CALLEES = frozenset({"cache", "search"})
 _READ_METHODS = frozenset({"GET", "HEAD"})
+_PROXIES = frozenset({"load_balancer", "api_gateway"})
 
 
 # --- private helpers (_deadlines and _p99_targets are candidates for analysis.Terms) ------
@@ -48,6 +49,49 @@ def _deadlines(ctx: RuleContext) -> dict[str, tuple[float, str]]:
     return deadlines
 
 
+Deadline = tuple[float, str, "str | None"]  # (timeout, the caller that sets it, the flow it is set on)
+
+
+def _edge_deadlines(ctx: RuleContext) -> dict[int, Deadline | None]:
+    """Edge A->B (by id) -> the deadline that bounds it: the smallest `timeout` of a
+    call X->A made on a flow that also takes A->B (a call A starts on its own, or makes
+    only on another caller's flow, is not held to that caller's timeout). None: flows
+    take the edge, but none reaches A through a timed call. An edge no flow takes is
+    absent: every caller's deadline applies to it (`_deadlines`)."""
+    terms = ctx.terms
+    bound: dict[int, Deadline | None] = {}
+    for route in terms.routes():
+        into: dict[str, tuple[float, str]] = {}
+        calls = [hop for hop in route.hops if hop.edge.sync]
+        for hop in calls:
+            timeout = hop.edge.props.timeout
+            current = into.get(hop.edge.dst)
+            if timeout is not None and (current is None or timeout < current[0]):
+                into[hop.edge.dst] = (timeout, hop.edge.src)
+        for hop in calls:
+            given = into.get(hop.edge.src)
+            key = id(hop.edge)
+            tightest = bound.get(key)
+            if given is not None and (tightest is None or given[0] < tightest[0]):
+                bound[key] = (given[0], given[1], route.name)
+            elif key not in bound:
+                bound[key] = None
+    return bound
+
+
+def _deadline_for(edge: Edge, by_flow: dict[int, Deadline | None],
+                  by_callee: dict[str, tuple[float, str]]) -> Deadline | None:
+    if id(edge) in by_flow:
+        return by_flow[id(edge)]
+    deadline = by_callee.get(edge.src)
+    return None if deadline is None else (deadline[0], deadline[1], None)
+
+
+def _given(edge: Edge, deadline: Deadline) -> str:
+    on = f" on flow '{deadline[2]}'" if deadline[2] is not None else ""
+    return f"{edge.src}'s own {format_duration(deadline[0])} deadline (the timeout {deadline[1]} gives it{on})"
+
+
 def _p99_targets(ctx: RuleContext) -> dict[int, list[tuple[float, Route]]]:
     """Edge (by id) -> (target(f).latency_p99, f) for every flow f with a latency target
     that takes the edge on one of its sync paths, in flow declaration order."""
@@ -73,21 +117,33 @@ def _tightest(entries: list[tuple[float, Route]]) -> tuple[float, Route] | None:
 
 # --- RES001 ---------------------------------------------------------------------------
 
+def _forwarding_proxy(ctx: RuleContext, cid: str) -> bool:
+    """A self-run gateway or proxy the catalog knows (nginx, envoy, kong,
+    spring-cloud-gateway, …): it forwards requests and waits on its upstreams as a
+    service does. Managed balancers (aws-alb, api-gateway) have documented defaults."""
+    terms = ctx.terms
+    return (terms.kind(cid) in _PROXIES and terms.entry(cid) is not None
+            and not terms.managed(cid))
+
+
 @check("RES001")
 def missing_timeout(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
     deadlines: dict[str, tuple[float, str]] | None = None
+    by_flow: dict[int, Deadline | None] = {}
     targets: dict[int, list[tuple[float, Route]]] | None = None
     for edge in ctx.graph.sync_edges():
         link = edge.props
-        if link.timeout is not None or link.protocol == "websocket" or not terms.is_compute(edge.src):
+        if link.timeout is not None or link.protocol == "websocket":
+            continue
+        if not terms.is_compute(edge.src) and not _forwarding_proxy(ctx, edge.src):
             continue
         if deadlines is None or targets is None:  # only designs with a finding pay for the hint's figures
-            deadlines, targets = _deadlines(ctx), _p99_targets(ctx)
-        deadline = deadlines.get(edge.src)
+            deadlines, by_flow, targets = _deadlines(ctx), _edge_deadlines(ctx), _p99_targets(ctx)
+        deadline = _deadline_for(edge, by_flow, deadlines)
         tightest = _tightest(targets.get(id(edge), []))
         if deadline is not None:
-            budget = f"{edge.src}'s own {format_duration(deadline[0])} deadline (the timeout {deadline[1]} gives it)"
+            budget = _given(edge, deadline)
         elif tightest is not None:
             budget = f"the {format_duration(tightest[0])} p99 target of flow '{tightest[1].name}'"
         else:
@@ -207,6 +263,7 @@ def timeout_over_budget(ctx: RuleContext) -> Iterator[Finding]:
     check_p99 = bool(ctx.options.get("check_p99", False))
     p99_factor = float(ctx.options.get("p99_factor", 2.0))
     deadlines = _deadlines(ctx)
+    by_flow = _edge_deadlines(ctx)
     targets = _p99_targets(ctx) if check_p99 else {}
     for edge in ctx.graph.sync_edges():
         timeout = edge.props.timeout
@@ -214,7 +271,7 @@ def timeout_over_budget(ctx: RuleContext) -> Iterator[Finding]:
             continue
         attempts = terms.attempts(edge)
         wait = timeout * attempts
-        deadline = deadlines.get(edge.src)
+        deadline = _deadline_for(edge, by_flow, deadlines)
         over_deadline = deadline is not None and exceeds(wait, deadline[0] * budget_factor)
         tightest = None
         if not over_deadline and check_p99:
@@ -227,7 +284,7 @@ def timeout_over_budget(ctx: RuleContext) -> Iterator[Finding]:
             spent = format_duration(wait)
         if deadline is not None and over_deadline:
             limit = deadline[0] * budget_factor
-            given = f"{edge.src}'s own {format_duration(deadline[0])} deadline (the timeout {deadline[1]} gives it)"
+            given = _given(edge, deadline)
             scaled = given if budget_factor == 1 else f"{budget_factor:g} x {given}"
             message = f"{edge.src} may wait {spent} on {edge.dst}, longer than {scaled}"
         else:

@@ -3,6 +3,9 @@ found by walking up from each linted file; the nearest wins and files are not me
 
 A bad configuration is a usage error (exit 2) whose message names the file, the key,
 and what is accepted, with a did-you-mean.
+
+One module (past 400 lines): finding, reading, validating and showing a configuration
+change together whenever a key is added.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ KEYS = (
     "exclude",
     "rule-packs",
     "zone-availability",
+    "region-availability",
     "limits",
 )
 LIMIT_KEYS = {
@@ -62,6 +66,7 @@ class Config:
     rule_packs: tuple[str, ...] = ()  # as written
     pack_paths: tuple[str, ...] = ()  # the same, resolved against the configuration's folder
     zone_availability: float | None = None
+    region_availability: float | None = None
     limits: Limits = field(default_factory=Limits)
     raw: Mapping[str, Any] = field(default_factory=dict)  # the keys as written, for `config --show`
 
@@ -259,6 +264,11 @@ def parse_config(data: Mapping[str, Any], path: str, metas: Mapping[str, RuleMet
             settings["zone_availability"] = units.parse_percent(data["zone-availability"])
         except units.UnitError as error:
             raise ConfigError(f"{where}: zone-availability: {error}") from None
+    if "region-availability" in data:
+        try:
+            settings["region_availability"] = units.parse_percent(data["region-availability"])
+        except units.UnitError as error:
+            raise ConfigError(f"{where}: region-availability: {error}") from None
     if "limits" in data:
         settings["limits"] = _limits(data["limits"], f"{where}: limits")
     return Config(**settings)
@@ -381,7 +391,9 @@ class Setting:
 def effective(config: Config) -> list[Setting]:
     """Every key in KEYS order (limits one by one): the value the file set, else the
     default. Lists of codes and globs are shown normalised, quantities as written."""
-    from archlint.analysis.figures import DEFAULT_ZONE_AVAILABILITY
+    from archlint.catalog import load_catalog
+
+    domains = load_catalog().failure_domains
 
     written = config.raw
     prefix = "tool.archlint." if config.path and config.path.endswith(".toml") else ""
@@ -394,7 +406,8 @@ def effective(config: Config) -> list[Setting]:
         "fail-on": config.fail_on or "error",
         "exclude": list(config.exclude),
         "rule-packs": list(config.rule_packs),
-        "zone-availability": written.get("zone-availability", f"{DEFAULT_ZONE_AVAILABILITY * 100:g}%"),
+        "zone-availability": written.get("zone-availability", f"{(domains['zone'].value or 0) * 100:g}%"),
+        "region-availability": written.get("region-availability", f"{(domains['region'].value or 0) * 100:g}%"),
     }
     settings = [Setting(key, value, prefix + key if key in written else None) for key, value in parsed.items()]
     written_limits = written.get("limits") or {}

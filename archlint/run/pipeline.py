@@ -88,7 +88,8 @@ def design_terms(design: Any, graph: Any, catalog: Any, settings: FileSettings, 
     """The derived terms of one design under these settings (archlint.analysis.terms.Terms)."""
     from archlint.analysis import derive
 
-    return derive(design, graph, catalog, raw, settings.load_factor, settings.zone_availability)
+    return derive(design, graph, catalog, raw, settings.load_factor, settings.zone_availability,
+                  settings.region_availability)
 
 
 def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings, raw: Any) -> list[Finding]:

@@ -32,6 +32,7 @@ class FileSettings:
     run_rules: bool = True
     load_factor: float = 1.0  # what-if scale (`--load 10x`)
     zone_availability: float | None = None  # one zone's availability (configuration)
+    region_availability: float | None = None  # one region's availability (configuration)
     rule_packs: tuple[str, ...] = ()  # custom rule packs (absolute paths), from the configuration
     rules: RuleSet | None = None  # the rules that may run on this file; None = built-in and plugins
 
@@ -96,6 +97,7 @@ class Settings:
                 run_rules=cli.run_rules,
                 load_factor=cli.load_factor,
                 zone_availability=config.zone_availability,
+                region_availability=config.region_availability,
                 rule_packs=config.pack_paths,
                 rules=rule_set_for(config.pack_paths),
             )

@@ -80,16 +80,19 @@ def render_text(name: str, title: str, figures: Figures) -> str:
 
     availability = [(a, a.value) for a in figures.availability.values() if a.value is not None]
     if availability:
-        lines.append(f"Availability (product over each flow's critical path; one zone = "
-                     f"{format_percent(figures.zone_availability)})")
+        lines.append(f"Availability (share of requests that succeed: product over each flow's critical path of "
+                     f"1 − share × (1 − part); one zone = {format_percent(figures.zone_availability)}, "
+                     f"one region = {format_percent(figures.region_availability)})")
         for estimate, value in availability:
             target = "" if estimate.target is None else f" against a target of {format_percent(estimate.target)}" + \
                 (" (below it)" if under(value, estimate.target) else "")
-            lines.append(f"  {estimate.name}: {format_percent(value)}{target}")
-            rows = [
-                [part.cid, "-" if part.value is None else format_percent(part.value), part.work + _source(part.source)]
-                for part in estimate.parts
-            ]
+            lines.append(f"  {estimate.name}: {format_percent(value)}{target} = {_product(estimate)}")
+            rows = [[part.cid, "-" if part.value is None else format_percent(part.value),
+                     part.work + _source(part.source) + _reach(estimate, part)]
+                    for part in estimate.parts]
+            region = estimate.region
+            if region is not None and region.value is not None:
+                rows.append(["region", format_percent(region.value), region.work + _source(region.source)])
             lines += _table(rows, indent="    ")
             if estimate.unknown:
                 lines.append(f"    unknown, counted as 100%: {', '.join(estimate.unknown)}")
@@ -171,7 +174,10 @@ def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, An
         ],
         "availability": [
             {"flow": a.name, "value": a.value, "target": a.target, "unknown": a.unknown,
-             "parts": _parts(a.parts)}
+             "parts": [{**item, "share": a.shares.get(item["id"], 1.0), "effective": a.effective(part)}
+                       for item, part in zip(_parts(a.parts), a.parts)],
+             "region": None if a.region is None else
+             {"value": a.region.value, "work": a.region.work, "source": _source_data(a.region.source)}}
             for a in figures.availability.values() if a.value is not None
         ],
         "latency": [
@@ -191,6 +197,24 @@ def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, An
         "saturates_first": None if saturation is None else {"id": saturation[0], "at_load_factor": saturation[1]},
         "missing_inputs": figures.missing_inputs(),
     }
+
+
+def _product(flow: Any) -> str:
+    """`edge 99.99% × api 99.99998% × region 99.99%`: the factors the flow's figure multiplies."""
+    factors = [f"{part.cid} {format_percent(flow.effective(part))}" for part in flow.parts
+               if part.value is not None and part.source is not None]
+    if flow.region is not None:
+        factors.append(f"region {format_percent(flow.region.value)}")
+    return " × ".join(factors) or "100%"
+
+
+def _reach(flow: Any, part: Any) -> str:
+    """`; on 10% of requests: 1 − 10% × (1 − 99.99%) = 99.999%` for a part that not every request reaches."""
+    share = flow.shares.get(part.cid, 1.0)
+    if share >= 1 or part.value is None:
+        return ""
+    return (f"; on {format_percent(share)} of requests: 1 − {format_percent(share)} × "
+            f"(1 − {format_percent(part.value)}) = {format_percent(flow.effective(part))}")
 
 
 def _parts(parts: Iterable[Any]) -> list[dict[str, Any]]:

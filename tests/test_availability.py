@@ -1,0 +1,215 @@
+"""Availability semantics (issue 16): correlated failures, the region bound, stated counts
+on managed services, unknown techs and share-weighted branches. Every expected figure is
+worked out by hand from the catalog's numbers: one VM 99.5%, one zone 99.95% (rule of
+thumb), one region 99.99% (compute region-level SLAs), and the services' SLAs."""
+
+import json
+
+import pytest
+from conftest import run_process
+
+from archlint.catalog import load_catalog
+from archlint.run.pipeline import check_file, design_terms
+from archlint.run.settings import FileSettings
+
+VM, ZONE, REGION = 0.995, 0.9995, 0.9999
+ONE_COPY = ZONE * VM  # one copy in one zone: 99.45025%
+
+
+def _figures(tmp_path, text, **settings):
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(text)
+    settings_ = FileSettings(run_rules=False, **settings)
+    result = check_file(str(path), path.name, settings_, load_catalog())
+    assert result.findings == [], [f.message for f in result.findings]
+    design = result.designs[0]
+    return design_terms(design.design, design.graph, load_catalog(), settings_, design.block.data).figures
+
+
+def _design(components: str, steps: str, deployment: str = "{zones: 3}") -> str:
+    return (f"archlint: 1\nname: d\ndeployment: {deployment}\ncomponents:\n{components}"
+            f"flows:\n  f:\n    steps:\n{steps}")
+
+
+def _part(flow, cid):
+    return next(part for part in flow.parts if part.cid == cid)
+
+
+def test_replicas_in_one_zone_share_its_fate(tmp_path):
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 3, zones: 1}\n",
+                   "      - web -> api\n")
+    flow = _figures(tmp_path, text).availability["f"]
+    api = _part(flow, "api")
+    # Three copies, one zone: the zone caps them. 0.9995 × (1 − 0.005³) = 0.9995 − 0.9995 × 1.25e-7.
+    assert api.value == pytest.approx(0.9994998750625, abs=1e-13)
+    assert api.work == "3 copies in 1 zone: 99.95% × (1 − (1 − 99.5%)^3) = 99.95%"
+    assert flow.value == pytest.approx(0.9994998750625 * REGION, abs=1e-12)
+
+
+def test_replicas_across_zones_compose_per_zone(tmp_path):
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 5}\n",
+                   "      - web -> api\n")
+    api = _part(_figures(tmp_path, text).availability["f"], "api")
+    # Five copies over three zones: 2, 2 and 1. A zone with k copies is up ZONE × (1 − 0.005^k);
+    # the zones are independent, so the part is down only when all three groups are.
+    two = ZONE * (1 - 0.005 ** 2)  # 0.9994750125
+    one = ONE_COPY  # 0.9945025
+    expected = 1 - (1 - two) ** 2 * (1 - one)
+    assert api.value == pytest.approx(expected, abs=1e-15)
+    assert api.value == pytest.approx(1 - 0.0005249875 ** 2 * 0.0054975, abs=1e-15)
+    assert api.work.startswith("5 copies in 3 zones: 1 − (1 − 99.95% × (1 − (1 − 99.5%)^2))^2 × (1 − 99.95% × 99.5%)")
+
+
+def test_a_single_region_design_is_bounded_by_the_region(tmp_path):
+    services = "".join(f"  s{i}: {{kind: service, replicas: 3{f', calls: [s{i + 1}]' if i < 3 else ''}}}\n"
+                       for i in range(4))
+    text = _design("  web: {kind: client, calls: [s0]}\n" + services, "      - web -> s0 -> s1 -> s2 -> s3\n")
+    flow = _figures(tmp_path, text).availability["f"]
+    each = 1 - (1 - ONE_COPY) ** 3  # 3 copies in 3 zones: 99.99998338%
+    assert each == pytest.approx(0.9999998338, abs=1e-10)
+    # The region is counted once for the flow, not once per part: 99.99% × each⁴ = 99.98993%.
+    assert flow.value == pytest.approx(REGION * each ** 4, abs=1e-12)
+    assert flow.value < REGION
+    assert flow.region.work == "s0, s1, s2, s3 run in one region: 99.99%"
+    assert flow.region.source.detail == "one region, sla [REGION-SLA]"
+
+
+def test_region_availability_is_configurable(tmp_path):
+    text = _design("  web: {kind: client, calls: [api]}\n  api: {kind: service, replicas: 3}\n", "      - web -> api\n")
+    flow = _figures(tmp_path, text, region_availability=0.999).availability["f"]
+    assert flow.region.value == pytest.approx(0.999)
+    assert flow.value == pytest.approx(0.999 * (1 - (1 - ONE_COPY) ** 3), abs=1e-12)
+    assert str(flow.region.source) == "configuration: region-availability"
+
+
+def test_copies_in_two_regions_carry_their_own_region(tmp_path):
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 4, zones: 4, regions: 2}\n",
+                   "      - web -> api\n", deployment="{zones: 4, regions: 2}")
+    flow = _figures(tmp_path, text).availability["f"]
+    in_region = 1 - (1 - ONE_COPY) ** 2  # two zones of one copy in each region
+    expected = 1 - (1 - REGION * in_region) ** 2
+    assert _part(flow, "api").value == pytest.approx(expected, abs=1e-15)
+    assert flow.region is None  # no part runs in only one region
+    assert flow.value == pytest.approx(expected, abs=1e-15)
+
+
+def test_a_single_node_managed_cache_counts_as_one_instance(tmp_path):
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 3, calls: [sessions]}\n"
+                   "  sessions: {tech: elasticache, replicas: 1}\n",
+                   "      - web -> api -> sessions\n")
+    flow = _figures(tmp_path, text).availability["f"]
+    cache = _part(flow, "sessions")
+    # Not the 99.9% Multi-AZ SLA: one node in one zone at the single-instance 99.5%.
+    assert cache.value == pytest.approx(ONE_COPY, abs=1e-12)
+    assert not cache.sla
+    assert "single instance (replicas: 1)" in cache.source.detail
+    assert flow.value == pytest.approx((1 - (1 - ONE_COPY) ** 3) * ONE_COPY * REGION, abs=1e-12)
+
+
+def test_a_managed_cache_without_stated_counts_keeps_its_sla(tmp_path):
+    text = _design("  web: {kind: client, calls: [sessions]}\n  sessions: {tech: elasticache}\n",
+                   "      - web -> sessions\n")
+    flow = _figures(tmp_path, text).availability["f"]
+    assert _part(flow, "sessions").value == pytest.approx(0.999) and _part(flow, "sessions").sla
+    assert flow.region is None and flow.value == pytest.approx(0.999)
+
+
+def test_a_managed_database_in_one_zone_is_composed_from_its_nodes(tmp_path):
+    text = _design("  web: {kind: client, calls: [db]}\n  db: {tech: aws-rds, replicas: 2, zones: 1}\n",
+                   "      - web -> db\n")
+    db = _part(_figures(tmp_path, text).availability["f"], "db")
+    assert db.value == pytest.approx(ZONE * (1 - 0.005 ** 2), abs=1e-12)  # 99.9475%
+
+
+def test_an_unknown_tech_gets_its_kinds_conservative_defaults(tmp_path):
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 3, calls: [blobs]}\n"
+                   "  blobs: {kind: object_storage, tech: blobby}\n",
+                   "      - web -> api -> blobs\n")
+    flow = _figures(tmp_path, text).availability["f"]
+    blobs = _part(flow, "blobs")
+    # Before issue 16 an unknown object store counted as a managed 99.9% service; now it
+    # is one self-run node in one zone until the design says otherwise.
+    assert blobs.value == pytest.approx(ONE_COPY, abs=1e-12)
+    assert blobs.source.kind == "default" and "object_storage default" in blobs.source.detail
+
+
+def test_an_unknown_tech_stated_as_managed_counts_as_a_service(tmp_path):
+    text = _design("  web: {kind: client, calls: [blobs]}\n"
+                   "  blobs: {kind: object_storage, tech: blobby, managed: true, availability: 99.9%}\n",
+                   "      - web -> blobs\n")
+    flow = _figures(tmp_path, text).availability["f"]
+    assert _part(flow, "blobs").sla and flow.value == pytest.approx(0.999)
+
+
+def test_a_branch_counts_for_its_share_of_requests(tmp_path):
+    text = _design("  web: {kind: client, calls: [cdn]}\n"
+                   "  cdn: {tech: cloudfront, calls: [origin]}\n"
+                   "  origin: {kind: service}\n",
+                   "      - web -> cdn\n      - cdn -> origin: 5%\n")
+    flow = _figures(tmp_path, text).availability["f"]
+    # The CDN serves every request (99.9% SLA); the origin (one copy, 99.45025%) only the
+    # 5% of misses, and so does its region: a failure there loses 5% of requests.
+    origin = 1 - 0.05 * (1 - ONE_COPY)  # 99.9725125%
+    region = 1 - 0.05 * (1 - REGION)  # 99.9995%
+    assert flow.shares["origin"] == pytest.approx(0.05)
+    assert flow.effective(_part(flow, "origin")) == pytest.approx(0.999725125, abs=1e-12)
+    assert flow.value == pytest.approx(0.999 * origin * region, abs=1e-12)
+    assert flow.value != pytest.approx(0.999 * ONE_COPY * REGION)  # not the plain product
+
+
+def test_estimate_shows_the_formulas_with_numbers(tmp_path):
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(_design("  web: {kind: client, calls: [cdn]}\n"
+                            "  cdn: {tech: cloudfront, calls: [origin]}\n"
+                            "  origin: {kind: service, replicas: 2}\n",
+                            "      - web -> cdn\n      - cdn -> origin: 5%\n"))
+    text = run_process("estimate", str(path)).stdout
+    assert "one zone = 99.95%, one region = 99.99%" in text
+    # origin: 1 − 0.0054975² = 99.99698%; on 5%: 1 − 0.05 × 3.02225e-5 = 99.999849%;
+    # the flow: 99.9% × 99.999849% × 99.9995% = 99.899%.
+    assert "f: 99.899% = cdn 99.9% × origin 99.999849% × region 99.9995%" in text
+    assert ("origin  99.99698%  2 copies in 2 zones: 1 − (1 − 99.95% × 99.5%)^2 = 99.99698% "
+            "(default: service default, rule of thumb [RT]); on 5% of requests: 1 − 5% × (1 − 99.99698%) = 99.999849%"
+            ) in text
+    assert ("region  99.9995%   origin run in one region, reached by 5% of requests: 1 − 5% × (1 − 99.99%) = 99.9995% "
+            "(catalog: one region, sla [REGION-SLA])") in text
+    data = json.loads(run_process("estimate", "--format", "json", str(path)).stdout)
+    (flow,) = data["designs"][0]["availability"]
+    origin = next(part for part in flow["parts"] if part["id"] == "origin")
+    assert origin["share"] == pytest.approx(0.05)
+    assert origin["effective"] == pytest.approx(1 - 0.05 * (1 - (1 - 0.0054975 ** 2)), abs=1e-12)
+    assert flow["region"]["value"] == pytest.approx(1 - 0.05 * 0.0001)
+
+
+def test_avl006_says_a_figure_is_a_kind_default_and_how_to_state_it(tmp_path):
+    path = tmp_path / "d.arch.yaml"
+    path.write_text("archlint: 1\nname: d\nrequirements: {availability: 99.9%}\ndeployment: {zones: 3}\n"
+                    "components:\n  web: {kind: client, calls: [api]}\n"
+                    "  api: {kind: service, replicas: 3, calls: [blobs]}\n"
+                    "  blobs: {kind: object_storage, tech: blobby}\n"
+                    "flows:\n  f:\n    steps:\n      - web -> api -> blobs\n")
+    result = check_file(str(path), path.name, FileSettings(), load_catalog())
+    (finding,) = [f for f in result.findings if f.code == "AVL006"]
+    # api 99.99998338% × blobs 99.45025% × region 99.99% = 99.44%
+    assert "is available 99.44% at most" in finding.message
+    assert "(api 99.9999834% × blobs 99.45% × one region 99.99%)" in finding.message
+    assert "its figure is the object storage kind default (tech 'blobby' is not in the catalog)" in finding.hint
+    assert "managed: true if a provider runs it" in finding.hint
+
+
+def test_kinds_only_a_provider_runs_stay_provider_run(tmp_path):
+    text = _design("  web: {kind: client, calls: [cdn]}\n"
+                   "  cdn: {kind: cdn, tech: edgy, calls: [fn]}\n"
+                   "  fn: {kind: function}\n",
+                   "      - web -> cdn -> fn\n")
+    figures = _figures(tmp_path, text)
+    flow = figures.availability["f"]
+    # The kinds' provider figures (cdn 99.9%, function 99.9%), with no region of ours to count.
+    assert [(p.cid, p.sla) for p in flow.parts[1:]] == [("cdn", True), ("fn", True)]
+    assert flow.region is None and flow.value == pytest.approx(0.999 * 0.999)
+    assert figures.terms.managed("cdn") and figures.terms.managed("fn")
