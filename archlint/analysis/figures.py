@@ -451,21 +451,23 @@ class Figures:
                 continue
             # One write per store and flow, at the largest share of the hops entering it
             # (two hops of one flow into a store do not store the payload twice).
-            shares: dict[str, float] = {}
+            shares: dict[str, tuple[float, float]] = {}
             for hop in route.hops:
                 cid = hop.edge.dst
-                if terms.kind(cid) in STORE:
-                    shares[cid] = max(shares.get(cid, 0.0), hop.share)
-            for cid, share in shares.items():
+                payload = hop.payload if hop.payload is not None else flow.payload_for(cid)
+                if terms.kind(cid) in STORE and payload:
+                    share = max(shares.get(cid, (0.0, 0.0))[0], hop.share)
+                    shares[cid] = (share, max(shares.get(cid, (0.0, 0.0))[1], payload))
+            for cid, (share, payload) in shares.items():
                 growth = result.get(cid)
                 if growth is None:
                     sharding = terms.component(cid).sharding
                     shards = sharding.shards if sharding is not None else 1
                     growth = result[cid] = Growth(cid, 0.0, self._kept_for(cid, retention), 0.0, shards)
-                growth.per_second += average * share * flow.payload
+                growth.per_second += average * share * payload
                 growth.writes.append(
                     f"{route.name}: {units.format_rate(average)} × {units.format_percent(share)} × "
-                    f"{units.format_size(flow.payload)}"
+                    f"{units.format_size(payload)}"
                 )
         for growth in result.values():
             growth.total = growth.per_second * growth.retention
@@ -485,7 +487,7 @@ class Figures:
         result = {}
         for route in terms.routes():
             rate = self.rates[route.name]
-            if route.flow.payload is None or rate.average is None:
+            if not isinstance(route.flow.payload, float) or rate.average is None:
                 continue
             result[route.name] = Bandwidth(route.name, rate.average * route.flow.payload,
                                            rate.peak * route.flow.payload)
