@@ -128,6 +128,7 @@ class Bandwidth:
     name: str
     average: float  # bytes per second
     peak: float
+    work: str = ""  # "rate × 500B", or "rate × (2KB to db + 20% × 8B to filter)"
 
 
 class Figures:
@@ -402,12 +403,19 @@ class Figures:
         hops = [hop for hop in terms.sync_hops(route) if hop.share > 0]
         if not hops:
             return FlowLatency(route.name, None, target, [], [], [])
-        flow_type = route.flow.type
+        # A component's figure follows what the hops into it do: read, write, or the
+        # slower of both when they do both or the flow states no type.
+        entering: dict[str, str | None] = {}
+        for hop in hops:
+            op = terms.op(hop)
+            cid = hop.edge.dst
+            entering[cid] = op if cid not in entering or entering[cid] == op else None
         parts: dict[str, Part] = {}
 
         def part(cid: str) -> Part:
             if cid not in parts:
-                parts[cid] = self.component_latency(cid, flow_type)
+                op = entering.get(cid, route.flow.type)
+                parts[cid] = self.component_latency(cid, op if op in ("read", "write") else None)
             return parts[cid]
 
         children: dict[str, list[str]] = {}
@@ -437,28 +445,30 @@ class Figures:
 
     @functools.cached_property
     def growth(self) -> dict[str, Growth]:
-        """Bytes kept per store: Σ over write flows with a payload of average rate × share
-        × payload, times scale.retention (None without a retention)."""
+        """Bytes kept per store: Σ over the hops that write it with a payload (docs/
+        language.md, "Per-hop operation") of average rate × share × payload, times
+        scale.retention (nothing without a retention)."""
         terms = self.terms
         retention = terms.design.scale.retention if terms.design.scale else None
         result: dict[str, Growth] = {}
         if retention is None:
             return result
         for route in terms.routes():
-            flow = route.flow
             average = terms.average(route)
-            if flow.type != "write" or flow.payload is None or average is None:
+            if average is None:
                 continue
-            # One write per store and flow, at the largest share of the hops entering it
-            # (two hops of one flow into a store do not store the payload twice).
-            shares: dict[str, tuple[float, float]] = {}
+            # One write per store and flow (the largest share and payload of the hops
+            # entering it): two hops of one flow into a store do not store a request twice.
+            writes: dict[str, tuple[float, float]] = {}
             for hop in route.hops:
                 cid = hop.edge.dst
-                payload = hop.payload if hop.payload is not None else flow.payload_for(cid)
-                if terms.kind(cid) in STORE and payload:
-                    share = max(shares.get(cid, (0.0, 0.0))[0], hop.share)
-                    shares[cid] = (share, max(shares.get(cid, (0.0, 0.0))[1], payload))
-            for cid, (share, payload) in shares.items():
+                if terms.kind(cid) not in STORE:
+                    continue
+                payload = terms.payload(route, hop)
+                if payload:
+                    share, size = writes.get(cid, (0.0, 0.0))
+                    writes[cid] = (max(share, hop.share), max(size, payload))
+            for cid, (share, payload) in writes.items():
                 growth = result.get(cid)
                 if growth is None:
                     sharding = terms.component(cid).sharding
@@ -483,14 +493,30 @@ class Figures:
 
     @functools.cached_property
     def bandwidth(self) -> dict[str, Bandwidth]:
+        """Bytes per second a flow moves: rate × payload for one payload size; with a
+        payload per component or per step, the bytes its writing hops carry (Σ rate ×
+        share × payload)."""
         terms = self.terms
         result = {}
         for route in terms.routes():
             rate = self.rates[route.name]
-            if not isinstance(route.flow.payload, float) or rate.average is None:
+            if rate.average is None:
                 continue
-            result[route.name] = Bandwidth(route.name, rate.average * route.flow.payload,
-                                           rate.peak * route.flow.payload)
+            payload = route.flow.payload
+            if isinstance(payload, float) and not any(hop.payload is not None for hop in route.hops):
+                result[route.name] = Bandwidth(route.name, rate.average * payload, rate.peak * payload,
+                                               f"rate × {units.format_size(payload)}")
+                continue
+            per_request, parts = 0.0, []
+            for hop in route.hops:
+                size = terms.payload(route, hop)
+                if size:
+                    per_request += hop.share * size
+                    share = "" if hop.share == 1 else f"{units.format_percent(hop.share)} × "
+                    parts.append(f"{share}{units.format_size(size)} to {hop.edge.dst}")
+            if per_request:
+                result[route.name] = Bandwidth(route.name, rate.average * per_request, rate.peak * per_request,
+                                               f"rate × ({' + '.join(parts)})")
         return result
 
     def missing_inputs(self) -> list[str]:
@@ -512,7 +538,8 @@ class Figures:
             missing.append("scale.peak_factor: the default of 2 is used")
         if writes and (design.scale is None or design.scale.retention is None):
             missing.append("scale.retention: needed for storage growth")
-        unsized = [name for name in writes if flows[name].payload is None]
+        unsized = [name for name in writes if flows[name].payload is None
+                   and not any(step.payload for step in flows[name].chains())]
         if unsized:
             missing.append(f"a payload on write flow{'s' if len(unsized) > 1 else ''} {', '.join(unsized)}: "
                            f"needed for storage growth and bandwidth")

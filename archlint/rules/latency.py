@@ -205,7 +205,7 @@ def cross_region_sync_wait(ctx: RuleContext) -> Iterator[Finding]:
     for route in terms.routes():
         if route.flow.type != "write":
             continue
-        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops):
+        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops if terms.writes(hop)):
             if terms.kind(cid) == "database":
                 writers.setdefault(cid, []).append(route)
     for cid, routes in writers.items():

@@ -404,6 +404,8 @@ def _cached_reads(ctx: RuleContext) -> tuple[dict[str, bool], dict[str, str]]:
             continue
         uses_cache = any(terms.kind(hop.edge.dst) in _CACHING_KINDS for hop in route.hops)
         for hop in route.hops:
+            if not terms.reads(hop):
+                continue
             dst = hop.edge.dst
             cached[dst] = cached.get(dst, False) or uses_cache
             callers.setdefault(dst, hop.edge.src)
