@@ -20,12 +20,15 @@ from typing import Any
 
 from archlint.analysis.graph import Route
 from archlint.input import units
-from archlint.language.kinds import STORE
+from archlint.language.kinds import BROKER, STORE
 
 DEFAULT_ZONE_AVAILABILITY = 0.9995
 # Catalog units that count partitions or shards; for any other unit (node, replica,
 # instance, pod, queue, account, ...) the number of units is the replica count (rmax).
 PARTITION_UNITS = frozenset({"partition", "shard", "prefix", "throughput_unit"})
+# Kinds whose capacity grows with `sharding.shards` when their unit is a node (or an
+# instance, a bucket): shards x the copies of each shard that serve.
+SHARDED_KINDS = frozenset({"database", "cache", "search", "object_storage"})
 HOT_UTILISATION = 0.7
 
 
@@ -63,6 +66,8 @@ class Capacity:
     work: str
     checked: bool = True  # False: nothing to compare (autoscales, unbounded, unknown)
     reason: str = ""
+    scales_with: str = ""  # the design field that adds units: replicas, sharding.shards, ...
+    scale_count: int = 0  # its value now
 
 
 @dataclass(slots=True)
@@ -77,10 +82,19 @@ class Load:
     demand: float  # the load compared with capacity
     limit: float | None  # the capacity compared with
     utilisation: float | None
+    write_limit: float | None = None  # single-leader stores: the primaries' write capacity
+    write_utilisation: float | None = None  # write load / write_limit
+
+    @property
+    def busiest(self) -> float | None:
+        """The larger of the utilisation and the write utilisation (what saturates first)."""
+        shares = [u for u in (self.utilisation, self.write_utilisation) if u is not None]
+        return max(shares) if shares else None
 
     @property
     def hot(self) -> bool:
-        return self.utilisation is not None and self.utilisation > HOT_UTILISATION
+        busiest = self.busiest
+        return busiest is not None and busiest > HOT_UTILISATION
 
 
 @dataclass(slots=True)
@@ -202,26 +216,37 @@ class Figures:
                                     f"{name} adds {_plural_unit(unit)} by itself", False, "autoscales")
                 return Capacity(None, None, None, unit, per_read, per_write, source,
                                 f"per {unit}, but the number of {unit}s is unknown", False, "unit count unknown")
-            read_units = write_units = count
+            read_factors = write_factors = ((count, unit),)
+            field = "queue.partitions" if component.sharding is None and terms.kind(cid) in BROKER \
+                else "sharding.shards"
+            scaling = (field, count)
         else:
             if terms.managed(cid) and terms.figure(cid, "autoscales") is True and component.replicas is None \
                     and component.autoscaling is None:
                 return Capacity(None, None, None, unit, per_read, per_write, source,
                                 f"{name} scales by itself", False, "autoscales")
-            read_units = terms.rmax(cid)
-            write_unit = cap.write_unit if cap is not None else None
-            if write_unit == "cluster":
-                write_units = 1
-            elif write_unit in PARTITION_UNITS or write_unit == "shard":
-                write_units = self._partition_count(cid) or 1
+            layout = self.layout(cid)
+            if layout is not None:
+                read_factors, write_factors, scaling = self._store_factors(cid, unit, layout)
             else:
-                write_units = read_units
+                count = terms.rmax(cid)
+                read_factors = ((count, unit),)
+                write_unit = cap.write_unit if cap is not None else None
+                if write_unit == "cluster":
+                    write_factors = ((1, "cluster"),)
+                elif write_unit in PARTITION_UNITS or write_unit == "shard":
+                    write_factors = ((self._partition_count(cid) or 1, "shard"),)
+                else:
+                    write_factors = read_factors
+                scaling = ("autoscaling.max" if component.autoscaling is not None else "replicas", count)
+        read_units, write_units = _product(read_factors), _product(write_factors)
         read = None if per_read is None else per_read * read_units
         write = None if per_write is None else per_write * write_units
         if read is None and write is None:
             return Capacity(None, None, read_units, unit, None, None, source, f"no per-{unit} cap", False, "unbounded")
-        work = self._capacity_work(read_units, write_units, unit, per_read, per_write)
-        return Capacity(read, write, read_units, unit, per_read, per_write, source, work)
+        work = _capacity_work(read_factors, write_factors, per_read, per_write, read, write)
+        return Capacity(read, write, read_units, unit, per_read, per_write, source, work,
+                        scales_with=scaling[0], scale_count=scaling[1])
 
     def _partition_count(self, cid: str) -> int | None:
         component = self.terms.component(cid)
@@ -232,16 +257,57 @@ class Figures:
         default = self.terms.figure(cid, "partitions")
         return int(default) if default else None
 
-    @staticmethod
-    def _capacity_work(read_units: int, write_units: int, unit: str, per_read: Any, per_write: Any) -> str:
-        def one(count: int, per: Any) -> str:
-            if per is None:
-                return "unbounded"
-            return f"{count} {unit}{'s' if count != 1 else ''} × {units.format_rate(per)}"
+    def layout(self, cid: str) -> tuple[int, int, str, bool] | None:
+        """How a store that can be sharded spreads its work (docs/language.md, "Capacity"):
+        (shards, copies per shard, replication model, whether its copies serve reads);
+        None for other kinds, and for stores that spread their keys over their nodes by
+        themselves (catalog `partitioned`) when the design states no shards: their units
+        are their nodes.
 
-        if per_read == per_write and read_units == write_units:
-            return one(read_units, per_read)
-        return f"reads {one(read_units, per_read)}, writes {one(write_units, per_write)}"
+        `replicas` and `replication.replicas` count per shard: a sharded store is
+        `sharding.shards` replica sets of that many copies each."""
+        terms = self.terms
+        kind = terms.kind(cid)
+        if kind not in SHARDED_KINDS:
+            return None
+        component = terms.component(cid)
+        shards = component.sharding.shards if component.sharding is not None and component.sharding.shards else None
+        if shards is None and terms.figure(cid, "partitioned") is True:
+            return None
+        replication = component.replication
+        if kind == "object_storage":
+            model = "none"
+        elif replication is not None and replication.mode == "primary_replica":
+            model = "single_leader"
+        elif replication is not None and replication.mode in ("leaderless", "multi_leader"):
+            model = "leaderless"
+        else:
+            model = terms.figure(cid, "replication_model") or "single_leader"
+        copies = max(terms.rmax(cid), terms.replication_copies(cid))
+        if replication is not None and replication.read_from_replicas is not None:
+            replica_reads = replication.read_from_replicas
+        else:
+            replica_reads = model == "leaderless" or terms.figure(cid, "replica_reads") is True
+        return shards or 1, copies, model, replica_reads
+
+    @staticmethod
+    def _store_factors(cid: str, unit: str, layout: tuple[int, int, str, bool]) -> tuple[Any, Any, tuple[str, int]]:
+        shards, copies, model, replica_reads = layout
+        lead = ((shards, "shard"),) if shards > 1 else ()
+        if model == "none":  # no copies: every node holds its own keys
+            nodes = lead + ((copies, unit),)
+            field = ("sharding.shards", shards) if shards > 1 else ("replicas", copies)
+            return nodes, nodes, field
+        readers = (copies, "copy") if replica_reads and copies > 1 else (1, "primary" if copies > 1 else unit)
+        writer = (1, "primary" if copies > 1 and model == "single_leader" else unit)
+
+        def factors(last: tuple[int, str]) -> Any:
+            # "8 shards × 1 node" says nothing the shards do not: keep a 1 only when
+            # it is the primary among copies, or the only factor.
+            keep = last[0] > 1 or last[1] == "primary" or not lead
+            return lead + ((last,) if keep else ())
+
+        return factors(readers), factors(writer), ("sharding.shards", shards)
 
     @functools.cached_property
     def loads(self) -> dict[str, Load]:
@@ -263,22 +329,22 @@ class Figures:
             total, read, write = (x / terms.peak_factor for x in (total, read, write))
         capacity = self.capacity(cid)
         compared, demand, limit = "all", total, None
+        write_limit = None
         if capacity.checked:
             if self.single_leader(cid):
-                copies = terms.copies(cid) or 1
-                replicas = terms.component(cid).replication
-                reads_from = copies if replicas is not None and replicas.read_from_replicas else 1
-                shards = self._shards(cid)
-                per = capacity.per_unit_read
-                limit = None if per is None else per * reads_from * shards
-                compared, demand = "read", read
+                # Reads against the copies that serve them (SCL001); writes against the
+                # primaries, one per shard (SCL002), in their own column.
+                limit, compared, demand = capacity.read, "read", read
+                write_limit = capacity.write
             elif read or write:
                 # Reads and writes each use their own figure; their shares of it add up.
                 limit = _combined_limit(read, write, capacity.read, capacity.write, total)
             else:
                 limit = capacity.read if capacity.read is not None else capacity.write
         utilisation = None if not limit else demand / limit
-        return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation)
+        write_utilisation = None if not write_limit else write / write_limit
+        return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation,
+                    write_limit, write_utilisation)
 
     def _shards(self, cid: str) -> int:
         sharding = self.terms.component(cid).sharding
@@ -293,24 +359,22 @@ class Figures:
         if terms.figure(cid, "autoscales") is True or terms.figure(cid, "partitioned") is True:
             return False
         replication = terms.component(cid).replication
-        return replication is None or replication.mode in (None, "primary_replica")
+        if replication is not None and replication.mode is not None:
+            return replication.mode == "primary_replica"
+        return terms.figure(cid, "replication_model") in (None, "single_leader")
 
     def write_limit(self, cid: str) -> float | None:
-        """Per-node write capacity × shards of a single-leader database (SCL002)."""
-        component = self.terms.component(cid)
-        if component.capacity is not None:
-            per = component.capacity.write
-        else:
-            per = self.terms.figure(cid, "capacity.write_rps")
-        return None if per is None else per * self._shards(cid)
+        """Write capacity of a single-leader database: one primary per shard (SCL002)."""
+        return self.capacity(cid).write
 
     def saturation(self) -> tuple[str, float] | None:
         """The component that saturates first as load grows, and at what multiple of the
         current load; None when nothing has a known, bounded capacity."""
         best: tuple[float, str] | None = None
         for cid, load in sorted(self.loads.items()):
-            if load.utilisation and load.utilisation > 0:
-                multiple = 1 / load.utilisation
+            busiest = load.busiest
+            if busiest and busiest > 0:
+                multiple = 1 / busiest
                 if best is None or multiple < best[0]:
                     best = (multiple, cid)
         return None if best is None else (best[1], best[0])
@@ -544,6 +608,39 @@ class Figures:
             missing.append(f"a payload on write flow{'s' if len(unsized) > 1 else ''} {', '.join(unsized)}: "
                            f"needed for storage growth and bandwidth")
         return missing
+
+
+def _product(factors: Any) -> int:
+    result = 1
+    for count, _noun in factors:
+        result *= count
+    return result
+
+
+def _factors_text(factors: Any) -> str:
+    """`2 shards × 3 copies`: each factor with its noun, in the plural past one."""
+    return " × ".join(f"{count} {_noun_for(count, noun)}" for count, noun in factors)
+
+
+def _noun_for(count: int, noun: str) -> str:
+    noun = noun.replace("_", " ")
+    if count == 1:
+        return noun
+    return "copies" if noun == "copy" else _plural_unit(noun)
+
+
+def _capacity_work(read_factors: Any, write_factors: Any, per_read: Any, per_write: Any,
+                   read: float | None, write: float | None) -> str:
+    """The capacity's arithmetic, always ending in the figure it gives:
+    `2 nodes × 50k/s = 100k/s`, or reads and writes each when they differ."""
+    def one(factors: Any, per: Any, total: float | None) -> str:
+        if per is None or total is None:
+            return "unbounded"
+        return f"{_factors_text(factors)} × {units.format_rate(per)} = {units.format_rate(total)}"
+
+    if per_read == per_write and read_factors == write_factors:
+        return one(read_factors, per_read, read)
+    return f"reads {one(read_factors, per_read, read)}; writes {one(write_factors, per_write, write)}"
 
 
 def _plural_unit(unit: str) -> str:

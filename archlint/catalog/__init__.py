@@ -41,6 +41,7 @@ __all__ = [
     "Capacity",
     "Catalog",
     "DeliveryFigure",
+    "ReplicationFigure",
     "Figure",
     "KindDefaults",
     "Latency",
@@ -152,6 +153,15 @@ class DeliveryFigure(Figure):
     variants: Optional[dict[str, Delivery]] = None  # type: ignore[assignment]
 
 
+class ReplicationFigure(Figure):
+    """How a store's copies share the work: `single_leader` (one primary per shard takes
+    every write; the copies follow it), `leaderless` (every copy takes reads and writes),
+    `none` (no copies: each node holds its own share of the keys)."""
+
+    value: Optional[Literal["single_leader", "leaderless", "none"]]
+    variants: Optional[dict[str, Literal["single_leader", "leaderless", "none"]]] = None
+
+
 class Availability(Figure):
     """A fraction. `scope: node` composes over replicas; `scope: service` is used as is."""
 
@@ -194,7 +204,7 @@ class Latency(_Model):
     write: Figure
 
 
-_BOOL_FIGURES = ("autoscales", "partitioned", "backups", "encrypted_at_rest", "global_")
+_BOOL_FIGURES = ("autoscales", "partitioned", "backups", "encrypted_at_rest", "global_", "replica_reads")
 _INT_FIGURES = ("partitions", "replication_factor")
 
 
@@ -217,6 +227,8 @@ class KindDefaults(_Model):
     retention: Optional[Retention] = None
     autoscales: Optional[Figure] = None
     partitioned: Optional[Figure] = None
+    replication_model: Optional[ReplicationFigure] = None
+    replica_reads: Optional[Figure] = None
     partitions: Optional[Figure] = None
     delivery: Optional[DeliveryFigure] = None
     replication_factor: Optional[Figure] = None
