@@ -73,8 +73,10 @@ def test_zone_availability_is_configurable():
 
 def test_latency_by_hand(url):
     redirect = url.latency["redirect"]
-    assert redirect.value == pytest.approx(0.005 + 0.010 + 0.010)  # alb + go + dynamodb reads
-    assert redirect.chain == ["browser", "edge", "api", "url-db"]  # the 10% of misses still count
+    # alb + go, then the cache and, on the 10% of misses (above 1%), dynamodb: api's
+    # calls are in separate steps, so they add up.
+    assert redirect.value == pytest.approx(0.005 + 0.010 + 0.001 + 0.010)
+    assert redirect.chain == ["browser", "edge", "api", "url-cache", "url-db"]
     assert url.latency["shorten"].value == pytest.approx(0.005 + 0.010 + 0.020)  # dynamodb writes
 
 
@@ -100,7 +102,7 @@ def test_estimate_command_text_and_json():
     (design,) = data["designs"]
     assert design["saturates_first"]["id"] == "url-cache"
     latency = {f["flow"]: f["seconds"] for f in design["latency"]}
-    assert latency["redirect"] == pytest.approx(0.025)
+    assert latency["redirect"] == pytest.approx(0.026)
 
 
 def test_estimate_marks_hot_components():

@@ -30,6 +30,10 @@ PARTITION_UNITS = frozenset({"partition", "shard", "prefix", "throughput_unit"})
 # instance, a bucket): shards x the copies of each shard that serve.
 SHARDED_KINDS = frozenset({"database", "cache", "search", "object_storage"})
 HOT_UTILISATION = 0.7
+# A hop taken by fewer than this share of a flow's requests cannot hold its 99th
+# percentile, so it does not set the flow's p99.
+P99_SHARE = 0.01
+_WORK_LIMIT = 2000  # characters of a latency's arithmetic shown before "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +124,13 @@ class FlowAvailability:
 @dataclass(slots=True)
 class FlowLatency:
     name: str
-    value: float | None  # seconds along the slowest chain; None: no synchronous hop
+    value: float | None  # seconds: the p99 of the flow; None: no synchronous hop
     target: float | None
-    chain: list[str]
+    chain: list[str]  # the components counted, in call order
     parts: list[Part]
     unknown: list[str]
+    work: str = ""  # "edge 5ms + api 10ms + max(db 10ms, psp 300ms)"
+    left_out: list[str] = field(default_factory=list)  # hops below 1% of requests
 
 
 @dataclass(slots=True)
@@ -460,13 +466,21 @@ class Figures:
         return {route.name: self._flow_latency(route) for route in self.terms.routes()}
 
     def _flow_latency(self, route: Route) -> FlowLatency:
-        """The slowest synchronous chain from the entry: a longest path over the flow's
-        sync hops with a positive share (validation refuses cycles among them)."""
+        """The flow's p99 (docs/language.md, "Latency"): from the entry, each component's
+        own p99 plus its calls in the order of the steps: calls in separate steps add
+        up, the calls of one `parallel:` group take the slowest of them. Hops taken by
+        fewer than 1% of the flow's requests are left out (they cannot hold the 99th
+        percentile); a fail-open call (`critical: false` with a `fallback` and a
+        `timeout`) adds at most timeout × attempts, plus its fallback's p99 when the
+        fallback names a component. Linear in the flow's hops."""
         terms = self.terms
         target = terms.target(route, "latency_p99")
-        hops = [hop for hop in terms.sync_hops(route) if hop.share > 0]
+        reached = [hop for hop in terms.sync_hops(route) if hop.share > 0]
+        hops = [hop for hop in reached if hop.share >= P99_SHARE - 1e-12]
+        left_out = [f"{hop.edge.src} -> {hop.edge.dst} ({hop.share * 100:.3g}%)"
+                    for hop in reached if hop.share < P99_SHARE - 1e-12]
         if not hops:
-            return FlowLatency(route.name, None, target, [], [], [])
+            return FlowLatency(route.name, None, target, [], [], [], "", left_out)
         # A component's figure follows what the hops into it do: read, write, or the
         # slower of both when they do both or the flow states no type.
         entering: dict[str, str | None] = {}
@@ -482,28 +496,67 @@ class Figures:
                 parts[cid] = self.component_latency(cid, op if op in ("read", "write") else None)
             return parts[cid]
 
-        children: dict[str, list[str]] = {}
-        for hop in hops:
-            children.setdefault(hop.edge.src, []).append(hop.edge.dst)
-        # Longest path by post-order over an acyclic subgraph (iterative).
-        best: dict[str, tuple[float, list[str]]] = {}
+        # Each caller's calls, grouped: one group per step, one per parallel group.
+        groups: dict[str, dict[Any, list[Any]]] = {}
+        for hop in sorted(hops, key=lambda hop: hop.step):
+            key = ("group", hop.group) if hop.group is not None else ("hop", id(hop))
+            groups.setdefault(hop.edge.src, {}).setdefault(key, []).append(hop)
+        # Post-order over the acyclic sync hops (validation refuses cycles), iterative:
+        # done[c] = (seconds, work text, components counted in order).
+        done: dict[str, tuple[float, str, list[str]]] = {}
         stack: list[tuple[str, bool]] = [(route.entry, False)]
         while stack:
-            node, done = stack.pop()
-            if node in best:
+            node, ready = stack.pop()
+            if node in done:
                 continue
-            if not done:
+            calls = groups.get(node, {})
+            if not ready:
                 stack.append((node, True))
-                stack.extend((child, False) for child in children.get(node, ()) if child not in best)
+                stack.extend((hop.edge.dst, False) for group in calls.values() for hop in group
+                             if hop.edge.dst not in done)
                 continue
-            own = part(node).value or 0.0
-            tail = max((best[c] for c in children.get(node, ()) if c in best),
-                       key=lambda item: item[0], default=(0.0, []))
-            best[node] = (own + tail[0], [node] + tail[1])
-        value, chain = best[route.entry]
+            own = part(node)
+            value = own.value or 0.0
+            text = f"{node} {'?' if own.value is None else units.format_duration(own.value)}"
+            counted = [node]
+            for group in calls.values():
+                branches = [self._call(hop, done[hop.edge.dst], part) for hop in group]
+                slowest = max(branches, key=lambda branch: branch[0])
+                value += slowest[0]
+                counted += slowest[2]
+                if len(branches) == 1:
+                    text += f" + {slowest[1]}"
+                else:
+                    text += f" + max({', '.join(branch[1] for branch in branches)})"
+            if len(text) > _WORK_LIMIT:
+                text = text[:_WORK_LIMIT] + " …"
+            done[node] = (value, text, counted)
+        value, work, chain = done[route.entry]
+        chain = list(dict.fromkeys(chain))
         chain_parts = [part(cid) for cid in chain]
         unknown = [p.cid for p in chain_parts if p.value is None]
-        return FlowLatency(route.name, value, target, chain, chain_parts, unknown)
+        return FlowLatency(route.name, value, target, chain, chain_parts, unknown, work, left_out)
+
+    def _call(self, hop: Any, callee: tuple[float, str, list[str]], part: Any) -> tuple[float, str, list[str]]:
+        """One call's contribution: the callee's latency, bounded for a fail-open call."""
+        value, text, counted = callee
+        link = hop.edge.props
+        nested = f"({text})" if " + " in text else text
+        if link.critical is False and link.fallback and link.timeout:
+            attempts = self.terms.attempts(hop.edge)
+            bound = link.timeout * attempts
+            spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+            fallback = link.fallback.strip()
+            extra, extra_text, extra_counted = 0.0, "", []
+            if fallback in self.terms.graph.nodes:
+                fallback_part = part(fallback)
+                extra = fallback_part.value or 0.0
+                extra_text = f" + {fallback} {units.format_duration(extra)}"
+                extra_counted = [fallback]
+            if value > bound + extra:
+                return (bound + extra, f"min({nested}, {spent}{extra_text}) fail-open", [hop.edge.dst] + extra_counted)
+        return value, text, counted
+
 
     # --- storage and bandwidth ---------------------------------------------------------------
 

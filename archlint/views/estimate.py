@@ -115,16 +115,17 @@ def render_text(name: str, title: str, figures: Figures) -> str:
 
     latency = [(f, f.value) for f in figures.latency.values() if f.value is not None]
     if latency:
-        lines.append("Latency p99 (sum along the slowest synchronous chain)")
+        lines.append("Latency p99 (calls in separate steps add up, a parallel group takes its slowest; "
+                     "hops under 1% of requests left out)")
         for flow, value in latency:
             target = "" if flow.target is None else f" against a target of {format_duration(flow.target)}" + \
                 (" (over it)" if over(value, flow.target) else "")
-            chain = " + ".join(f"{p.cid} {format_duration(p.value) if p.value is not None else '?'}"
-                               for p in flow.parts)
-            lines.append(f"  {flow.name}: {format_duration(value)}{target} = {chain}")
+            lines.append(f"  {flow.name}: {format_duration(value)}{target} = {flow.work}")
             for part in flow.parts:
                 if part.source is not None:
                     lines.append(f"    {part.cid}: {part.work}{_source(part.source)}")
+            if flow.left_out:
+                lines.append(f"    left out, below 1% of requests: {', '.join(flow.left_out)}")
             if flow.unknown:
                 lines.append(f"    unknown, counted as 0: {', '.join(flow.unknown)}")
         lines.append("")
@@ -198,6 +199,7 @@ def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, An
         ],
         "latency": [
             {"flow": f.name, "seconds": f.value, "target": f.target, "chain": f.chain, "unknown": f.unknown,
+             "work": f.work, "left_out": f.left_out,
              "parts": _parts(f.parts)}
             for f in figures.latency.values() if f.value is not None
         ],
