@@ -524,6 +524,8 @@ class Figures:
                 slowest = max(branches, key=lambda branch: branch[0])
                 value += slowest[0]
                 counted += slowest[2]
+                if len(text) > _WORK_LIMIT:  # the arithmetic is cut short, never the figure
+                    continue
                 if len(branches) == 1:
                     text += f" + {slowest[1]}"
                 else:

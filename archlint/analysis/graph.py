@@ -66,7 +66,7 @@ class Route:
 
     @property
     def entry(self) -> str:
-        return self.flow.chains()[0].chain[0]
+        return self.flow.chains()[0].chain[0]  # cached by Flow.chains
 
     @property
     def path(self) -> Path:

@@ -643,8 +643,10 @@ class Flow(Strict):
     def chains(self) -> list[Step]:
         """Every chain of `steps` in order, parallel groups flattened; each knows its item
         (and member) so that findings can point at it. Computed once."""
-        if self._chains is not None:
-            return self._chains
+        private = self.__pydantic_private__  # plain dict access: pydantic's __getattr__ is slow
+        cached = private.get("_chains") if private else None
+        if cached is not None:
+            return cached
         chains: list[Step] = []
         for index, entry in enumerate(self.steps):
             if isinstance(entry, Parallel):
