@@ -4,9 +4,9 @@ a write flow is not writes all the way down. Figures computed by hand on small d
 import pytest
 
 from archlint.catalog import load_catalog
+from archlint.run.engine import Selection
 from archlint.run.pipeline import check_file, design_terms
 from archlint.run.settings import FileSettings
-from archlint.run.engine import Selection
 
 DAY = 86400
 YEAR = 365 * DAY
@@ -90,13 +90,16 @@ def test_bandwidth_of_a_payload_map_is_the_bytes_written(tmp_path):
 
 
 def test_a_step_payload_wins_over_the_flow_payload(tmp_path):
-    text = CRAWLER.replace("      - fetcher -> url-db\n", "      - {chain: fetcher -> url-db, payload: 1KB, share: 50%}\n")
+    text = CRAWLER.replace("      - fetcher -> url-db\n",
+                           "      - {chain: fetcher -> url-db, payload: 1KB, share: 50%}\n")
     growth = terms_of(tmp_path, text).figures.growth
-    assert growth["url-db"].total == pytest.approx(1000 * 0.5 * 1000 * YEAR)  # 1000/s x 50% x 1KB x 1y
+    # 1000/s x 50% x 1KB x 1y
+    assert growth["url-db"].total == pytest.approx(1000 * 0.5 * 1000 * YEAR)
 
 
 def test_a_written_through_cache_is_written(tmp_path):
-    text = CRAWLER.replace("  robots-cache: {tech: redis}", "  robots-cache: {tech: redis, cache: {invalidation: write_through}}")
+    text = CRAWLER.replace("  robots-cache: {tech: redis}",
+                           "  robots-cache: {tech: redis, cache: {invalidation: write_through}}")
     terms = terms_of(tmp_path, text)
     hop = next(h for h in terms.graph.routes["fetch"].hops if h.edge.dst == "robots-cache")
     assert terms.op(hop) == "write"

@@ -619,7 +619,7 @@ class Figures:
         result = {}
         for route in terms.routes():
             rate = self.rates[route.name]
-            if rate.average is None:
+            if rate.average is None or rate.peak is None:
                 continue
             payload = route.flow.payload
             if isinstance(payload, float) and not any(hop.payload is not None for hop in route.hops):

@@ -3,6 +3,8 @@
 copy counts, zones, flow rates and loads, user-facing flows and critical paths.
 
 Everything here is linear in components + edges + hops; nothing walks all paths.
+One module because every term reads the same per-design caches (kinds, hop
+operations, loads); splitting it would pass them around.
 """
 
 from __future__ import annotations

@@ -41,10 +41,10 @@ __all__ = [
     "Capacity",
     "Catalog",
     "DeliveryFigure",
-    "ReplicationFigure",
     "Figure",
     "KindDefaults",
     "Latency",
+    "ReplicationFigure",
     "Retention",
     "SizeFigure",
     "Source",
@@ -158,8 +158,8 @@ class ReplicationFigure(Figure):
     every write; the copies follow it), `leaderless` (every copy takes reads and writes),
     `none` (no copies: each node holds its own share of the keys)."""
 
-    value: Optional[Literal["single_leader", "leaderless", "none"]]
-    variants: Optional[dict[str, Literal["single_leader", "leaderless", "none"]]] = None
+    value: Optional[Literal["single_leader", "leaderless", "none"]]  # type: ignore[assignment]
+    variants: Optional[dict[str, Literal["single_leader", "leaderless", "none"]]] = None  # type: ignore[assignment]
 
 
 class Availability(Figure):

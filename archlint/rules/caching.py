@@ -136,7 +136,7 @@ def stampede_unprotected(ctx: RuleContext) -> Iterator[Finding]:
                 if not names or names[-1] != route.name:
                     names.append(route.name)
     for cid in _caches(ctx):
-        names = readers.get(cid)
+        names = readers.get(cid) or []
         if not names or cid not in behind:
             continue  # no flow with a rate reads it, or no store behind it to stampede
         settings = _settings(ctx, cid)

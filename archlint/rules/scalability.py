@@ -26,9 +26,8 @@ from archlint.input.units import (
     format_rate,
     format_size,
 )
-from archlint.language.kinds import BROKER, STORE
+from archlint.language.kinds import STORE
 from archlint.rules import RuleContext, check, exceeds, reaches
-from archlint.rules.phrasing import plural
 
 _SPIKE_KINDS = frozenset({"service", "worker"})
 _CACHING_KINDS = frozenset({"cache", "cdn"})

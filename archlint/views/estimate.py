@@ -155,7 +155,7 @@ def render_text(name: str, title: str, figures: Figures) -> str:
                                                    load.write_utilisation > load.utilisation):
             used = f"writes: {_used(load.write_utilisation)} of {_rate(load.write_limit)}"
         else:
-            used = f"{_used(load.utilisation)} of {_rate(load.limit)}"
+            used = f"{_used(load.utilisation or 0.0)} of {_rate(load.limit)}"
         lines.append(f"Saturates first: {cid}, at {multiple:.3g}x this load ({used} used at peak).")
         lines.append("")
 
