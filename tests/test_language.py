@@ -92,6 +92,10 @@ def test_flows_resolve_to_hops_with_shares(every):
     assert route.entry == "app"
     checkout = every.graph.routes["checkout"]
     assert [(h.edge.src, h.edge.dst) for h in checkout.hops][-2:] == [("orders", "mailer"), ("orders", "invoices")]
+    stock = next(h for h in checkout.hops if h.edge.dst == "stock")
+    assert (stock.share, stock.op, stock.payload, stock.group) == (0.5, "read", 10, 1)
+    assert next(h for h in checkout.hops if h.edge.dst == "payments-api").group == 1
+    assert route.flow.payload == {"cdn": 2000, "sessions": 100}
 
 
 def test_a_hop_named_twice_counts_once_at_its_largest_share(tmp_path):

@@ -237,7 +237,8 @@ async def test_hover_on_a_component_shows_its_figures_with_their_arithmetic(clie
     # 100/s × peak factor 2 = 200/s; 2 replicas × 2k/s (go) = 4k/s; 200 ÷ 4000 = 5%;
     # two copies in one zone share its fate: 0.9995 × (1 − 0.005²) = 99.9475%
     assert text.startswith("**api**: service, go, 2 instances")
-    assert "- load 200/s at peak; capacity 4k/s = 2 replicas × 2k/s (catalog: go, rule of thumb [RT]), 5% used" in text
+    assert ("- load 200/s at peak; capacity 4k/s = 2 replicas × 2k/s = 4k/s (catalog: go, rule of thumb [RT]), "
+            "5% used") in text
     assert "- availability 99.9475%: 2 copies in 1 zone: 99.95% × (1 − (1 − 99.5%)^2) = 99.9475%" in text
     assert "- flows through it: checkout (200/s peak)" in text
     # the same figures from a use of the id in a flow step

@@ -20,12 +20,19 @@ from typing import Any
 
 from archlint.analysis.graph import Route
 from archlint.input import units
-from archlint.language.kinds import STORE
+from archlint.language.kinds import BROKER, STORE
 
 # Catalog units that count partitions or shards; for any other unit (node, replica,
 # instance, pod, queue, account, ...) the number of units is the replica count (rmax).
 PARTITION_UNITS = frozenset({"partition", "shard", "prefix", "throughput_unit"})
+# Kinds whose capacity grows with `sharding.shards` when their unit is a node (or an
+# instance, a bucket): shards x the copies of each shard that serve.
+SHARDED_KINDS = frozenset({"database", "cache", "search", "object_storage"})
 HOT_UTILISATION = 0.7
+# A hop taken by fewer than this share of a flow's requests cannot hold its 99th
+# percentile, so it does not set the flow's p99.
+P99_SHARE = 0.01
+_WORK_LIMIT = 2000  # characters of a latency's arithmetic shown before "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,8 @@ class Capacity:
     work: str
     checked: bool = True  # False: nothing to compare (autoscales, unbounded, unknown)
     reason: str = ""
+    scales_with: str = ""  # the design field that adds units: replicas, sharding.shards, ...
+    scale_count: int = 0  # its value now
 
 
 @dataclass(slots=True)
@@ -76,10 +85,19 @@ class Load:
     demand: float  # the load compared with capacity
     limit: float | None  # the capacity compared with
     utilisation: float | None
+    write_limit: float | None = None  # single-leader stores: the primaries' write capacity
+    write_utilisation: float | None = None  # write load / write_limit
+
+    @property
+    def busiest(self) -> float | None:
+        """The larger of the utilisation and the write utilisation (what saturates first)."""
+        shares = [u for u in (self.utilisation, self.write_utilisation) if u is not None]
+        return max(shares) if shares else None
 
     @property
     def hot(self) -> bool:
-        return self.utilisation is not None and self.utilisation > HOT_UTILISATION
+        busiest = self.busiest
+        return busiest is not None and busiest > HOT_UTILISATION
 
 
 @dataclass(slots=True)
@@ -117,11 +135,13 @@ class FlowAvailability:
 @dataclass(slots=True)
 class FlowLatency:
     name: str
-    value: float | None  # seconds along the slowest chain; None: no synchronous hop
+    value: float | None  # seconds: the p99 of the flow; None: no synchronous hop
     target: float | None
-    chain: list[str]
+    chain: list[str]  # the components counted, in call order
     parts: list[Part]
     unknown: list[str]
+    work: str = ""  # "edge 5ms + api 10ms + max(db 10ms, psp 300ms)"
+    left_out: list[str] = field(default_factory=list)  # hops below 1% of requests
 
 
 @dataclass(slots=True)
@@ -139,6 +159,7 @@ class Bandwidth:
     name: str
     average: float  # bytes per second
     peak: float
+    work: str = ""  # "rate × 500B", or "rate × (2KB to db + 20% × 8B to filter)"
 
 
 class Figures:
@@ -217,26 +238,37 @@ class Figures:
                                     f"{name} adds {_plural_unit(unit)} by itself", False, "autoscales")
                 return Capacity(None, None, None, unit, per_read, per_write, source,
                                 f"per {unit}, but the number of {unit}s is unknown", False, "unit count unknown")
-            read_units = write_units = count
+            read_factors = write_factors = ((count, unit),)
+            field = "queue.partitions" if component.sharding is None and terms.kind(cid) in BROKER \
+                else "sharding.shards"
+            scaling = (field, count)
         else:
             if terms.managed(cid) and terms.figure(cid, "autoscales") is True and component.replicas is None \
                     and component.autoscaling is None:
                 return Capacity(None, None, None, unit, per_read, per_write, source,
                                 f"{name} scales by itself", False, "autoscales")
-            read_units = terms.rmax(cid)
-            write_unit = cap.write_unit if cap is not None else None
-            if write_unit == "cluster":
-                write_units = 1
-            elif write_unit in PARTITION_UNITS or write_unit == "shard":
-                write_units = self._partition_count(cid) or 1
+            layout = self.layout(cid)
+            if layout is not None:
+                read_factors, write_factors, scaling = self._store_factors(cid, unit, layout)
             else:
-                write_units = read_units
+                count = terms.rmax(cid)
+                read_factors = ((count, unit),)
+                write_unit = cap.write_unit if cap is not None else None
+                if write_unit == "cluster":
+                    write_factors = ((1, "cluster"),)
+                elif write_unit in PARTITION_UNITS or write_unit == "shard":
+                    write_factors = ((self._partition_count(cid) or 1, "shard"),)
+                else:
+                    write_factors = read_factors
+                scaling = ("autoscaling.max" if component.autoscaling is not None else "replicas", count)
+        read_units, write_units = _product(read_factors), _product(write_factors)
         read = None if per_read is None else per_read * read_units
         write = None if per_write is None else per_write * write_units
         if read is None and write is None:
             return Capacity(None, None, read_units, unit, None, None, source, f"no per-{unit} cap", False, "unbounded")
-        work = self._capacity_work(read_units, write_units, unit, per_read, per_write)
-        return Capacity(read, write, read_units, unit, per_read, per_write, source, work)
+        work = _capacity_work(read_factors, write_factors, per_read, per_write, read, write)
+        return Capacity(read, write, read_units, unit, per_read, per_write, source, work,
+                        scales_with=scaling[0], scale_count=scaling[1])
 
     def _partition_count(self, cid: str) -> int | None:
         component = self.terms.component(cid)
@@ -247,16 +279,57 @@ class Figures:
         default = self.terms.figure(cid, "partitions")
         return int(default) if default else None
 
-    @staticmethod
-    def _capacity_work(read_units: int, write_units: int, unit: str, per_read: Any, per_write: Any) -> str:
-        def one(count: int, per: Any) -> str:
-            if per is None:
-                return "unbounded"
-            return f"{count} {unit}{'s' if count != 1 else ''} × {units.format_rate(per)}"
+    def layout(self, cid: str) -> tuple[int, int, str, bool] | None:
+        """How a store that can be sharded spreads its work (docs/language.md, "Capacity"):
+        (shards, copies per shard, replication model, whether its copies serve reads);
+        None for other kinds, and for stores that spread their keys over their nodes by
+        themselves (catalog `partitioned`) when the design states no shards: their units
+        are their nodes.
 
-        if per_read == per_write and read_units == write_units:
-            return one(read_units, per_read)
-        return f"reads {one(read_units, per_read)}, writes {one(write_units, per_write)}"
+        `replicas` and `replication.replicas` count per shard: a sharded store is
+        `sharding.shards` replica sets of that many copies each."""
+        terms = self.terms
+        kind = terms.kind(cid)
+        if kind not in SHARDED_KINDS:
+            return None
+        component = terms.component(cid)
+        shards = component.sharding.shards if component.sharding is not None and component.sharding.shards else None
+        if shards is None and terms.figure(cid, "partitioned") is True:
+            return None
+        replication = component.replication
+        if kind == "object_storage":
+            model = "none"
+        elif replication is not None and replication.mode == "primary_replica":
+            model = "single_leader"
+        elif replication is not None and replication.mode in ("leaderless", "multi_leader"):
+            model = "leaderless"
+        else:
+            model = terms.figure(cid, "replication_model") or "single_leader"
+        copies = max(terms.rmax(cid), terms.replication_copies(cid))
+        if replication is not None and replication.read_from_replicas is not None:
+            replica_reads = replication.read_from_replicas
+        else:
+            replica_reads = model == "leaderless" or terms.figure(cid, "replica_reads") is True
+        return shards or 1, copies, model, replica_reads
+
+    @staticmethod
+    def _store_factors(cid: str, unit: str, layout: tuple[int, int, str, bool]) -> tuple[Any, Any, tuple[str, int]]:
+        shards, copies, model, replica_reads = layout
+        lead = ((shards, "shard"),) if shards > 1 else ()
+        if model == "none":  # no copies: every node holds its own keys
+            nodes = lead + ((copies, unit),)
+            field = ("sharding.shards", shards) if shards > 1 else ("replicas", copies)
+            return nodes, nodes, field
+        readers = (copies, "copy") if replica_reads and copies > 1 else (1, "primary" if copies > 1 else unit)
+        writer = (1, "primary" if copies > 1 and model == "single_leader" else unit)
+
+        def factors(last: tuple[int, str]) -> Any:
+            # "8 shards × 1 node" says nothing the shards do not: keep a 1 only when
+            # it is the primary among copies, or the only factor.
+            keep = last[0] > 1 or last[1] == "primary" or not lead
+            return lead + ((last,) if keep else ())
+
+        return factors(readers), factors(writer), ("sharding.shards", shards)
 
     @functools.cached_property
     def loads(self) -> dict[str, Load]:
@@ -278,22 +351,22 @@ class Figures:
             total, read, write = (x / terms.peak_factor for x in (total, read, write))
         capacity = self.capacity(cid)
         compared, demand, limit = "all", total, None
+        write_limit = None
         if capacity.checked:
             if self.single_leader(cid):
-                copies = terms.copies(cid) or 1
-                replicas = terms.component(cid).replication
-                reads_from = copies if replicas is not None and replicas.read_from_replicas else 1
-                shards = self._shards(cid)
-                per = capacity.per_unit_read
-                limit = None if per is None else per * reads_from * shards
-                compared, demand = "read", read
+                # Reads against the copies that serve them (SCL001); writes against the
+                # primaries, one per shard (SCL002), in their own column.
+                limit, compared, demand = capacity.read, "read", read
+                write_limit = capacity.write
             elif read or write:
                 # Reads and writes each use their own figure; their shares of it add up.
                 limit = _combined_limit(read, write, capacity.read, capacity.write, total)
             else:
                 limit = capacity.read if capacity.read is not None else capacity.write
         utilisation = None if not limit else demand / limit
-        return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation)
+        write_utilisation = None if not write_limit else write / write_limit
+        return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation,
+                    write_limit, write_utilisation)
 
     def _shards(self, cid: str) -> int:
         sharding = self.terms.component(cid).sharding
@@ -308,24 +381,22 @@ class Figures:
         if terms.figure(cid, "autoscales") is True or terms.figure(cid, "partitioned") is True:
             return False
         replication = terms.component(cid).replication
-        return replication is None or replication.mode in (None, "primary_replica")
+        if replication is not None and replication.mode is not None:
+            return replication.mode == "primary_replica"
+        return terms.figure(cid, "replication_model") in (None, "single_leader")
 
     def write_limit(self, cid: str) -> float | None:
-        """Per-node write capacity × shards of a single-leader database (SCL002)."""
-        component = self.terms.component(cid)
-        if component.capacity is not None:
-            per = component.capacity.write
-        else:
-            per = self.terms.figure(cid, "capacity.write_rps")
-        return None if per is None else per * self._shards(cid)
+        """Write capacity of a single-leader database: one primary per shard (SCL002)."""
+        return self.capacity(cid).write
 
     def saturation(self) -> tuple[str, float] | None:
         """The component that saturates first as load grows, and at what multiple of the
         current load; None when nothing has a known, bounded capacity."""
         best: tuple[float, str] | None = None
         for cid, load in sorted(self.loads.items()):
-            if load.utilisation and load.utilisation > 0:
-                multiple = 1 / load.utilisation
+            busiest = load.busiest
+            if busiest and busiest > 0:
+                multiple = 1 / busiest
                 if best is None or multiple < best[0]:
                     best = (multiple, cid)
         return None if best is None else (best[1], best[0])
@@ -492,77 +563,137 @@ class Figures:
         return {route.name: self._flow_latency(route) for route in self.terms.routes()}
 
     def _flow_latency(self, route: Route) -> FlowLatency:
-        """The slowest synchronous chain from the entry: a longest path over the flow's
-        sync hops with a positive share (validation refuses cycles among them)."""
+        """The flow's p99 (docs/language.md, "Latency"): from the entry, each component's
+        own p99 plus its calls in the order of the steps: calls in separate steps add
+        up, the calls of one `parallel:` group take the slowest of them. Hops taken by
+        fewer than 1% of the flow's requests are left out (they cannot hold the 99th
+        percentile); a fail-open call (`critical: false` with a `fallback` and a
+        `timeout`) adds at most timeout × attempts, plus its fallback's p99 when the
+        fallback names a component. Linear in the flow's hops."""
         terms = self.terms
         target = terms.target(route, "latency_p99")
-        hops = [hop for hop in terms.sync_hops(route) if hop.share > 0]
+        reached = [hop for hop in terms.sync_hops(route) if hop.share > 0]
+        hops = [hop for hop in reached if hop.share >= P99_SHARE - 1e-12]
+        left_out = [f"{hop.edge.src} -> {hop.edge.dst} ({hop.share * 100:.3g}%)"
+                    for hop in reached if hop.share < P99_SHARE - 1e-12]
         if not hops:
-            return FlowLatency(route.name, None, target, [], [], [])
-        flow_type = route.flow.type
+            return FlowLatency(route.name, None, target, [], [], [], "", left_out)
+        # A component's figure follows what the hops into it do: read, write, or the
+        # slower of both when they do both or the flow states no type.
+        entering: dict[str, str | None] = {}
+        for hop in hops:
+            op = terms.op(hop)
+            cid = hop.edge.dst
+            entering[cid] = op if cid not in entering or entering[cid] == op else None
         parts: dict[str, Part] = {}
 
         def part(cid: str) -> Part:
             if cid not in parts:
-                parts[cid] = self.component_latency(cid, flow_type)
+                op = entering.get(cid, route.flow.type)
+                parts[cid] = self.component_latency(cid, op if op in ("read", "write") else None)
             return parts[cid]
 
-        children: dict[str, list[str]] = {}
-        for hop in hops:
-            children.setdefault(hop.edge.src, []).append(hop.edge.dst)
-        # Longest path by post-order over an acyclic subgraph (iterative).
-        best: dict[str, tuple[float, list[str]]] = {}
+        # Each caller's calls, grouped: one group per step, one per parallel group.
+        groups: dict[str, dict[Any, list[Any]]] = {}
+        for hop in sorted(hops, key=lambda hop: hop.step):
+            key = ("group", hop.group) if hop.group is not None else ("hop", id(hop))
+            groups.setdefault(hop.edge.src, {}).setdefault(key, []).append(hop)
+        # Post-order over the acyclic sync hops (validation refuses cycles), iterative:
+        # done[c] = (seconds, work text, components counted in order).
+        done: dict[str, tuple[float, str, list[str]]] = {}
         stack: list[tuple[str, bool]] = [(route.entry, False)]
         while stack:
-            node, done = stack.pop()
-            if node in best:
+            node, ready = stack.pop()
+            if node in done:
                 continue
-            if not done:
+            calls = groups.get(node, {})
+            if not ready:
                 stack.append((node, True))
-                stack.extend((child, False) for child in children.get(node, ()) if child not in best)
+                stack.extend((hop.edge.dst, False) for group in calls.values() for hop in group
+                             if hop.edge.dst not in done)
                 continue
-            own = part(node).value or 0.0
-            tail = max((best[c] for c in children.get(node, ()) if c in best),
-                       key=lambda item: item[0], default=(0.0, []))
-            best[node] = (own + tail[0], [node] + tail[1])
-        value, chain = best[route.entry]
+            own = part(node)
+            value = own.value or 0.0
+            text = f"{node} {'?' if own.value is None else units.format_duration(own.value)}"
+            counted = [node]
+            for group in calls.values():
+                branches = [self._call(hop, done[hop.edge.dst], part) for hop in group]
+                slowest = max(branches, key=lambda branch: branch[0])
+                value += slowest[0]
+                counted += slowest[2]
+                if len(text) > _WORK_LIMIT:  # the arithmetic is cut short, never the figure
+                    continue
+                if len(branches) == 1:
+                    text += f" + {slowest[1]}"
+                else:
+                    text += f" + max({', '.join(branch[1] for branch in branches)})"
+            if len(text) > _WORK_LIMIT:
+                text = text[:_WORK_LIMIT] + " …"
+            done[node] = (value, text, counted)
+        value, work, chain = done[route.entry]
+        chain = list(dict.fromkeys(chain))
         chain_parts = [part(cid) for cid in chain]
         unknown = [p.cid for p in chain_parts if p.value is None]
-        return FlowLatency(route.name, value, target, chain, chain_parts, unknown)
+        return FlowLatency(route.name, value, target, chain, chain_parts, unknown, work, left_out)
+
+    def _call(self, hop: Any, callee: tuple[float, str, list[str]], part: Any) -> tuple[float, str, list[str]]:
+        """One call's contribution: the callee's latency, bounded for a fail-open call."""
+        value, text, counted = callee
+        link = hop.edge.props
+        nested = f"({text})" if " + " in text else text
+        if link.critical is False and link.fallback and link.timeout:
+            attempts = self.terms.attempts(hop.edge)
+            bound = link.timeout * attempts
+            spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+            fallback = link.fallback.strip()
+            extra, extra_text, extra_counted = 0.0, "", []
+            if fallback in self.terms.graph.nodes:
+                fallback_part = part(fallback)
+                extra = fallback_part.value or 0.0
+                extra_text = f" + {fallback} {units.format_duration(extra)}"
+                extra_counted = [fallback]
+            if value > bound + extra:
+                return (bound + extra, f"min({nested}, {spent}{extra_text}) fail-open", [hop.edge.dst] + extra_counted)
+        return value, text, counted
+
 
     # --- storage and bandwidth ---------------------------------------------------------------
 
     @functools.cached_property
     def growth(self) -> dict[str, Growth]:
-        """Bytes kept per store: Σ over write flows with a payload of average rate × share
-        × payload, times scale.retention (None without a retention)."""
+        """Bytes kept per store: Σ over the hops that write it with a payload (docs/
+        language.md, "Per-hop operation") of average rate × share × payload, times
+        scale.retention (nothing without a retention)."""
         terms = self.terms
         retention = terms.design.scale.retention if terms.design.scale else None
         result: dict[str, Growth] = {}
         if retention is None:
             return result
         for route in terms.routes():
-            flow = route.flow
             average = terms.average(route)
-            if flow.type != "write" or flow.payload is None or average is None:
+            if average is None:
                 continue
-            # One write per store and flow, at the largest share of the hops entering it
-            # (two hops of one flow into a store do not store the payload twice).
-            shares: dict[str, float] = {}
+            # One write per store and flow (the largest share and payload of the hops
+            # entering it): two hops of one flow into a store do not store a request twice.
+            writes: dict[str, tuple[float, float]] = {}
             for hop in route.hops:
                 cid = hop.edge.dst
-                if terms.kind(cid) in STORE:
-                    shares[cid] = max(shares.get(cid, 0.0), hop.share)
-            for cid, share in shares.items():
+                if terms.kind(cid) not in STORE:
+                    continue
+                payload = terms.payload(route, hop)
+                if payload:
+                    share, size = writes.get(cid, (0.0, 0.0))
+                    writes[cid] = (max(share, hop.share), max(size, payload))
+            for cid, (share, payload) in writes.items():
                 growth = result.get(cid)
                 if growth is None:
                     sharding = terms.component(cid).sharding
                     shards = sharding.shards if sharding is not None else 1
                     growth = result[cid] = Growth(cid, 0.0, self._kept_for(cid, retention), 0.0, shards)
-                growth.per_second += average * share * flow.payload
+                growth.per_second += average * share * payload
                 growth.writes.append(
                     f"{route.name}: {units.format_rate(average)} × {units.format_percent(share)} × "
-                    f"{units.format_size(flow.payload)}"
+                    f"{units.format_size(payload)}"
                 )
         for growth in result.values():
             growth.total = growth.per_second * growth.retention
@@ -578,14 +709,30 @@ class Figures:
 
     @functools.cached_property
     def bandwidth(self) -> dict[str, Bandwidth]:
+        """Bytes per second a flow moves: rate × payload for one payload size; with a
+        payload per component or per step, the bytes its writing hops carry (Σ rate ×
+        share × payload)."""
         terms = self.terms
         result = {}
         for route in terms.routes():
             rate = self.rates[route.name]
-            if route.flow.payload is None or rate.average is None:
+            if rate.average is None or rate.peak is None:
                 continue
-            result[route.name] = Bandwidth(route.name, rate.average * route.flow.payload,
-                                           rate.peak * route.flow.payload)
+            payload = route.flow.payload
+            if isinstance(payload, float) and not any(hop.payload is not None for hop in route.hops):
+                result[route.name] = Bandwidth(route.name, rate.average * payload, rate.peak * payload,
+                                               f"rate × {units.format_size(payload)}")
+                continue
+            per_request, parts = 0.0, []
+            for hop in route.hops:
+                size = terms.payload(route, hop)
+                if size:
+                    per_request += hop.share * size
+                    share = "" if hop.share == 1 else f"{units.format_percent(hop.share)} × "
+                    parts.append(f"{share}{units.format_size(size)} to {hop.edge.dst}")
+            if per_request:
+                result[route.name] = Bandwidth(route.name, rate.average * per_request, rate.peak * per_request,
+                                               f"rate × ({' + '.join(parts)})")
         return result
 
     def missing_inputs(self) -> list[str]:
@@ -607,7 +754,8 @@ class Figures:
             missing.append("scale.peak_factor: the default of 2 is used")
         if writes and (design.scale is None or design.scale.retention is None):
             missing.append("scale.retention: needed for storage growth")
-        unsized = [name for name in writes if flows[name].payload is None]
+        unsized = [name for name in writes if flows[name].payload is None
+                   and not any(step.payload for step in flows[name].chains())]
         if unsized:
             missing.append(f"a payload on write flow{'s' if len(unsized) > 1 else ''} {', '.join(unsized)}: "
                            f"needed for storage growth and bandwidth")
@@ -635,6 +783,39 @@ def _groups(counts: list[int]) -> list[tuple[int, int]]:
         else:
             groups.append((count, 1))
     return groups
+
+
+def _product(factors: Any) -> int:
+    result = 1
+    for count, _noun in factors:
+        result *= count
+    return result
+
+
+def _factors_text(factors: Any) -> str:
+    """`2 shards × 3 copies`: each factor with its noun, in the plural past one."""
+    return " × ".join(f"{count} {_noun_for(count, noun)}" for count, noun in factors)
+
+
+def _noun_for(count: int, noun: str) -> str:
+    noun = noun.replace("_", " ")
+    if count == 1:
+        return noun
+    return "copies" if noun == "copy" else _plural_unit(noun)
+
+
+def _capacity_work(read_factors: Any, write_factors: Any, per_read: Any, per_write: Any,
+                   read: float | None, write: float | None) -> str:
+    """The capacity's arithmetic, always ending in the figure it gives:
+    `2 nodes × 50k/s = 100k/s`, or reads and writes each when they differ."""
+    def one(factors: Any, per: Any, total: float | None) -> str:
+        if per is None or total is None:
+            return "unbounded"
+        return f"{_factors_text(factors)} × {units.format_rate(per)} = {units.format_rate(total)}"
+
+    if per_read == per_write and read_factors == write_factors:
+        return one(read_factors, per_read, read)
+    return f"reads {one(read_factors, per_read, read)}; writes {one(write_factors, per_write, write)}"
 
 
 def _plural_unit(unit: str) -> str:

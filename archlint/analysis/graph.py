@@ -49,7 +49,10 @@ class Edge:
 class Hop:
     edge: Edge
     share: float
-    step: int  # index of the first chain of the flow that takes this hop
+    step: int  # the item of `steps` holding the first chain that takes this hop
+    op: str | None = None  # stated: "read", "write", "read+write" (chains disagree), None
+    payload: float | None = None  # stated by a step (`payload:`), the largest
+    group: int | None = None  # the `parallel:` item of the first chain taking it, if any
 
 
 @dataclass(slots=True)
@@ -63,7 +66,7 @@ class Route:
 
     @property
     def entry(self) -> str:
-        return self.flow.steps[0].chain[0]
+        return self.flow.chains()[0].chain[0]  # cached by Flow.chains
 
     @property
     def path(self) -> Path:
@@ -126,17 +129,24 @@ def build_graph(design: Design, kinds: dict[str, str], techs: dict[str, Any]) ->
 
 
 def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
-    """Flow steps -> distinct hops in order of first appearance, each at its largest share.
-    Hops that are not declared edges are skipped (validation reports them)."""
+    """Flow steps -> distinct hops in order of first appearance, each at its largest share,
+    with what the steps state about it (op, payload). Hops that are not declared edges
+    are skipped (validation reports them)."""
     hops: dict[tuple[str, str], Hop] = {}
-    for index, step in enumerate(flow.steps):
+    for step in flow.chains():
+        group = None if step.member is None else step.item
         for src, dst in zip(step.chain, step.chain[1:]):
             edge = graph.edge(src, dst)
             if edge is None:
                 continue
             hop = hops.get((src, dst))
             if hop is None:
-                hops[(src, dst)] = Hop(edge, step.share, index)
-            elif step.share > hop.share:
+                hops[(src, dst)] = Hop(edge, step.share, step.item, step.op, step.payload, group)
+                continue
+            if step.share > hop.share:
                 hop.share = step.share
+            if step.op is not None and hop.op != step.op:
+                hop.op = step.op if hop.op is None else "read+write"
+            if step.payload is not None and (hop.payload is None or step.payload > hop.payload):
+                hop.payload = step.payload
     return Route(name, flow, list(hops.values()))

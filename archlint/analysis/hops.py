@@ -11,13 +11,13 @@ from archlint.analysis.graph import Graph
 from archlint.findings import Finding
 from archlint.language.kinds import BROKER
 from archlint.language.model import Design
-from archlint.language.validate import problem
+from archlint.language.validate import problem, step_path
 
 
 def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
     for name, flow in (design.flows or {}).items():
         undeclared = False
-        for index, step in enumerate(flow.steps):
+        for step in flow.chains():
             # One finding per step (its place): the first undeclared hop from the left.
             for src, dst in zip(step.chain, step.chain[1:]):
                 if graph.edge(src, dst) is not None:
@@ -26,32 +26,32 @@ def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
                 yield problem(
                     "INP021",
                     f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
-                    ("flows", name, "steps", index),
+                    step_path(name, step),
                     hint=_edge_to_add(graph, src, dst),
                 )
                 break
         if not undeclared:
             cycle = _sync_cycle(graph, flow)
             if cycle is not None:
-                loop, index = cycle
+                loop, step = cycle
                 yield problem(
                     "INP022",
                     f"flow '{name}' waits on itself: its synchronous hops form the cycle {' -> '.join(loop)}",
-                    ("flows", name, "steps", index),
+                    step_path(name, step),
                     hint="a request cannot wait for its own answer; make one of these hops asynchronous or remove it",
                 )
 
 
-def _sync_cycle(graph: Graph, flow: Any) -> tuple[list[str], int] | None:
-    """The first cycle among a flow's `calls` hops , with the index of the
-    first step holding its closing hop; None when they are acyclic."""
+def _sync_cycle(graph: Graph, flow: Any) -> tuple[list[str], Any] | None:
+    """The first cycle among a flow's `calls` hops, with the first step holding its
+    closing hop; None when they are acyclic."""
     children: dict[str, list[str]] = {}
-    step_of: dict[tuple[str, str], int] = {}
-    for index, step in enumerate(flow.steps):
+    step_of: dict[tuple[str, str], Any] = {}
+    for step in flow.chains():
         for src, dst in zip(step.chain, step.chain[1:]):
             edge = graph.edge(src, dst)
             if edge is not None and edge.sync and (src, dst) not in step_of:
-                step_of[(src, dst)] = index
+                step_of[(src, dst)] = step
                 children.setdefault(src, []).append(dst)
     loop = first_cycle(list(children), children)
     return None if loop is None else (loop, step_of[(loop[-2], loop[-1])])

@@ -24,6 +24,11 @@ DEFAULT_PEAK_FACTOR = 2.0
 # Kinds that only a provider runs in practice: a stated replica count says nothing about them.
 _PROVIDER_KINDS = frozenset({"client", "dns", "cdn", "function", "external"})
 _PROVIDER_RUN_KINDS = _PROVIDER_KINDS - {"client"}
+# Per-hop operation (docs/language.md, "Per-hop operation"): in a write flow, a call to
+# one of these by a component that also writes a durable store in the same flow is a
+# lookup (cache-aside), so it reads.
+LOOKUP_KINDS = frozenset({"cache", "search"})
+DURABLE_KINDS = frozenset({"database", "object_storage", "queue", "stream"})
 MONEY_DATA = frozenset({"payments", "ledger"})
 SENSITIVE_DATA = MONEY_DATA | {"pii", "credentials"}
 
@@ -372,13 +377,62 @@ class Terms:
     def on_critical_path(self, cid: str) -> bool:
         return cid in self.critical_flows
 
+    # --- operations ---------------------------------------------------------------------
+
+    def op(self, hop: Hop) -> str | None:
+        """What a hop does to the component it enters: "read", "write", "read+write" (its
+        chains state both), or None (a flow of no stated type). The step's `op` when
+        stated; else the flow's type, except for cache-aside lookups in write flows."""
+        return self._ops.get(id(hop))
+
+    def writes(self, hop: Hop) -> bool:
+        return self._ops.get(id(hop)) in ("write", "read+write")
+
+    def reads(self, hop: Hop) -> bool:
+        return self._ops.get(id(hop)) in ("read", "read+write")
+
+    @functools.cached_property
+    def _ops(self) -> dict[int, str | None]:
+        ops: dict[int, str | None] = {}
+        kind = self.kind
+        for route in self.routes():
+            flow_type = route.flow.type
+            writers: set[str] = set()
+            if flow_type == "write":
+                for hop in route.hops:
+                    if kind(hop.edge.dst) in DURABLE_KINDS and hop.op in (None, "write", "read+write"):
+                        writers.add(hop.edge.src)
+            for hop in route.hops:
+                if hop.op is not None:
+                    ops[id(hop)] = hop.op
+                elif flow_type == "write" and hop.edge.src in writers and kind(hop.edge.dst) in LOOKUP_KINDS \
+                        and not self._written_through(hop.edge.dst):
+                    ops[id(hop)] = "read"
+                else:
+                    ops[id(hop)] = flow_type
+        return ops
+
+    def _written_through(self, cid: str) -> bool:
+        """A cache that writes reach by design (`invalidation: write_through` or
+        `write_behind`): a write flow's call to it is a write, not a lookup."""
+        cache = self.component(cid).cache
+        return cache is not None and cache.invalidation in ("write_through", "write_behind")
+
+    def payload(self, route: Route, hop: Hop) -> float | None:
+        """The bytes a hop writes: its step's `payload`, else the flow's (one size, or the
+        entry of the hop's component in a map); None for a hop that does not write."""
+        if not self.writes(hop):
+            return None
+        return hop.payload if hop.payload is not None else route.flow.payload_for(hop.edge.dst)
+
     # --- load -----------------------------------------------------------------------
 
     @functools.cached_property
     def _loads(self) -> dict[str, dict[str, float]]:
-        """Per component: peak load in total, from read flows, from write flows, and
-        whether any synchronous hop enters it."""
+        """Per component: peak load in total, from hops that read, from hops that write
+        (their operation, docs/language.md), and whether any synchronous hop enters it."""
         loads: dict[str, dict[str, float]] = {}
+        ops = self._ops
         for route in self.routes():
             peak = self.peak(route)
             if peak is None:
@@ -387,8 +441,12 @@ class Terms:
                 entry = loads.setdefault(hop.edge.dst, {"total": 0.0, "read": 0.0, "write": 0.0, "sync": 0.0})
                 amount = peak * hop.share
                 entry["total"] += amount
-                if route.flow.type in ("read", "write"):
-                    entry[route.flow.type] += amount
+                op = ops.get(id(hop))
+                if op == "read" or op == "write":
+                    entry[op] += amount
+                elif op == "read+write":  # a hop that does both costs a read and a write
+                    entry["read"] += amount
+                    entry["write"] += amount
                 if hop.edge.sync:
                     entry["sync"] = 1.0
         return loads
@@ -414,15 +472,19 @@ class Terms:
 
     def flows_taking(self, edge: Edge) -> list[Route]:
         """The flows one of whose chains contains this edge, in declaration order."""
-        return self._flows_by_edge.get(id(edge), [])
+        return [route for route, _hop in self._hops_by_edge.get(id(edge), ())]
+
+    def hops_taking(self, edge: Edge) -> list[tuple[Route, Hop]]:
+        """(flow, its hop) for every flow that takes this edge, in declaration order."""
+        return self._hops_by_edge.get(id(edge), [])
 
     @functools.cached_property
-    def _flows_by_edge(self) -> dict[int, list[Route]]:
-        flows: dict[int, list[Route]] = {}
+    def _hops_by_edge(self) -> dict[int, list[tuple[Route, Hop]]]:
+        hops: dict[int, list[tuple[Route, Hop]]] = {}
         for route in self.routes():
             for hop in route.hops:
-                flows.setdefault(id(hop.edge), []).append(route)
-        return flows
+                hops.setdefault(id(hop.edge), []).append((route, hop))
+        return hops
 
     @functools.cached_property
     def first_taken(self) -> dict[tuple[str, str], tuple[int, int]]:

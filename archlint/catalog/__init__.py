@@ -44,6 +44,7 @@ __all__ = [
     "Figure",
     "KindDefaults",
     "Latency",
+    "ReplicationFigure",
     "Retention",
     "SizeFigure",
     "Source",
@@ -152,6 +153,15 @@ class DeliveryFigure(Figure):
     variants: Optional[dict[str, Delivery]] = None  # type: ignore[assignment]
 
 
+class ReplicationFigure(Figure):
+    """How a store's copies share the work: `single_leader` (one primary per shard takes
+    every write; the copies follow it), `leaderless` (every copy takes reads and writes),
+    `none` (no copies: each node holds its own share of the keys)."""
+
+    value: Optional[Literal["single_leader", "leaderless", "none"]]  # type: ignore[assignment]
+    variants: Optional[dict[str, Literal["single_leader", "leaderless", "none"]]] = None  # type: ignore[assignment]
+
+
 class Availability(Figure):
     """A fraction. `scope: node` composes over replicas; `scope: service` is used as is.
     `single_instance`: what a provider-run service gives when the design states one node
@@ -197,7 +207,7 @@ class Latency(_Model):
     write: Figure
 
 
-_BOOL_FIGURES = ("autoscales", "partitioned", "backups", "encrypted_at_rest", "global_")
+_BOOL_FIGURES = ("autoscales", "partitioned", "backups", "encrypted_at_rest", "global_", "replica_reads")
 _INT_FIGURES = ("partitions", "replication_factor")
 
 
@@ -220,6 +230,8 @@ class KindDefaults(_Model):
     retention: Optional[Retention] = None
     autoscales: Optional[Figure] = None
     partitioned: Optional[Figure] = None
+    replication_model: Optional[ReplicationFigure] = None
+    replica_reads: Optional[Figure] = None
     partitions: Optional[Figure] = None
     delivery: Optional[DeliveryFigure] = None
     replication_factor: Optional[Figure] = None

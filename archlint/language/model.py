@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     WithJsonSchema,
     model_validator,
 )
@@ -416,13 +417,36 @@ class Component(Strict):
 _ARROW = re.compile(r"\s*->\s*")
 
 
+Op = Literal["read", "write"]
+
+
 class Step(BaseModel):
-    """One hop chain of a flow: `a -> b -> c`, with the share of requests taking it."""
+    """One hop chain of a flow: `a -> b -> c`, with the share of requests taking it and,
+    optionally, what its hops do (`op`) and the bytes each of them writes (`payload`).
+    `item` is the chain's place in `steps`; `member` its place in a `parallel:` group
+    (None outside one): chains of one group run concurrently."""
 
     model_config = ConfigDict(frozen=True)
 
     chain: tuple[str, ...]
     share: float = 1.0
+    op: Optional[Op] = None
+    payload: Optional[float] = None
+    item: int = 0
+    member: Optional[int] = None
+
+
+class Parallel(BaseModel):
+    """`- parallel: [chain, chain, ...]`: chains whose calls run at the same time."""
+
+    model_config = ConfigDict(frozen=True)
+
+    parallel: tuple[Step, ...]
+
+
+# The keys of a step written as a map with named keys, and of a parallel group.
+STEP_KEYS = ("chain", "share", "op", "payload")
+GROUP_KEYS = ("parallel",)
 
 
 def _number_or_text(text: str) -> Any:
@@ -432,59 +456,216 @@ def _number_or_text(text: str) -> Any:
         return text
 
 
-def _step(value: Any) -> Any:
-    if isinstance(value, Step):
-        return value
-    share: Any = 1.0
-    from_map = isinstance(value, dict)
-    if from_map:
-        if len(value) != 1:
-            raise PydanticCustomError("step", "a step is 'a -> b -> c' or 'a -> b: SHARE' (one chain per item)")
-        value, raw_share = next(iter(value.items()))
-        try:
-            share = units.parse_percent(raw_share)
-        except units.UnitError as error:
-            raise PydanticCustomError("step", f"the share of '{value}' is invalid: {error}") from None
+def _step_error(kind: str, message: str, key: str | None = None, member: int | None = None) -> PydanticCustomError:
+    # `key` names the map key the problem is at, and `member` the chain of a parallel
+    # group, so that the finding points at them (archlint.language.validate).
+    context: dict[str, Any] = {}
+    if key:
+        context["step_key"] = key
+    if member is not None:
+        context["step_member"] = member
+    return PydanticCustomError(kind, message, context or None)
+
+
+def _close(word: str, choices: tuple[str, ...]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _unknown_keys(value: dict[Any, Any], allowed: tuple[str, ...]) -> None:
+    for key in value:
+        if key in allowed or (isinstance(key, str) and key.startswith("x-")):
+            continue
+        raise _step_error(
+            "step_key",
+            f"unknown key '{key}' in a step{_close(str(key), STEP_KEYS + GROUP_KEYS)}",
+            str(key),
+        )
+
+
+def _share(raw: Any, chain: str, key: str | None = None) -> float:
+    try:
+        return units.parse_percent(raw)
+    except units.UnitError as error:
+        raise _step_error("step", f"the share of '{chain}' is invalid: {error}", key) from None
+
+
+def _chain(value: Any) -> tuple[str, ...]:
     if not isinstance(value, str):
-        raise PydanticCustomError("step", "a step is a string such as 'a -> b -> c', optionally ending in ': 10%'")
-    if not from_map and ":" in value:
-        # The quoted form "a -> b: 10%" carries its share in the string itself.
-        value, _, raw_share = value.rpartition(":")
-        try:
-            share = units.parse_percent(_number_or_text(raw_share.strip()))
-        except units.UnitError as error:
-            raise PydanticCustomError("step", f"the share of '{value.strip()}' is invalid: {error}") from None
+        raise _step_error("step", "a chain is a string such as 'a -> b -> c'", "chain")
     chain = tuple(_ARROW.split(value.strip()))
     if len(chain) < 2 or any(not hop for hop in chain):
-        raise PydanticCustomError(
-            "step", f"'{value}' is not a hop chain; write ids joined by '->', such as 'api -> db'"
-        )
-    return Step(chain=chain, share=share)
+        raise _step_error("step", f"'{value}' is not a hop chain; write ids joined by '->', such as 'api -> db'")
+    return chain
 
+
+def _named_step(value: dict[Any, Any]) -> Step:
+    """`{chain: "a -> b", share: 20%, op: write, payload: 2KB}`."""
+    _unknown_keys(value, STEP_KEYS)
+    if "chain" not in value:
+        raise _step_error("step", "a step map needs 'chain', such as {chain: \"api -> db\", op: read}")
+    raw = value["chain"]
+    if not isinstance(raw, str):
+        raise _step_error("step", "chain must be a string such as 'api -> db'", "chain")
+    chain = _chain(raw)
+    share = _share(value["share"], raw, "share") if "share" in value else 1.0
+    op = value.get("op")
+    if op is not None and op not in ("read", "write"):
+        raise _step_error("invalid", f"must be read or write (got {op!r})", "op")
+    payload = None
+    if "payload" in value:
+        try:
+            payload = units.parse_size(value["payload"])
+        except units.UnitError as error:
+            raise _step_error("unit", str(error), "payload") from None
+    return Step(chain=chain, share=share, op=op, payload=payload)
+
+
+def _one_chain(value: Any) -> Step:
+    """A chain in any of its forms: 'a -> b', 'a -> b: 10%', {a -> b: 10%}, {chain: ...}."""
+    if isinstance(value, Step):
+        return value
+    if isinstance(value, dict):
+        key = next(iter(value), None)
+        if len(value) == 1 and isinstance(key, str) and "->" in key:
+            return Step(chain=_chain(key), share=_share(value[key], key))
+        return _named_step(value)
+    if not isinstance(value, str):
+        raise _step_error("step", "a step is a string such as 'a -> b -> c', optionally ending in ': 10%', "
+                                  "or a map such as {chain: \"a -> b\", share: 10%, op: read}")
+    share = 1.0
+    if ":" in value:
+        # The quoted form "a -> b: 10%" carries its share in the string itself.
+        value, _, raw_share = value.rpartition(":")
+        share = _share(_number_or_text(raw_share.strip()), value.strip())
+    return Step(chain=_chain(value), share=share)
+
+
+def _step(value: Any) -> Any:
+    if isinstance(value, (Step, Parallel)):
+        return value
+    if isinstance(value, dict) and "parallel" in value:
+        _unknown_keys(value, GROUP_KEYS)
+        members = value["parallel"]
+        if not isinstance(members, list) or len(members) < 2:
+            raise _step_error("step", "parallel takes a list of two or more chains that run at the same time, "
+                                      "such as [\"api -> payments\", \"api -> stock\"]", "parallel")
+        chains = []
+        for index, member in enumerate(members):
+            if isinstance(member, dict) and "parallel" in member:
+                raise _step_error("step", "a parallel group lists chains, not other groups", "parallel", index)
+            try:
+                chains.append(_one_chain(member))
+            except PydanticCustomError as error:
+                key = (error.context or {}).get("step_key")
+                raise _step_error(error.type, error.message(), key, index) from None
+        return Parallel(parallel=tuple(chains))
+    return _one_chain(value)
+
+
+_CHAIN_PATTERN = r"^\s*[^\s>-][^>]*(->[^>]+)+$"
+_SIZE_SCHEMA = {"type": "string", "pattern": _pattern("(B|KB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)")}
+_CHAIN_SCHEMAS = [
+    {"type": "string", "pattern": _CHAIN_PATTERN},
+    {"type": "object", "minProperties": 1, "maxProperties": 1, "propertyNames": {"pattern": "->"},
+     "additionalProperties": _PERCENT_SCHEMA},
+    {
+        "type": "object",
+        "required": ["chain"],
+        "properties": {
+            "chain": {"type": "string", "pattern": _CHAIN_PATTERN},
+            "share": _PERCENT_SCHEMA,
+            "op": {"enum": ["read", "write"]},
+            "payload": _SIZE_SCHEMA,
+        },
+        "patternProperties": {"^x-": {}},
+        "additionalProperties": False,
+    },
+]
 
 StepEntry = Annotated[
-    Step,
+    Union[Step, Parallel],
     BeforeValidator(_step),
     WithJsonSchema(
         {
-            "anyOf": [
-                {"type": "string", "pattern": r"^\s*[^\s>-][^>]*(->[^>]+)+$"},
-                {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": _PERCENT_SCHEMA},
+            "anyOf": _CHAIN_SCHEMAS + [
+                {
+                    "type": "object",
+                    "required": ["parallel"],
+                    "properties": {"parallel": {"type": "array", "minItems": 2, "items": {"anyOf": _CHAIN_SCHEMAS}}},
+                    "patternProperties": {"^x-": {}},
+                    "additionalProperties": False,
+                }
             ]
         }
     ),
 ]
 
 
+def _payload(value: Any) -> Any:
+    """One size for every hop that writes, or a map of component id -> size."""
+    if isinstance(value, dict):
+        sizes = {}
+        for cid, size in value.items():
+            _check_scalar(size)
+            try:
+                sizes[str(cid)] = units.parse_size(size)
+            except units.UnitError as error:
+                raise PydanticCustomError("unit", f"the payload of '{cid}': {error}") from None
+        return sizes
+    _check_scalar(value)
+    try:
+        return units.parse_size(value)
+    except units.UnitError as error:
+        raise PydanticCustomError("unit", str(error)) from None
+
+
+Payload = Annotated[
+    Union[float, dict[str, float]],
+    BeforeValidator(_payload),
+    WithJsonSchema({"anyOf": [_SIZE_SCHEMA, {"type": "object", "additionalProperties": _SIZE_SCHEMA}],
+                    "description": "a size (500B, 2KB), or a map of component id to size"}),
+]
+
+
 class Flow(Strict):
     rate: Optional[Rate] = None
-    type: Optional[Literal["read", "write"]] = None
-    payload: Optional[Size] = None
+    type: Optional[Op] = None
+    payload: Optional[Payload] = None
     description: Optional[Text] = None
     steps: Annotated[list[StepEntry], Field(min_length=1)]
     availability: Optional[Percent] = None
     latency_p99: Optional[Duration] = None
     consistency: Optional[Consistency] = None
+
+    _chains: Optional[list[Step]] = PrivateAttr(default=None)
+
+    def chains(self) -> list[Step]:
+        """Every chain of `steps` in order, parallel groups flattened; each knows its item
+        (and member) so that findings can point at it. Computed once."""
+        private = self.__pydantic_private__  # plain dict access: pydantic's __getattr__ is slow
+        cached = private.get("_chains") if private else None
+        if cached is not None:
+            return cached
+        chains: list[Step] = []
+        for index, entry in enumerate(self.steps):
+            if isinstance(entry, Parallel):
+                chains.extend(step.model_copy(update={"item": index, "member": member})
+                              for member, step in enumerate(entry.parallel))
+            else:
+                chains.append(entry if entry.item == index else entry.model_copy(update={"item": index}))
+        self._chains = chains
+        return chains
+
+    def payload_for(self, cid: str) -> float | None:
+        """The bytes a hop into `cid` writes, from the flow's `payload` (one size for every
+        store, or the map's entry for `cid`); a step's own payload is the caller's to prefer."""
+        payload = self.payload
+        if isinstance(payload, dict):
+            return payload.get(cid)
+        return payload
 
 
 # --- the rest of the document ------------------------------------------------------------------

@@ -23,6 +23,7 @@ _CODES = {
     "missing": "INP013",
     "unit": "INP012",
     "step": "INP022",
+    "step_key": "INP010",
     "suppression": "INP030",
     "duplicate": "INP003",
 }
@@ -136,7 +137,8 @@ def schema_findings(error: ValidationError, data: Any) -> list[Finding]:
     grouped: dict[tuple[str, Path], list[ErrorDetails]] = {}
     for item in error.errors(include_url=False):
         code = _CODES.get(item["type"], "INP011")
-        path, _ = _data_path(data, item["loc"])
+        path, value = _data_path(data, item["loc"])
+        path = _step_place(path, value, item.get("ctx") or {})
         grouped.setdefault((code, path), []).append(item)
     findings = []
     for (code, path), items in grouped.items():
@@ -144,9 +146,30 @@ def schema_findings(error: ValidationError, data: Any) -> list[Finding]:
     return findings
 
 
+def _step_place(path: Path, value: Any, context: dict[str, Any]) -> Path:
+    """A problem inside a flow step points at the chain of a parallel group and at the
+    key it is about, where the step's validator names them."""
+    member, key = context.get("step_member"), context.get("step_key")
+    if member is not None and isinstance(value, dict) and isinstance(value.get("parallel"), list):
+        members = value["parallel"]
+        if 0 <= member < len(members):
+            path, value = path + ("parallel", member), members[member]
+    if key is not None and isinstance(value, dict) and key in value:
+        path = path + (key,)
+    return path
+
+
+_STEP_KEYS_HINT = ("keys allowed in a step: chain, share, op, payload (a map such as {chain: \"api -> db\", "
+                   "op: read}), or parallel: a list of chains; keys starting with 'x-' are kept for your own tools")
+
+
 def _message(code: str, path: Path, items: list[ErrorDetails], data: Any) -> Finding:
     first = items[0]
     where = path_str(path)
+    if first["type"] == "step_key":
+        parent = path_str(path[:-1]) if path and path[-1] == (first.get("ctx") or {}).get("step_key") else where
+        text = first["msg"].replace(" in a step", f" in {parent}", 1)
+        return _finding(code, text, path, _STEP_KEYS_HINT)
     if code == "INP010":
         key = path[-1] if path else first["loc"][-1]
         parent = path_str(path[:-1])
@@ -315,11 +338,22 @@ def _reference_findings(design: Design, kinds: dict[str, str]) -> Iterator[Findi
         if api.served_by is not None and api.served_by not in ids:
             yield unknown(api.served_by, ("apis", index, "served_by"), f"apis[{index}].served_by")
     for name, flow in (design.flows or {}).items():
-        for index, step in enumerate(flow.steps):
+        for step in flow.chains():
             # One finding per step (its place): the first unknown hop from the left.
             hop = next((hop for hop in step.chain if hop not in ids), None)
             if hop is not None:
-                yield unknown(hop, ("flows", name, "steps", index), f"flow '{name}'")
+                yield unknown(hop, step_path(name, step), f"flow '{name}'")
+        if isinstance(flow.payload, dict):
+            for target in flow.payload:
+                if target not in ids:
+                    yield unknown(target, ("flows", name, "payload", target), f"flows.{name}.payload")
+
+
+def step_path(flow: str, step: Any) -> Path:
+    """The YAML path of a chain of a flow: its item of `steps`, and its place in a
+    `parallel:` group when it is in one."""
+    path: Path = ("flows", flow, "steps", step.item)
+    return path if step.member is None else path + ("parallel", step.member)
 
 
 def _suppression_findings(design: Design) -> Iterator[Finding]:

@@ -24,6 +24,9 @@ _EXPIRING = frozenset({"write_through", "write_behind", "explicit"})
 # Callees that make a cache's caller a reader of data kept elsewhere (CAC001's guard):
 # a caller that reaches none of them uses the cache as a counter or a session store.
 _READ_SOURCES = frozenset({"database", "search", "service", "external"})
+# What a miss can fall through to (CAC002): a cache read in a flow whose caller also
+# reads one of these has a store behind it.
+_BEHIND = _READ_SOURCES | {"object_storage"}
 # Where a write flow's data outlives a cache (CAC003 (b)).
 _DURABLE = frozenset({"database", "object_storage", "queue", "stream", "external"})
 _UNPROTECTED = (None, "none")
@@ -114,18 +117,28 @@ def cache_without_expiry(ctx: RuleContext) -> Iterator[Finding]:
 def stampede_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
     min_rate = float(ctx.options.get("min_rate", 100.0))
-    # cache -> the read flows with a rate that take a hop into it (read load is known).
+    # cache -> the flows with a rate that read it (its read load is known).
     readers: dict[str, list[str]] = {}
+    behind: set[str] = set()
     for route in terms.routes():
-        if route.flow.type != "read" or route.flow.rate is None:
-            continue
-        for cid in _entered(route):
-            if terms.kind(cid) == "cache":
-                readers.setdefault(cid, []).append(route.name)
+        # A cache has a store behind it when, in some flow, a component that reads it
+        # also reads a store (the miss path): with none, a miss has nowhere to stampede.
+        sources = {hop.edge.src for hop in route.hops if terms.reads(hop) and terms.kind(hop.edge.dst) in _BEHIND}
+        for hop in route.hops:
+            cid = hop.edge.dst
+            if terms.kind(cid) != "cache" or not terms.reads(hop):
+                continue
+            if hop.edge.src in sources:
+                behind.add(cid)
+            # Flows that read it: read flows, and cache-aside lookups in write flows.
+            if route.flow.rate is not None:
+                names = readers.setdefault(cid, [])
+                if not names or names[-1] != route.name:
+                    names.append(route.name)
     for cid in _caches(ctx):
-        names = readers.get(cid)
-        if not names:
-            continue  # no read flow (with a rate) reaches it: only written, or load unknown
+        names = readers.get(cid) or []
+        if not names or cid not in behind:
+            continue  # no flow with a rate reads it, or no store behind it to stampede
         settings = _settings(ctx, cid)
         stampede = settings.stampede if settings is not None else None
         if stampede not in _UNPROTECTED:
@@ -183,10 +196,10 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
         durable = False
         for hop in route.hops:
             kind = terms.kind(hop.edge.dst)
-            if kind in _DURABLE:
+            if kind in _DURABLE and terms.writes(hop):
                 durable = True
                 break
-            if kind == "cache" and cache_hop is None:
+            if kind == "cache" and cache_hop is None and terms.writes(hop):
                 cache_hop = hop
         if durable or cache_hop is None or cache_hop.edge.dst in ephemeral:
             continue
@@ -226,7 +239,8 @@ def write_behind_money(ctx: RuleContext) -> Iterator[Finding]:
         if route.flow.type != "write":
             continue
         entered = _entered(route)
-        caches = [cid for cid in entered if cid in behind_set and cid not in shared]
+        written = {hop.edge.dst for hop in route.hops if terms.writes(hop)}
+        caches = [cid for cid in entered if cid in behind_set and cid in written and cid not in shared]
         if not caches:
             continue
         money = next((cid for cid in entered if terms.money_data(cid)), None)

@@ -106,7 +106,8 @@ def _stored_writes(ctx: RuleContext) -> tuple[str, float] | None:
     """The first write flow with a payload: (its name, the payload in bytes)."""
     for name, flow in (ctx.design.flows or {}).items():
         if flow.type == "write" and flow.payload is not None:
-            return name, flow.payload
+            payload = flow.payload
+            return name, max(payload.values(), default=0.0) if isinstance(payload, dict) else payload
     return None
 
 

@@ -37,16 +37,11 @@ def latency_target_unreachable(ctx: RuleContext) -> Iterator[Finding]:
             continue
         own = route.flow.latency_p99 is not None
         path: Path = ("flows", route.name, "latency_p99") if own else ("flows", route.name)
-        sum_ = " + ".join(
-            f"{part.cid} {'?' if part.value is None else format_duration(part.value)}"
-            for part in latency.parts if terms.kind(part.cid) != "client"
-        )
         unknown = ""
         if latency.unknown:
             unknown = f"; the p99 of {listed(latency.unknown)} is unknown and counted as 0"
-        message = (f"flow '{route.name}' takes {format_duration(latency.value)} at p99 along its slowest "
-                   f"synchronous chain {' -> '.join(latency.chain)} ({sum_}), over its "
-                   f"{format_duration(latency.target)} target{unknown}")
+        message = (f"flow '{route.name}' takes {format_duration(latency.value)} at p99 "
+                   f"({latency.work}), over its {format_duration(latency.target)} target{unknown}")
         known = [part for part in latency.parts if part.value]
         slowest = max(known, key=lambda part: part.value) if known else None
         where = f"flows.{route.name}.latency_p99" if own else "requirements.latency_p99"
@@ -205,7 +200,7 @@ def cross_region_sync_wait(ctx: RuleContext) -> Iterator[Finding]:
     for route in terms.routes():
         if route.flow.type != "write":
             continue
-        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops):
+        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops if terms.writes(hop)):
             if terms.kind(cid) == "database":
                 writers.setdefault(cid, []).append(route)
     for cid, routes in writers.items():

@@ -210,12 +210,15 @@ def retry_not_idempotent(ctx: RuleContext) -> Iterator[Finding]:
         attempts = terms.attempts(edge)
         if attempts < 2 or edge.props.idempotent is True:
             continue
-        flows = terms.flows_taking(edge)
-        if flows:
-            writer = next((route for route in flows if route.flow.type == "write"), None)
+        taken = terms.hops_taking(edge)
+        if taken:
+            # Only a hop that writes makes a repeat a duplicate: a retried lookup inside
+            # a write flow reads twice (docs/language.md, "Per-hop operation").
+            writer = next((route for route, hop in taken if terms.writes(hop)), None)
             if writer is None:
                 continue  # only reads (or flows of no stated type) take it
-            reason = f"write flow '{writer.name}' takes it"
+            kind = "write flow" if writer.flow.type == "write" else "flow"
+            reason = f"{kind} '{writer.name}' writes through it"
         else:
             if terms.kind(edge.dst) in _REPEATABLE_CALLEES:
                 continue

@@ -17,7 +17,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from archlint.analysis.figures import PARTITION_UNITS, Load
+from archlint.analysis.figures import Load
 from archlint.findings import Finding
 from archlint.input.units import (
     format_count,
@@ -26,9 +26,8 @@ from archlint.input.units import (
     format_rate,
     format_size,
 )
-from archlint.language.kinds import BROKER, STORE
+from archlint.language.kinds import STORE
 from archlint.rules import RuleContext, check, exceeds, reaches
-from archlint.rules.phrasing import plural
 
 _SPIKE_KINDS = frozenset({"service", "worker"})
 _CACHING_KINDS = frozenset({"cache", "cdn"})
@@ -56,16 +55,6 @@ def _per_unit(load: Load) -> float | None:
     if load.limit is None or not units:
         return None
     return load.limit / units
-
-
-def _sizing_field(ctx: RuleContext, cid: str, unit: str) -> str:
-    """The design field that sets the number of capacity units of `cid`."""
-    component = ctx.terms.component(cid)
-    if unit in PARTITION_UNITS:
-        if component.sharding is None and ctx.terms.kind(cid) in BROKER:
-            return "queue.partitions"
-        return "sharding.shards"
-    return "autoscaling.max" if component.autoscaling is not None else "replicas"
 
 
 def _entered_sync(ctx: RuleContext) -> dict[str, bool]:
@@ -96,24 +85,14 @@ def _mixed(load: Load) -> bool:
 
 
 def _limit_text(ctx: RuleContext, load: Load) -> str:
-    """`its capacity of 4k/s (2 replicas × 2k/s)`: the capacity compared, with its arithmetic."""
+    """`its capacity of 4k/s (2 replicas × 2k/s = 4k/s)`: the capacity compared, with the
+    arithmetic `estimate` prints for it."""
     capacity = load.capacity
     assert load.limit is not None  # SCL001 reports only loads with a known limit
     limit = format_rate(load.limit)
     if load.compared == "read":
-        per = capacity.per_unit_read
-        assert per is not None  # a read limit is the per-copy read figure times the copies
-        total_units = round(load.limit / per) if per else 1
-        shards = _shards(ctx, load.cid)
-        copies = max(1, total_units // shards)
-        parts = []
-        if shards > 1:
-            parts.append(plural(shards, "shard"))
-        if copies > 1:
-            parts.append(f"{copies} copies")
-        if not parts:
-            parts.append(f"1 {capacity.unit.replace('_', ' ')}")
-        return f"its read capacity of {limit} ({' × '.join(parts)} × {format_rate(per)})"
+        work = capacity.work.split("; writes ")[0].removeprefix("reads ")
+        return f"its read capacity of {limit} ({work})"
     if _mixed(load):
         return f"its capacity of {limit} at this mix of reads and writes ({capacity.work})"
     return f"its capacity of {limit} ({capacity.work})"
@@ -128,34 +107,35 @@ def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
     keeps = f"carries the {format_rate(load.demand)}" if max_utilization == 1 else \
         f"keeps {format_rate(load.demand)} under {format_percent(max_utilization)}"
     if load.compared == "read":
-        per = capacity.per_unit_read
-        assert per is not None  # a read limit is the per-copy read figure times the copies
-        shards = _shards(ctx, cid)
-        copies = _ceil(load.demand / (max_utilization * per * shards))
-        carried = f"{copies} copies × {format_rate(per)}" if shards == 1 else \
-            f"{shards} shards × {copies} copies × {format_rate(per)}"
+        layout = ctx.terms.figures.layout(cid)
+        shards, copies = (layout[0], layout[1]) if layout is not None else (_shards(ctx, cid), 1)
+        per = load.limit / (shards * (copies if layout is not None and layout[3] else 1))
+        needed = _ceil(load.demand / (max_utilization * per * shards))
+        carried = f"{needed} copies × {format_rate(per)}" if shards == 1 else \
+            f"{shards} shards × {needed} copies × {format_rate(per)}"
         replication = ctx.terms.component(cid).replication
         if replication is None:
-            change = f"set components.{cid}.replication: {{replicas: {copies - 1}, read_from_replicas: true}}"
+            change = f"set components.{cid}.replication: {{replicas: {needed - 1}, read_from_replicas: true}}"
         elif replication.read_from_replicas:
-            change = f"set components.{cid}.replication.replicas to {copies - 1}"
-        elif (ctx.terms.copies(cid) or 1) >= copies:
-            copies = ctx.terms.copies(cid) or 1
-            carried = f"{copies} copies × {format_rate(per)}" if shards == 1 else \
-                f"{shards} shards × {copies} copies × {format_rate(per)}"
+            change = f"set components.{cid}.replication.replicas to {needed - 1}"
+        elif copies >= needed:
+            needed = copies
+            carried = f"{needed} copies × {format_rate(per)}" if shards == 1 else \
+                f"{shards} shards × {needed} copies × {format_rate(per)}"
             change = f"set components.{cid}.replication.read_from_replicas: true"
         else:
-            change = f"set components.{cid}.replication.replicas to {copies - 1} and read_from_replicas: true"
-        return (f"{change} ({carried} = {format_rate(copies * shards * per)} {keeps}), "
+            change = f"set components.{cid}.replication.replicas to {needed - 1} and read_from_replicas: true"
+        return (f"{change} ({carried} = {format_rate(needed * shards * per)} {keeps}), "
                 f"or put a cache in front of {cid}")
-    field = _sizing_field(ctx, cid, capacity.unit)
+    # Capacity grows with one design field (replicas, autoscaling.max, sharding.shards,
+    # queue.partitions): scale it by the overload.
+    field, count = capacity.scales_with or "replicas", capacity.scale_count or 1
     ratio = load.demand / (load.limit * max_utilization)
-    needed = _ceil(capacity.units * ratio)
+    needed = _ceil(count * ratio)
+    per = load.limit / count
     if _mixed(load):
-        carried = f"{plural(needed, capacity.unit)} take {format_rate(load.limit * needed / capacity.units)} " \
-                  f"of this mix"
+        carried = f"{needed} of them take {format_rate(per * needed)} of this mix"
     else:
-        per = load.limit / capacity.units
         carried = f"{needed} × {format_rate(per)} = {format_rate(needed * per)}"
     return f"set components.{cid}.{field} to {needed} ({carried}, which {keeps}), or cut the load that reaches {cid}"
 
@@ -196,12 +176,12 @@ def single_leader_write_limit(ctx: RuleContext) -> Iterator[Finding]:
         per = limit / shards
         when = "at average rate (only async hops enter it)" if load.at_average else "at peak"
         where = "one primary" if shards == 1 else "one primary per shard"
-        units = plural(shards, "shard") if shards > 1 else f"1 {load.capacity.unit.replace('_', ' ')}"
+        work = load.capacity.work.rsplit("; writes ", 1)[-1]  # the arithmetic estimate prints
         needed = _ceil(load.write / per)
         yield ctx.finding(
             ("components", cid),
             f"{cid} takes {format_rate(load.write)} of writes {when} on {where}, above its write capacity of "
-            f"{format_rate(limit)} ({units} × {format_rate(per)})",
+            f"{format_rate(limit)} ({work})",
             hint=f"shard the writes with components.{cid}.sharding.shards of at least {needed} "
                  f"({needed} × {format_rate(per)} = {format_rate(needed * per)}), or move the write-heavy data "
                  f"to a partitioned store",
@@ -404,6 +384,8 @@ def _cached_reads(ctx: RuleContext) -> tuple[dict[str, bool], dict[str, str]]:
             continue
         uses_cache = any(terms.kind(hop.edge.dst) in _CACHING_KINDS for hop in route.hops)
         for hop in route.hops:
+            if not terms.reads(hop):
+                continue
             dst = hop.edge.dst
             cached[dst] = cached.get(dst, False) or uses_cache
             callers.setdefault(dst, hop.edge.src)

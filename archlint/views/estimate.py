@@ -42,6 +42,22 @@ def _source(source: Any) -> str:
     return "" if source is None else f" ({source})"
 
 
+def _mix(load: Any) -> str:
+    """How a load that mixes reads and writes on different figures uses its capacity."""
+    capacity = load.capacity
+    if load.compared != "all" or load.limit is None or capacity.read == capacity.write:
+        return ""
+    parts = [f"{_rate(amount)} ÷ {_rate(cap)}" for amount, cap in ((load.read, capacity.read),
+                                                                   (load.write, capacity.write)) if amount and cap]
+    untyped = load.total - load.read - load.write
+    if untyped > 1e-9:
+        smallest = min(c for c in (capacity.read, capacity.write) if c)
+        parts.append(f"{_rate(untyped)} ÷ {_rate(smallest)}")
+    if len(parts) < 2:
+        return f"; used = {parts[0]}" if parts else ""
+    return f"; used = {' + '.join(parts)}, as if {_rate(load.limit)} at this mix"
+
+
 def render_text(name: str, title: str, figures: Figures) -> str:
     terms = figures.terms
     lines = [f"{title} ({name})"]
@@ -59,7 +75,7 @@ def render_text(name: str, title: str, figures: Figures) -> str:
     loads = figures.loads
     if loads:
         lines.append("Load and capacity (peak load; components fed only by queues at the average rate)")
-        rows = [["component", "load", "capacity", "used", "capacity from"]]
+        rows = [["component", "load", "capacity", "used", "writes", "capacity from"]]
         for cid, load in loads.items():
             capacity = load.capacity
             if load.limit is None:
@@ -72,7 +88,10 @@ def render_text(name: str, title: str, figures: Figures) -> str:
                 (" (avg)" if load.at_average else "")
             if load.hot:
                 used += f" {_ESCAPE_HOT}"
-            rows.append([cid, demand, limit, used, f"{capacity.work}{_source(capacity.source)}"])
+            writes = "-"
+            if load.write_limit is not None:  # single-leader stores: writes against the primaries
+                writes = f"{_rate(load.write)} of {_rate(load.write_limit)} = {_used(load.write_utilisation or 0.0)}"
+            rows.append([cid, demand, limit, used, writes, f"{capacity.work}{_mix(load)}{_source(capacity.source)}"])
         lines += _table(rows)
         if any(load.hot for load in loads.values()):
             lines.append(f"  {_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak")
@@ -100,16 +119,17 @@ def render_text(name: str, title: str, figures: Figures) -> str:
 
     latency = [(f, f.value) for f in figures.latency.values() if f.value is not None]
     if latency:
-        lines.append("Latency p99 (sum along the slowest synchronous chain)")
+        lines.append("Latency p99 (calls in separate steps add up, a parallel group takes its slowest; "
+                     "hops under 1% of requests left out)")
         for flow, value in latency:
             target = "" if flow.target is None else f" against a target of {format_duration(flow.target)}" + \
                 (" (over it)" if over(value, flow.target) else "")
-            chain = " + ".join(f"{p.cid} {format_duration(p.value) if p.value is not None else '?'}"
-                               for p in flow.parts)
-            lines.append(f"  {flow.name}: {format_duration(value)}{target} = {chain}")
+            lines.append(f"  {flow.name}: {format_duration(value)}{target} = {flow.work}")
             for part in flow.parts:
                 if part.source is not None:
                     lines.append(f"    {part.cid}: {part.work}{_source(part.source)}")
+            if flow.left_out:
+                lines.append(f"    left out, below 1% of requests: {', '.join(flow.left_out)}")
             if flow.unknown:
                 lines.append(f"    unknown, counted as 0: {', '.join(flow.unknown)}")
         lines.append("")
@@ -135,9 +155,12 @@ def render_text(name: str, title: str, figures: Figures) -> str:
     if saturation is not None:
         cid, multiple = saturation
         load = loads[cid]
-        assert load.utilisation is not None  # saturation() picks among loads with a utilisation
-        lines.append(f"Saturates first: {cid}, at {multiple:.3g}x this load "
-                     f"({_used(load.utilisation)} of {_rate(load.limit)} used at peak).")
+        if load.write_utilisation is not None and (load.utilisation is None or
+                                                   load.write_utilisation > load.utilisation):
+            used = f"writes: {_used(load.write_utilisation)} of {_rate(load.write_limit)}"
+        else:
+            used = f"{_used(load.utilisation or 0.0)} of {_rate(load.limit)}"
+        lines.append(f"Saturates first: {cid}, at {multiple:.3g}x this load ({used} used at peak).")
         lines.append("")
 
     missing = figures.missing_inputs()
@@ -167,6 +190,9 @@ def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, An
             {
                 "id": cid, "load_rps": load.total, "compared": load.compared, "demand_rps": load.demand,
                 "at_average": load.at_average, "capacity_rps": load.limit, "utilisation": load.utilisation,
+                "read_rps": load.read, "write_rps": load.write, "read_capacity_rps": load.capacity.read,
+                "write_capacity_rps": load.capacity.write, "write_limit_rps": load.write_limit,
+                "write_utilisation": load.write_utilisation,
                 "units": load.capacity.units, "unit": load.capacity.unit, "capacity_work": load.capacity.work,
                 "capacity_source": _source_data(load.capacity.source), "not_checked": load.capacity.reason or None,
             }
@@ -182,6 +208,7 @@ def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, An
         ],
         "latency": [
             {"flow": f.name, "seconds": f.value, "target": f.target, "chain": f.chain, "unknown": f.unknown,
+             "work": f.work, "left_out": f.left_out,
              "parts": _parts(f.parts)}
             for f in figures.latency.values() if f.value is not None
         ],
