@@ -30,6 +30,7 @@ COMMANDS = {
     "diff": "archlint.commands.diff",
     "estimate": "archlint.commands.estimate",
     "explain": "archlint.commands.explain",
+    "import": "archlint.commands.import_",
     "init": "archlint.commands.init",
     "lsp": "archlint.commands.lsp",
     "review": "archlint.commands.review",
