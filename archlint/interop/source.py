@@ -74,7 +74,7 @@ def expand(paths: list[str]) -> list[str]:
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
                 for name in sorted(names):
                     if name.endswith(INPUT_SUFFIXES) and not name.startswith("."):
-                        files.append(os.path.join(root, name))
+                        files.append(os.path.normpath(os.path.join(root, name)))
         else:
             files.append(path)
     return files
