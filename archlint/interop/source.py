@@ -40,7 +40,10 @@ class Doc:
     marks: MarkNode
 
     def place(self, path: Path) -> tuple[int, int]:
-        """1-based line and column of `path`, or of its nearest present ancestor."""
+        """1-based line and column of `path`, or of its nearest present ancestor; the
+        document itself is where it starts."""
+        if not path:
+            return self.marks[0] + 1, self.marks[1] + 1
         line, column = locate(self.data, self.marks, path)
         return line + 1, column + 1
 
@@ -102,9 +105,10 @@ def read_docs(path: str, limits: Limits, display: str | None = None) -> list[Doc
         documents = parse_yaml_stream(text, limits)
     except InputProblem as problem:
         hint = problem.hint
-        if "{{" in text and problem.code == "INP002":
+        if "{{" in text:
             hint = "this looks like an unrendered template; render it first (e.g. `helm template`) and import the output"
-        raise ImportProblem(name, problem.line + 1, problem.column + 1, problem.message, hint) from None
+        message = problem.message.replace("a design is plain data", "archlint reads inputs as plain data")
+        raise ImportProblem(name, problem.line + 1, problem.column + 1, message, hint) from None
     return [Doc(name, index, data, marks) for index, (data, marks) in enumerate(documents) if data is not None]
 
 
