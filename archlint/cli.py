@@ -28,6 +28,7 @@ COMMANDS = {
     "config": "archlint.commands.config",
     "diagram": "archlint.commands.diagram",
     "diff": "archlint.commands.diff",
+    "drift": "archlint.commands.drift",
     "estimate": "archlint.commands.estimate",
     "explain": "archlint.commands.explain",
     "import": "archlint.commands.import_",

@@ -37,6 +37,7 @@ class Edge:
     source: str
     guess: bool = False
     protocol: str | None = None
+    weak: bool = False  # only start-up order (depends_on) says so
 
 
 @dataclass(slots=True)

@@ -199,17 +199,19 @@ def settle(draft: Draft, links: list[Link], entry_points: set[str]) -> None:
         if target_kind in BROKER:
             consumes = source_kind == "worker"
             section = source.consumes if consumes else source.publishes
-            if target.id not in section and target.id not in source.publishes and target.id not in source.consumes:
+            existing = section.get(target.id) or source.publishes.get(target.id) or source.consumes.get(target.id)
+            if existing is None or existing.weak and not link.startup_only:
                 why = "workers consume" if consumes else "services publish"
                 section[target.id] = Edge(target.id, f"{link.evidence}; a broker link's direction is unknown, {why}",
-                                          guess=True)
+                                          guess=True, weak=link.startup_only)
             continue
         existing = source.calls.get(target.id)
         if existing is not None:
-            if existing.guess and not guess:
-                source.calls[target.id] = Edge(target.id, link.evidence, False, link.protocol or existing.protocol)
+            if (existing.guess and not guess) or (existing.weak and not link.startup_only):
+                source.calls[target.id] = Edge(target.id, link.evidence, guess, link.protocol or existing.protocol,
+                                               weak=link.startup_only)
             continue
-        source.calls[target.id] = Edge(target.id, link.evidence, guess, link.protocol)
+        source.calls[target.id] = Edge(target.id, link.evidence, guess, link.protocol, weak=link.startup_only)
 
 
 def apply_image(component: DraftComponent, image: str, where: str, catalog: Any) -> None:
