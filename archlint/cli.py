@@ -31,6 +31,7 @@ COMMANDS = {
     "drift": "archlint.commands.drift",
     "estimate": "archlint.commands.estimate",
     "explain": "archlint.commands.explain",
+    "export": "archlint.commands.export",
     "import": "archlint.commands.import_",
     "init": "archlint.commands.init",
     "lsp": "archlint.commands.lsp",

@@ -301,3 +301,96 @@ def test_an_existing_output_needs_force(cli, tmp_path, in_dir):
     assert result.exit_code == 2 and out.read_text() == "keep me\n"
     assert cli("import", "compose", "compose.yaml", "-o", str(out), "--force").exit_code == 0
     assert out.read_text().startswith("# Imported by `archlint import compose` from compose.yaml.")
+
+
+# --- backstage ----------------------------------------------------------------------------
+
+BACKSTAGE = DATA / "interop" / "backstage"
+
+
+def test_backstage_catalog(cli, in_dir):
+    in_dir(BACKSTAGE)
+    result = cli("import", "backstage", "catalog-info.yaml")
+    assert result.exit_code == 0, result.stderr
+    data = _design(result.stdout)
+    components = data["components"]
+    assert data["name"] == "acme-systems"  # the root Location
+    assert {cid: _kind(c) for cid, c in components.items()} == {
+        "shop-web": "client", "storefront-bff": "service", "catalog": "service", "session-cache": "cache",
+        "catalog-db": "database", "catalog-search": "search", "payments-service": "service",
+        "ledger-db": "database", "payment-events-topic": "stream", "shipment-worker": "worker",
+        "label-bucket": "object_storage"}  # ui-kit is a library: not a component
+    assert components["ledger-db"]["tech"] == "aurora"  # spec.type aurora-postgres, a catalog alias
+    # consumesApis meets providesApis: a call, with the API's protocol
+    assert components["shop-web"]["calls"] == {"storefront-bff": {"protocol": "http"}}
+    assert components["storefront-bff"]["calls"] == {
+        "catalog": {"protocol": "grpc"}, "payments-service": {"protocol": "http"}, "session-cache": None}
+    assert _edges(components["payments-service"], "publishes") == {"payment-events-topic"}
+    assert _edges(components["shipment-worker"], "consumes") == {"payment-events-topic"}
+    assert {cid: c.get("owner") for cid, c in components.items()}["payments-service"] == "team-payments"
+    assert data["team"] == {"teams": 3}
+    assert "Component ×1: ui-kit (a library runs inside others)" in result.stderr
+    assert "Group ×3: team-logistics, team-payments, team-storefront" in result.stderr
+
+
+def test_backstage_location_to_a_missing_file_is_placed(cli, tmp_path):
+    (tmp_path / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec:\n  targets: [./gone.yaml]\n",
+        encoding="utf-8")
+    result = cli("import", "backstage", str(tmp_path / "catalog-info.yaml"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{tmp_path / 'catalog-info.yaml'}:5:3: error: the Location points to "
+                                    f"'./gone.yaml', which does not exist")
+
+
+# --- calm ---------------------------------------------------------------------------------
+
+def _edge_set(data: dict) -> set[tuple[str, str, str]]:
+    return {(cid, section, target) for cid, c in data["components"].items()
+            for section in ("calls", "publishes", "consumes") for target in (c.get(section) or {})}
+
+
+@pytest.mark.parametrize("example", ["url-shortener", "chat", "payments", "naive-shop"])
+def test_calm_round_trip_keeps_components_kinds_and_links(cli, tmp_path, example):
+    from conftest import EXAMPLES
+
+    original = EXAMPLES / f"{example}.arch.yaml"
+    calm = tmp_path / f"{example}.calm.json"
+    assert cli("export", "calm", str(original), "-o", str(calm)).exit_code == 0
+    imported = cli("import", "calm", str(calm))
+    assert imported.exit_code == 0, imported.stderr
+    before, after = _design(original.read_text()), _design(imported.stdout)
+    assert after["name"] == before["name"]
+    assert {cid: _kind(c) for cid, c in after["components"].items()} == {
+        cid: _kind(c) for cid, c in before["components"].items()}
+    assert {cid: c.get("tech") for cid, c in after["components"].items()} == {
+        cid: c.get("tech") for cid, c in before["components"].items()}
+    assert {cid: c.get("replicas") for cid, c in after["components"].items()} == {
+        cid: c.get("replicas") for cid, c in before["components"].items()}
+    assert _edge_set(after) == _edge_set(before)
+
+
+def test_calm_nodes_without_archlint_metadata_map_by_node_type(cli, tmp_path):
+    (tmp_path / "trading.json").write_text("""{
+  "nodes": [
+    {"unique-id": "trader", "node-type": "actor", "name": "Trader", "description": "Places orders"},
+    {"unique-id": "order-api", "node-type": "service", "name": "Order API", "description": "Takes orders"},
+    {"unique-id": "orders", "node-type": "database", "name": "Orders", "description": "Order book"},
+    {"unique-id": "k8s", "node-type": "network", "name": "Cluster", "description": "Where it runs"}
+  ],
+  "relationships": [
+    {"unique-id": "r1", "relationship-type": {"interacts": {"actor": "trader", "nodes": ["order-api"]}}},
+    {"unique-id": "r2", "protocol": "JDBC",
+     "relationship-type": {"connects": {"source": {"node": "order-api"}, "destination": {"node": "orders"}}}},
+    {"unique-id": "r3", "relationship-type": {"deployed-in": {"container": "k8s", "nodes": ["order-api"]}}}
+  ]
+}
+""", encoding="utf-8")
+    result = cli("import", "calm", str(tmp_path / "trading.json"))
+    data = _design(result.stdout)
+    assert {cid: _kind(c) for cid, c in data["components"].items()} == {
+        "trader": "client", "order-api": "service", "orders": "database", "k8s": "load_balancer"}
+    assert data["components"]["trader"]["calls"] == {"order-api": None}
+    assert data["components"]["order-api"]["calls"] == {"orders": {"protocol": "jdbc"}}
+    assert "deployed-in ×1: r3 (a grouping, not a link)" in result.stderr
+    assert data["name"] == "trading"

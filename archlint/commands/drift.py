@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 
 from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, finish, print_findings
-from archlint.interop import IMPORT_FORMATS
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 SOURCES = {"compose": "the Compose files", "kubernetes": "the manifests"}
@@ -14,8 +13,8 @@ SOURCES = {"compose": "the Compose files", "kubernetes": "the manifests"}
 
 @click.command("drift")
 @click.argument("design_path", metavar="DESIGN", type=click.Path(exists=True, dir_okay=False))
-@click.option("--from", "from_format", required=True, type=click.Choice(IMPORT_FORMATS), metavar="FORMAT",
-              help=f"What the deployment is described in: {', '.join(IMPORT_FORMATS)}.")
+@click.option("--from", "from_format", required=True, type=click.Choice(tuple(SOURCES)), metavar="FORMAT",
+              help=f"What the deployment is described in: {', '.join(SOURCES)}.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format, as for check.")

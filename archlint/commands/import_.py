@@ -22,7 +22,7 @@ from archlint.interop import IMPORT_FORMATS
               help="compose: import the services of this profile too (repeatable).")
 def command(format_name: str, paths: tuple[str, ...], output: str | None, force: bool, name: str | None,
             profiles: tuple[str, ...]) -> None:
-    """Write a design from Compose files or Kubernetes manifests.
+    """Write a design from Compose files, Kubernetes manifests, a Backstage catalog or CALM JSON.
 
     Every value read from the input carries a `# from ...` comment naming its place;
     guesses are marked `# inferred, check`; what the input cannot say (targets,
@@ -70,6 +70,14 @@ def build_draft(format_name: str, paths: list[str], name: str | None = None, pro
         from archlint.interop.compose import import_compose
 
         return import_compose(expand(paths), limits, catalog, profiles, name)
+    if format_name == "calm":
+        from archlint.interop.calm import import_calm
+
+        return import_calm(expand(paths), limits, catalog, name)
+    if format_name == "backstage":
+        from archlint.interop.backstage import import_backstage
+
+        return import_backstage(expand(paths), limits, catalog, name)
     from archlint.interop.kubernetes import import_kubernetes
 
     return import_kubernetes(expand(paths), limits, catalog, name)

@@ -9,4 +9,5 @@ all reading of options, printing and exit codes.
 
 from __future__ import annotations
 
-IMPORT_FORMATS = ("compose", "kubernetes")
+IMPORT_FORMATS = ("compose", "kubernetes", "backstage", "calm")
+EXPORT_FORMATS = ("calm", "structurizr", "likec4", "d2", "plantuml")

@@ -190,8 +190,8 @@ def settle(draft: Draft, links: list[Link], entry_points: set[str]) -> None:
         if source is None or target is None or source.id == target.id:
             continue
         target_kind, source_kind = target.kind_value, source.kind_value
-        if source_kind in BROKER or source_kind in STORE:
-            continue  # stores and brokers do not call out
+        if source_kind in BROKER or source_kind in STORE or target_kind == "client":
+            continue  # stores and brokers do not call out; nothing calls a client
         if link.startup_only and target_kind not in STORE and target_kind not in BROKER:
             source.notes.append(f"depends_on {target.id}: start-up order, not a call (add it to calls if it is one)")
             continue
