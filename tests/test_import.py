@@ -339,7 +339,7 @@ def test_backstage_location_to_a_missing_file_is_placed(cli, tmp_path):
         encoding="utf-8")
     result = cli("import", "backstage", str(tmp_path / "catalog-info.yaml"))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{tmp_path / 'catalog-info.yaml'}:5:3: error: the Location points to "
+    assert result.stderr.startswith(f"{tmp_path / 'catalog-info.yaml'}:5:13: error: the Location points to "
                                     f"'./gone.yaml', which does not exist")
 
 
