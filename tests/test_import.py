@@ -394,3 +394,11 @@ def test_calm_nodes_without_archlint_metadata_map_by_node_type(cli, tmp_path):
     assert data["components"]["order-api"]["calls"] == {"orders": {"protocol": "jdbc"}}
     assert "deployed-in ×1: r3 (a grouping, not a link)" in result.stderr
     assert data["name"] == "trading"
+
+
+def test_compose_reset_tag_is_named_as_unsupported(cli, tmp_path):
+    (tmp_path / "compose.override.yaml").write_text("services:\n  web:\n    ports: !reset []\n", encoding="utf-8")
+    result = cli("import", "compose", str(tmp_path / "compose.override.yaml"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].endswith(
+        "compose.override.yaml:3:12: error: Compose's !reset and !override tags are not supported by archlint import yet")

@@ -107,6 +107,22 @@ def _entity(doc: Doc) -> Entity:
     if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str) or not metadata["name"]:
         raise doc.problem(("metadata",) if isinstance(metadata, dict) else (), f"the {kind} has no metadata.name")
     namespace = metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else "default"
+    spec = data.get("spec")
+    if spec is not None and not isinstance(spec, dict):
+        raise doc.problem(("spec",), f"the {kind}'s spec must be a map, not {type_name(spec)}")
+    for key in ("providesApis", "consumesApis", "dependsOn", "targets"):
+        value = (spec or {}).get(key)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            raise doc.problem(("spec", key), f"spec.{key} must be a list of entity references, not {type_name(value)}")
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise doc.problem(("spec", key, index), f"spec.{key} items must be text, not {type_name(item)}")
+    for key in ("type", "owner", "target"):
+        value = (spec or {}).get(key)
+        if value is not None and not isinstance(value, str):
+            raise doc.problem(("spec", key), f"spec.{key} must be text, not {type_name(value)}")
     return Entity(doc, kind, metadata["name"], namespace, data)
 
 

@@ -214,6 +214,7 @@ def _build(draft: Draft, services: dict[str, Service], catalog: Any) -> None:
             cid += "-2"
         ids[service_name] = cid
     for service_name, service in services.items():
+        _check_service(service)
         image = service.data.get("image")
         if isinstance(image, str):
             role = infer.observability_role(infer.interpolate(image))
@@ -252,6 +253,22 @@ def _build(draft: Draft, services: dict[str, Service], catalog: Any) -> None:
         if draft.components[cid].fields.get("public"):
             entry_points.add(cid)
     infer.settle(draft, links, entry_points)
+
+
+# The keys the importer reads, with the types Compose requires of them.
+_TYPES: dict[str, tuple[type, ...]] = {
+    "image": (str,), "build": (str, dict), "ports": (list,), "expose": (list,), "volumes": (list,),
+    "deploy": (dict,), "healthcheck": (dict,), "profiles": (list, str), "networks": (list, dict),
+    "container_name": (str,), "hostname": (str,), "links": (list,), "scale": (int, str),
+}
+
+
+def _check_service(service: Service) -> None:
+    for key, types in _TYPES.items():
+        value = service.data.get(key)
+        if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+            wanted = " or ".join({str: "text", dict: "a map", list: "a list", int: "a number"}[t] for t in types)
+            raise service.problem((key,), f"services.{service.name}.{key} must be {wanted}, not {type_name(value)}")
 
 
 def _hostnames(service_name: str, service: Service) -> list[str]:

@@ -203,11 +203,10 @@ class _Builder:
         if not isinstance(containers, list) or not containers:
             raise workload.problem(("spec", "template", "spec", "containers"),
                                    f"the {workload.kind} has no spec.template.spec.containers list")
-        main = next((i for i, c in enumerate(containers)
-                     if isinstance(c, dict) and c.get("name") not in SIDECARS), 0)
+        for number, item in enumerate(containers):
+            _check_container(workload, ("spec", "template", "spec", "containers", number), item)
+        main = next((i for i, c in enumerate(containers) if c.get("name") not in SIDECARS), 0)
         container = containers[main]
-        if not isinstance(container, dict):
-            raise workload.problem(("spec", "template", "spec", "containers", main), "a container must be a map")
         keys = ("spec", "template", "spec", "containers", main)
         image = container.get("image")
         if isinstance(image, str) and image.strip():
@@ -253,8 +252,8 @@ class _Builder:
             return
 
     def _mesh(self, workload: Resource) -> None:
-        annotations = workload.get("spec", "template", "metadata", "annotations") or {}
-        labels = workload.get("spec", "template", "metadata", "labels") or {}
+        annotations = _map(workload.get("spec", "template", "metadata", "annotations"))
+        labels = _map(workload.get("spec", "template", "metadata", "labels"))
         containers = workload.get("spec", "template", "spec", "containers") or []
         names = {c.get("name") for c in containers if isinstance(c, dict)}
         mesh = None
@@ -452,6 +451,25 @@ class _Builder:
                     self.draft.components[cid].notes.append(
                         f"PodDisruptionBudget {budget.name} keeps {key}: {budget.get('spec', key)} "
                         f"({budget.at('spec', key)})")
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _check_container(workload: Resource, path: Path, container: Any) -> None:
+    """The parts of a container the importer reads, with the types Kubernetes requires."""
+    if not isinstance(container, dict):
+        raise workload.problem(path, f"a container must be a map, not {type_name(container)}")
+    for key in ("name", "image"):
+        if key in container and not isinstance(container[key], str):
+            raise workload.problem(path + (key,), f"a container's {key} must be text, not {type_name(container[key])}")
+    for key in ("env", "envFrom", "ports"):
+        if container.get(key) is not None and not isinstance(container[key], list):
+            raise workload.problem(path + (key,), f"a container's {key} must be a list, not {type_name(container[key])}")
+    for key in ("readinessProbe", "livenessProbe", "startupProbe"):
+        if container.get(key) is not None and not isinstance(container[key], dict):
+            raise workload.problem(path + (key,), f"{key} must be a map, not {type_name(container[key])}")
 
 
 def _backend_name(backend: dict[str, Any]) -> str:

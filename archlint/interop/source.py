@@ -108,6 +108,9 @@ def read_docs(path: str, limits: Limits, display: str | None = None) -> list[Doc
         if "{{" in text:
             hint = "this looks like an unrendered template; render it first (e.g. `helm template`) and import the output"
         message = problem.message.replace("a design is plain data", "archlint reads inputs as plain data")
+        if problem.code == "INP004" and ("'!reset'" in message or "'!override'" in message):
+            message = "Compose's !reset and !override tags are not supported by archlint import yet"
+            hint = "apply the override by hand (drop the key, or write its final value) and import again"
         raise ImportProblem(name, problem.line + 1, problem.column + 1, message, hint) from None
     return [Doc(name, index, data, marks) for index, (data, marks) in enumerate(documents) if data is not None]
 
