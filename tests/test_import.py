@@ -13,7 +13,7 @@ import pytest
 
 from archlint.catalog import load_catalog
 from archlint.input.load import Limits, parse_yaml
-from archlint.language.validate import check_design
+from archlint.run.pipeline import check_design
 from conftest import DATA
 
 VOTING = DATA / "interop" / "compose-voting"

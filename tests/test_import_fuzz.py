@@ -12,7 +12,7 @@ from archlint.catalog import load_catalog
 from archlint.input.load import Limits, parse_yaml
 from archlint.interop.draft import write_design
 from archlint.interop.source import ImportProblem
-from archlint.language.validate import check_design
+from archlint.run.pipeline import check_design
 
 KEYS = ["services", "image", "deploy", "replicas", "environment", "depends_on", "ports", "healthcheck", "test",
         "extends", "service", "profiles", "volumes", "kind", "metadata", "name", "namespace", "spec", "template",

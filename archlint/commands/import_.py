@@ -98,7 +98,7 @@ def _self_check(text: str) -> None:
     such rather than left for the user to find."""
     from archlint.catalog import load_catalog
     from archlint.input.load import InputProblem, Limits, parse_yaml
-    from archlint.language.validate import check_design
+    from archlint.run.pipeline import check_design
 
     try:
         data, _ = parse_yaml(text, Limits())
