@@ -64,6 +64,9 @@ def test_compose_voting_app(cli, in_dir):
     assert {cid: _kind(c) for cid, c in components.items()} == {
         "vote": "service", "result": "service", "worker": "worker", "redis": "cache", "db": "database"}
     assert components["redis"]["tech"] == "redis" and components["db"]["tech"] == "postgres"
+    # vote and result are built here: their Dockerfiles' last stage names the runtime
+    assert components["vote"]["tech"] == "python" and components["result"]["tech"] == "node"
+    assert "tech" not in components["worker"]
     # replicas: vote's deploy.replicas, result's from the production override, worker's 3
     assert {cid: c.get("replicas") for cid, c in components.items()} == {
         "vote": 2, "result": 2, "worker": 3, "redis": None, "db": None}
@@ -90,6 +93,8 @@ def test_compose_comments_name_each_source(cli, in_dir):
     assert "# from deploy.replicas (compose.prod.yaml:5)" in text  # result's override won
     assert "# from healthcheck.test (common.yaml:5)" in _line_of(text, "health_check: /ready")
     assert "environment REDIS_HOST (compose.yaml:19)" in text
+    # `FROM base AS final` is followed to the stage it names
+    assert "# from FROM python:3.12-slim (vote/Dockerfile:2), the image it is built on; inferred, check" in text
     # guesses say so; what cannot be known is a commented placeholder, not a value
     assert _line_of(text, "kind: worker").endswith("; inferred, check")
     assert _line_of(text, "public: true").endswith("; inferred, check")

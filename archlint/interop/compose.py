@@ -297,12 +297,59 @@ def _component(cid: str, service: Service, catalog: Any) -> DraftComponent:
         what = f"built from {context}" if context else "no image"
         component.kind = Note("service", f"build ({service.origin('build')}): {what}", guess=True)
         component.placeholders.append(("tech", f"{what}; the technology is not named"))
+    if component.tech is None:
+        _dockerfile_tech(component, service, catalog)
     _replicas(component, service)
     _health(component, service)
     _ports(component, service)
     volumes = data.get("volumes")
     component.has_volume = bool(volumes) and isinstance(volumes, list)
     return component
+
+
+_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE | re.MULTILINE)
+DOCKERFILE_LIMIT = 1_000_000  # bytes; a Dockerfile is a page of text
+
+
+def _dockerfile_tech(component: DraftComponent, service: Service, catalog: Any) -> None:
+    """A service built here: the image its Dockerfile's last stage starts FROM names the
+    runtime (`FROM python:3.12-slim`), a guess since the stage may only copy a binary."""
+    build = service.data.get("build")
+    context = build if isinstance(build, str) else build.get("context", ".") if isinstance(build, dict) else None
+    if not isinstance(context, str) or "://" in context:
+        return
+    dockerfile = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
+    doc, _ = service.layers[-1]
+    for layer_doc, path in reversed(service.layers):
+        if _has(layer_doc.get(path), ("build",)):
+            doc = layer_doc
+            break
+    path = os.path.join(os.path.dirname(doc.file), context, str(dockerfile))
+    try:
+        if not os.path.isfile(path) or os.path.getsize(path) > DOCKERFILE_LIMIT:
+            return
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(DOCKERFILE_LIMIT)
+    except OSError:
+        return
+    stages = list(_FROM.finditer(text))
+    if not stages:
+        return
+    named = {m.group(2).lower(): m for m in stages if m.group(2)}
+    stage = stages[-1]
+    for _ in range(len(stages)):  # `FROM base AS final` names an earlier stage: follow it
+        earlier = named.get(stage.group(1).lower())
+        if earlier is None or earlier is stage:
+            break
+        stage = earlier
+    image = stage.group(1)
+    line = text.count("\n", 0, stage.start(1)) + 1
+    guess = infer.guess_image(image, catalog)
+    if guess is None or guess.tech is None or guess.kind not in ("service", "worker", "function"):
+        return
+    shown = os.path.normpath(os.path.join(os.path.dirname(doc.file), context, str(dockerfile)))
+    component.tech = Note(guess.tech, f"FROM {image} ({shown}:{line}), the image it is built on", guess=True)
+    component.placeholders = [(key, why) for key, why in component.placeholders if key != "tech"]
 
 
 def _replicas(component: DraftComponent, service: Service) -> None:
