@@ -44,8 +44,9 @@ def export(model: RenderModel, descriptions: dict[str, str]) -> str:
         title = " ".join(link.lines) if link.lines else link.kind
         tags = f" {{\n    #{link.mark.severity}\n  }}" if link.mark else ""
         out.append(f"  {fqn[link.src]} -[{kind}]-> {fqn[link.dst]} {_text(title)}{tags}")
-    out += ["}", "", "views {", "  view index {", f"    title {_text(model.name)}", "    include *",
-            "    include *.*", "  }", "}"]
+    included = ", ".join(["*"] + [f"{cluster.id}.*" for cluster in model.clusters])
+    out += ["}", "", "views {", "  view index {", f"    title {_text(model.name)}", f"    include {included}",
+            "  }", "}"]
     return "\n".join(out) + "\n"
 
 
