@@ -131,13 +131,15 @@ def _id(text: str) -> str:
     return _ID_BAD.sub("-", text.lower()).strip("-_") or "component"
 
 
-def _labels_match(selector: Any, labels: Any) -> bool:
-    if not isinstance(selector, dict) or not selector or not isinstance(labels, dict):
-        return False
-    match = selector.get("matchLabels") if isinstance(selector.get("matchLabels"), dict) else selector
-    if "matchExpressions" in selector and "matchLabels" not in selector:
-        return False  # expressions are not evaluated: no match is safer than a wrong one
-    return bool(match) and all(labels.get(k) == v for k, v in match.items())
+def _selector_labels(selector: Any) -> dict[str, Any]:
+    """The labels a selector requires: a Service's plain map, or `matchLabels`.
+    `matchExpressions` alone are not evaluated: no match is safer than a wrong one."""
+    if not isinstance(selector, dict) or not selector:
+        return {}
+    if "matchLabels" in selector or "matchExpressions" in selector:
+        labels = selector.get("matchLabels")
+        return labels if isinstance(labels, dict) else {}
+    return selector
 
 
 class _Builder:
@@ -151,6 +153,7 @@ class _Builder:
         self.config_maps = {(r.namespace, r.name): r for r in index.of("ConfigMap")}
         self.mapped: set[int] = set()
         self.gateways: dict[tuple[str, str], str] = {}  # (namespace, Gateway name) -> id
+        self.by_label: dict[tuple[str, str, str], list[tuple[int, str]]] | None = None
 
     def run(self) -> None:
         workloads = self.index.of(*WORKLOADS)
@@ -307,12 +310,26 @@ class _Builder:
     # --- services and entry points ---------------------------------------------------------
 
     def _selected(self, namespace: str, selector: Any) -> list[str]:
-        ids = []
-        for workload in self.index.of(*WORKLOADS):
-            cid = self.workload_ids.get((workload.namespace, workload.name))
-            if cid and workload.namespace == namespace and _labels_match(selector, workload.get("spec", "template", "metadata", "labels")):
-                ids.append(cid)
-        return ids
+        """The workloads whose pod labels a selector matches, in declaration order; an
+        index of (namespace, label, value) keeps this linear in the manifests' size."""
+        if self.by_label is None:
+            self.by_label = {}
+            for order, workload in enumerate(self.index.of(*WORKLOADS)):
+                cid = self.workload_ids.get((workload.namespace, workload.name))
+                labels = workload.get("spec", "template", "metadata", "labels")
+                if cid is None or not isinstance(labels, dict):
+                    continue
+                for key, value in labels.items():
+                    if isinstance(value, (str, int, float, bool)):
+                        self.by_label.setdefault((workload.namespace, key, str(value)), []).append((order, cid))
+        wanted = _selector_labels(selector)
+        if not wanted:
+            return []
+        found: set[tuple[int, str]] | None = None
+        for key, value in wanted.items():
+            matches = set(self.by_label.get((namespace, key, str(value)), ()))
+            found = matches if found is None else found & matches
+        return [cid for _, cid in sorted(found or ())]
 
     def _service(self, service: Resource) -> None:
         kind = service.get("spec", "type") or "ClusterIP"
