@@ -407,3 +407,11 @@ def test_compose_reset_tag_is_named_as_unsupported(cli, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].endswith(
         "compose.override.yaml:3:12: error: Compose's !reset and !override tags are not supported by archlint import yet")
+
+
+def test_nesting_past_the_depth_limit_is_refused_with_its_place(cli, tmp_path):
+    (tmp_path / "deep.json").write_text('{"kind": "List", "items": ' + "[" * 70 + "]" * 70 + "}\n", encoding="utf-8")
+    result = cli("import", "kubernetes", str(tmp_path / "deep.json"))
+    assert result.exit_code == 1
+    # the 65th level opens at column 27 + 63: the limit is 64 nested maps and lists
+    assert result.stderr.startswith(f"{tmp_path / 'deep.json'}:1:90: error: nesting is deeper than 64 levels")
