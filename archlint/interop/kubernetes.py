@@ -7,6 +7,9 @@ makes it public; an Ingress or a Gateway (with its HTTPRoutes and GRPCRoutes) be
 public load balancer calling its backends; a HorizontalPodAutoscaler gives
 `autoscaling`, probes give `health_check`, a PodDisruptionBudget a note. Environment
 values, ConfigMaps included, that name another Service give links.
+
+One module: each step (workloads, Services, entry points, autoscalers) reads and
+extends the same index of resources and names, which a split would pass around.
 """
 
 from __future__ import annotations
