@@ -4,6 +4,7 @@ either import (and the design then validates) or give an ImportProblem with a pl
 from __future__ import annotations
 
 import json
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,11 @@ from archlint.input.load import Limits, parse_yaml
 from archlint.interop.draft import write_design
 from archlint.interop.source import ImportProblem
 from archlint.run.pipeline import check_design
+
+# A fixed sample in the default run, the same every time (derandomized);
+# ARCHLINT_FUZZ_SCALE=10 runs ten times as many, as for tests/test_fuzz.py.
+SAMPLE = settings(max_examples=int(40 * float(os.environ.get("ARCHLINT_FUZZ_SCALE", "1"))), deadline=None,
+                  derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 KEYS = ["services", "image", "deploy", "replicas", "environment", "depends_on", "ports", "healthcheck", "test",
         "extends", "service", "profiles", "volumes", "kind", "metadata", "name", "namespace", "spec", "template",
@@ -62,21 +68,21 @@ def _run_file(fmt: str, path) -> None:
     assert check_design(design_data, catalog)[2] == [], text
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@SAMPLE
 @given(fmt=st.sampled_from(["compose", "kubernetes", "backstage", "calm"]),
        data=st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=6))
 def test_importers_never_crash(tmp_path, fmt, data):
     _run(fmt, data, tmp_path)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@SAMPLE
 @given(services=st.dictionaries(st.sampled_from(["api", "db", "web", "q", "worker"]),
                                 st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=6), max_size=4))
 def test_compose_services_never_crash(tmp_path, services):
     _run("compose", {"services": services}, tmp_path)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@SAMPLE
 @given(kind=st.sampled_from(["Deployment", "StatefulSet", "DaemonSet", "Service", "Ingress", "HorizontalPodAutoscaler",
                              "PodDisruptionBudget", "Gateway", "HTTPRoute", "ConfigMap"]),
        spec=VALUES, others=st.lists(st.dictionaries(st.sampled_from(KEYS), VALUES, max_size=4), max_size=2))
@@ -90,7 +96,7 @@ CONTAINER = st.dictionaries(st.sampled_from(["name", "image", "env", "envFrom", 
                                              "livenessProbe"]), VALUES, max_size=5)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@SAMPLE
 @given(containers=st.lists(CONTAINER, min_size=1, max_size=3), replicas=SCALARS, labels=VALUES,
        service=st.dictionaries(st.sampled_from(["type", "selector", "externalName", "ports"]), VALUES, max_size=3),
        hpa=st.dictionaries(st.sampled_from(["scaleTargetRef", "minReplicas", "maxReplicas"]), VALUES, max_size=3))
@@ -104,7 +110,7 @@ def test_workloads_with_odd_pod_specs_never_crash(tmp_path, containers, replicas
     _run("kubernetes", {"kind": "List", "items": items}, tmp_path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@SAMPLE
 @given(entities=st.lists(st.fixed_dictionaries(
     {"kind": st.sampled_from(["Component", "Resource", "API", "System", "Location"]),
      "metadata": st.fixed_dictionaries({"name": st.sampled_from(["web", "api", "db", "topic"])},
@@ -117,7 +123,7 @@ def test_backstage_entities_never_crash(tmp_path, entities):
     _run_file("backstage", path)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@SAMPLE
 @given(nodes=st.lists(st.dictionaries(st.sampled_from(["unique-id", "node-type", "description", "metadata"]),
                                       st.one_of(VALUES, st.fixed_dictionaries({"archlint": st.dictionaries(
                                           st.sampled_from(["kind", "tech", "replicas", "autoscaling", "public"]),
