@@ -60,7 +60,7 @@ def command(design_path: str, from_format: str, paths: tuple[str, ...], output_f
         click.echo(str(problem), err=True)
         finish(EXIT_FINDINGS)
         return
-    findings = []
+    findings, suppressed = [], []
     for design_result in result.designs:
         block = design_result.block
         found = compare(design_result.design, block.data, draft, catalog, SOURCES[from_format])
@@ -68,8 +68,10 @@ def command(design_path: str, from_format: str, paths: tuple[str, ...], output_f
         for finding in kept:
             if finding.code.startswith("DRF") or str(finding.path[-1:] and finding.path[-1]).startswith("DRF"):
                 line, column = block.locate(finding.path)
-                findings.append(finding.at(name, block.index, line, column))
+                placed = finding.at(name, block.index, line, column)
+                (findings if placed.suppression is None else suppressed).append(placed)
     result.findings = sorted(findings, key=lambda f: f.sort_key())
+    result.suppressed = sorted(suppressed, key=lambda f: f.sort_key())  # accepted in lint.ignore
     report = CheckResult(files=[result], fail_on={name: fail_on})
     emit(render_report(output_format, report, color=False, quiet=False, statistics=False), output)
     finish(EXIT_FINDINGS if report.fails() else EXIT_CLEAN)
