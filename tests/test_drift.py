@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import DATA, expected_findings
 
 from archlint.rules.metadata import DOC_SECTIONS, builtin_rules
-from conftest import DATA, expected_findings
 
 FIXTURES = Path(__file__).resolve().parent / "drift"
 MANIFESTS = DATA / "interop" / "drift" / "manifests.yaml"
@@ -20,7 +20,9 @@ DRF_CODES = sorted(code for code in builtin_rules() if code.startswith("DRF"))
 
 
 def _fixtures(prefix: str) -> list[tuple[str, Path]]:
-    return [(d.name, f) for d in sorted(FIXTURES.iterdir()) if d.is_dir() for f in sorted(d.glob(f"{prefix}*.arch.yaml"))]
+    return [
+        (d.name, f) for d in sorted(FIXTURES.iterdir()) if d.is_dir() for f in sorted(d.glob(f"{prefix}*.arch.yaml"))
+    ]
 
 
 def _drift(cli, design: Path, *sources: str, fmt: str = "kubernetes"):
@@ -52,7 +54,9 @@ def test_every_drift_code_is_documented_and_has_fixtures(code):
 
 
 def test_exit_codes_follow_check(cli):
-    errors = cli("drift", str(FIXTURES / "DRF001" / "bad-not-deployed.arch.yaml"), "--from", "kubernetes", str(MANIFESTS))
+    errors = cli(
+        "drift", str(FIXTURES / "DRF001" / "bad-not-deployed.arch.yaml"), "--from", "kubernetes", str(MANIFESTS)
+    )
     assert errors.exit_code == 1
     warnings = FIXTURES / "DRF003" / "bad-replicas.arch.yaml"
     assert cli("drift", str(warnings), "--from", "kubernetes", str(MANIFESTS)).exit_code == 0
@@ -61,8 +65,10 @@ def test_exit_codes_follow_check(cli):
 
 def test_text_report_names_the_manifest_place(cli):
     result = cli("drift", str(FIXTURES / "DRF003" / "bad-replicas.arch.yaml"), "--from", "kubernetes", str(MANIFESTS))
-    assert (f"bad-replicas.arch.yaml:13:5: DRF003 warning replicas-differ: api runs 3 replicas in the manifests "
-            f"(spec.replicas ({MANIFESTS}:36)); the design says 2") in result.stdout
+    assert (
+        f"bad-replicas.arch.yaml:13:5: DRF003 warning replicas-differ: api runs 3 replicas in the manifests "
+        f"(spec.replicas ({MANIFESTS}:36)); the design says 2"
+    ) in result.stdout
 
 
 def test_an_imported_design_has_no_drift_from_its_input(cli, tmp_path):
@@ -82,14 +88,16 @@ def test_shop_drift_finds_a_replica_change_and_a_missing_component(cli, tmp_path
     # shipping goes from 1 replica to 2; the email worker is no longer deployed
     at = text.index("kind: Deployment\nmetadata:\n  name: shipping\n")
     replicas = text.index("  replicas: 1\n", at)
-    text = text[:replicas] + "  replicas: 2\n" + text[replicas + len("  replicas: 1\n"):]
+    text = text[:replicas] + "  replicas: 2\n" + text[replicas + len("  replicas: 1\n") :]
     start = text.index("---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: email\n")
     end = text.index("---\n", start + 4)
     services.write_text(text[:start] + text[end:], encoding="utf-8")
     result, findings = _drift(cli, design, str(deployed))
     assert result.exit_code == 1  # a missing component is an error
     assert sorted((f["code"], f["path"]) for f in findings) == [
-        ("DRF001", "components.email"), ("DRF003", "components.shipping.replicas")]
+        ("DRF001", "components.email"),
+        ("DRF003", "components.shipping.replicas"),
+    ]
     replica = next(f for f in findings if f["code"] == "DRF003")
     assert replica["message"].startswith("shipping runs 2 replicas in the manifests")
     assert replica["message"].endswith("the design says 1")
@@ -106,8 +114,11 @@ def test_compose_drift(cli, tmp_path):
 
 def test_problems_in_the_manifests_are_placed(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("kind: Deployment\nmetadata: {name: a}\nspec:\n  template: {spec: {containers: [{image: x}]}}\n"
-                   "  replicas: many\n", encoding="utf-8")
+    bad.write_text(
+        "kind: Deployment\nmetadata: {name: a}\nspec:\n  template: {spec: {containers: [{image: x}]}}\n"
+        "  replicas: many\n",
+        encoding="utf-8",
+    )
     result = cli("drift", str(FIXTURES / "DRF002" / "good-all-described.arch.yaml"), "--from", "kubernetes", str(bad))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{bad}:5:3: error: spec.replicas must be a whole number, not 'many'")

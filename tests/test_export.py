@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, assert_snapshot
 
 FORMATS = ("calm", "structurizr", "likec4", "d2", "plantuml")
@@ -56,16 +55,27 @@ def test_calm_has_what_the_core_schema_requires(cli):
     nodes = document["nodes"]
     for node in nodes:
         assert {"unique-id", "node-type", "name", "description"} <= set(node)
-        assert all(isinstance(node[key], str) and node[key] for key in ("unique-id", "node-type", "name", "description"))
-        assert node["node-type"] in ("actor", "ecosystem", "system", "service", "database", "network", "ldap",
-                                     "webclient", "data-asset")
+        assert all(
+            isinstance(node[key], str) and node[key] for key in ("unique-id", "node-type", "name", "description")
+        )
+        assert node["node-type"] in (
+            "actor",
+            "ecosystem",
+            "system",
+            "service",
+            "database",
+            "network",
+            "ldap",
+            "webclient",
+            "data-asset",
+        )
         assert isinstance(node["metadata"], dict)
     ids = [n["unique-id"] for n in nodes]
     assert len(ids) == len(set(ids))
     relationships = document["relationships"]
     assert len({r["unique-id"] for r in relationships}) == len(relationships)
     for relationship in relationships:
-        (kind, body), = relationship["relationship-type"].items()
+        ((kind, body),) = relationship["relationship-type"].items()
         assert kind == "connects"
         assert body["source"]["node"] in ids and body["destination"]["node"] in ids
     # naive-shop: 23 components and 31 calls, publishes and consumes, counted off the file by hand
@@ -73,8 +83,10 @@ def test_calm_has_what_the_core_schema_requires(cli):
 
 
 def test_markdown_with_several_designs_needs_block(cli, tmp_path):
-    text = "```archlint\narchlint: 1\nname: a\ncomponents: {x: {kind: service}}\n```\n\n" \
-           "```archlint\narchlint: 1\nname: b\ncomponents: {y: {kind: service}}\n```\n"
+    text = (
+        "```archlint\narchlint: 1\nname: a\ncomponents: {x: {kind: service}}\n```\n\n"
+        "```archlint\narchlint: 1\nname: b\ncomponents: {y: {kind: service}}\n```\n"
+    )
     (tmp_path / "rfc.md").write_text(text, encoding="utf-8")
     assert cli("export", "d2", str(tmp_path / "rfc.md")).exit_code == 2
     result = cli("export", "d2", str(tmp_path / "rfc.md"), "--block", "1")

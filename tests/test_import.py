@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from archlint.catalog import load_catalog
 from archlint.input.load import Limits, parse_yaml
 from archlint.run.pipeline import check_design
-from conftest import DATA
 
 VOTING = DATA / "interop" / "compose-voting"
 SHOP = DATA / "interop" / "k8s-shop"
@@ -54,6 +54,7 @@ def _line_of(text: str, needle: str) -> str:
 
 # --- compose ------------------------------------------------------------------------------
 
+
 def test_compose_voting_app(cli, in_dir):
     in_dir(VOTING)
     result = cli("import", "compose", "compose.yaml", "compose.prod.yaml")
@@ -62,14 +63,24 @@ def test_compose_voting_app(cli, in_dir):
     components = data["components"]
     assert list(components) == ["vote", "result", "worker", "redis", "db"]  # adminer and prometheus: profiles
     assert {cid: _kind(c) for cid, c in components.items()} == {
-        "vote": "service", "result": "service", "worker": "worker", "redis": "cache", "db": "database"}
+        "vote": "service",
+        "result": "service",
+        "worker": "worker",
+        "redis": "cache",
+        "db": "database",
+    }
     assert components["redis"]["tech"] == "redis" and components["db"]["tech"] == "postgres"
     # vote and result are built here: their Dockerfiles' last stage names the runtime
     assert components["vote"]["tech"] == "python" and components["result"]["tech"] == "node"
     assert "tech" not in components["worker"]
     # replicas: vote's deploy.replicas, result's from the production override, worker's 3
     assert {cid: c.get("replicas") for cid, c in components.items()} == {
-        "vote": 2, "result": 2, "worker": 3, "redis": None, "db": None}
+        "vote": 2,
+        "result": 2,
+        "worker": 3,
+        "redis": None,
+        "db": None,
+    }
     # result's health check comes through `extends` from common.yaml
     assert components["vote"]["health_check"] == "/healthz"
     assert components["result"]["health_check"] == "/ready"
@@ -148,7 +159,9 @@ def test_broker_links_are_guesses_services_publish_workers_consume(cli, tmp_path
         "services:\n"
         "  api:\n    image: example/api\n    ports: ['80:8080']\n    environment: [BROKER_URL=amqp://rabbit:5672]\n"
         "  mailer:\n    image: example/mailer\n    environment: {AMQP_URL: 'amqp://guest:guest@rabbit'}\n"
-        "  rabbit:\n    image: rabbitmq:3-management\n    depends_on: [api]\n", encoding="utf-8")
+        "  rabbit:\n    image: rabbitmq:3-management\n    depends_on: [api]\n",
+        encoding="utf-8",
+    )
     result = cli("import", "compose", str(tmp_path / "compose.yaml"))
     data = _design(result.stdout)
     components = data["components"]
@@ -161,7 +174,9 @@ def test_broker_links_are_guesses_services_publish_workers_consume(cli, tmp_path
 def test_redis_with_a_volume_and_no_database_is_a_store(cli, tmp_path):
     (tmp_path / "compose.yaml").write_text(
         "services:\n  app:\n    image: example/app\n    environment: {REDIS_URL: 'redis://sessions:6379/0'}\n"
-        "  sessions:\n    image: redis:7\n    volumes: ['data:/data']\nvolumes: {data: {}}\n", encoding="utf-8")
+        "  sessions:\n    image: redis:7\n    volumes: ['data:/data']\nvolumes: {data: {}}\n",
+        encoding="utf-8",
+    )
     data = _design(cli("import", "compose", str(tmp_path / "compose.yaml")).stdout)
     assert data["components"]["sessions"]["kind"] == "database"
     assert data["components"]["app"]["calls"] == {"sessions": {"protocol": "redis"}}
@@ -170,7 +185,9 @@ def test_redis_with_a_volume_and_no_database_is_a_store(cli, tmp_path):
 def test_merge_keys_and_anchors_are_read_in_inputs(cli, tmp_path):
     (tmp_path / "compose.yaml").write_text(
         "x-replicated: &replicated\n  deploy: {replicas: 4}\n"
-        "services:\n  api:\n    <<: *replicated\n    image: example/api\n", encoding="utf-8")
+        "services:\n  api:\n    <<: *replicated\n    image: example/api\n",
+        encoding="utf-8",
+    )
     data = _design(cli("import", "compose", str(tmp_path / "compose.yaml")).stdout)
     assert data["components"]["api"]["replicas"] == 4
 
@@ -178,11 +195,27 @@ def test_merge_keys_and_anchors_are_read_in_inputs(cli, tmp_path):
 # --- kubernetes ---------------------------------------------------------------------------
 
 SHOP_KINDS = {
-    "ad": "service", "redis-cart": "cache", "catalog-db": "database", "orders-db": "database",
-    "reviews-db": "database", "kafka": "stream", "frontend": "service", "cart": "service", "catalog": "service",
-    "checkout": "service", "payment": "service", "shipping": "service", "currency": "service",
-    "recommendation": "service", "reviews": "service", "email": "worker", "order-events": "worker",
-    "loadgen": "worker", "stripe-api": "external", "shop": "load_balancer", "partners": "load_balancer",
+    "ad": "service",
+    "redis-cart": "cache",
+    "catalog-db": "database",
+    "orders-db": "database",
+    "reviews-db": "database",
+    "kafka": "stream",
+    "frontend": "service",
+    "cart": "service",
+    "catalog": "service",
+    "checkout": "service",
+    "payment": "service",
+    "shipping": "service",
+    "currency": "service",
+    "recommendation": "service",
+    "reviews": "service",
+    "email": "worker",
+    "order-events": "worker",
+    "loadgen": "worker",
+    "stripe-api": "external",
+    "shop": "load_balancer",
+    "partners": "load_balancer",
 }
 
 
@@ -198,11 +231,29 @@ def test_kubernetes_shop(cli, in_dir):
     assert components["kafka"]["tech"] == "kafka"  # confluentinc/cp-kafka
     assert components["ad"]["tech"] == "java"  # eclipse-temurin, from ad.json (a kind: List in JSON)
     assert {cid: c.get("replicas") for cid, c in components.items() if c.get("replicas")} == {
-        "ad": 1, "redis-cart": 1, "catalog-db": 3, "orders-db": 2, "reviews-db": 1, "kafka": 3, "frontend": 3,
-        "cart": 2, "catalog": 2, "checkout": 2, "payment": 2, "shipping": 1, "currency": 2, "recommendation": 2,
-        "reviews": 2, "email": 1, "order-events": 2}  # loadgen is scaled to 0: a note, no value
+        "ad": 1,
+        "redis-cart": 1,
+        "catalog-db": 3,
+        "orders-db": 2,
+        "reviews-db": 1,
+        "kafka": 3,
+        "frontend": 3,
+        "cart": 2,
+        "catalog": 2,
+        "checkout": 2,
+        "payment": 2,
+        "shipping": 1,
+        "currency": 2,
+        "recommendation": 2,
+        "reviews": 2,
+        "email": 1,
+        "order-events": 2,
+    }  # loadgen is scaled to 0: a note, no value
     assert {cid: c["autoscaling"] for cid, c in components.items() if "autoscaling" in c} == {
-        "frontend": {"min": 3, "max": 12}, "cart": {"min": 2, "max": 8}, "checkout": {"min": 2, "max": 10}}
+        "frontend": {"min": 3, "max": 12},
+        "cart": {"min": 2, "max": 8},
+        "checkout": {"min": 2, "max": 10},
+    }
     assert components["frontend"]["health_check"] == "/_healthz"
     assert components["shipping"]["health_check"] is True  # a tcpSocket probe
     assert {cid for cid, c in components.items() if c.get("public")} == {"shop", "partners"}
@@ -211,7 +262,15 @@ def test_kubernetes_shop(cli, in_dir):
     assert components["partners"]["calls"] == {"catalog": {"protocol": "http"}}  # HTTPRoute backendRefs
     # ConfigMap values count: AD_SERVICE_ADDR via envFrom, SHIPPING_URL via configMapKeyRef
     assert _edges(components["frontend"], "calls") == {
-        "ad", "cart", "catalog", "checkout", "currency", "recommendation", "reviews", "shipping"}
+        "ad",
+        "cart",
+        "catalog",
+        "checkout",
+        "currency",
+        "recommendation",
+        "reviews",
+        "shipping",
+    }
     assert _edges(components["checkout"], "calls") == {"cart", "currency", "orders-db", "payment", "shipping"}
     assert _edges(components["checkout"], "publishes") == {"kafka"}  # kafka-0.kafka:9092,...
     assert _edges(components["email"], "consumes") == {"kafka"}
@@ -224,12 +283,18 @@ def test_kubernetes_comments_and_summary(cli, in_dir):
     in_dir(SHOP)
     result = cli("import", "kubernetes", ".")
     text = result.stdout
-    assert "# from HorizontalPodAutoscaler frontend (frontend.yaml:85)" in _line_of(text, "autoscaling: {min: 3, max: 12}")
+    assert "# from HorizontalPodAutoscaler frontend (frontend.yaml:85)" in _line_of(
+        text, "autoscaling: {min: 3, max: 12}"
+    )
     assert "# from spec.replicas (data.yaml:58)" in _line_of(text, "replicas: 3  ")
     assert "# PodDisruptionBudget catalog-db keeps minAvailable: 2 (data.yaml:114)" in text
     assert "# replicas:" not in _line_of(text, "  frontend:")
-    for kind in ("CronJob ×1: cart-cleanup", "NetworkPolicy ×1: default-deny", "Secret ×1: db-credentials",
-                 "ServiceAccount ×1: shop"):
+    for kind in (
+        "CronJob ×1: cart-cleanup",
+        "NetworkPolicy ×1: default-deny",
+        "Secret ×1: db-credentials",
+        "ServiceAccount ×1: shop",
+    ):
         assert kind in result.stderr
     assert "Imported 21 components from 7 files (kubernetes)." in result.stderr
 
@@ -238,7 +303,9 @@ def test_kubernetes_daemonset_replicas_stay_a_placeholder(cli, tmp_path):
     (tmp_path / "agent.yaml").write_text(
         "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: edge-proxy}\n"
         "spec:\n  selector: {matchLabels: {app: edge-proxy}}\n  template:\n    metadata: {labels: {app: edge-proxy}}\n"
-        "    spec:\n      containers: [{name: proxy, image: envoyproxy/envoy:v1.30}]\n", encoding="utf-8")
+        "    spec:\n      containers: [{name: proxy, image: envoyproxy/envoy:v1.30}]\n",
+        encoding="utf-8",
+    )
     text = cli("import", "kubernetes", str(tmp_path)).stdout
     component = _design(text)["components"]["edge-proxy"]
     assert component == {"tech": "envoy"} and "    # replicas:" in text
@@ -246,23 +313,71 @@ def test_kubernetes_daemonset_replicas_stay_a_placeholder(cli, tmp_path):
 
 # --- problems -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt, name, text, place, message", [
-    ("compose", "compose.yaml", "services:\n  web: [a\n", "compose.yaml:3:1", "YAML syntax error"),
-    ("compose", "compose.yaml", "services: [web]\n", "compose.yaml:1:1", "services (services) must be a map, not a list"),
-    ("compose", "compose.yaml", "version: '3'\n", "compose.yaml:1:1", "needs a 'services' map"),
-    ("compose", "compose.yaml", "services:\n  a: {extends: b}\n  b: {extends: a}\n", "compose.yaml:2:7",
-     "extends goes round in a circle"),
-    ("compose", "compose.yaml", "services:\n  a:\n    image: x\n    deploy: {replicas: two}\n", "compose.yaml:4:14",
-     "deploy.replicas must be a whole number, not 'two'"),
-    ("compose", "compose.yaml", "services:\n  a: {image: x}\n  a: {image: y}\n", "compose.yaml:3:3", "duplicate key 'a'"),
-    ("compose", "compose.yaml", "services:\n  a: {image: !!python/object x}\n", "compose.yaml:2:14", "is refused: tags can build objects or run code, and archlint reads inputs as plain data"),
-    ("kubernetes", "app.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {labels: {a: b}}\n",
-     "app.yaml:3:1", "the Deployment has no metadata.name"),
-    ("kubernetes", "app.yaml", "kind: Service\nmetadata: {name: a}\n---\n- just\n- a list\n", "app.yaml:4:1",
-     "a manifest is a map with apiVersion and kind, not a list"),
-    ("kubernetes", "hpa.yaml", "kind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: -1\n  template: {spec: {containers: [{image: x}]}}\n",
-     "hpa.yaml:4:3", "spec.replicas must be a whole number, not -1"),
-])
+
+@pytest.mark.parametrize(
+    "fmt, name, text, place, message",
+    [
+        ("compose", "compose.yaml", "services:\n  web: [a\n", "compose.yaml:3:1", "YAML syntax error"),
+        (
+            "compose",
+            "compose.yaml",
+            "services: [web]\n",
+            "compose.yaml:1:1",
+            "services (services) must be a map, not a list",
+        ),
+        ("compose", "compose.yaml", "version: '3'\n", "compose.yaml:1:1", "needs a 'services' map"),
+        (
+            "compose",
+            "compose.yaml",
+            "services:\n  a: {extends: b}\n  b: {extends: a}\n",
+            "compose.yaml:2:7",
+            "extends goes round in a circle",
+        ),
+        (
+            "compose",
+            "compose.yaml",
+            "services:\n  a:\n    image: x\n    deploy: {replicas: two}\n",
+            "compose.yaml:4:14",
+            "deploy.replicas must be a whole number, not 'two'",
+        ),
+        (
+            "compose",
+            "compose.yaml",
+            "services:\n  a: {image: x}\n  a: {image: y}\n",
+            "compose.yaml:3:3",
+            "duplicate key 'a'",
+        ),
+        (
+            "compose",
+            "compose.yaml",
+            "services:\n  a: {image: !!python/object x}\n",
+            "compose.yaml:2:14",
+            "is refused: tags can build objects or run code, and archlint reads inputs as plain data",
+        ),
+        (
+            "kubernetes",
+            "app.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {labels: {a: b}}\n",
+            "app.yaml:3:1",
+            "the Deployment has no metadata.name",
+        ),
+        (
+            "kubernetes",
+            "app.yaml",
+            "kind: Service\nmetadata: {name: a}\n---\n- just\n- a list\n",
+            "app.yaml:4:1",
+            "a manifest is a map with apiVersion and kind, not a list",
+        ),
+        (
+            "kubernetes",
+            "hpa.yaml",
+            "kind: Deployment\nmetadata: {name: a}\nspec:\n  replicas: -1\n"
+            "  template: {spec: {containers: [{image: x}]}}\n",
+            "hpa.yaml:4:3",
+            "spec.replicas must be a whole number, not -1",
+        ),
+    ],
+)
 def test_input_problems_name_file_line_and_column(cli, tmp_path, fmt, name, text, place, message):
     (tmp_path / name).write_text(text, encoding="utf-8")
     result = cli("import", fmt, str(tmp_path / name))
@@ -275,7 +390,8 @@ def test_input_problems_name_file_line_and_column(cli, tmp_path, fmt, name, text
 
 def test_unrendered_helm_template_gets_a_hint(cli, tmp_path):
     (tmp_path / "deployment.yaml").write_text(
-        "kind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n", encoding="utf-8")
+        "kind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n", encoding="utf-8"
+    )
     result = cli("import", "kubernetes", str(tmp_path))
     assert result.exit_code == 1
     assert "hint: this looks like an unrendered template; render it first (e.g. `helm template`)" in result.stderr
@@ -321,15 +437,26 @@ def test_backstage_catalog(cli, in_dir):
     components = data["components"]
     assert data["name"] == "acme-systems"  # the root Location
     assert {cid: _kind(c) for cid, c in components.items()} == {
-        "shop-web": "client", "storefront-bff": "service", "catalog": "service", "session-cache": "cache",
-        "catalog-db": "database", "catalog-search": "search", "payments-service": "service",
-        "ledger-db": "database", "payment-events-topic": "stream", "shipment-worker": "worker",
-        "label-bucket": "object_storage"}  # ui-kit is a library: not a component
+        "shop-web": "client",
+        "storefront-bff": "service",
+        "catalog": "service",
+        "session-cache": "cache",
+        "catalog-db": "database",
+        "catalog-search": "search",
+        "payments-service": "service",
+        "ledger-db": "database",
+        "payment-events-topic": "stream",
+        "shipment-worker": "worker",
+        "label-bucket": "object_storage",
+    }  # ui-kit is a library: not a component
     assert components["ledger-db"]["tech"] == "aurora"  # spec.type aurora-postgres, a catalog alias
     # consumesApis meets providesApis: a call, with the API's protocol
     assert components["shop-web"]["calls"] == {"storefront-bff": {"protocol": "http"}}
     assert components["storefront-bff"]["calls"] == {
-        "catalog": {"protocol": "grpc"}, "payments-service": {"protocol": "http"}, "session-cache": None}
+        "catalog": {"protocol": "grpc"},
+        "payments-service": {"protocol": "http"},
+        "session-cache": None,
+    }
     assert _edges(components["payments-service"], "publishes") == {"payment-events-topic"}
     assert _edges(components["shipment-worker"], "consumes") == {"payment-events-topic"}
     assert {cid: c.get("owner") for cid, c in components.items()}["payments-service"] == "team-payments"
@@ -341,18 +468,25 @@ def test_backstage_catalog(cli, in_dir):
 def test_backstage_location_to_a_missing_file_is_placed(cli, tmp_path):
     (tmp_path / "catalog-info.yaml").write_text(
         "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec:\n  targets: [./gone.yaml]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = cli("import", "backstage", str(tmp_path / "catalog-info.yaml"))
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{tmp_path / 'catalog-info.yaml'}:5:13: error: the Location points to "
-                                    f"'./gone.yaml', which does not exist")
+    assert result.stderr.startswith(
+        f"{tmp_path / 'catalog-info.yaml'}:5:13: error: the Location points to './gone.yaml', which does not exist"
+    )
 
 
 # --- calm ---------------------------------------------------------------------------------
 
+
 def _edge_set(data: dict) -> set[tuple[str, str, str]]:
-    return {(cid, section, target) for cid, c in data["components"].items()
-            for section in ("calls", "publishes", "consumes") for target in (c.get(section) or {})}
+    return {
+        (cid, section, target)
+        for cid, c in data["components"].items()
+        for section in ("calls", "publishes", "consumes")
+        for target in (c.get(section) or {})
+    }
 
 
 @pytest.mark.parametrize("example", ["url-shortener", "chat", "payments", "naive-shop"])
@@ -367,16 +501,20 @@ def test_calm_round_trip_keeps_components_kinds_and_links(cli, tmp_path, example
     before, after = _design(original.read_text()), _design(imported.stdout)
     assert after["name"] == before["name"]
     assert {cid: _kind(c) for cid, c in after["components"].items()} == {
-        cid: _kind(c) for cid, c in before["components"].items()}
+        cid: _kind(c) for cid, c in before["components"].items()
+    }
     assert {cid: c.get("tech") for cid, c in after["components"].items()} == {
-        cid: c.get("tech") for cid, c in before["components"].items()}
+        cid: c.get("tech") for cid, c in before["components"].items()
+    }
     assert {cid: c.get("replicas") for cid, c in after["components"].items()} == {
-        cid: c.get("replicas") for cid, c in before["components"].items()}
+        cid: c.get("replicas") for cid, c in before["components"].items()
+    }
     assert _edge_set(after) == _edge_set(before)
 
 
 def test_calm_nodes_without_archlint_metadata_map_by_node_type(cli, tmp_path):
-    (tmp_path / "trading.json").write_text("""{
+    (tmp_path / "trading.json").write_text(
+        """{
   "nodes": [
     {"unique-id": "trader", "node-type": "actor", "name": "Trader", "description": "Places orders"},
     {"unique-id": "order-api", "node-type": "service", "name": "Order API", "description": "Takes orders"},
@@ -390,11 +528,17 @@ def test_calm_nodes_without_archlint_metadata_map_by_node_type(cli, tmp_path):
     {"unique-id": "r3", "relationship-type": {"deployed-in": {"container": "k8s", "nodes": ["order-api"]}}}
   ]
 }
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = cli("import", "calm", str(tmp_path / "trading.json"))
     data = _design(result.stdout)
     assert {cid: _kind(c) for cid, c in data["components"].items()} == {
-        "trader": "client", "order-api": "service", "orders": "database", "k8s": "load_balancer"}
+        "trader": "client",
+        "order-api": "service",
+        "orders": "database",
+        "k8s": "load_balancer",
+    }
     assert data["components"]["trader"]["calls"] == {"order-api": None}
     assert data["components"]["order-api"]["calls"] == {"orders": {"protocol": "jdbc"}}
     assert "deployed-in ×1: r3 (a grouping, not a link)" in result.stderr
@@ -406,7 +550,9 @@ def test_compose_reset_tag_is_named_as_unsupported(cli, tmp_path):
     result = cli("import", "compose", str(tmp_path / "compose.override.yaml"))
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].endswith(
-        "compose.override.yaml:3:12: error: Compose's !reset and !override tags are not supported by archlint import yet")
+        "compose.override.yaml:3:12: error: "
+        "Compose's !reset and !override tags are not supported by archlint import yet"
+    )
 
 
 def test_nesting_past_the_depth_limit_is_refused_with_its_place(cli, tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, finish, print_findings
+from archlint.findings import Finding
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 SOURCES = {"compose": "the Compose files", "kubernetes": "the manifests"}
@@ -13,19 +14,51 @@ SOURCES = {"compose": "the Compose files", "kubernetes": "the manifests"}
 
 @click.command("drift")
 @click.argument("design_path", metavar="DESIGN", type=click.Path(exists=True, dir_okay=False))
-@click.option("--from", "from_format", required=True, type=click.Choice(tuple(SOURCES)), metavar="FORMAT",
-              help=f"What the deployment is described in: {', '.join(SOURCES)}.")
+@click.option(
+    "--from",
+    "from_format",
+    required=True,
+    type=click.Choice(tuple(SOURCES)),
+    metavar="FORMAT",
+    help=f"What the deployment is described in: {', '.join(SOURCES)}.",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
-@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format, as for check.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
-              help="Write the report to FILE (default: standard output).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
-              help="Lowest severity that makes the run fail (exit 1).")
-@click.option("--profile", "profiles", multiple=True, metavar="NAME", help="compose: services of this profile count too.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format, as for check.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Write the report to FILE (default: standard output).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the run fail (exit 1).",
+)
+@click.option(
+    "--profile", "profiles", multiple=True, metavar="NAME", help="compose: services of this profile count too."
+)
 @click.option("--today", metavar="YYYY-MM-DD", help="The date suppressions' `until` is compared with.")
-def command(design_path: str, from_format: str, paths: tuple[str, ...], output_format: str, output: str | None,
-            fail_on: str, profiles: tuple[str, ...], today: str | None) -> None:
+def command(
+    design_path: str,
+    from_format: str,
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    fail_on: str,
+    profiles: tuple[str, ...],
+    today: str | None,
+) -> None:
     """Compare DESIGN with the Compose files or Kubernetes manifests at PATH...
 
     Reports components on one side only (DRF001, DRF002), replicas and autoscaling that
@@ -60,7 +93,8 @@ def command(design_path: str, from_format: str, paths: tuple[str, ...], output_f
         click.echo(str(problem), err=True)
         finish(EXIT_FINDINGS)
         return
-    findings, suppressed = [], []
+    findings: list[Finding] = []
+    suppressed: list[Finding] = []
     for design_result in result.designs:
         block = design_result.block
         found = compare(design_result.design, block.data, draft, catalog, SOURCES[from_format])

@@ -16,12 +16,25 @@ from archlint.interop import EXPORT_FORMATS
 @click.command("export")
 @click.argument("format_name", metavar="FORMAT", type=click.Choice(EXPORT_FORMATS))
 @click.argument("path", metavar="DESIGN", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
-              help="Write to FILE (default: standard output).")
-@click.option("--findings", is_flag=True, help="Run the checks and carry each component's and link's findings "
-                                               "as tags (metadata for calm).")
-@click.option("--block", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Markdown: export block N (0 is the first); required when the file holds several designs.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Write to FILE (default: standard output).",
+)
+@click.option(
+    "--findings",
+    is_flag=True,
+    help="Run the checks and carry each component's and link's findings as tags (metadata for calm).",
+)
+@click.option(
+    "--block",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Markdown: export block N (0 is the first); required when the file holds several designs.",
+)
 def command(format_name: str, path: str, output: str | None, findings: bool, block: int | None) -> None:
     """Write DESIGN as calm (CALM architecture JSON), structurizr (Structurizr DSL),
     likec4 (LikeC4), d2 (D2) or plantuml (C4-PlantUML). Components, kinds,

@@ -7,21 +7,37 @@ import sys
 
 import click
 
-from archlint.commands.common import EXIT_FINDINGS, EXIT_INTERNAL, BUG_URL, finish
+from archlint.commands.common import BUG_URL, EXIT_FINDINGS, EXIT_INTERNAL, finish
 from archlint.interop import IMPORT_FORMATS
 
 
 @click.command("import")
 @click.argument("format_name", metavar="FORMAT", type=click.Choice(IMPORT_FORMATS))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
-              help="Write the design to FILE (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Write the design to FILE (default: standard output).",
+)
 @click.option("--force", is_flag=True, help="Replace FILE if it exists (never one of the inputs).")
 @click.option("--name", metavar="NAME", help="The design's name (default: from the input).")
-@click.option("--profile", "profiles", multiple=True, metavar="NAME",
-              help="compose: import the services of this profile too (repeatable).")
-def command(format_name: str, paths: tuple[str, ...], output: str | None, force: bool, name: str | None,
-            profiles: tuple[str, ...]) -> None:
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    metavar="NAME",
+    help="compose: import the services of this profile too (repeatable).",
+)
+def command(
+    format_name: str,
+    paths: tuple[str, ...],
+    output: str | None,
+    force: bool,
+    name: str | None,
+    profiles: tuple[str, ...],
+) -> None:
     """Write a design from Compose files, Kubernetes manifests, a Backstage catalog or CALM JSON.
 
     Every value read from the input carries a `# from ...` comment naming its place;
@@ -103,11 +119,12 @@ def _self_check(text: str) -> None:
     try:
         data, _ = parse_yaml(text, Limits())
         problems = check_design(data, load_catalog())[2]
+        detail = f"{problems[0].code} {problems[0].path_text}: {problems[0].message}" if problems else ""
     except InputProblem as problem:
-        problems = [problem]
-    if problems:
-        first = problems[0]
-        detail = f"{first.code} {getattr(first, 'path_text', '')}: {first.message}"
-        sys.stderr.write(f"archlint: internal error: the imported design does not validate ({detail}). This is a "
-                         f"bug in archlint; please report it at {BUG_URL} with the input that caused it.\n")
+        detail = f"{problem.code}: {problem.message}"
+    if detail:
+        sys.stderr.write(
+            f"archlint: internal error: the imported design does not validate ({detail}). This is a "
+            f"bug in archlint; please report it at {BUG_URL} with the input that caused it.\n"
+        )
         finish(EXIT_INTERNAL)

@@ -367,7 +367,8 @@ def _apply_merge(frame: list[Any]) -> None:
     the map does not set itself (an earlier map wins over a later one). The merged maps
     are copied, never changed: an anchor is shared by every alias to it."""
     container, children = frame[_CONTAINER], frame[_CHILDREN]
-    sources, key_line, key_col, source_marks = container["<<"], *children["<<"]
+    sources = container["<<"]
+    key_line, key_col, source_marks = children["<<"]
     if isinstance(sources, dict):
         pairs = [(sources, source_marks[4])]
     elif isinstance(sources, list) and all(isinstance(item, dict) for item in sources):

@@ -21,19 +21,48 @@ from archlint.interop.draft import Draft, DraftComponent, Note, Unmapped
 from archlint.interop.source import Doc, ImportProblem, read_docs, type_name
 
 # Component spec.type -> kind; types not listed are services, marked as a guess.
-COMPONENT_TYPES = {"service": "service", "backend": "service", "api": "service", "worker": "worker",
-                   "job": "worker", "function": "function", "lambda": "function", "website": "client",
-                   "frontend": "client", "mobile-app": "client", "gateway": "api_gateway"}
+COMPONENT_TYPES = {
+    "service": "service",
+    "backend": "service",
+    "api": "service",
+    "worker": "worker",
+    "job": "worker",
+    "function": "function",
+    "lambda": "function",
+    "website": "client",
+    "frontend": "client",
+    "mobile-app": "client",
+    "gateway": "api_gateway",
+}
 # Resource spec.type -> kind (a catalog tech in the type, `postgres`, wins).
-RESOURCE_TYPES = {"database": "database", "db": "database", "rdbms": "database", "cache": "cache",
-                  "queue": "queue", "topic": "stream", "kafka-topic": "stream", "stream": "stream",
-                  "s3-bucket": "object_storage", "bucket": "object_storage", "storage": "object_storage",
-                  "object-storage": "object_storage", "search": "search", "search-index": "search",
-                  "load-balancer": "load_balancer", "cdn": "cdn", "dns": "dns"}
-NOT_COMPONENTS = {"Group": "people, not a part of the system", "User": "people, not a part of the system",
-                  "Domain": "a grouping of systems", "System": "a grouping; its name names the design",
-                  "API": "read for providesApis and consumesApis", "Template": "a scaffolder template",
-                  "Location": "read for the files it points to"}
+RESOURCE_TYPES = {
+    "database": "database",
+    "db": "database",
+    "rdbms": "database",
+    "cache": "cache",
+    "queue": "queue",
+    "topic": "stream",
+    "kafka-topic": "stream",
+    "stream": "stream",
+    "s3-bucket": "object_storage",
+    "bucket": "object_storage",
+    "storage": "object_storage",
+    "object-storage": "object_storage",
+    "search": "search",
+    "search-index": "search",
+    "load-balancer": "load_balancer",
+    "cdn": "cdn",
+    "dns": "dns",
+}
+NOT_COMPONENTS = {
+    "Group": "people, not a part of the system",
+    "User": "people, not a part of the system",
+    "Domain": "a grouping of systems",
+    "System": "a grouping; its name names the design",
+    "API": "read for providesApis and consumesApis",
+    "Template": "a scaffolder template",
+    "Location": "read for the files it points to",
+}
 
 
 @dataclass(slots=True)
@@ -84,8 +113,10 @@ def read_entities(files: list[str], limits: Limits) -> tuple[list[Entity], list[
             entities.append(entity)
             if entity.kind == "Location":
                 targets = entity.spec("targets")
-                places = [(("spec", "target"), entity.spec("target"))]
-                places += [(("spec", "targets", i), t) for i, t in enumerate(targets if isinstance(targets, list) else [])]
+                places: list[tuple[tuple[str | int, ...], Any]] = [(("spec", "target"), entity.spec("target"))]
+                places += [
+                    (("spec", "targets", i), t) for i, t in enumerate(targets if isinstance(targets, list) else [])
+                ]
                 for where, item in places:
                     if not isinstance(item, str) or "://" in item:
                         continue  # remote locations are not fetched
@@ -106,7 +137,7 @@ def _entity(doc: Doc) -> Entity:
     metadata = data.get("metadata")
     if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str) or not metadata["name"]:
         raise doc.problem(("metadata",) if isinstance(metadata, dict) else (), f"the {kind} has no metadata.name")
-    namespace = metadata.get("namespace") if isinstance(metadata.get("namespace"), str) else "default"
+    namespace = metadata["namespace"] if isinstance(metadata.get("namespace"), str) else "default"
     spec = data.get("spec")
     if spec is not None and not isinstance(spec, dict):
         raise doc.problem(("spec",), f"the {kind}'s spec must be a map, not {type_name(spec)}")
@@ -159,8 +190,9 @@ def import_backstage(files: list[str], limits: Limits, catalog: Any, name: str |
         _kind(component, entity, catalog)
         description = entity.data["metadata"].get("description")
         if isinstance(description, str) and description.strip():
-            component.fields["description"] = Note(" ".join(description.split()),
-                                                   f"metadata.description ({entity.at('metadata', 'description')})")
+            component.fields["description"] = Note(
+                " ".join(description.split()), f"metadata.description ({entity.at('metadata', 'description')})"
+            )
         owner = entity.spec("owner")
         if isinstance(owner, str) and owner.strip():
             shown = owner.split(":")[-1].split("/")[-1]
@@ -193,8 +225,9 @@ def _kind(component: DraftComponent, entity: Entity, catalog: Any) -> None:
             component.placeholders.append(("tech", "the catalog entry names no technology"))
             return
     fallback = "service" if entity.kind == "Component" else "database"
-    component.kind = Note(fallback, f"{where if isinstance(spec_type, str) else 'no spec.type'}, so a {fallback}",
-                          guess=True)
+    component.kind = Note(
+        fallback, f"{where if isinstance(spec_type, str) else 'no spec.type'}, so a {fallback}", guess=True
+    )
     component.placeholders.append(("tech", "the catalog entry names no technology"))
 
 
@@ -205,11 +238,13 @@ def _relations(entities: list[Entity], by_ref: dict[str, str], draft: Draft) -> 
         if entity.kind == "API" and isinstance(entity.spec("type"), str):
             api_types[entity.ref] = entity.spec("type").lower()
     for entity in entities:
-        cid = by_ref.get(entity.ref)
-        for index, api in enumerate(entity.spec("providesApis") or []) if cid else []:
+        provider = by_ref.get(entity.ref)
+        if provider is None:
+            continue
+        for index, api in enumerate(entity.spec("providesApis") or []):
             ref = parse_ref(str(api), "api", entity.namespace)
             if ref:
-                providers.setdefault(ref, []).append((cid, entity.at("spec", "providesApis", index)))
+                providers.setdefault(ref, []).append((provider, entity.at("spec", "providesApis", index)))
     links: list[infer.Link] = []
     for entity in entities:
         cid = by_ref.get(entity.ref)
@@ -223,14 +258,20 @@ def _relations(entities: list[Entity], by_ref: dict[str, str], draft: Draft) -> 
                 where = f"consumesApis {api} ({entity.at('spec', 'consumesApis', index)})"
                 if api_types.get(ref) == "asyncapi":
                     draft.components[cid].notes.append(
-                        f"consumes events of {provider} through the AsyncAPI {api}: add the broker between them")
+                        f"consumes events of {provider} through the AsyncAPI {api}: add the broker between them"
+                    )
                     continue
-                protocol = "grpc" if api_types.get(ref) == "grpc" else "http" if api_types.get(ref) == "openapi" else None
+                protocol = (
+                    "grpc" if api_types.get(ref) == "grpc" else "http" if api_types.get(ref) == "openapi" else None
+                )
                 links.append(infer.Link(cid, provider, where, protocol=protocol, certain=True))
         for index, dependency in enumerate(entity.spec("dependsOn") or []):
             ref = parse_ref(str(dependency), "component", entity.namespace)
             target = by_ref.get(ref or "")
             if target is not None:
-                links.append(infer.Link(cid, target, f"dependsOn {dependency} ({entity.at('spec', 'dependsOn', index)})",
-                                        certain=True))
+                links.append(
+                    infer.Link(
+                        cid, target, f"dependsOn {dependency} ({entity.at('spec', 'dependsOn', index)})", certain=True
+                    )
+                )
     return links

@@ -26,20 +26,48 @@ from archlint.language.kinds import BROKER, KINDS
 
 SCHEMA = "https://calm.finos.org/release/1.1/meta/calm.json"
 NODE_TYPES = {  # archlint kind -> CALM node-type
-    "client": "webclient", "dns": "network", "cdn": "network", "load_balancer": "network",
-    "api_gateway": "service", "service": "service", "worker": "service", "function": "service",
-    "database": "database", "cache": "database", "search": "database", "object_storage": "database",
-    "queue": "system", "stream": "system", "external": "system",
+    "client": "webclient",
+    "dns": "network",
+    "cdn": "network",
+    "load_balancer": "network",
+    "api_gateway": "service",
+    "service": "service",
+    "worker": "service",
+    "function": "service",
+    "database": "database",
+    "cache": "database",
+    "search": "database",
+    "object_storage": "database",
+    "queue": "system",
+    "stream": "system",
+    "external": "system",
 }
 KINDS_OF = {  # CALM node-type -> archlint kind, when a node has no archlint metadata
-    "webclient": "client", "actor": "client", "service": "service", "database": "database",
-    "network": "load_balancer", "system": "external", "ecosystem": "external", "ldap": "external",
+    "webclient": "client",
+    "actor": "client",
+    "service": "service",
+    "database": "database",
+    "network": "load_balancer",
+    "system": "external",
+    "ecosystem": "external",
+    "ldap": "external",
 }
-PROTOCOLS = {"http": "HTTP", "https": "HTTPS", "grpc": "HTTPS", "websocket": "WebSocket", "sql": "JDBC",
-             "amqp": "AMQP", "tcp": "TCP", "ldap": "LDAP", "mtls": "mTLS", "tls": "TLS"}
+PROTOCOLS = {
+    "http": "HTTP",
+    "https": "HTTPS",
+    "grpc": "HTTPS",
+    "websocket": "WebSocket",
+    "sql": "JDBC",
+    "amqp": "AMQP",
+    "tcp": "TCP",
+    "ldap": "LDAP",
+    "mtls": "mTLS",
+    "tls": "TLS",
+}
 
 
 # --- export -------------------------------------------------------------------------------
+
 
 def export(design: Any, graph: Any, findings: dict[str, list[str]] | None = None) -> str:
     """The design as CALM architecture JSON; `findings` (component id -> codes) become
@@ -58,13 +86,15 @@ def export(design: Any, graph: Any, findings: dict[str, list[str]] | None = None
             meta["public"] = component.public
         if findings and findings.get(cid):
             meta["findings"] = findings[cid]
-        nodes.append({
-            "unique-id": cid,
-            "node-type": NODE_TYPES[node.kind],
-            "name": cid,
-            "description": component.description or f"{node.kind.replace('_', ' ')} {cid}",
-            "metadata": {"archlint": meta},
-        })
+        nodes.append(
+            {
+                "unique-id": cid,
+                "node-type": NODE_TYPES[node.kind],
+                "name": cid,
+                "description": component.description or f"{node.kind.replace('_', ' ')} {cid}",
+                "metadata": {"archlint": meta},
+            }
+        )
     relationships = []
     for edge in graph.edges:
         # A consume edge runs broker -> consumer in the graph; the consumer opens the connection.
@@ -98,15 +128,20 @@ _ID_BAD = re.compile(r"[^a-z0-9_-]+")
 
 def import_calm(files: list[str], limits: Limits, catalog: Any, name: str | None = None) -> Draft:
     if len(files) != 1:
-        raise ImportProblem(files[1] if len(files) > 1 else ".", 1, 1,
-                            "archlint import calm reads one architecture document; give one file")
+        raise ImportProblem(
+            files[1] if len(files) > 1 else ".",
+            1,
+            1,
+            "archlint import calm reads one architecture document; give one file",
+        )
     docs = read_docs(files[0], limits)
     if not docs:
         raise ImportProblem(files[0], 1, 1, "the file holds no document")
     doc = docs[0]
     if not isinstance(doc.data, dict) or not isinstance(doc.data.get("nodes"), list):
-        raise doc.problem(("nodes",) if isinstance(doc.data, dict) else (),
-                          "a CALM architecture is a JSON object with a 'nodes' list")
+        raise doc.problem(
+            ("nodes",) if isinstance(doc.data, dict) else (), "a CALM architecture is a JSON object with a 'nodes' list"
+        )
     meta = (doc.data.get("metadata") or {}).get("archlint") if isinstance(doc.data.get("metadata"), dict) else None
     if name:
         title = Note(name, "--name")
@@ -154,17 +189,27 @@ def _node(draft: Draft, doc: Doc, index: int, node: Any, ids: dict[str, str], ca
             component.kind = Note(kind, f"metadata.archlint.kind ({where('kind')})")
     elif component.implied_kind is None:
         mapped = KINDS_OF.get(str(node_type), "external")
-        component.kind = Note(mapped, f"node-type {node_type} ({doc.at(path + ('node-type',))})",
-                              guess=node_type not in ("service", "database", "webclient"))
+        component.kind = Note(
+            mapped,
+            f"node-type {node_type} ({doc.at(path + ('node-type',))})",
+            guess=node_type not in ("service", "database", "webclient"),
+        )
     description = node.get("description")
     if isinstance(description, str) and description.strip():
-        component.fields["description"] = Note(" ".join(description.split()), f"description ({doc.at(path + ('description',))})")
+        component.fields["description"] = Note(
+            " ".join(description.split()), f"description ({doc.at(path + ('description',))})"
+        )
     if isinstance(meta.get("replicas"), int) and not isinstance(meta["replicas"], bool) and meta["replicas"] >= 1:
         component.fields["replicas"] = Note(meta["replicas"], f"metadata.archlint.replicas ({where('replicas')})")
     auto = meta.get("autoscaling")
-    if isinstance(auto, dict) and all(isinstance(auto.get(k), int) for k in ("min", "max")) and auto["max"] >= max(auto["min"], 1):
-        component.fields["autoscaling"] = Note({"min": auto["min"], "max": auto["max"]},
-                                               f"metadata.archlint.autoscaling ({where('autoscaling')})")
+    if (
+        isinstance(auto, dict)
+        and all(isinstance(auto.get(k), int) for k in ("min", "max"))
+        and auto["max"] >= max(auto["min"], 1)
+    ):
+        component.fields["autoscaling"] = Note(
+            {"min": auto["min"], "max": auto["max"]}, f"metadata.archlint.autoscaling ({where('autoscaling')})"
+        )
     if isinstance(meta.get("public"), bool):
         component.fields["public"] = Note(meta["public"], f"metadata.archlint.public ({where('public')})")
     draft.components[cid] = component
@@ -181,9 +226,15 @@ def _relationship(draft: Draft, doc: Doc, index: int, relationship: Any, ids: di
         source = ids.get(str((connects.get("source") or {}).get("node")))
         target = ids.get(str((connects.get("destination") or {}).get("node")))
         if source is None or target is None:
-            raise doc.problem(path + ("relationship-type", "connects"), f"relationship {unique} connects a node "
-                                                                        f"the architecture does not define")
-        meta = (relationship.get("metadata") or {}).get("archlint") if isinstance(relationship.get("metadata"), dict) else None
+            raise doc.problem(
+                path + ("relationship-type", "connects"),
+                f"relationship {unique} connects a node the architecture does not define",
+            )
+        meta = (
+            (relationship.get("metadata") or {}).get("archlint")
+            if isinstance(relationship.get("metadata"), dict)
+            else None
+        )
         meta = meta if isinstance(meta, dict) else {}
         protocol = meta.get("protocol") or relationship.get("protocol")
         where = f"relationship {unique} ({doc.at(path)})"

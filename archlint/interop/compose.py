@@ -62,8 +62,9 @@ def _has(value: Any, keys: tuple[Any, ...]) -> bool:
     return True
 
 
-def import_compose(paths: list[str], limits: Limits, catalog: Any, profiles: tuple[str, ...] = (),
-                   name: str | None = None) -> Draft:
+def import_compose(
+    paths: list[str], limits: Limits, catalog: Any, profiles: tuple[str, ...] = (), name: str | None = None
+) -> Draft:
     reader = _Reader(limits)
     services: dict[str, Service] = {}
     project: Note | None = None
@@ -72,8 +73,11 @@ def import_compose(paths: list[str], limits: Limits, catalog: Any, profiles: tup
         doc = reader.doc(path)
         top = require_map(doc, (), "a Compose file")
         if "services" not in top:
-            raise doc.problem((), "a Compose file needs a 'services' map; this file has none",
-                              hint="is this a Compose file? archlint import kubernetes reads manifests")
+            raise doc.problem(
+                (),
+                "a Compose file needs a 'services' map; this file has none",
+                hint="is this a Compose file? archlint import kubernetes reads manifests",
+            )
         if isinstance(top.get("name"), str):
             project = Note(_project_name(top["name"]), f"name ({doc.at(('name',))})")
         for section in ("networks", "volumes", "secrets", "configs"):
@@ -83,8 +87,9 @@ def import_compose(paths: list[str], limits: Limits, catalog: Any, profiles: tup
             service = reader.service(doc, service_name, [])
             if service_name in services:
                 before = services[service_name]
-                service = Service(service_name, merge(before.data, service.data), before.layers + service.layers,
-                                  before.home)
+                service = Service(
+                    service_name, merge(before.data, service.data), before.layers + service.layers, before.home
+                )
             services[service_name] = service
     first = os.path.basename(os.path.dirname(os.path.abspath(paths[0]))) or "system"
     draft = Draft("compose", list(paths), project or Note(_project_name(first), "the folder of the first file"))
@@ -122,8 +127,11 @@ class _Reader:
                 raise ImportProblem(path, 1, 1, "the file holds no YAML document")
             self.docs[key] = docs[0]
             for extra in docs[1:]:  # Compose reads one document per file
-                raise extra.problem((), "a Compose file holds one YAML document; a second one starts here",
-                                    hint="split it into two files and pass both")
+                raise extra.problem(
+                    (),
+                    "a Compose file holds one YAML document; a second one starts here",
+                    hint="split it into two files and pass both",
+                )
         return self.docs[key]
 
     def service(self, doc: Doc, name: str, chain: list[tuple[str, str]]) -> Service:
@@ -148,13 +156,17 @@ class _Reader:
             if isinstance(extends.get("file"), str):
                 other = os.path.join(os.path.dirname(doc.file), extends["file"])
                 if not os.path.isfile(other):
-                    raise doc.problem(path + ("extends", "file"), f"extends names '{extends['file']}', which does not exist")
+                    raise doc.problem(
+                        path + ("extends", "file"), f"extends names '{extends['file']}', which does not exist"
+                    )
                 base_doc = self.doc(other)
         else:
             raise doc.problem(path + ("extends",), "extends must be a service name or {service: NAME, file: FILE}")
         services = base_doc.get(("services",))
         if not isinstance(services, dict) or base_name not in services:
-            raise doc.problem(path + ("extends",), f"extends names service '{base_name}', which {base_doc.file} does not define")
+            raise doc.problem(
+                path + ("extends",), f"extends names service '{base_name}', which {base_doc.file} does not define"
+            )
         base = self.service(base_doc, base_name, chain + [link])
         return Service(name, merge(base.data, data), base.layers + [(doc, path)], (doc, path))
 
@@ -208,7 +220,7 @@ def component_id(name: str) -> str:
 def _build(draft: Draft, services: dict[str, Service], catalog: Any) -> None:
     names: dict[str, str] = {}
     ids: dict[str, str] = {}
-    for service_name, service in services.items():
+    for service_name in services:
         cid = component_id(service_name)
         while cid in draft.components or cid in ids.values():
             cid += "-2"
@@ -220,8 +232,9 @@ def _build(draft: Draft, services: dict[str, Service], catalog: Any) -> None:
             role = infer.observability_role(infer.interpolate(image))
             if role is not None:
                 pillar, tool = role
-                draft.observability.setdefault(pillar, Note(tool, f"services.{service_name} image {image} "
-                                                                  f"({service.origin('image')})"))
+                draft.observability.setdefault(
+                    pillar, Note(tool, f"services.{service_name} image {image} ({service.origin('image')})")
+                )
                 draft.left_out.append(f"{service_name}: an observability tool ({tool}), listed under observability")
                 continue
         draft.components[ids[service_name]] = _component(ids[service_name], service, catalog)
@@ -244,7 +257,7 @@ def _build(draft: Draft, services: dict[str, Service], catalog: Any) -> None:
                     links.append(infer.Link(cid, target, f"environment {key} ({where})", protocol=ref.protocol))
         for section in ("depends_on", "links"):
             targets = service.data.get(section) or {}
-            for target_name in (targets if isinstance(targets, (dict, list)) else []):
+            for target_name in targets if isinstance(targets, (dict, list)) else []:
                 target_text = str(target_name).split(":", 1)[0]
                 target = ids.get(target_text) or resolve(target_text)
                 if target is not None and target in draft.components:
@@ -257,9 +270,19 @@ def _build(draft: Draft, services: dict[str, Service], catalog: Any) -> None:
 
 # The keys the importer reads, with the types Compose requires of them.
 _TYPES: dict[str, tuple[type, ...]] = {
-    "image": (str,), "build": (str, dict), "ports": (list,), "expose": (list,), "volumes": (list,),
-    "deploy": (dict,), "healthcheck": (dict,), "profiles": (list, str), "networks": (list, dict),
-    "container_name": (str,), "hostname": (str,), "links": (list,), "scale": (int, str),
+    "image": (str,),
+    "build": (str, dict),
+    "ports": (list,),
+    "expose": (list,),
+    "volumes": (list,),
+    "deploy": (dict,),
+    "healthcheck": (dict,),
+    "profiles": (list, str),
+    "networks": (list, dict),
+    "container_name": (str,),
+    "hostname": (str,),
+    "links": (list,),
+    "scale": (int, str),
 }
 
 
@@ -320,8 +343,8 @@ def _dockerfile_tech(component: DraftComponent, service: Service, catalog: Any) 
         return
     dockerfile = build.get("dockerfile", "Dockerfile") if isinstance(build, dict) else "Dockerfile"
     doc, _ = service.layers[-1]
-    for layer_doc, path in reversed(service.layers):
-        if _has(layer_doc.get(path), ("build",)):
+    for layer_doc, layer_path in reversed(service.layers):
+        if _has(layer_doc.get(layer_path), ("build",)):
             doc = layer_doc
             break
     path = os.path.join(os.path.dirname(doc.file), context, str(dockerfile))
@@ -354,7 +377,8 @@ def _dockerfile_tech(component: DraftComponent, service: Service, catalog: Any) 
 
 def _replicas(component: DraftComponent, service: Service) -> None:
     deploy = service.data.get("deploy")
-    replicas, keys = None, ()
+    replicas: Any = None
+    keys: tuple[str, ...] = ()
     if isinstance(deploy, dict) and "replicas" in deploy:
         replicas, keys = deploy["replicas"], ("deploy", "replicas")
     elif "scale" in service.data:
@@ -381,7 +405,9 @@ def _health(component: DraftComponent, service: Service) -> None:
     if not isinstance(check, dict):
         return
     if check.get("disable") is True:
-        component.fields["health_check"] = Note(False, f"healthcheck.disable ({service.origin('healthcheck', 'disable')})")
+        component.fields["health_check"] = Note(
+            False, f"healthcheck.disable ({service.origin('healthcheck', 'disable')})"
+        )
         return
     test = check.get("test")
     if test is None or test == ["NONE"] or test == "NONE":
@@ -394,7 +420,7 @@ def _health(component: DraftComponent, service: Service) -> None:
 
 def _ports(component: DraftComponent, service: Service) -> None:
     published: list[str] = []
-    for index, port in enumerate(service.data.get("ports") or []):
+    for port in service.data.get("ports") or []:
         component.has_ports = True
         if isinstance(port, dict):
             host_ip = str(port.get("host_ip") or "")
@@ -411,5 +437,6 @@ def _ports(component: DraftComponent, service: Service) -> None:
         component.has_ports = True
     if published:
         where = f"ports {', '.join(published)} ({service.origin('ports')})"
-        component.fields["public"] = Note(True, f"{where}: published on the host; check it faces the internet",
-                                          guess=True)
+        component.fields["public"] = Note(
+            True, f"{where}: published on the host; check it faces the internet", guess=True
+        )

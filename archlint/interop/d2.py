@@ -10,10 +10,21 @@ import json
 from archlint.render.model import SEVERITY_COLOURS, Link, Node, RenderModel
 
 SHAPES = {
-    "client": "person", "dns": "cloud", "cdn": "cloud", "load_balancer": "hexagon", "api_gateway": "hexagon",
-    "service": "rectangle", "worker": "rectangle", "function": "oval", "external": "page",
-    "database": "cylinder", "cache": "cylinder", "search": "cylinder", "object_storage": "stored_data",
-    "queue": "queue", "stream": "queue",
+    "client": "person",
+    "dns": "cloud",
+    "cdn": "cloud",
+    "load_balancer": "hexagon",
+    "api_gateway": "hexagon",
+    "service": "rectangle",
+    "worker": "rectangle",
+    "function": "oval",
+    "external": "page",
+    "database": "cylinder",
+    "cache": "cylinder",
+    "search": "cylinder",
+    "object_storage": "stored_data",
+    "queue": "queue",
+    "stream": "queue",
 }
 
 
@@ -22,8 +33,12 @@ def _text(value: str) -> str:
 
 
 def export(model: RenderModel, descriptions: dict[str, str]) -> str:
-    out = [f"# {model.name}: exported by archlint export d2", f"title: {_text(model.name)} {{shape: text; near: top-center; style.font-size: 28}}",
-           "direction: right", ""]
+    out = [
+        f"# {model.name}: exported by archlint export d2",
+        f"title: {_text(model.name)} {{shape: text; near: top-center; style.font-size: 28}}",
+        "direction: right",
+        "",
+    ]
     by_id = {node.id: node for node in model.nodes}
     where: dict[str, str] = {}
     for cluster in model.clusters:

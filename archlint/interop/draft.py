@@ -62,8 +62,11 @@ class DraftComponent:
         return self.implied_kind if self.kind is None else self.kind.value
 
     def edges(self) -> list[tuple[str, Edge]]:
-        return ([("calls", e) for e in self.calls.values()] + [("publishes", e) for e in self.publishes.values()]
-                + [("consumes", e) for e in self.consumes.values()])
+        return (
+            [("calls", e) for e in self.calls.values()]
+            + [("publishes", e) for e in self.publishes.values()]
+            + [("consumes", e) for e in self.consumes.values()]
+        )
 
 
 @dataclass(slots=True)
@@ -107,8 +110,10 @@ class Draft:
                 lines.append(f"  {kind} ×{len(items)}: {names}" + (f" ({why})" if why else ""))
         for reason in self.left_out:
             lines.append(f"Left out: {reason}")
-        lines.append("Not in the input, left as commented placeholders: targets, scale, flows, timeouts "
-                     "(archlint check asks for them).")
+        lines.append(
+            "Not in the input, left as commented placeholders: targets, scale, flows, timeouts "
+            "(archlint check asks for them)."
+        )
         return lines
 
 
@@ -178,8 +183,17 @@ def _from(note: Note | Edge) -> str:
 
 
 # The order of a component's fields in the output, after kind and tech.
-FIELD_ORDER = ("description", "owner", "replicas", "autoscaling", "stateless", "health_check", "public", "security",
-               "data")
+FIELD_ORDER = (
+    "description",
+    "owner",
+    "replicas",
+    "autoscaling",
+    "stateless",
+    "health_check",
+    "public",
+    "security",
+    "data",
+)
 
 
 def write_design(draft: Draft) -> str:
@@ -219,7 +233,10 @@ def write_design(draft: Draft) -> str:
         if "zones" not in draft.deployment:
             out.append("  # zones:                       # how many availability zones the nodes span (AVL004)")
     else:
-        out += ["# deployment:", "#   zones:                       # how many availability zones the nodes span (AVL004)"]
+        out += [
+            "# deployment:",
+            "#   zones:                       # how many availability zones the nodes span (AVL004)",
+        ]
     out += ["", "components:"]
     if not draft.components:
         out[-1] = "components: {}                  # nothing in the input mapped to a component"
@@ -232,13 +249,19 @@ def write_design(draft: Draft) -> str:
         for key, note in draft.observability.items():
             out.append(_line(f"  {key}: {_value(note.value)}", _from(note)))
     else:
-        out += ["# observability:                 # metrics, logs, tracing, alerting (OBS001)",
-                "#   metrics:", "#   logs:", "#   tracing:", "#   alerting:"]
+        out += [
+            "# observability:                 # metrics, logs, tracing, alerting (OBS001)",
+            "#   metrics:",
+            "#   logs:",
+            "#   tracing:",
+            "#   alerting:",
+        ]
     if draft.unmapped or draft.left_out:
         out += ["", "# Not imported:"]
         for item in sorted(draft.unmapped, key=lambda u: (u.kind, u.name, u.where)):
-            why = f": {item.why}" if item.why else ""
-            out.append(f"#   {comment_text(item.kind)} {comment_text(item.name)} ({comment_text(item.where)}){comment_text(why)}")
+            why = f": {comment_text(item.why)}" if item.why else ""
+            what = f"{comment_text(item.kind)} {comment_text(item.name)}"
+            out.append(f"#   {what} ({comment_text(item.where)}){why}")
         for reason in draft.left_out:
             out.append(f"#   {comment_text(reason)}")
     return "\n".join(out) + "\n"
@@ -250,14 +273,16 @@ def _component(component: DraftComponent) -> list[str]:
         out.append(_line(f"    kind: {scalar(component.kind.value)}", _from(component.kind)))
     if component.tech is not None:
         out.append(_line(f"    tech: {scalar(component.tech.value)}", _from(component.tech)))
-    ordered = sorted(component.fields.items(),
-                     key=lambda item: FIELD_ORDER.index(item[0]) if item[0] in FIELD_ORDER else len(FIELD_ORDER))
+    ordered = sorted(
+        component.fields.items(),
+        key=lambda item: FIELD_ORDER.index(item[0]) if item[0] in FIELD_ORDER else len(FIELD_ORDER),
+    )
     for key, note in ordered:
         out.append(_line(f"    {key}: {_value(note.value)}", _from(note)))
     for key, why in component.placeholders:
         out.append(_line(f"    # {key}:", why))
-    for note in component.notes:
-        out.append(f"    # {comment_text(note)}")
+    for remark in component.notes:
+        out.append(f"    # {comment_text(remark)}")
     for section in ("calls", "publishes", "consumes"):
         edges: dict[str, Edge] = getattr(component, section)
         if not edges:

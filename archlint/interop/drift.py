@@ -16,10 +16,28 @@ from archlint.interop.draft import Draft, DraftComponent
 DRIFT_CODES = ("DRF001", "DRF002", "DRF003", "DRF004", "DRF005", "DRF006")
 # Kinds a Compose file or a cluster runs itself; the others (clients, DNS, CDNs, managed
 # functions, third parties) are never in manifests.
-DEPLOYABLE = frozenset({"service", "worker", "database", "cache", "queue", "stream", "search", "object_storage",
-                        "load_balancer", "api_gateway"})
-SEVERITY = {"DRF001": "error", "DRF002": "error", "DRF003": "warning", "DRF004": "warning", "DRF005": "warning",
-            "DRF006": "warning"}
+DEPLOYABLE = frozenset(
+    {
+        "service",
+        "worker",
+        "database",
+        "cache",
+        "queue",
+        "stream",
+        "search",
+        "object_storage",
+        "load_balancer",
+        "api_gateway",
+    }
+)
+SEVERITY = {
+    "DRF001": "error",
+    "DRF002": "error",
+    "DRF003": "warning",
+    "DRF004": "warning",
+    "DRF005": "warning",
+    "DRF006": "warning",
+}
 
 
 def _finding(code: str, message: str, path: tuple[Any, ...], hint: str | None = None) -> Finding:
@@ -43,22 +61,28 @@ def compare(design: Any, raw: dict[str, Any], draft: Draft, catalog: Any, source
             continue  # a managed service or an outside party: not something manifests deploy
         name = deployed_as[cid]
         also = f" (as {name})" if name != cid else ""
-        findings.append(_finding(
-            "DRF001", f"{cid}{also} ({kind}) is in the design but {source} deploy nothing by that name",
-            ("components", cid),
-            hint=f"remove it from the design, deploy it, or name its deployed counterpart with "
-                 f"components.{cid}.x-deployed-as",
-        ))
+        findings.append(
+            _finding(
+                "DRF001",
+                f"{cid}{also} ({kind}) is in the design but {source} deploy nothing by that name",
+                ("components", cid),
+                hint=f"remove it from the design, deploy it, or name its deployed counterpart with "
+                f"components.{cid}.x-deployed-as",
+            )
+        )
     claimed = {deployed_as[cid] for cid in design.components}
     for name, found in draft.components.items():
         if name not in claimed:
             kind = found.kind_value or "component"
-            findings.append(_finding(
-                "DRF002", f"{source} deploy {kind} {name} ({found.origin}), which the design does not describe",
-                ("components",),
-                hint=f"add components.{name} to the design (archlint import shows how it reads), or set "
-                     f"x-deployed-as: {name} on the component that stands for it",
-            ))
+            findings.append(
+                _finding(
+                    "DRF002",
+                    f"{source} deploy {kind} {name} ({found.origin}), which the design does not describe",
+                    ("components",),
+                    hint=f"add components.{name} to the design (archlint import shows how it reads), or set "
+                    f"x-deployed-as: {name} on the component that stands for it",
+                )
+            )
     for cid, found in matched.items():
         component = design.components[cid]
         findings += _scale(cid, component, found, source)
@@ -101,23 +125,38 @@ def _scale(cid: str, component: Any, found: DraftComponent, source: str) -> list
     auto = component.autoscaling
     deployed_auto = found.fields.get("autoscaling")
     if auto is not None or deployed_auto is not None:
-        if auto is None:
+        if auto is None and deployed_auto is not None:
             low, high = deployed_auto.value["min"], deployed_auto.value["max"]
-            findings.append(_finding(
-                "DRF004", f"{cid} autoscales from {low} to {high} in {source} ({deployed_auto.source}); the design "
-                          f"states no autoscaling", ("components", cid),
-                hint=f"set components.{cid}.autoscaling: {{min: {low}, max: {high}}}"))
+            findings.append(
+                _finding(
+                    "DRF004",
+                    f"{cid} autoscales from {low} to {high} in {source} ({deployed_auto.source}); the design "
+                    f"states no autoscaling",
+                    ("components", cid),
+                    hint=f"set components.{cid}.autoscaling: {{min: {low}, max: {high}}}",
+                )
+            )
         elif deployed_auto is None:
-            findings.append(_finding(
-                "DRF004", f"{cid} autoscales from {auto.min} to {auto.max} in the design; {source} set up no "
-                          f"autoscaler for it", ("components", cid, "autoscaling"),
-                hint=f"add the autoscaler to {source}, or remove autoscaling from the design"))
+            findings.append(
+                _finding(
+                    "DRF004",
+                    f"{cid} autoscales from {auto.min} to {auto.max} in the design; {source} set up no "
+                    f"autoscaler for it",
+                    ("components", cid, "autoscaling"),
+                    hint=f"add the autoscaler to {source}, or remove autoscaling from the design",
+                )
+            )
         elif (auto.min, auto.max) != (deployed_auto.value["min"], deployed_auto.value["max"]):
             low, high = deployed_auto.value["min"], deployed_auto.value["max"]
-            findings.append(_finding(
-                "DRF004", f"{cid} autoscales from {auto.min} to {auto.max} in the design, from {low} to {high} in "
-                          f"{source} ({deployed_auto.source})", ("components", cid, "autoscaling"),
-                hint=f"set components.{cid}.autoscaling to {{min: {low}, max: {high}}}, or change {source}"))
+            findings.append(
+                _finding(
+                    "DRF004",
+                    f"{cid} autoscales from {auto.min} to {auto.max} in the design, from {low} to {high} in "
+                    f"{source} ({deployed_auto.source})",
+                    ("components", cid, "autoscaling"),
+                    hint=f"set components.{cid}.autoscaling to {{min: {low}, max: {high}}}, or change {source}",
+                )
+            )
         return findings  # under an autoscaler, replicas is only the starting count
     if component.replication is not None:
         return findings  # copies stated as replication; the pods' count reads differently
@@ -127,10 +166,15 @@ def _scale(cid: str, component: Any, found: DraftComponent, source: str) -> list
         where = f" ({found.fields['replicas'].source})" if "replicas" in found.fields else " (none stated: one)"
         said = f"{stated}" if component.replicas is not None else "1 (none stated)"
         path = ("components", cid, "replicas") if component.replicas is not None else ("components", cid)
-        findings.append(_finding(
-            "DRF003", f"{cid} runs {deployed} replica{'' if deployed == 1 else 's'} in {source}{where}; the design "
-                      f"says {said}", path,
-            hint=f"set components.{cid}.replicas: {deployed}, or change {source}"))
+        findings.append(
+            _finding(
+                "DRF003",
+                f"{cid} runs {deployed} replica{'' if deployed == 1 else 's'} in {source}{where}; the design "
+                f"says {said}",
+                path,
+                hint=f"set components.{cid}.replicas: {deployed}, or change {source}",
+            )
+        )
     return findings
 
 
@@ -140,9 +184,14 @@ def _tech(cid: str, component: Any, found: DraftComponent, catalog: Any, source:
     stated, deployed = catalog.lookup(component.tech), catalog.lookup(found.tech.value)
     if stated is None or deployed is None or stated.id == deployed.id:
         return []
-    return [_finding(
-        "DRF006", f"{cid} is {stated.id} in the design but runs {deployed.id} in {source} ({found.tech.source})",
-        ("components", cid, "tech"), hint=f"set components.{cid}.tech: {deployed.id}, or change {source}")]
+    return [
+        _finding(
+            "DRF006",
+            f"{cid} is {stated.id} in the design but runs {deployed.id} in {source} ({found.tech.source})",
+            ("components", cid, "tech"),
+            hint=f"set components.{cid}.tech: {deployed.id}, or change {source}",
+        )
+    ]
 
 
 def _links(design: Any, matched: dict[str, DraftComponent], deployed_as: dict[str, str], source: str) -> list[Finding]:
@@ -161,13 +210,24 @@ def _links(design: Any, matched: dict[str, DraftComponent], deployed_as: dict[st
                 continue
             # A broker link's direction is a guess on the manifests' side: say only that they are linked.
             doing = "calling" if section == "calls" else "linked to"
-            findings.append(_finding(
-                "DRF005", f"{source} show {cid} {doing} {other} ({edge.source}); the design has no such link",
-                ("components", cid), hint=f"add {other} to components.{cid}.{section}, or correct {source}"))
+            findings.append(
+                _finding(
+                    "DRF005",
+                    f"{source} show {cid} {doing} {other} ({edge.source}); the design has no such link",
+                    ("components", cid),
+                    hint=f"add {other} to components.{cid}.{section}, or correct {source}",
+                )
+            )
     return findings
 
 
 def _linked(design: Any, a: str, b: str) -> bool:
     first, second = design.components[a], design.components[b]
-    return (b in first.calls or b in first.publishes or b in first.consumes
-            or a in second.publishes or a in second.consumes or a in second.calls)
+    return (
+        b in first.calls
+        or b in first.publishes
+        or b in first.consumes
+        or a in second.publishes
+        or a in second.consumes
+        or a in second.calls
+    )

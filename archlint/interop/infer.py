@@ -9,8 +9,9 @@ than invented.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from archlint.interop.draft import Draft, DraftComponent, Edge, Note
 from archlint.language.kinds import BROKER, COMPUTE, STORE
@@ -88,7 +89,7 @@ def guess_image(image: str, catalog: Any) -> ImageGuess | None:
     candidates = [(name, True)]
     for prefix in IMAGE_PREFIXES:
         if name.startswith(prefix):
-            candidates.append((name[len(prefix):], True))
+            candidates.append((name[len(prefix) :], True))
     parts = name.split("-")
     candidates += [("-".join(parts[:n]), False) for n in range(len(parts) - 1, 0, -1)]
     for candidate, exact in candidates:
@@ -110,13 +111,32 @@ def observability_role(image: str) -> tuple[str, str] | None:
 _URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*)://(?:[^@\s/,;]*@)?([A-Za-z0-9_.-]+)(?::\d+)?")
 _HOST_PORT = re.compile(r"(?:^|[\s,;=@])([A-Za-z][A-Za-z0-9_.-]*):(\d{2,5})\b")
 # Keys whose whole value names a host (`DB_HOST=orders-db`).
-_HOST_KEY = re.compile(r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|ENDPOINT|BROKER|BROKERS|DSN|"
-                       r"SERVICE|SERVICE_NAME|BOOTSTRAP_SERVERS)$", re.IGNORECASE)
+_HOST_KEY = re.compile(
+    r"(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|URL|URI|ENDPOINT|BROKER|BROKERS|DSN|"
+    r"SERVICE|SERVICE_NAME|BOOTSTRAP_SERVERS)$",
+    re.IGNORECASE,
+)
 _PROTOCOLS = {
-    "http": "http", "https": "http", "grpc": "grpc", "grpcs": "grpc", "ws": "websocket", "wss": "websocket",
-    "postgres": "sql", "postgresql": "sql", "mysql": "sql", "jdbc:postgresql": "sql", "jdbc:mysql": "sql",
-    "sqlserver": "sql", "mongodb": "mongodb", "mongodb+srv": "mongodb", "redis": "redis", "rediss": "redis",
-    "amqp": "amqp", "amqps": "amqp", "kafka": "kafka", "nats": "nats",
+    "http": "http",
+    "https": "http",
+    "grpc": "grpc",
+    "grpcs": "grpc",
+    "ws": "websocket",
+    "wss": "websocket",
+    "postgres": "sql",
+    "postgresql": "sql",
+    "mysql": "sql",
+    "jdbc:postgresql": "sql",
+    "jdbc:mysql": "sql",
+    "sqlserver": "sql",
+    "mongodb": "mongodb",
+    "mongodb+srv": "mongodb",
+    "redis": "redis",
+    "rediss": "redis",
+    "amqp": "amqp",
+    "amqps": "amqp",
+    "kafka": "kafka",
+    "nats": "nats",
 }
 
 
@@ -145,6 +165,7 @@ def host_refs(key: str, value: str) -> list[HostRef]:
 
 
 # --- links, once every component is known -----------------------------------------------
+
 
 @dataclass(slots=True)
 class Link:
@@ -195,21 +216,26 @@ def settle(draft: Draft, links: list[Link], entry_points: set[str]) -> None:
         if link.startup_only and target_kind not in STORE and target_kind not in BROKER:
             source.notes.append(f"depends_on {target.id}: start-up order, not a call (add it to calls if it is one)")
             continue
-        guess = link.startup_only or not link.certain and link.protocol is None and target_kind not in STORE
+        guess = link.startup_only or (not link.certain and link.protocol is None and target_kind not in STORE)
         if target_kind in BROKER:
             consumes = source_kind == "worker"
             section = source.consumes if consumes else source.publishes
             existing = section.get(target.id) or source.publishes.get(target.id) or source.consumes.get(target.id)
-            if existing is None or existing.weak and not link.startup_only:
+            if existing is None or (existing.weak and not link.startup_only):
                 why = "workers consume" if consumes else "services publish"
-                section[target.id] = Edge(target.id, f"{link.evidence}; a broker link's direction is unknown, {why}",
-                                          guess=True, weak=link.startup_only)
+                section[target.id] = Edge(
+                    target.id,
+                    f"{link.evidence}; a broker link's direction is unknown, {why}",
+                    guess=True,
+                    weak=link.startup_only,
+                )
             continue
         existing = source.calls.get(target.id)
         if existing is not None:
             if (existing.guess and not guess) or (existing.weak and not link.startup_only):
-                source.calls[target.id] = Edge(target.id, link.evidence, guess, link.protocol or existing.protocol,
-                                               weak=link.startup_only)
+                source.calls[target.id] = Edge(
+                    target.id, link.evidence, guess, link.protocol or existing.protocol, weak=link.startup_only
+                )
             continue
         source.calls[target.id] = Edge(target.id, link.evidence, guess, link.protocol, weak=link.startup_only)
 

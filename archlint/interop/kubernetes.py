@@ -193,7 +193,11 @@ class _Builder:
     def _workload(self, workload: Resource) -> None:
         self.mapped.add(id(workload))
         containers = workload.get("spec", "template", "spec", "containers")
-        image = containers[0].get("image") if isinstance(containers, list) and containers and isinstance(containers[0], dict) else None
+        image = (
+            containers[0].get("image")
+            if isinstance(containers, list) and containers and isinstance(containers[0], dict)
+            else None
+        )
         role = infer.observability_role(image) if isinstance(image, str) else None
         if role is not None:
             pillar, tool = role
@@ -207,8 +211,10 @@ class _Builder:
         self.names.setdefault(workload.name.lower(), cid)
         containers = workload.get("spec", "template", "spec", "containers")
         if not isinstance(containers, list) or not containers:
-            raise workload.problem(("spec", "template", "spec", "containers"),
-                                   f"the {workload.kind} has no spec.template.spec.containers list")
+            raise workload.problem(
+                ("spec", "template", "spec", "containers"),
+                f"the {workload.kind} has no spec.template.spec.containers list",
+            )
         for number, item in enumerate(containers):
             _check_container(workload, ("spec", "template", "spec", "containers", number), item)
         main = next((i for i, c in enumerate(containers) if c.get("name") not in SIDECARS), 0)
@@ -226,15 +232,18 @@ class _Builder:
             component.has_volume = bool(workload.get("spec", "volumeClaimTemplates"))
             if component.kind_value in ("service", "worker"):
                 component.fields["stateless"] = Note(False, f"StatefulSet ({workload.at('kind')})", guess=True)
-        elif any(isinstance(v, dict) and "persistentVolumeClaim" in v
-                 for v in workload.get("spec", "template", "spec", "volumes") or []):
+        elif any(
+            isinstance(v, dict) and "persistentVolumeClaim" in v
+            for v in workload.get("spec", "template", "spec", "volumes") or []
+        ):
             component.has_volume = True
         self._mesh(workload)
 
     def _replicas(self, component: DraftComponent, workload: Resource) -> None:
         if workload.kind == "DaemonSet":
-            component.placeholders.append(("replicas", "a DaemonSet runs one per node; the node count is not in the "
-                                                       "manifests"))
+            component.placeholders.append(
+                ("replicas", "a DaemonSet runs one per node; the node count is not in the manifests")
+            )
             return
         replicas = workload.get("spec", "replicas")
         if replicas is None:
@@ -263,8 +272,10 @@ class _Builder:
         containers = workload.get("spec", "template", "spec", "containers") or []
         names = {c.get("name") for c in containers if isinstance(c, dict)}
         mesh = None
-        if str(annotations.get("sidecar.istio.io/inject", labels.get("sidecar.istio.io/inject", ""))) == "true" \
-                or "istio-proxy" in names:
+        if (
+            str(annotations.get("sidecar.istio.io/inject", labels.get("sidecar.istio.io/inject", ""))) == "true"
+            or "istio-proxy" in names
+        ):
             mesh = "istio"
         elif str(annotations.get("linkerd.io/inject", "")) == "enabled" or "linkerd-proxy" in names:
             mesh = "linkerd"
@@ -284,7 +295,9 @@ class _Builder:
                 for ref in infer.host_refs(key, value):
                     target = resolve(ref.host)
                     if target is not None and target != cid:
-                        self.links.append(infer.Link(cid, target, f"environment {key} ({where})", protocol=ref.protocol))
+                        self.links.append(
+                            infer.Link(cid, target, f"environment {key} ({where})", protocol=ref.protocol)
+                        )
 
     def _env_values(self, workload: Resource, container: dict[str, Any], keys: Path) -> list[tuple[str, str, str]]:
         values: list[tuple[str, str, str]] = []
@@ -294,12 +307,18 @@ class _Builder:
             where = workload.at(*keys, "env", number)
             if isinstance(entry.get("value"), (str, int)) and not isinstance(entry.get("value"), bool):
                 values.append((entry["name"], str(entry["value"]), where))
-            ref = (entry.get("valueFrom") or {}).get("configMapKeyRef") if isinstance(entry.get("valueFrom"), dict) else None
+            ref = (
+                (entry.get("valueFrom") or {}).get("configMapKeyRef")
+                if isinstance(entry.get("valueFrom"), dict)
+                else None
+            )
             if isinstance(ref, dict):
                 config = self.config_maps.get((workload.namespace, str(ref.get("name"))))
                 value = (config.get("data") or {}).get(str(ref.get("key"))) if config else None
-                if isinstance(value, str):
-                    values.append((entry["name"], value, f"ConfigMap {config.name} ({config.at('data', str(ref.get('key')))})"))
+                if config is not None and isinstance(value, str):
+                    values.append(
+                        (entry["name"], value, f"ConfigMap {config.name} ({config.at('data', str(ref.get('key')))})")
+                    )
         for entry in container.get("envFrom") or []:
             ref = entry.get("configMapRef") if isinstance(entry, dict) else None
             config = self.config_maps.get((workload.namespace, str(ref.get("name")))) if isinstance(ref, dict) else None
@@ -342,11 +361,15 @@ class _Builder:
             if cid in self.draft.components:
                 cid = _id(f"{service.name}-external")
             host = service.get("spec", "externalName")
-            component = DraftComponent(cid, f"{service.label} ({service.at()})",
-                                       kind=Note("external", f"spec.type ExternalName ({service.at('spec', 'type')})"))
+            component = DraftComponent(
+                cid,
+                f"{service.label} ({service.at()})",
+                kind=Note("external", f"spec.type ExternalName ({service.at('spec', 'type')})"),
+            )
             if isinstance(host, str):
-                component.fields["description"] = Note(f"external host {host}",
-                                                        f"spec.externalName ({service.at('spec', 'externalName')})")
+                component.fields["description"] = Note(
+                    f"external host {host}", f"spec.externalName ({service.at('spec', 'externalName')})"
+                )
             self.draft.components[cid] = component
             self.names.setdefault(service.name.lower(), cid)
             self.by_service[(service.namespace, service.name)] = cid
@@ -362,12 +385,16 @@ class _Builder:
         self.names.setdefault(service.name.lower(), target)
         component = self.draft.components[target]
         if kind == "LoadBalancer":
-            component.fields["public"] = Note(True, f"Service {service.name} of type LoadBalancer "
-                                                    f"({service.at('spec', 'type')})")
+            component.fields["public"] = Note(
+                True, f"Service {service.name} of type LoadBalancer ({service.at('spec', 'type')})"
+            )
             self.entry_points.add(target)
         elif kind == "NodePort" and "public" not in component.fields:
-            component.fields["public"] = Note(True, f"Service {service.name} of type NodePort "
-                                                    f"({service.at('spec', 'type')}): open on every node", guess=True)
+            component.fields["public"] = Note(
+                True,
+                f"Service {service.name} of type NodePort ({service.at('spec', 'type')}): open on every node",
+                guess=True,
+            )
             self.entry_points.add(target)
 
     def _entry(self, resource: Resource, tech_name: Any, tls: bool, tls_where: str) -> DraftComponent:
@@ -395,23 +422,35 @@ class _Builder:
     def _ingress(self, ingress: Resource) -> None:
         annotations = ingress.get("metadata", "annotations") or {}
         tech = ingress.get("spec", "ingressClassName") or annotations.get("kubernetes.io/ingress.class")
-        component = self._entry(ingress, tech, bool(ingress.get("spec", "tls")), f"spec.tls ({ingress.at('spec', 'tls')})")
+        component = self._entry(
+            ingress, tech, bool(ingress.get("spec", "tls")), f"spec.tls ({ingress.at('spec', 'tls')})"
+        )
         backends: list[tuple[str, Path]] = []
         default = ingress.get("spec", "defaultBackend") or ingress.get("spec", "backend")
         if isinstance(default, dict):
             backends.append((_backend_name(default), ("spec", "defaultBackend")))
         for r, rule in enumerate(ingress.get("spec", "rules") or []):
-            paths = rule.get("http", {}).get("paths") if isinstance(rule, dict) and isinstance(rule.get("http"), dict) else None
+            paths = (
+                rule.get("http", {}).get("paths")
+                if isinstance(rule, dict) and isinstance(rule.get("http"), dict)
+                else None
+            )
             for p, item in enumerate(paths or []):
                 if isinstance(item, dict) and isinstance(item.get("backend"), dict):
-                    backends.append((_backend_name(item["backend"]), ("spec", "rules", r, "http", "paths", p, "backend")))
+                    backends.append(
+                        (_backend_name(item["backend"]), ("spec", "rules", r, "http", "paths", p, "backend"))
+                    )
         self._calls(component, ingress, backends, "http")
 
     def _gateway(self, gateway: Resource) -> None:
         listeners = gateway.get("spec", "listeners") or []
         tls = any(isinstance(item, dict) and item.get("protocol") in ("HTTPS", "TLS") for item in listeners)
-        component = self._entry(gateway, gateway.get("spec", "gatewayClassName"), tls,
-                                f"an HTTPS listener ({gateway.at('spec', 'listeners')})")
+        component = self._entry(
+            gateway,
+            gateway.get("spec", "gatewayClassName"),
+            tls,
+            f"an HTTPS listener ({gateway.at('spec', 'listeners')})",
+        )
         self.gateways[(gateway.namespace, gateway.name)] = component.id
 
     def _route(self, route: Resource) -> None:
@@ -423,21 +462,29 @@ class _Builder:
             cid = self.gateways.get((str(parent.get("namespace", route.namespace)), str(parent.get("name"))))
             if cid is None:
                 continue
-            backends = []
+            backends: list[tuple[str, Path]] = []
             for r, rule in enumerate(route.get("spec", "rules") or []):
                 for b, ref in enumerate((rule.get("backendRefs") if isinstance(rule, dict) else None) or []):
                     if isinstance(ref, dict) and isinstance(ref.get("name"), str):
                         backends.append((ref["name"], ("spec", "rules", r, "backendRefs", b)))
             self._calls(self.draft.components[cid], route, backends, protocol)
 
-    def _calls(self, component: DraftComponent, resource: Resource, backends: list[tuple[str, Path]],
-               protocol: str) -> None:
+    def _calls(
+        self, component: DraftComponent, resource: Resource, backends: list[tuple[str, Path]], protocol: str
+    ) -> None:
         for service_name, keys in backends:
             target = self.by_service.get((resource.namespace, service_name))
             if target is None:
                 continue
-            self.links.append(infer.Link(component.id, target, f"{resource.label} backend {service_name} "
-                                                               f"({resource.at(*keys)})", protocol=protocol, certain=True))
+            self.links.append(
+                infer.Link(
+                    component.id,
+                    target,
+                    f"{resource.label} backend {service_name} ({resource.at(*keys)})",
+                    protocol=protocol,
+                    certain=True,
+                )
+            )
 
     # --- scaling ---------------------------------------------------------------------------
 
@@ -470,7 +517,8 @@ class _Builder:
                 for cid in selected:
                     self.draft.components[cid].notes.append(
                         f"PodDisruptionBudget {budget.name} keeps {key}: {budget.get('spec', key)} "
-                        f"({budget.at('spec', key)})")
+                        f"({budget.at('spec', key)})"
+                    )
 
 
 def _map(value: Any) -> dict[str, Any]:
@@ -486,7 +534,9 @@ def _check_container(workload: Resource, path: Path, container: Any) -> None:
             raise workload.problem(path + (key,), f"a container's {key} must be text, not {type_name(container[key])}")
     for key in ("env", "envFrom", "ports"):
         if container.get(key) is not None and not isinstance(container[key], list):
-            raise workload.problem(path + (key,), f"a container's {key} must be a list, not {type_name(container[key])}")
+            raise workload.problem(
+                path + (key,), f"a container's {key} must be a list, not {type_name(container[key])}"
+            )
     for key in ("readinessProbe", "livenessProbe", "startupProbe"):
         if container.get(key) is not None and not isinstance(container[key], dict):
             raise workload.problem(path + (key,), f"{key} must be a map, not {type_name(container[key])}")

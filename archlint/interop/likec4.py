@@ -7,10 +7,23 @@ from __future__ import annotations
 from archlint.language.kinds import KINDS
 from archlint.render.model import RenderModel
 
-SHAPES = {"client": "person", "database": "storage", "cache": "storage", "search": "storage",
-          "object_storage": "storage", "queue": "queue", "stream": "queue", "external": "rectangle",
-          "function": "rectangle", "cdn": "rectangle", "dns": "rectangle", "load_balancer": "rectangle",
-          "api_gateway": "rectangle", "service": "rectangle", "worker": "rectangle"}
+SHAPES = {
+    "client": "person",
+    "database": "storage",
+    "cache": "storage",
+    "search": "storage",
+    "object_storage": "storage",
+    "queue": "queue",
+    "stream": "queue",
+    "external": "rectangle",
+    "function": "rectangle",
+    "cdn": "rectangle",
+    "dns": "rectangle",
+    "load_balancer": "rectangle",
+    "api_gateway": "rectangle",
+    "service": "rectangle",
+    "worker": "rectangle",
+}
 
 
 def _text(value: str) -> str:
@@ -45,8 +58,16 @@ def export(model: RenderModel, descriptions: dict[str, str]) -> str:
         tags = f" {{\n    #{link.mark.severity}\n  }}" if link.mark else ""
         out.append(f"  {fqn[link.src]} -[{kind}]-> {fqn[link.dst]} {_text(title)}{tags}")
     included = ", ".join(["*"] + [f"{cluster.id}.*" for cluster in model.clusters])
-    out += ["}", "", "views {", "  view index {", f"    title {_text(model.name)}", f"    include {included}",
-            "  }", "}"]
+    out += [
+        "}",
+        "",
+        "views {",
+        "  view index {",
+        f"    title {_text(model.name)}",
+        f"    include {included}",
+        "  }",
+        "}",
+    ]
     return "\n".join(out) + "\n"
 
 

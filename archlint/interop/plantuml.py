@@ -14,8 +14,14 @@ def _text(value: str) -> str:
 
 
 def export(model: RenderModel, descriptions: dict[str, str]) -> str:
-    out = ["@startuml", "!include <C4/C4_Container>", "", f"title {model.name}", "",
-           'AddRelTag("async", $lineStyle = DashedLine())']
+    out = [
+        "@startuml",
+        "!include <C4/C4_Container>",
+        "",
+        f"title {model.name}",
+        "",
+        'AddRelTag("async", $lineStyle = DashedLine())',
+    ]
     for severity, colour in SEVERITY_COLOURS.items():
         out.append(f'AddElementTag("{severity}", $borderColor = "{colour}")')
         out.append(f'AddRelTag("{severity}", $lineColor = "{colour}", $textColor = "{colour}")')

@@ -8,8 +8,9 @@ Every problem is an `ImportProblem` naming the input's file, line and column.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from archlint.findings import Path, path_str
 from archlint.input.load import InputProblem, Limits, MarkNode, decode, locate, parse_yaml_stream
@@ -89,15 +90,21 @@ def read_docs(path: str, limits: Limits, display: str | None = None) -> list[Doc
     try:
         size = os.stat(path).st_size
         if size > limits.max_file_size:
-            raise ImportProblem(name, 1, 1, f"the file is {format_size(size)}, above the "
-                                f"{format_size(limits.max_file_size)} limit (limit max-file-size)")
+            raise ImportProblem(
+                name,
+                1,
+                1,
+                f"the file is {format_size(size)}, above the "
+                f"{format_size(limits.max_file_size)} limit (limit max-file-size)",
+            )
         with open(path, "rb") as handle:
             raw = handle.read(limits.max_file_size + 1)
     except OSError as error:
         raise ImportProblem(name, 1, 1, f"the file cannot be read: {error.strerror or error}") from None
     if len(raw) > limits.max_file_size:
-        raise ImportProblem(name, 1, 1, f"the file holds more than the {format_size(limits.max_file_size)} "
-                            f"limit (limit max-file-size)")
+        raise ImportProblem(
+            name, 1, 1, f"the file holds more than the {format_size(limits.max_file_size)} limit (limit max-file-size)"
+        )
     text, bad = decode(raw)
     if bad is not None:
         raise ImportProblem(name, bad.line, bad.column, bad.message, bad.hint)
@@ -106,13 +113,16 @@ def read_docs(path: str, limits: Limits, display: str | None = None) -> list[Doc
     except InputProblem as problem:
         hint = problem.hint
         if "{{" in text:
-            hint = "this looks like an unrendered template; render it first (e.g. `helm template`) and import the output"
+            hint = (
+                "this looks like an unrendered template; render it first (e.g. `helm template`) and import the output"
+            )
         message = problem.message.replace("a design is plain data", "archlint reads inputs as plain data")
         if problem.code == "INP004" and ("'!reset'" in message or "'!override'" in message):
             message = "Compose's !reset and !override tags are not supported by archlint import yet"
             hint = "apply the override by hand (drop the key, or write its final value) and import again"
         raise ImportProblem(name, problem.line + 1, problem.column + 1, message, hint) from None
-    return [Doc(name, index, data, marks) for index, (data, marks) in enumerate(documents) if data is not None]
+    return [Doc(name, index, data, marks) for index, (data, marks) in enumerate(documents)
+            if data is not None and marks is not None]
 
 
 def require_map(doc: Doc, path: Path, what: str) -> dict[str, Any]:
@@ -125,8 +135,9 @@ def require_map(doc: Doc, path: Path, what: str) -> dict[str, Any]:
 def type_name(value: Any) -> str:
     if value is None:
         return "nothing (null)"
-    return {dict: "a map", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
+    return {dict: "a map", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def walk_strings(value: Any, path: Path = ()) -> Iterator[tuple[Path, str]]:

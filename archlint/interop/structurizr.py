@@ -7,10 +7,21 @@ from __future__ import annotations
 
 from archlint.render.model import SEVERITY_COLOURS, Node, RenderModel
 
-SHAPES = {"client": "Person", "database": "Cylinder", "cache": "Cylinder", "search": "Cylinder",
-          "object_storage": "Folder", "queue": "Pipe", "stream": "Pipe", "function": "Ellipse",
-          "load_balancer": "Hexagon", "api_gateway": "Hexagon", "cdn": "Hexagon", "dns": "Hexagon",
-          "external": "RoundedBox"}
+SHAPES = {
+    "client": "Person",
+    "database": "Cylinder",
+    "cache": "Cylinder",
+    "search": "Cylinder",
+    "object_storage": "Folder",
+    "queue": "Pipe",
+    "stream": "Pipe",
+    "function": "Ellipse",
+    "load_balancer": "Hexagon",
+    "api_gateway": "Hexagon",
+    "cdn": "Hexagon",
+    "dns": "Hexagon",
+    "external": "RoundedBox",
+}
 
 
 def _text(value: str) -> str:
@@ -23,7 +34,9 @@ def export(model: RenderModel, descriptions: dict[str, str]) -> str:
     out = [f"workspace {_text(model.name)} {_text('exported by archlint export structurizr')} {{", "  model {"]
     for node in outside:
         keyword = "person" if node.kind == "client" else "softwareSystem"
-        out.append(f"    {node.id} = {keyword} {_text(node.title)} {_text(descriptions.get(node.component, node.kind))} {{")
+        out.append(
+            f"    {node.id} = {keyword} {_text(node.title)} {_text(descriptions.get(node.component, node.kind))} {{"
+        )
         out.append(f"      tags {_tags(node)}")
         out.append("    }")
     out.append(f"    system = softwareSystem {_text(model.name)} {{")
@@ -44,16 +57,30 @@ def export(model: RenderModel, descriptions: dict[str, str]) -> str:
         out.append(f"    {link.src} -> {link.dst} {_text(link.kind)} {_text(technology)} {{")
         out.append(f"      tags {_text(','.join(tags))}")
         out.append("    }")
-    out += ["  }", "  views {", "    container system \"containers\" {", "      include *", "      autoLayout lr", "    }",
-            "    styles {"]
+    out += [
+        "  }",
+        "  views {",
+        '    container system "containers" {',
+        "      include *",
+        "      autoLayout lr",
+        "    }",
+        "    styles {",
+    ]
     for kind, shape in sorted(SHAPES.items()):
         out.append(f"      element {_text(kind)} {{")
         out.append(f"        shape {shape}")
         out.append("      }")
-    out += ["      relationship \"async\" {", "        style dashed", "      }"]
+    out += ['      relationship "async" {', "        style dashed", "      }"]
     for severity, colour in SEVERITY_COLOURS.items():
-        out += [f"      element {_text(severity)} {{", f"        stroke {colour}", "        strokeWidth 6", "      }",
-                f"      relationship {_text(severity)} {{", f"        color {colour}", "      }"]
+        out += [
+            f"      element {_text(severity)} {{",
+            f"        stroke {colour}",
+            "        strokeWidth 6",
+            "      }",
+            f"      relationship {_text(severity)} {{",
+            f"        color {colour}",
+            "      }",
+        ]
     out += ["    }", "  }", "}"]
     return "\n".join(out) + "\n"
 
@@ -63,6 +90,8 @@ def _tags(node: Node) -> str:
 
 
 def _container(node: Node, descriptions: dict[str, str]) -> list[str]:
-    head = (f"{node.id} = container {_text(node.title)} {_text(descriptions.get(node.component, ''))} "
-            f"{_text(node.tech or '')} {{")
+    head = (
+        f"{node.id} = container {_text(node.title)} {_text(descriptions.get(node.component, ''))} "
+        f"{_text(node.tech or '')} {{"
+    )
     return [head, f"  tags {_tags(node)}", "}"]
