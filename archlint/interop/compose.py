@@ -4,6 +4,9 @@ Files are merged as Compose merges them (`-f a.yml -f b.yml`: later files overri
 maps merge key by key, lists such as `ports` add up, `command`, `entrypoint` and
 `healthcheck.test` are replaced); `extends` pulls a service from the same or another
 file first. Only services without `profiles`, or in a profile asked for, are imported.
+
+One module: reading, merging and mapping share the Service type and its layers, which
+say where each merged value came from.
 """
 
 from __future__ import annotations

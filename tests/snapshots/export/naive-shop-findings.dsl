@@ -11,7 +11,7 @@ workspace "naive-shop" "exported by archlint export structurizr" {
       }
       group "services" {
         c_accounts = container "accounts" "" "" {
-          tags "service,warning,AVL005"
+          tags "service,warning,AVL005,DOC007"
         }
         c_catalog = container "catalog" "" "" {
           tags "service,warning,AVL001,AVL005,SCL005"
@@ -23,7 +23,7 @@ workspace "naive-shop" "exported by archlint export structurizr" {
           tags "service,warning,AVL001,AVL005,SCL005"
         }
         c_cart = container "cart" "" "" {
-          tags "service,warning,AVL005"
+          tags "service,warning,AVL005,DOC007"
         }
         c_inventory = container "inventory" "" "" {
           tags "service,warning,AVL001,AVL005,SCL005"
@@ -47,10 +47,10 @@ workspace "naive-shop" "exported by archlint export structurizr" {
           tags "worker"
         }
         c_shipping = container "shipping" "" "" {
-          tags "worker"
+          tags "worker,warning,DOC007"
         }
         c_analytics = container "analytics" "" "" {
-          tags "worker"
+          tags "worker,warning,DOC007"
         }
       }
       group "data" {
