@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import yaml
 from yaml import (
     AliasEvent,
+    DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
     MappingStartEvent,
@@ -193,11 +194,22 @@ def _collection_tag_check(event: Any) -> None:
 
 def parse_yaml(text: str, limits: Limits) -> tuple[Any, MarkNode | None]:
     """YAML text -> (plain data, marks). Raises InputProblem for anything invalid."""
+    return _parse(text, limits, stream=False)[0]
+
+
+def parse_yaml_stream(text: str, limits: Limits) -> list[tuple[Any, MarkNode | None]]:
+    """Every document of a YAML stream, with merge keys (`<<: *defaults`) applied, under
+    the same limits: for the inputs of `archlint import` (Kubernetes streams, Compose
+    files with `x-` anchors). Designs stay one document without merge keys."""
+    return _parse(text, limits, stream=True)
+
+
+def _parse(text: str, limits: Limits, stream: bool) -> list[tuple[Any, MarkNode | None]]:
     loader = _PlainLoader(text)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building many small containers; the collector would rescan them all
     try:
-        return _build(loader, limits)
+        return _build(loader, limits, stream)
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error, text, limits) from None
     except yaml.YAMLError as error:
@@ -214,8 +226,9 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, MarkNode | None]:
 _CONTAINER, _CHILDREN, _IS_MAP, _KEY, _KEY_LINE, _KEY_COL, _LINE, _COL, _ANCHOR, _SIZE = range(10)
 
 
-def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
-    """One pass over the events, written for speed: this loop sees every node."""
+def _build(loader: Any, limits: Limits, stream: bool = False) -> list[tuple[Any, MarkNode | None]]:
+    """One pass over the events, written for speed: this loop sees every node. Without
+    `stream`, one document and no merge keys; with it, every document, merges applied."""
     get_event = loader.get_event
     stack: list[list[Any]] = []
     frame: list[Any] | None = None
@@ -224,6 +237,7 @@ def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
     root_marks: MarkNode | None = None
     documents = 0
     expanded = 0
+    finished: list[tuple[Any, MarkNode | None]] = []
     max_depth, max_items, max_key = limits.max_depth, limits.max_list_items, limits.max_key_length
 
     while True:
@@ -271,6 +285,8 @@ def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
             done = stack.pop()
             frame = stack[-1] if stack else None
+            if stream and done[_IS_MAP] and "<<" in done[_CONTAINER]:
+                _apply_merge(done)
             end = event.end_mark
             value = done[_CONTAINER]
             marks = (done[_LINE], done[_COL], end.line, end.column, done[_CHILDREN])
@@ -303,6 +319,11 @@ def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
             end = event.end_mark
             marks = (mark.line, mark.column, end.line, end.column, target_marks[4])
         else:
+            if stream:
+                if cls is DocumentEndEvent:
+                    finished.append((root, root_marks))
+                    root, root_marks, anchors = None, None, {}  # anchors do not cross documents
+                continue
             if cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
@@ -338,7 +359,35 @@ def _build(loader: Any, limits: Limits) -> tuple[Any, MarkNode | None]:
             container.append(value)
             frame[_CHILDREN].append(marks)
             frame[_SIZE] += size
-    return root, root_marks
+    return finished if stream else [(root, root_marks)]
+
+
+def _apply_merge(frame: list[Any]) -> None:
+    """YAML's merge key: `<<: *base` or `<<: [*a, *b]` adds the keys of those maps that
+    the map does not set itself (an earlier map wins over a later one). The merged maps
+    are copied, never changed: an anchor is shared by every alias to it."""
+    container, children = frame[_CONTAINER], frame[_CHILDREN]
+    sources = container["<<"]
+    key_line, key_col, source_marks = children["<<"]
+    if isinstance(sources, dict):
+        pairs = [(sources, source_marks[4])]
+    elif isinstance(sources, list) and all(isinstance(item, dict) for item in sources):
+        pairs = list(zip(sources, [item[4] for item in source_marks[4]]))
+    else:
+        raise InputProblem("INP011", "a merge key '<<' takes a map or a list of maps (usually aliases: <<: *name)",
+                           key_line, key_col)
+    merged: dict[str, Any] = {}
+    merged_marks: dict[str, Any] = {}
+    for key, value in container.items():
+        if key != "<<":
+            merged[key] = value
+            merged_marks[key] = children[key]
+    for source, marks in pairs:
+        for key, value in source.items():
+            if key not in merged:
+                merged[key] = value
+                merged_marks[key] = marks[key]
+    frame[_CONTAINER], frame[_CHILDREN] = merged, merged_marks
 
 
 def _take_key(event: Any, frame: list[Any], max_key: int) -> None:

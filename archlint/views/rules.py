@@ -23,6 +23,7 @@ AREAS = {
     "OBS": "observability",
     "SEC": "security at the edges",
     "LAT": "latency",
+    "DRF": "drift from what is deployed",
 }
 
 
