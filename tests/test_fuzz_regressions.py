@@ -110,3 +110,24 @@ def test_a_stream_larger_than_the_limit_is_refused(tmp_path):
     assert [(f.code, f.message) for f in result.findings] == [
         ("INP005", "the file holds more than the 1KB limit (limit max-file-size)")
     ]
+
+
+def test_an_absurd_copy_count_is_capped_not_allocated(tmp_path):
+    """replication_factor 1e15 once made the zone split build a list of 1e15 items."""
+    from archlint.catalog import load_catalog
+    from archlint.run.pipeline import check_file, design_terms
+    from archlint.run.settings import FileSettings
+
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(
+        "archlint: 1\nname: big\ncomponents:\n"
+        "  web: {kind: client, calls: [api]}\n"
+        "  api: {kind: service, replicas: 1000000000000000, zones: 1000000000000000}\n"
+        "flows:\n  f: {rate: 1/s, steps: [web -> api]}\n"
+    )
+    settings = FileSettings(run_rules=False)
+    result = check_file(str(path), "d.arch.yaml", settings, load_catalog())
+    design = result.designs[0]
+    figures = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data).figures
+    part = figures.component_availability("api")
+    assert part.value is not None and "copies counted up to 1000" in part.work

@@ -25,6 +25,9 @@ from archlint.language.kinds import BROKER, STORE
 # Catalog units that count partitions or shards; for any other unit (node, replica,
 # instance, pod, queue, account, ...) the number of units is the replica count (rmax).
 PARTITION_UNITS = frozenset({"partition", "shard", "prefix", "throughput_unit"})
+# Copies beyond this many add nothing a float can hold to 1 − (1 − a)^n, and spreading
+# more over zones would only allocate: the arithmetic counts at most this many.
+COUNTED_COPIES = 1000
 # Kinds whose capacity grows with `sharding.shards` when their unit is a node (or an
 # instance, a bucket): shards x the copies of each shard that serve.
 SHARDED_KINDS = frozenset({"database", "cache", "search", "object_storage"})
@@ -437,13 +440,15 @@ class Figures:
             return Part(cid, a, "service SLA, replicas not counted", source, sla=True)
         n, z, r = self.spread(cid)
         value, work = self._composed(a, n, z, r)
+        if n == COUNTED_COPIES and (terms.copies(cid) or 1) > COUNTED_COPIES:
+            work += f" (copies counted up to {COUNTED_COPIES}: more change nothing at this precision)"
         return Part(cid, value, work, source)
 
     def spread(self, cid: str) -> tuple[int, int, int]:
         """(copies, zones, regions) a composed part spans: zones at most one per copy,
         regions at most one per zone."""
         terms = self.terms
-        n = max(terms.copies(cid) or 1, 1)
+        n = min(max(terms.copies(cid) or 1, 1), COUNTED_COPIES)
         z = max(min(terms.zones(cid), n), 1)
         r = max(min(terms.regions(cid), z), 1)
         return n, z, r

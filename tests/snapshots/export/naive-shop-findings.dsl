@@ -32,19 +32,19 @@ workspace "naive-shop" "exported by archlint export structurizr" {
           tags "service,warning,AVL001,AVL005,SCL005"
         }
         c_fraud = container "fraud" "" "" {
-          tags "worker"
+          tags "worker,warning,AVL001"
         }
         c_payments = container "payments" "" "" {
           tags "service,warning,AVL001,AVL005,SCL005"
         }
         c_search_indexer = container "search-indexer" "" "" {
-          tags "worker"
+          tags "worker,warning,AVL001"
         }
         c_notifications = container "notifications" "" "" {
-          tags "worker"
+          tags "worker,warning,AVL001"
         }
         c_invoicing = container "invoicing" "" "" {
-          tags "worker"
+          tags "worker,warning,AVL001"
         }
         c_shipping = container "shipping" "" "" {
           tags "worker,warning,DOC007"
@@ -82,17 +82,17 @@ workspace "naive-shop" "exported by archlint export structurizr" {
     c_web -> c_gateway "calls" "63/s peak" {
       tags "calls"
     }
-    c_gateway -> c_catalog "calls" "60/s peak" {
-      tags "calls"
+    c_gateway -> c_catalog "calls" "60/s peak RES001" {
+      tags "calls,warning"
     }
-    c_gateway -> c_cart "calls" "" {
-      tags "calls"
+    c_gateway -> c_cart "calls" "RES001" {
+      tags "calls,warning"
     }
-    c_gateway -> c_orders "calls" "3/s peak" {
-      tags "calls"
+    c_gateway -> c_orders "calls" "3/s peak RES001" {
+      tags "calls,warning"
     }
-    c_gateway -> c_accounts "calls" "" {
-      tags "calls"
+    c_gateway -> c_accounts "calls" "RES001" {
+      tags "calls,warning"
     }
     c_accounts -> c_shop_db "calls" "RES001 RES004" {
       tags "calls,warning"
