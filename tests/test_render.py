@@ -232,7 +232,12 @@ def test_dot_outlines_findings_by_severity(tmp_path):
     assert '    c_db [label="db\\npostgres\\nAVL001 SEC001", shape=cylinder, color="#d32f2f", penwidth=3];\n' in text
     assert ('  c_api -> c_db [label="sql · 200/s peak\\nRES001 RES004", color="#f57c00", '
             'fontcolor="#f57c00", penwidth=2.5];\n') in text
-    assert "  subgraph cluster_legend {\n" in text
+    # The legend is the graph's label, under the title: no node of its own in the layout.
+    heading = next(line for line in text.splitlines() if line.startswith("  graph ["))
+    assert 'label=<<TABLE BORDER="0"' in heading and '<FONT POINT-SIZE="16">shop</FONT>' in heading
+    assert ('<TD BORDER="2" COLOR="#d32f2f" STYLE="ROUNDED"><FONT POINT-SIZE="10">error: outlined, with its codes'
+            '</FONT></TD>') in heading
+    assert "legend" not in text.replace("label=<", "")
 
 
 def test_no_findings_says_so_in_the_legend(tmp_path):

@@ -1,5 +1,7 @@
-"""`archlint diagram FILE`: a picture of a design, as PNG or SVG with icons (needs
-Graphviz), or as Mermaid or DOT text (needs nothing installed).
+"""`archlint diagram FILE`: a picture of a design, as PNG or SVG with icons, or as
+Mermaid or DOT text. PNG and SVG are laid out by the bundled engine (graphviz-pure,
+installed with archlint) unless `--engine system` or the configuration's
+`diagram-engine: system` asks for the Graphviz on PATH.
 
 Where the picture goes: PNG and SVG are written next to the design (`name.png`; for
 block N of `rfc.md`, `rfc-N.png`) unless `-o` names a file; Mermaid and DOT are printed
@@ -13,6 +15,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -47,9 +51,19 @@ class DiagramError(click.ClickException):
 
 
 class GraphvizError(DiagramError):
-    """Graphviz ran and failed on DOT we wrote: a bug on our side (exit 3)."""
+    """The layout engine ran and failed on DOT we wrote: a bug on our side (exit 3)."""
 
     exit_code = EXIT_INTERNAL
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """How to draw: the options that apply to every design of the file."""
+
+    splines: str = "spline"
+    direction: str = "auto"
+    engine: Any = None  # archlint.render.engine.Engine; None when no engine is needed or found
+    verbose: bool = False
 
 
 @click.command("diagram")
@@ -67,10 +81,17 @@ class GraphvizError(DiagramError):
               help="Edge routing for png/svg/dot; ortho is slow on large designs.")
 @click.option("--block", type=click.IntRange(min=0), default=None, metavar="N",
               help="Markdown: draw only block N (0 is the first).")
+@click.option("--direction", type=click.Choice(["auto", "LR", "TB"]), default="auto", show_default=True,
+              help="Flow left to right (LR) or top to bottom (TB); auto draws LR unless the picture comes out "
+                   "wider than 2.2:1, then TB if that is narrower.")
+@click.option("--engine", type=click.Choice(["bundled", "system"]), default=None,
+              help="Layout engine: bundled (graphviz-pure, installed with archlint) or system (Graphviz's dot "
+                   "on PATH). Default: the configuration's diagram-engine, else bundled.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which engine drew each picture, its direction and time.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="Use this configuration file instead of searching for one (for --findings).")
+              help="Use this configuration file instead of searching for one.")
 def command(path: str, output_format: str | None, output: str | None, findings: bool, write: bool, splines: str,
-            block: int | None, config_path: str | None) -> None:
+            block: int | None, direction: str, engine: str | None, verbose: bool, config_path: str | None) -> None:
     """Draw a design: PNG or SVG with icons, or Mermaid or DOT text."""
     from archlint.input.load import MARKDOWN_SUFFIXES
 
@@ -87,8 +108,8 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
         raise click.UsageError("--write writes the Markdown file; it cannot be combined with -o -")
     if not os.path.exists(path):
         raise click.UsageError(f"path '{path}' does not exist")
-    if picture_format in IMAGE_FORMATS:
-        _require_image_tools()
+    engine_name = engine or _config(path, config_path).diagram_engine
+    drawing = Drawing(splines, direction, _engine(engine_name, picture_format, direction), verbose)
 
     result, settings, rules = _check(path, findings, config_path)
     problems = [f for f in result.findings if f.code.startswith("INP")]
@@ -99,19 +120,23 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
     models = [_model(design, result, settings, findings) for design in designs]
 
     if write:
-        _write_markdown(path, designs, models, picture_format, output, splines)
+        _write_markdown(path, designs, models, picture_format, output, drawing)
     elif picture_format not in IMAGE_FORMATS and output in (None, "-"):
-        click.echo("\n".join(_text(model, picture_format, splines) for model in models), nl=False)
+        if picture_format == "mermaid" and len(models) > 1:
+            raise click.UsageError(
+                f"'{path}' has {len(models)} designs and a Mermaid document holds one; choose one with --block N "
+                f"(0 to {len(models) - 1}), or write them all with -o FILE.mmd (FILE-N.mmd for block N) or --write")
+        click.echo("\n".join(_text(model, picture_format, drawing) for model in models), nl=False)
     elif output == "-":
         if len(models) != 1:
             raise click.UsageError(f"'{path}' has {len(models)} designs and -o - takes one; choose one with --block N")
-        click.echo(_render(models[0], picture_format, splines), nl=False)  # bytes go to the binary stream
+        click.echo(_render(models[0], picture_format, drawing), nl=False)  # bytes go to the binary stream
     else:
         targets = _targets(path, designs, picture_format, output, markdown)
         for target in targets:
             _check_writable(target, design=path)
         for model, target in zip(models, targets):
-            _save(target, _render(model, picture_format, splines))
+            _save(target, _render(model, picture_format, drawing))
             click.echo(f"archlint: wrote {target}", err=True)
     crashed = [f for f in result.findings if f.code == "ENG001"]
     if crashed:  # the picture is drawn, but a rule crashed: say so, exit 3 as `check` does
@@ -121,6 +146,17 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
 
 
 # --- checking ----------------------------------------------------------------------
+
+
+def _config(path: str, config_path: str | None) -> Any:
+    """The configuration file's settings for the file (the diagram engine)."""
+    from archlint.rules.metadata import builtin_rules
+    from archlint.run.config import ConfigError, ConfigFinder
+
+    try:
+        return ConfigFinder(builtin_rules(), config_path).for_file(path)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from None
 
 
 def _check(path: str, findings: bool, config_path: str | None) -> tuple[Any, Any, Any]:
@@ -158,28 +194,63 @@ def _model(design: Any, result: Any, settings: Any, findings: bool) -> Any:
 # --- rendering ---------------------------------------------------------------------
 
 
-def _text(model: Any, picture_format: str, splines: str) -> str:
+def _text(model: Any, picture_format: str, drawing: Drawing) -> str:
+    from archlint.render import dot, mermaid
+
+    rankdir = _text_direction(model, drawing)
     if picture_format == "mermaid":
-        from archlint.render import mermaid
-
-        return mermaid.render(model)
-    from archlint.render import dot
-
-    return dot.render(model, splines=splines)
+        return mermaid.render(model, direction=rankdir)
+    return dot.render(model, splines=drawing.splines, rankdir=rankdir)
 
 
-def _render(model: Any, picture_format: str, splines: str) -> bytes:
-    if picture_format not in IMAGE_FORMATS:
-        return _text(model, picture_format, splines).encode("utf-8")
-    from archlint.render import diagrams_png
+def _text_direction(model: Any, drawing: Drawing) -> str:
+    """LR or TB for Mermaid and DOT text: as asked, else measured by laying the plain
+    DOT out with the engine (LR when no engine is at hand)."""
+    if drawing.direction != "auto":
+        return drawing.direction
+    if drawing.engine is None:
+        return "LR"
+    from archlint.render import diagrams_png, dot
+    from archlint.render.engine import LayoutFailed, layout
 
-    _warn_if_slow(model, splines)
+    started = time.perf_counter()
     try:
-        return diagrams_png.render_image(model, picture_format, splines)
-    except (diagrams_png.GraphvizMissing, diagrams_png.DiagramsMissing) as error:
+        picture = diagrams_png.choose_direction(
+            lambda rankdir: layout(drawing.engine, dot.render(model, splines=drawing.splines, rankdir=rankdir)))
+    except LayoutFailed as error:  # the text is still right in the default direction; say why when asked
+        if drawing.verbose:
+            click.echo(f"archlint: {model.name}: direction LR (measuring failed: {error})", err=True)
+        return "LR"
+    _say(drawing, model, picture, started)
+    return picture.rankdir
+
+
+def _render(model: Any, picture_format: str, drawing: Drawing) -> bytes:
+    if picture_format not in IMAGE_FORMATS:
+        return _text(model, picture_format, drawing).encode("utf-8")
+    from archlint.render import diagrams_png, raster
+    from archlint.render.engine import LayoutFailed
+
+    _warn_if_slow(model, drawing.splines)
+    started = time.perf_counter()
+    try:
+        data, picture = diagrams_png.render_image(model, picture_format, drawing.engine, drawing.splines,
+                                                  drawing.direction)
+    except (diagrams_png.DiagramsMissing, raster.RasterMissing) as error:
         raise DiagramError(str(error)) from None
-    except diagrams_png.GraphvizFailed as error:
+    except (LayoutFailed, raster.RasterFailed) as error:
         raise GraphvizError(f"{error}. This is a bug in archlint; please report it at {BUG_URL}") from None
+    _say(drawing, model, picture, started)
+    return data
+
+
+def _say(drawing: Drawing, model: Any, picture: Any, started: float) -> None:
+    if drawing.verbose:
+        engine = drawing.engine
+        click.echo(f"archlint: {model.name}: laid out by {engine.title}, {engine.version()} at {engine.program}; "
+                   f"direction {picture.rankdir} ({picture.width:.0f} x {picture.height:.0f} pt, "
+                   f"{picture.ratio:.2f}:1), {len(model.nodes)} nodes, {time.perf_counter() - started:.2f} s",
+                   err=True)
 
 
 def _warn_if_slow(model: Any, splines: str) -> None:
@@ -188,15 +259,26 @@ def _warn_if_slow(model: Any, splines: str) -> None:
                    f"minutes; the default (spline) takes seconds", err=True)
 
 
-def _require_image_tools() -> None:
-    """Fail before any work when PNG/SVG cannot be drawn on this machine."""
+def _engine(name: str | None, picture_format: str, direction: str) -> Any:
+    """The engine to lay pictures out with. PNG and SVG need one: its absence fails
+    here, before any work. Mermaid and DOT text use it only to choose the direction."""
     from archlint.render import diagrams_png
+    from archlint.render.engine import DEFAULT_ENGINE, EngineMissing, find_engine
 
     try:
-        diagrams_png.graphviz()
-        diagrams_png.require_icons()
-    except (diagrams_png.GraphvizMissing, diagrams_png.DiagramsMissing) as error:
-        raise DiagramError(str(error)) from None
+        engine = find_engine(name or DEFAULT_ENGINE)
+    except EngineMissing as error:
+        if picture_format in IMAGE_FORMATS:
+            raise DiagramError(str(error)) from None
+        return None
+    if picture_format in IMAGE_FORMATS:
+        try:
+            diagrams_png.require_icons()
+        except diagrams_png.DiagramsMissing as error:
+            raise DiagramError(str(error)) from None
+    elif direction != "auto":
+        return None
+    return engine
 
 
 # --- output ------------------------------------------------------------------------
@@ -253,7 +335,7 @@ def _save(target: str, data: bytes) -> None:
 
 
 def _write_markdown(path: str, designs: list[Any], models: list[Any], picture_format: str, output: str | None,
-                    splines: str) -> None:
+                    drawing: Drawing) -> None:
     """Put each design's picture right after its block: a Mermaid block, or a link to
     the PNG/SVG file written beside the Markdown (or where -o says)."""
     from archlint.render import markdown as regions
@@ -261,14 +343,14 @@ def _write_markdown(path: str, designs: list[Any], models: list[Any], picture_fo
     _check_writable(path)
     contents: list[list[str]] = []
     if picture_format == "mermaid":
-        contents = [["```mermaid", *_text(model, "mermaid", splines).splitlines(), "```"] for model in models]
+        contents = [["```mermaid", *_text(model, "mermaid", drawing).splitlines(), "```"] for model in models]
     else:
         targets = _targets(path, designs, picture_format, output, markdown=True)
         for target in targets:
             _check_writable(target, design=path)
         folder = os.path.dirname(os.path.abspath(path))
         for model, target in zip(models, targets):
-            _save(target, _render(model, picture_format, splines))
+            _save(target, _render(model, picture_format, drawing))
             click.echo(f"archlint: wrote {target}", err=True)
             link = os.path.relpath(os.path.abspath(target), folder).replace(os.sep, "/")
             alt = model.name.replace("[", "\\[").replace("]", "\\]")
