@@ -422,6 +422,49 @@ def test_auto_direction_gives_up_left_to_right_only_for_a_narrower_picture():
     assert choose_direction(drawer({"TB": (900, 100)}, calls), "TB").rankdir == "TB" and calls == ["TB"]
 
 
+# --- large designs: overview and one group --------------------------------------------------
+
+
+def big_design(tmp_path: Path, count: int) -> Path:
+    """`count` services in groups of 10 (g0, g1, …), each calling the previous one."""
+    lines = ["archlint: 1", "name: big", "components:"]
+    for number in range(count):
+        lines.append(f"  s{number}: {{kind: service, group: g{number // 10}"
+                     + (f", calls: [s{number - 1}]}}" if number else "}"))
+    path = tmp_path / "big.arch.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_design_above_the_threshold_is_drawn_as_an_overview(cli, tmp_path):
+    design = big_design(tmp_path, 151)  # one more than COLLAPSE_ABOVE
+    result = cli("diagram", str(design), "-f", "dot")
+    assert result.exit_code == 0
+    assert result.stderr == ("archlint: note: big has 151 components, more than 150: drawn as an overview, one node "
+                             "per group; --group NAME draws one group, --no-collapse every component\n")
+    # 16 groups (g0 … g14 of 10, g15 of 1), 15 links between neighbouring groups.
+    assert result.stdout.count("shape=folder") == 16 and result.stdout.count(" -> ") == 15
+    assert 'g_g15 [label="g15\\n1 component: 1 service", shape=folder];' in result.stdout
+    whole = cli("diagram", str(design), "-f", "dot", "--no-collapse")
+    assert whole.stderr == "" and whole.stdout.count(" -> ") == 150 and "shape=folder" not in whole.stdout
+    small = big_design(tmp_path, 150)
+    assert cli("diagram", str(small), "-f", "dot").stderr == ""  # at the threshold: every component
+    asked = cli("diagram", str(small), "-f", "dot", "--collapse")
+    assert asked.stderr == "" and asked.stdout.count("shape=folder") == 15
+
+
+def test_group_draws_one_group_with_its_neighbours(cli, tmp_path):
+    design = big_design(tmp_path, 30)
+    result = cli("diagram", str(design), "-f", "mermaid", "--group", "g1", "--direction", "LR")
+    assert result.exit_code == 0
+    # g1 is s10 … s19; s10 calls s9 (g0) and s20 (g2) calls s19.
+    nodes = [line.split("[")[0].strip() for line in result.stdout.splitlines() if line.startswith("    c_")]
+    assert nodes == ["c_s9", *[f"c_s{n}" for n in range(10, 20)], "c_s20"]
+    unknown = cli("diagram", str(design), "-f", "mermaid", "--group", "g9")
+    assert unknown.exit_code == 2
+    assert "--group 'g9': big has no such group (groups: 'g0', 'g1', 'g2')" in unknown.stderr
+
+
 # --- the system engine --------------------------------------------------------------------
 
 

@@ -87,11 +87,18 @@ class Drawing:
 @click.option("--engine", type=click.Choice(["bundled", "system"]), default=None,
               help="Layout engine: bundled (graphviz-pure, installed with archlint) or system (Graphviz's dot "
                    "on PATH). Default: the configuration's diagram-engine, else bundled.")
+@click.option("--collapse/--no-collapse", default=None,
+              help="Draw each group (cluster) as one node with its counts: an overview. Default: only for designs "
+                   "of more than 150 components.")
+@click.option("--group", "group_name", metavar="NAME",
+              help="Draw only the components of group NAME (a cluster's label: a `group`, a region, or a tier) "
+                   "and the components they link to.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which engine drew each picture, its direction and time.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Use this configuration file instead of searching for one.")
 def command(path: str, output_format: str | None, output: str | None, findings: bool, write: bool, splines: str,
-            block: int | None, direction: str, engine: str | None, verbose: bool, config_path: str | None) -> None:
+            block: int | None, direction: str, engine: str | None, collapse: bool | None, group_name: str | None,
+            verbose: bool, config_path: str | None) -> None:
     """Draw a design: PNG or SVG with icons, or Mermaid or DOT text."""
     from archlint.input.load import MARKDOWN_SUFFIXES
 
@@ -117,7 +124,7 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
         print_findings(result, result.findings, rules)
         sys.exit(EXIT_FINDINGS)
     designs = _selected(result, block, path)
-    models = [_model(design, result, settings, findings) for design in designs]
+    models = [_shaped(_model(design, result, settings, findings), collapse, group_name) for design in designs]
 
     if write:
         _write_markdown(path, designs, models, picture_format, output, drawing)
@@ -189,6 +196,29 @@ def _model(design: Any, result: Any, settings: Any, findings: bool) -> Any:
     terms = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data)
     on_block = [f for f in result.findings if f.block == design.block.index] if findings else None
     return build_model(design.graph, terms, design.title, on_block)
+
+
+def _shaped(model: Any, collapse: bool | None, group_name: str | None) -> Any:
+    """The model as asked: one group and its neighbours, and/or the overview (by default
+    only above the threshold, with a note saying so and how to get every component)."""
+    from archlint.render.model import COLLAPSE_ABOVE
+    from archlint.render.model import collapse as overview
+    from archlint.render.model import focus
+
+    if group_name is not None:
+        try:
+            model = focus(model, group_name)
+        except KeyError:
+            labels = ", ".join(f"'{cluster.label}'" for cluster in model.clusters) or "none"
+            raise click.UsageError(f"--group {group_name!r}: {model.name} has no such group (groups: {labels})") \
+                from None
+        return overview(model) if collapse else model
+    if collapse is None and len(model.nodes) > COLLAPSE_ABOVE and model.clusters:
+        click.echo(f"archlint: note: {model.name} has {len(model.nodes)} components, more than {COLLAPSE_ABOVE}: "
+                   f"drawn as an overview, one node per group; --group NAME draws one group, --no-collapse "
+                   f"every component", err=True)
+        return overview(model)
+    return overview(model) if collapse else model
 
 
 # --- rendering ---------------------------------------------------------------------

@@ -383,6 +383,7 @@ class Component(Strict):
     tech: Optional[Text] = None
     description: Optional[Text] = None
     owner: Optional[Text] = None
+    group: Optional[Text] = None  # a domain or bounded context; diagrams cluster by it
     replicas: Optional[Whole1] = None
     zones: Optional[Spread] = None
     regions: Optional[Spread] = None

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from archlint.render import dot
 from archlint.render.engine import Engine, layout
-from archlint.render.model import Node, RenderModel
+from archlint.render.model import GROUP, Node, RenderModel
 
 FORMATS = ("png", "svg")
 AUTO = "auto"
@@ -166,7 +166,7 @@ def require_icons() -> None:
 def render_svg(model: RenderModel, engine: Engine, splines: str = "spline", direction: str = AUTO) -> Picture:
     """The model as self-contained SVG text, each component drawn as its icon, flowing
     in `direction` (LR, TB, or `auto`: see `choose_direction`)."""
-    icons = {node.id: icon_file(node) for node in model.nodes}
+    icons = {node.id: icon_file(node) for node in model.nodes if node.kind != GROUP}
 
     def draw(rankdir: str) -> str:
         return finish_svg(layout(engine, dot.render(model, splines=splines, icons=icons, rankdir=rankdir)))

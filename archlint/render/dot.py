@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from archlint.render.model import (
     DEAD_LETTERS,
+    GROUP,
     SEVERITY_COLOURS,
     Cluster,
     Link,
@@ -46,6 +47,7 @@ _SHAPES: dict[str, str] = {
     "object_storage": "cylinder",
     "queue": "cds",
     "stream": "cds",
+    GROUP: "folder",
 }
 
 
@@ -112,9 +114,12 @@ def _icon_node(node: Node, icon: str | None) -> str:
             f'<IMG SRC="{html.escape(icon)}" SCALE="TRUE"/></TD></TR>'
         )
     rows.append(f"<TR><TD><B>{html.escape(node.title)}</B></TD></TR>")
+    if node.summary:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{html.escape(node.summary)}</FONT></TD></TR>')
     if node.tech:
         rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{html.escape(node.tech)}</FONT></TD></TR>')
-    frame = 'BORDER="0"'
+    # An overview's group has no icon: a tinted box like the clusters it stands for.
+    frame = f'BORDER="1" COLOR="{FRAME}" BGCOLOR="{TINT}" STYLE="ROUNDED"' if node.kind == GROUP else 'BORDER="0"'
     if node.mark is not None:
         colour = SEVERITY_COLOURS[node.mark.severity]
         rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{colour}">{html.escape(" ".join(node.mark.codes))}'

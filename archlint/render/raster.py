@@ -8,6 +8,10 @@ from __future__ import annotations
 import re
 
 PNG_DPI = 96  # pixels per inch; Graphviz's points are 1/72 inch, so 1 pt = 4/3 px
+# A PNG larger than this many pixels is drawn smaller to fit it (the SVG keeps every
+# detail): rasterising and encoding grow with the pixels, about 2 s and 250 MB for 26
+# million, and a 1000-component picture at full size would be 60 s and 2.7 GB.
+MAX_PIXELS = 24_000_000
 FONT_FAMILY = "Arimo"
 
 _SIZE = re.compile(r'(<svg\b[^>]*?\bwidth=")([\d.]+)pt("[^>]*?\bheight=")([\d.]+)pt(")')
@@ -35,10 +39,14 @@ def font_files() -> list[str]:
 
 def pixels(svg: str) -> str:
     """The SVG with its width and height in pixels instead of points: resvg refuses
-    `pt` sizes, and pixels at 96 per inch make text as large as on a screen."""
+    `pt` sizes, and pixels at 96 per inch make text as large as on a screen (smaller
+    when that would be more than MAX_PIXELS; the viewBox scales the drawing)."""
     def convert(match: re.Match[str]) -> str:
         width, height = float(match[2]) * PNG_DPI / 72, float(match[4]) * PNG_DPI / 72
-        return f"{match[1]}{round(width)}px{match[3]}{round(height)}px{match[5]}"
+        if width * height > MAX_PIXELS:
+            scale = (MAX_PIXELS / (width * height)) ** 0.5
+            width, height = width * scale, height * scale
+        return f"{match[1]}{max(1, int(width))}px{match[3]}{max(1, int(height))}px{match[5]}"
 
     return _SIZE.sub(convert, svg, count=1)
 
