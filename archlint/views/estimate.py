@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from archlint.analysis.figures import HOT_UTILISATION, Figures, over, under
@@ -41,24 +42,58 @@ def _source(source: Any) -> str:
     return "" if source is None else f" ({source})"
 
 
-def render_text(name: str, title: str, figures: Figures) -> str:
-    terms = figures.terms
-    lines = [f"{title} ({name})"]
-    if terms.load_factor != 1:
-        lines[0] += f" at {terms.load_factor:g}x today's load"
-    lines.append("")
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One part of the estimate: a heading line, a table (its first row the column
+    names when `header`), lines after it, and parts of its own (one per flow). The text
+    and the HTML review draw the same sections."""
 
+    heading: str
+    rows: tuple[tuple[str, ...], ...] = ()
+    header: bool = True
+    notes: tuple[str, ...] = ()
+    parts: tuple[Section, ...] = ()
+
+
+def render_text(name: str, title: str, figures: Figures) -> str:
+    lines = [heading(name, title, figures), ""]
+    for section in sections(figures):
+        lines += _section_lines(section, "")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _section_lines(section: Section, indent: str) -> list[str]:
+    inner = indent + "  "
+    lines = [indent + section.heading]
+    if section.rows:
+        lines += _table([list(row) for row in section.rows], indent=inner)
+    lines += [inner + note for note in section.notes]
+    for part in section.parts:
+        lines += _section_lines(part, inner)
+    return lines
+
+
+def heading(name: str, title: str, figures: Figures) -> str:
+    load_factor = figures.terms.load_factor
+    return f"{title} ({name})" + (f" at {load_factor:g}x today's load" if load_factor != 1 else "")
+
+
+def sections(figures: Figures) -> list[Section]:
+    """The estimate's parts in reading order; a part with nothing to show is left out."""
+    terms = figures.terms
+    out: list[Section] = []
     rates = figures.rates
     if rates:
-        lines.append(f"Flow rates (peak = average × peak_factor {terms.peak_factor:g})")
-        rows = [["flow", "average", "peak", "arithmetic"]]
-        rows += [[r.name, _rate(r.average), _rate(r.peak), r.work] for r in rates.values()]
-        lines += _table(rows) + [""]
+        out.append(Section(
+            f"Flow rates (peak = average × peak_factor {terms.peak_factor:g})",
+            (("flow", "average", "peak", "arithmetic"),
+             *((r.name, _rate(r.average), _rate(r.peak), r.work) for r in rates.values())),
+        ))
 
     loads = figures.loads
     if loads:
-        lines.append("Load and capacity (peak load; components fed only by queues at the average rate)")
-        rows = [["component", "load", "capacity", "used", "capacity from"]]
+        rows: list[tuple[str, ...]] = [("component", "load", "capacity", "used", "capacity from")]
         for cid, load in loads.items():
             capacity = load.capacity
             if load.limit is None:
@@ -71,77 +106,69 @@ def render_text(name: str, title: str, figures: Figures) -> str:
                 (" (avg)" if load.at_average else "")
             if load.hot:
                 used += f" {_ESCAPE_HOT}"
-            rows.append([cid, demand, limit, used, f"{capacity.work}{_source(capacity.source)}"])
-        lines += _table(rows)
-        if any(load.hot for load in loads.values()):
-            lines.append(f"  {_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak")
-        lines.append("")
+            rows.append((cid, demand, limit, used, f"{capacity.work}{_source(capacity.source)}"))
+        hot = (f"{_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak",) \
+            if any(load.hot for load in loads.values()) else ()
+        out.append(Section("Load and capacity (peak load; components fed only by queues at the average rate)",
+                           tuple(rows), notes=hot))
 
     availability = [(a, a.value) for a in figures.availability.values() if a.value is not None]
     if availability:
-        lines.append(f"Availability (product over each flow's critical path; one zone = "
-                     f"{format_percent(figures.zone_availability)})")
+        flows = []
         for estimate, value in availability:
             target = "" if estimate.target is None else f" against a target of {format_percent(estimate.target)}" + \
                 (" (below it)" if under(value, estimate.target) else "")
-            lines.append(f"  {estimate.name}: {format_percent(value)}{target}")
-            rows = [
-                [part.cid, "-" if part.value is None else format_percent(part.value), part.work + _source(part.source)]
-                for part in estimate.parts
-            ]
-            lines += _table(rows, indent="    ")
-            if estimate.unknown:
-                lines.append(f"    unknown, counted as 100%: {', '.join(estimate.unknown)}")
-        lines.append("")
+            flows.append(Section(
+                f"{estimate.name}: {format_percent(value)}{target}",
+                tuple((part.cid, "-" if part.value is None else format_percent(part.value),
+                       part.work + _source(part.source)) for part in estimate.parts),
+                header=False,
+                notes=(f"unknown, counted as 100%: {', '.join(estimate.unknown)}",) if estimate.unknown else (),
+            ))
+        out.append(Section(f"Availability (product over each flow's critical path; one zone = "
+                           f"{format_percent(figures.zone_availability)})", parts=tuple(flows)))
 
     latency = [(f, f.value) for f in figures.latency.values() if f.value is not None]
     if latency:
-        lines.append("Latency p99 (sum along the slowest synchronous chain)")
+        flows = []
         for flow, value in latency:
             target = "" if flow.target is None else f" against a target of {format_duration(flow.target)}" + \
                 (" (over it)" if over(value, flow.target) else "")
             chain = " + ".join(f"{p.cid} {format_duration(p.value) if p.value is not None else '?'}"
                                for p in flow.parts)
-            lines.append(f"  {flow.name}: {format_duration(value)}{target} = {chain}")
-            for part in flow.parts:
-                if part.source is not None:
-                    lines.append(f"    {part.cid}: {part.work}{_source(part.source)}")
+            notes = [f"{part.cid}: {part.work}{_source(part.source)}" for part in flow.parts if part.source is not None]
             if flow.unknown:
-                lines.append(f"    unknown, counted as 0: {', '.join(flow.unknown)}")
-        lines.append("")
+                notes.append(f"unknown, counted as 0: {', '.join(flow.unknown)}")
+            flows.append(Section(f"{flow.name}: {format_duration(value)}{target} = {chain}", notes=tuple(notes)))
+        out.append(Section("Latency p99 (sum along the slowest synchronous chain)", parts=tuple(flows)))
 
     growth = figures.growth
     if growth:
-        lines.append("Storage growth (average writes × payload × retention)")
         rows = []
         for cid, g in growth.items():
             per_shard = f", {format_size(g.total / g.shards)} per shard" if g.shards and g.shards > 1 else ""
-            rows.append([cid, f"{format_size(g.per_second)}/s × {format_duration(g.retention)} = "
-                              f"{format_size(g.total)}{per_shard}", "; ".join(g.writes)])
-        lines += _table(rows) + [""]
+            rows.append((cid, f"{format_size(g.per_second)}/s × {format_duration(g.retention)} = "
+                              f"{format_size(g.total)}{per_shard}", "; ".join(g.writes)))
+        out.append(Section("Storage growth (average writes × payload × retention)", tuple(rows), header=False))
 
     bandwidth = figures.bandwidth
     if bandwidth:
-        lines.append("Bandwidth (rate × payload)")
-        rows = [[b.name, f"{format_size(b.average)}/s average", f"{format_size(b.peak)}/s peak"]
-                for b in bandwidth.values()]
-        lines += _table(rows) + [""]
+        out.append(Section("Bandwidth (rate × payload)", tuple(
+            (b.name, f"{format_size(b.average)}/s average", f"{format_size(b.peak)}/s peak")
+            for b in bandwidth.values()), header=False))
 
     saturation = figures.saturation()
     if saturation is not None:
         cid, multiple = saturation
         load = loads[cid]
         assert load.utilisation is not None  # saturation() picks among loads with a utilisation
-        lines.append(f"Saturates first: {cid}, at {multiple:.3g}x this load "
-                     f"({_used(load.utilisation)} of {_rate(load.limit)} used at peak).")
-        lines.append("")
+        out.append(Section(f"Saturates first: {cid}, at {multiple:.3g}x this load "
+                           f"({_used(load.utilisation)} of {_rate(load.limit)} used at peak)."))
 
     missing = figures.missing_inputs()
     if missing:
-        lines.append("Missing inputs")
-        lines += [f"  - {item}" for item in missing]
-        lines.append("")
-    return "\n".join(lines)
+        out.append(Section("Missing inputs", notes=tuple(f"- {item}" for item in missing)))
+    return out
 
 
 def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, Any]:
