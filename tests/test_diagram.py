@@ -372,6 +372,7 @@ def test_two_runs_are_byte_identical(tmp_path, picture_format):
     assert len(outputs[0]) > 1000
 
 
+@pytest.mark.slow  # four processes per example; .ci/run runs it, with and without dot on PATH
 @pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.name)
 def test_every_example_draws_the_same_png_and_svg_bytes_twice(tmp_path, example):
     """Two processes with different hash seeds, the default engine: the same SVG and PNG
