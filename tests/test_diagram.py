@@ -261,7 +261,8 @@ def test_png_and_svg_need_no_graphviz_on_path(tmp_path):
         result = run_process("diagram", str(EXAMPLES / "url-shortener.arch.yaml"), "-o", str(out), "--verbose",
                              env={"PATH": str(empty)})
         assert result.returncode == 0, result.stderr
-        assert "url-shortener: laid out by the bundled engine (graphviz-pure), graphviz-pure version 0.2.2" in result.stderr
+        assert ("url-shortener: laid out by the bundled engine (graphviz-pure), graphviz-pure version 0.2.2"
+                in result.stderr)
         assert out.read_bytes().startswith(PNG_SIGNATURE if picture_format == "png" else b"<?xml")
 
 

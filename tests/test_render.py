@@ -19,8 +19,7 @@ from archlint.catalog import load_catalog
 from archlint.findings import Finding
 from archlint.input.load import Block, Limits, read_source
 from archlint.render import diagrams_png, dot, markdown, mermaid
-from archlint.render.model import collapse, focus
-from archlint.render.model import build_model
+from archlint.render.model import build_model, collapse, focus
 from archlint.run.pipeline import check_file, design_terms
 from archlint.run.settings import FileSettings
 
@@ -468,7 +467,7 @@ def test_overview_draws_a_group_as_one_node_and_merges_links_between_groups(tmp_
     ]
     # orders-api -> users-api (grpc) and orders-api -> users-db are one link of 2;
     # orders-events -> mailer stays apart (async); links inside a group are left out.
-    assert [(l.src, l.dst, l.kind, l.count, l.lines) for l in model.links] == [
+    assert [(link.src, link.dst, link.kind, link.count, link.lines) for link in model.links] == [
         ("c_web", "g_orders", "calls", 1, ()),
         ("c_web", "g_users", "calls", 1, ()),
         ("g_orders", "g_users", "calls", 2, ("2 links",)),
@@ -487,7 +486,7 @@ def test_focus_keeps_one_group_its_neighbours_and_the_links_that_touch_it(tmp_pa
         ("orders", ("c_orders_api", "c_orders_db", "c_orders_events")),
         ("users", ("c_users_api", "c_users_db", "c_mailer")),
     ]
-    assert [(l.src, l.dst) for l in model.links] == [
+    assert [(link.src, link.dst) for link in model.links] == [
         ("c_web", "c_orders_api"), ("c_orders_api", "c_orders_db"), ("c_orders_api", "c_users_api"),
         ("c_orders_api", "c_users_db"), ("c_orders_api", "c_orders_events"), ("c_orders_events", "c_mailer"),
     ]

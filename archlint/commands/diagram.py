@@ -201,9 +201,8 @@ def _model(design: Any, result: Any, settings: Any, findings: bool) -> Any:
 def _shaped(model: Any, collapse: bool | None, group_name: str | None) -> Any:
     """The model as asked: one group and its neighbours, and/or the overview (by default
     only above the threshold, with a note saying so and how to get every component)."""
-    from archlint.render.model import COLLAPSE_ABOVE
+    from archlint.render.model import COLLAPSE_ABOVE, focus
     from archlint.render.model import collapse as overview
-    from archlint.render.model import focus
 
     if group_name is not None:
         try:

@@ -2,7 +2,8 @@
 
 Nodes carry stable ids (derived from the component ids, safe in Mermaid and DOT), their
 label parts, kind and tech; clusters group them by their `group` when any names one,
-else by region or zone when the components name several, else by tier; edges carry their kind (sync `calls` or async `publishes` /
+else by region or zone when the components name several, else by tier; edges carry
+their kind (sync `calls` or async `publishes` /
 `consumes`), protocol and peak rate. With findings, each node and edge carries the worst
 severity of the findings that point at it and their codes; findings that point at
 neither are kept apart so the legend can name them.
