@@ -151,12 +151,12 @@ def _heading(model: RenderModel) -> str:
     if not model.legend:
         return _quote(model.name)
     rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="16">{html.escape(model.name)}</FONT></TD></TR>']
-    marked = [entry for entry in model.legend if entry.severity is not None]
+    marked = [(entry.severity, entry.text) for entry in model.legend if entry.severity is not None]
     if marked:
         cells = "".join(
-            f'<TD BORDER="2" COLOR="{SEVERITY_COLOURS[entry.severity]}" STYLE="ROUNDED">'
-            f'<FONT POINT-SIZE="10">{html.escape(entry.text)}</FONT></TD>'
-            for entry in marked
+            f'<TD BORDER="2" COLOR="{SEVERITY_COLOURS[severity]}" STYLE="ROUNDED">'
+            f'<FONT POINT-SIZE="10">{html.escape(text)}</FONT></TD>'
+            for severity, text in marked
         )
         rows.append(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>{cells}'
                     f"</TR></TABLE></TD></TR>")
