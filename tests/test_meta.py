@@ -80,25 +80,8 @@ def test_finding_paths_resolve_exactly_to_a_node():
 
 
 def _resolves(data, path) -> bool:
-    """Whether `path` names a node of `data`: a key of a map, an index of a list, or an
-    item of a list given by its value or its single key (how flow steps and short-form
-    edges are written)."""
-    node = data
-    for segment in path:
-        if isinstance(node, dict) and segment in node:
-            node = node[segment]
-        elif isinstance(node, list) and isinstance(segment, int) and 0 <= segment < len(node):
-            node = node[segment]
-        elif isinstance(node, list) and isinstance(segment, str):
-            for item in node:
-                if item == segment:
-                    node = item
-                    break
-                if isinstance(item, dict) and segment in item:
-                    node = item[segment]
-                    break
-            else:
-                return False
-        else:
-            return False
-    return True
+    """Whether every segment of `path` names a node of `data` (the walk baselines use)."""
+    from archlint.run.fingerprints import node_at
+
+    matched, _value = node_at(data, path)
+    return matched == len(path)

@@ -18,16 +18,16 @@ def node_digest(data: Any, path: Path) -> str:
     call to a component does not bring back the component's own findings, and a finding
     on `components` does not come back whenever any component is edited. Root findings
     (`$`) are known by code and path alone."""
-    found, value = _node_at(data, path)
-    content = _outline(value) if found else None
+    matched, value = node_at(data, path)
+    content = _outline(value) if matched else None
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _node_at(data: Any, path: Path) -> tuple[bool, Any]:
-    """(whether any segment matched, the value) walking as `archlint.input.load.locate` does:
-    a list segment may be an index, an item equal to it, or an item keyed by it."""
-    value, found = data, False
+def node_at(data: Any, path: Path) -> tuple[int, Any]:
+    """(how many segments matched, the value reached) walking as `archlint.input.load.locate`
+    does: a list segment may be an index, an item equal to it, or an item keyed by it."""
+    value, matched = data, 0
     for segment in path:
         if isinstance(value, dict) and isinstance(segment, str) and segment in value:
             value = value[segment]
@@ -45,8 +45,8 @@ def _node_at(data: Any, path: Path) -> tuple[bool, Any]:
                 break
         else:
             break
-        found = True
-    return found, value
+        matched += 1
+    return matched, value
 
 
 def _outline(value: Any) -> Any:
