@@ -131,3 +131,26 @@ def test_an_absurd_copy_count_is_capped_not_allocated(tmp_path):
     figures = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data).figures
     part = figures.component_availability("api")
     assert part.value is not None and "copies counted up to 1000" in part.work
+
+
+def test_a_cache_that_states_replication_keeps_its_copies(tmp_path):
+    """Found writing a design from scratch: a Redis primary with one replica in two zones
+    was counted as one copy in one zone (AVL006 error on a sound design)."""
+    from archlint.catalog import load_catalog
+    from archlint.run.pipeline import check_file, design_terms
+    from archlint.run.settings import FileSettings
+
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(
+        "archlint: 1\nname: c\ncomponents:\n"
+        "  web: {kind: client, calls: [cache]}\n"
+        "  cache: {tech: redis, replication: {replicas: 1}, zones: 2}\n"
+        "flows:\n  f: {rate: 1/s, steps: [web -> cache]}\n"
+    )
+    settings = FileSettings(run_rules=False)
+    design = check_file(str(path), "d.arch.yaml", settings, load_catalog()).designs[0]
+    part = design_terms(design.design, design.graph, load_catalog(), settings, design.block.data).figures \
+        .component_availability("cache")
+    # two copies, one per zone: 1 − (1 − 0.9995 × 0.995)² = 1 − 0.0054975² = 0.99996978
+    assert part.work.startswith("2 copies in 2 zones")
+    assert abs(part.value - 0.99996978) < 1e-8

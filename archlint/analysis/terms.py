@@ -186,7 +186,8 @@ class Terms:
         """copies(c): databases by replication and instances; brokers by replication factor
         (unknown when managed and not stated); anything else its instances (rmin)."""
         kind = self.kind(cid)
-        if kind == "database":
+        if kind == "database" or self.component(cid).replication is not None:
+            # A store that states replication (a Redis or search cluster too) keeps its copies.
             return max(self.rmin(cid), self.replication_copies(cid))
         if kind in BROKER:
             queue = self.component(cid).queue
@@ -204,7 +205,8 @@ class Terms:
             return stated
         if self.provider_redundant(cid):
             return self.deployment_zones
-        n = self.copies(cid) if self.kind(cid) == "database" else self.rmin(cid)
+        n = self.copies(cid) if self.kind(cid) == "database" or self.component(cid).replication is not None \
+            else self.rmin(cid)
         return min(self.deployment_zones, n or 1)
 
     def regions(self, cid: str) -> int:
@@ -213,7 +215,8 @@ class Terms:
             return stated
         if self.provider_redundant(cid):
             return 1
-        n = self.copies(cid) if self.kind(cid) == "database" else self.rmin(cid)
+        n = self.copies(cid) if self.kind(cid) == "database" or self.component(cid).replication is not None \
+            else self.rmin(cid)
         return min(self.deployment_regions, n or 1)
 
     def data(self, cid: str) -> set[str]:
