@@ -238,6 +238,17 @@ def emit_shared(out: list[str], groups: list[Group]) -> None:
 
 
 def emit_group(out: list[str], g: Group) -> None:
+    start = len(out)
+    _emit_group(out, g)
+    # Every member names its group, which `archlint diagram` draws as a cluster (and as
+    # one node in the overview of a large design).
+    headers = {f"  {cid}:" for cid in g.ids()}
+    for index in range(len(out) - 1, start - 1, -1):
+        if out[index] in headers:
+            out.insert(index + 1, f"    group: {g.name}")
+
+
+def _emit_group(out: list[str], g: Group) -> None:
     i = g.index
     a = out.append
     a(f"  # --- {g.name} ---")

@@ -28,6 +28,7 @@ exclude: []                  # default
 rule-packs: []               # default
 zone-availability: 99.95%    # default
 region-availability: 99.99%  # default
+diagram-engine: bundled      # default
 limits:
   max-file-size: 10MB        # default
   max-depth: 64              # default
@@ -68,12 +69,13 @@ def test_each_value_names_its_source(project, cli):
         ("rule-packs: []", "default"),
         ("zone-availability: 99.95%", "default"),
         ("region-availability: 99.99%", "default"),
+        ("diagram-engine: bundled", "default"),
     ]
     lines = result.output.splitlines()
     assert lines[0] == "# effective configuration for designs: from .archlint.yaml"
-    assert lines[1:11] == [f"{text.ljust(width)}  # {source}" for text, source in expected]
-    assert lines[11] == "limits:"
-    assert [line.split("#")[1].strip() for line in lines[12:]] == [
+    assert lines[1:12] == [f"{text.ljust(width)}  # {source}" for text, source in expected]
+    assert lines[12] == "limits:"
+    assert [line.split("#")[1].strip() for line in lines[13:]] == [
         ".archlint.yaml: limits.max-file-size", ".archlint.yaml: limits.max-depth", "default", "default", "default",
     ]
 
@@ -113,8 +115,8 @@ def test_pyproject_keys_are_named_in_full(tmp_path, monkeypatch, cli):
     lines = cli("config", "--show").output.splitlines()
     assert lines[0] == "# effective configuration for .: from pyproject.toml"
     assert "fail-on: info  " in lines[6] and lines[6].endswith("# pyproject.toml: tool.archlint.fail-on")
-    assert lines[13].startswith("  max-depth: 20 ")
-    assert lines[13].endswith("# pyproject.toml: tool.archlint.limits.max-depth")
+    assert lines[14].startswith("  max-depth: 20 ")
+    assert lines[14].endswith("# pyproject.toml: tool.archlint.limits.max-depth")
 
 
 def test_the_nearest_file_wins_and_an_explicit_file_overrides(project, cli):
@@ -130,6 +132,18 @@ def test_the_nearest_file_wins_and_an_explicit_file_overrides(project, cli):
     lines = cli("config", "--show", "--config", "ci.yaml", "designs").output.splitlines()
     assert lines[0] == "# effective configuration for designs: from ci.yaml"
     assert lines[6].startswith("fail-on: error ") and lines[6].endswith("# ci.yaml: fail-on")
+
+
+def test_diagram_engine_is_shown_and_checked(tmp_path, monkeypatch, cli):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".archlint.yaml").write_text("diagram-engine: system\n")
+    lines = cli("config", "--show").output.splitlines()
+    assert lines[11].startswith("diagram-engine: system ") and lines[11].endswith("# .archlint.yaml: diagram-engine")
+    (tmp_path / ".archlint.yaml").write_text("diagram-engine: dot\n")
+    result = cli("config", "--show")
+    assert result.exit_code == 2
+    assert ("diagram-engine must be one of bundled, system (got 'dot'): bundled is graphviz-pure, installed with "
+            "archlint; system is Graphviz's dot on PATH") in result.stderr
 
 
 def test_a_path_that_does_not_exist_is_a_usage_error(project):

@@ -19,7 +19,7 @@ from archlint.catalog import load_catalog
 from archlint.findings import Finding
 from archlint.input.load import Block, Limits, read_source
 from archlint.render import diagrams_png, dot, markdown, mermaid
-from archlint.render.model import build_model
+from archlint.render.model import build_model, collapse, focus
 from archlint.run.pipeline import check_file, design_terms
 from archlint.run.settings import FileSettings
 
@@ -232,7 +232,12 @@ def test_dot_outlines_findings_by_severity(tmp_path):
     assert '    c_db [label="db\\npostgres\\nAVL001 SEC001", shape=cylinder, color="#d32f2f", penwidth=3];\n' in text
     assert ('  c_api -> c_db [label="sql · 200/s peak\\nRES001 RES004", color="#f57c00", '
             'fontcolor="#f57c00", penwidth=2.5];\n') in text
-    assert "  subgraph cluster_legend {\n" in text
+    # The legend is the graph's label, under the title: no node of its own in the layout.
+    heading = next(line for line in text.splitlines() if line.startswith("  graph ["))
+    assert 'label=<<TABLE BORDER="0"' in heading and '<FONT POINT-SIZE="16">shop</FONT>' in heading
+    assert ('<TD BORDER="2" COLOR="#d32f2f" STYLE="ROUNDED"><FONT POINT-SIZE="10">error: outlined, with its codes'
+            '</FONT></TD>') in heading
+    assert "legend" not in text.replace("label=<", "")
 
 
 def test_no_findings_says_so_in_the_legend(tmp_path):
@@ -423,3 +428,68 @@ def test_markdown_unclosed_block_is_left_alone(tmp_path):
     text = "```archlint\nname: a\n"
     (block,) = blocks_of(text, tmp_path)
     assert markdown.update(text, [(block, ["picture"])]) == text
+
+
+# --- groups, overview and focus -----------------------------------------------------------
+
+GROUPED = """archlint: 1
+name: grouped
+components:
+  web: {kind: client, calls: [orders-api, users-api]}
+  orders-api:
+    kind: service
+    group: orders
+    calls: {orders-db: {}, users-api: {protocol: grpc}, users-db: {}}
+    publishes: [orders-events]
+  orders-db: {kind: database, group: orders}
+  orders-events: {kind: queue, group: orders}
+  users-api: {kind: service, group: users, calls: [users-db, users-cache]}
+  users-db: {kind: database, group: users}
+  users-cache: {kind: cache, group: users}
+  mailer: {kind: worker, group: users, consumes: [orders-events]}
+"""
+
+
+def test_components_cluster_by_their_group(tmp_path):
+    model = model_of(tmp_path, GROUPED)
+    assert [(c.label, c.nodes) for c in model.clusters] == [
+        ("orders", ("c_orders_api", "c_orders_db", "c_orders_events")),
+        ("users", ("c_users_api", "c_users_db", "c_users_cache", "c_mailer")),
+    ]
+    assert model.unclustered == ("c_web",)  # no group: outside the clusters, not in a tier
+
+
+def test_overview_draws_a_group_as_one_node_and_merges_links_between_groups(tmp_path):
+    model = collapse(model_of(tmp_path, GROUPED))
+    assert [(n.id, n.kind, n.lines) for n in model.nodes] == [
+        ("g_orders", "group", ("orders", "3 components: 1 service, 1 data, 1 messaging")),
+        ("g_users", "group", ("users", "4 components: 2 services, 2 data")),
+        ("c_web", "client", ("web",)),
+    ]
+    # orders-api -> users-api (grpc) and orders-api -> users-db are one link of 2;
+    # orders-events -> mailer stays apart (async); links inside a group are left out.
+    assert [(link.src, link.dst, link.kind, link.count, link.lines) for link in model.links] == [
+        ("c_web", "g_orders", "calls", 1, ()),
+        ("c_web", "g_users", "calls", 1, ()),
+        ("g_orders", "g_users", "calls", 2, ("2 links",)),
+        ("g_orders", "g_users", "consumes", 1, ()),
+    ]
+    assert model.clusters == () and model.unclustered == ("g_orders", "g_users", "c_web")
+    text = dot.render(model)
+    assert 'g_orders [label="orders\\n3 components: 1 service, 1 data, 1 messaging", shape=folder];' in text
+
+
+def test_focus_keeps_one_group_its_neighbours_and_the_links_that_touch_it(tmp_path):
+    model = focus(model_of(tmp_path, GROUPED), "orders")
+    assert [n.component for n in model.nodes] == [
+        "web", "orders-api", "orders-db", "orders-events", "users-api", "users-db", "mailer"]  # not users-cache
+    assert [(c.label, c.nodes) for c in model.clusters] == [
+        ("orders", ("c_orders_api", "c_orders_db", "c_orders_events")),
+        ("users", ("c_users_api", "c_users_db", "c_mailer")),
+    ]
+    assert [(link.src, link.dst) for link in model.links] == [
+        ("c_web", "c_orders_api"), ("c_orders_api", "c_orders_db"), ("c_orders_api", "c_users_api"),
+        ("c_orders_api", "c_users_db"), ("c_orders_api", "c_orders_events"), ("c_orders_events", "c_mailer"),
+    ]
+    with pytest.raises(KeyError):
+        focus(model_of(tmp_path, GROUPED), "Orders")  # labels match exactly

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -106,7 +105,9 @@ def test_markdown_and_html_for_every_example(cli, tmp_path, example):
         assert code in body
     for cid in component_ids(example):
         assert cid in body
-    assert "<script" not in text and "http://" not in text.replace("http://www.w3.org", "")
+    # One inline script (zoom and pan), nothing loaded from elsewhere.
+    assert text.count("<script") == 1 and "<script>" in text and " src=" not in text
+    assert "http://" not in text.replace("http://www.w3.org", "")
     assert "https://" not in text.replace("https://archlint.dev/", "")  # nothing fetched
 
 
@@ -253,27 +254,35 @@ def test_html_escapes_text_from_the_design(cli, tmp_path):
     report = tmp_path / "r.html"
     assert cli("review", str(design), "-o", str(report)).exit_code == 0
     text = report.read_text(encoding="utf-8")
-    assert "<script>" not in text and "<b>bold" not in text
+    assert "<script>alert" not in text and "<b>bold" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;b&gt;bold&lt;/b&gt; &amp; more" in text
     page = parse_page(text)
     assert page.mismatched == [] and page.open == []
 
 
-def test_html_without_graphviz_carries_the_mermaid_text(cli, tmp_path, monkeypatch):
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+def test_html_without_an_engine_carries_the_mermaid_text(cli, tmp_path, monkeypatch):
+    from archlint.render import engine
+
+    monkeypatch.setattr(engine, "bundled_program", lambda: None)
     report = tmp_path / "r.html"
     assert cli("review", str(EXAMPLES / "url-shortener.arch.yaml"), "-o", str(report)).exit_code == 0
     text = report.read_text(encoding="utf-8")
-    assert "<svg" not in text
+    assert "<svg" not in text and "<script" not in text
     assert '<pre class="mermaid">---\ntitle: &quot;url-shortener&quot;\n---\nflowchart LR\n' in text
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz")
-def test_html_with_graphviz_inlines_svg(cli, tmp_path):
+def test_html_inlines_the_svg_with_zoom_and_the_estimate_as_tables(cli, tmp_path):
     report = tmp_path / "r.html"
     cli("review", str(EXAMPLES / "url-shortener.arch.yaml"), "-o", str(report))
     text = report.read_text(encoding="utf-8")
     assert text.count("<svg") == 1 and "<?xml" not in text and "<!DOCTYPE svg" not in text
+    assert '<div class="zoom"><div class="canvas"><svg' in text and 'data-zoom="fit"' in text
+    assert "<pre>" not in text  # the estimate is not a preformatted block any more
+    assert ('<table class="figures"><thead><tr><th>flow</th><th>average</th><th>peak</th><th>arithmetic</th></tr>'
+            "</thead>") in text
+    estimate = cli("estimate", str(EXAMPLES / "url-shortener.arch.yaml")).stdout
+    first_flow = estimate.splitlines()[4].split()  # the first row under the flow-rates header: redirect
+    assert f"<tr><td>{first_flow[0]}</td><td>{first_flow[1]}</td><td>{first_flow[2]}</td>" in text
 
 
 def test_invalid_design_prints_positioned_errors_and_no_report(cli, tmp_path):

@@ -1,5 +1,7 @@
-"""`archlint diagram FILE`: a picture of a design, as PNG or SVG with icons (needs
-Graphviz), or as Mermaid or DOT text (needs nothing installed).
+"""`archlint diagram FILE`: a picture of a design, as PNG or SVG with icons, or as
+Mermaid or DOT text. PNG and SVG are laid out by the bundled engine (graphviz-pure,
+installed with archlint) unless `--engine system` or the configuration's
+`diagram-engine: system` asks for the Graphviz on PATH.
 
 Where the picture goes: PNG and SVG are written next to the design (`name.png`; for
 block N of `rfc.md`, `rfc-N.png`) unless `-o` names a file; Mermaid and DOT are printed
@@ -14,6 +16,8 @@ import gc
 import os
 import re
 import sys
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -52,9 +56,19 @@ class DiagramError(click.ClickException):
 
 
 class GraphvizError(DiagramError):
-    """Graphviz ran and failed on DOT we wrote: a bug on our side (exit 3)."""
+    """The layout engine ran and failed on DOT we wrote: a bug on our side (exit 3)."""
 
     exit_code = EXIT_INTERNAL
+
+
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """How to draw: the options that apply to every design of the file."""
+
+    splines: str = "spline"
+    direction: str = "auto"
+    engine: Any = None  # archlint.render.engine.Engine; None when no engine is needed or found
+    verbose: bool = False
 
 
 @click.command("diagram")
@@ -72,10 +86,24 @@ class GraphvizError(DiagramError):
               help="Edge routing for png/svg/dot; ortho is slow on large designs.")
 @click.option("--block", type=click.IntRange(min=0), default=None, metavar="N",
               help="Markdown: draw only block N (0 is the first).")
+@click.option("--direction", type=click.Choice(["auto", "LR", "TB"]), default="auto", show_default=True,
+              help="Flow left to right (LR) or top to bottom (TB); auto draws LR unless the picture comes out "
+                   "wider than 2.2:1, then TB if that is narrower.")
+@click.option("--engine", type=click.Choice(["bundled", "system"]), default=None,
+              help="Layout engine: bundled (graphviz-pure, installed with archlint) or system (Graphviz's dot "
+                   "on PATH). Default: the configuration's diagram-engine, else bundled.")
+@click.option("--collapse/--no-collapse", default=None,
+              help="Draw each group (cluster) as one node with its counts: an overview. Default: only for designs "
+                   "of more than 150 components.")
+@click.option("--group", "group_name", metavar="NAME",
+              help="Draw only the components of group NAME (a cluster's label: a `group`, a region, or a tier) "
+                   "and the components they link to.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which engine drew each picture, its direction and time.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="Use this configuration file instead of searching for one (for --findings).")
+              help="Use this configuration file instead of searching for one.")
 def command(path: str, output_format: str | None, output: str | None, findings: bool, write: bool, splines: str,
-            block: int | None, config_path: str | None) -> None:
+            block: int | None, direction: str, engine: str | None, collapse: bool | None, group_name: str | None,
+            verbose: bool, config_path: str | None) -> None:
     """Draw a design: PNG or SVG with icons, or Mermaid or DOT text."""
     from archlint.input.load import MARKDOWN_SUFFIXES
 
@@ -92,31 +120,34 @@ def command(path: str, output_format: str | None, output: str | None, findings: 
         raise click.UsageError("--write writes the Markdown file; it cannot be combined with -o -")
     if not os.path.exists(path):
         raise click.UsageError(f"path '{path}' does not exist")
-    if picture_format in IMAGE_FORMATS:
-        _require_image_tools()
-
     inputs: list[tuple[str, str]] = []  # refused as outputs, before any work on the picture
     result, settings, rules = _check(path, findings, config_path, output, inputs)
+    drawing = Drawing(splines, direction, _engine(engine or settings.diagram_engine, picture_format, direction),
+                      verbose)
     problems = [f for f in result.findings if f.code.startswith("INP")]
     if problems:  # input problems: the same positioned errors as `check`, no picture
         print_findings(result, result.findings, rules)
         sys.exit(EXIT_FINDINGS)
     designs = _selected(result, block, path)
-    models = [_model(design, result, settings, findings) for design in designs]
+    models = [_shaped(_model(design, result, settings, findings), collapse, group_name) for design in designs]
 
     if write:
-        _write_markdown(path, result.source.text, designs, models, picture_format, output, splines, inputs)
+        _write_markdown(path, result.source.text, designs, models, picture_format, output, drawing, inputs)
     elif picture_format not in IMAGE_FORMATS and output in (None, "-"):
-        click.echo("\n".join(_text(model, picture_format, splines) for model in models), nl=False)
+        if picture_format == "mermaid" and len(models) > 1:
+            raise click.UsageError(
+                f"'{path}' has {len(models)} designs and a Mermaid document holds one; choose one with --block N "
+                f"(0 to {len(models) - 1}), or write them all with -o FILE.mmd (FILE-N.mmd for block N) or --write")
+        click.echo("\n".join(_text(model, picture_format, drawing) for model in models), nl=False)
     elif output == "-":
         if len(models) != 1:
             raise click.UsageError(f"'{path}' has {len(models)} designs and -o - takes one; choose one with --block N")
-        click.echo(_render(models[0], picture_format, splines), nl=False)  # bytes go to the binary stream
+        click.echo(_render(models[0], picture_format, drawing), nl=False)  # bytes go to the binary stream
     else:
         targets = _targets(path, designs, picture_format, output, markdown)
         _check_targets(targets, inputs, output)
         for model, target in zip(models, targets):
-            write_file(target, _render(model, picture_format, splines))
+            write_file(target, _render(model, picture_format, drawing))
             click.echo(f"archlint: wrote {visible(target)}", err=True)
     crashed = [f for f in result.findings if f.code == "ENG001"]
     if crashed:  # the picture is drawn, but a rule crashed: say so, exit 3 as `check` does
@@ -165,35 +196,93 @@ def _model(design: Any, result: Any, settings: Any, findings: bool) -> Any:
     return build_model(design.graph, terms, design.title, on_block)
 
 
+def _shaped(model: Any, collapse: bool | None, group_name: str | None) -> Any:
+    """The model as asked: one group and its neighbours, and/or the overview (by default
+    only above the threshold, with a note saying so and how to get every component)."""
+    from archlint.render.model import COLLAPSE_ABOVE, focus
+    from archlint.render.model import collapse as overview
+
+    if group_name is not None:
+        try:
+            model = focus(model, group_name)
+        except KeyError:
+            labels = ", ".join(f"'{cluster.label}'" for cluster in model.clusters) or "none"
+            raise click.UsageError(f"--group {group_name!r}: {model.name} has no such group (groups: {labels})") \
+                from None
+        return overview(model) if collapse else model
+    if collapse is None and len(model.nodes) > COLLAPSE_ABOVE and model.clusters:
+        click.echo(f"archlint: note: {model.name} has {len(model.nodes)} components, more than {COLLAPSE_ABOVE}: "
+                   f"drawn as an overview, one node per group; --group NAME draws one group, --no-collapse "
+                   f"every component", err=True)
+        return overview(model)
+    return overview(model) if collapse else model
+
+
 # --- rendering ---------------------------------------------------------------------
 
 
-def _text(model: Any, picture_format: str, splines: str) -> str:
+def _text(model: Any, picture_format: str, drawing: Drawing) -> str:
+    from archlint.render import dot, mermaid
+
+    rankdir = _text_direction(model, drawing)
     if picture_format == "mermaid":
-        from archlint.render import mermaid
-
-        return mermaid.render(model)
-    from archlint.render import dot
-
-    return dot.render(model, splines=splines)
+        return mermaid.render(model, direction=rankdir)
+    return dot.render(model, splines=drawing.splines, rankdir=rankdir)
 
 
-def _render(model: Any, picture_format: str, splines: str) -> bytes:
-    if picture_format not in IMAGE_FORMATS:
-        return _text(model, picture_format, splines).encode("utf-8")
-    from archlint.render import diagrams_png
+def _text_direction(model: Any, drawing: Drawing) -> str:
+    """LR or TB for Mermaid and DOT text: as asked, else measured by laying the plain
+    DOT out with the engine (LR when no engine is at hand)."""
+    if drawing.direction != "auto":
+        return drawing.direction
+    if drawing.engine is None:
+        return "LR"
+    from archlint.render import diagrams_png, dot
+    from archlint.render.engine import LayoutFailed, layout
 
-    _warn_if_slow(model, splines)
+    started = time.perf_counter()
     try:
-        return diagrams_png.render_image(model, picture_format, splines)
-    except (diagrams_png.GraphvizMissing, diagrams_png.DiagramsMissing) as error:
+        picture = diagrams_png.choose_direction(
+            lambda rankdir: layout(drawing.engine, dot.render(model, splines=drawing.splines, rankdir=rankdir),
+                                   len(model.nodes)))
+    except LayoutFailed as error:  # the text is still right in the default direction; say why when asked
+        if drawing.verbose:
+            click.echo(f"archlint: {model.name}: direction LR (measuring failed: {error})", err=True)
+        return "LR"
+    _say(drawing, model, picture, started)
+    return picture.rankdir
+
+
+def _render(model: Any, picture_format: str, drawing: Drawing) -> bytes:
+    if picture_format not in IMAGE_FORMATS:
+        return _text(model, picture_format, drawing).encode("utf-8")
+    from archlint.render import diagrams_png, raster
+    from archlint.render.engine import LayoutFailed, LayoutTooLarge
+
+    _warn_if_slow(model, drawing.splines)
+    started = time.perf_counter()
+    try:
+        data, picture = diagrams_png.render_image(model, picture_format, drawing.engine, drawing.splines,
+                                                  drawing.direction)
+    except (diagrams_png.DiagramsMissing, raster.RasterMissing) as error:
         raise DiagramError(str(error)) from None
-    except diagrams_png.LayoutTooLarge as error:
+    except LayoutTooLarge as error:
         raise DiagramError(f"{error}; draw a part of it (one block of a Markdown file with --block N, or a "
                            f"smaller design), or draw it as text with -f mermaid or -f dot, which need no layout") \
             from None
-    except diagrams_png.GraphvizFailed as error:
+    except (LayoutFailed, raster.RasterFailed) as error:
         raise GraphvizError(f"{error}. This is a bug in archlint; please report it at {BUG_URL}") from None
+    _say(drawing, model, picture, started)
+    return data
+
+
+def _say(drawing: Drawing, model: Any, picture: Any, started: float) -> None:
+    if drawing.verbose:
+        engine = drawing.engine
+        click.echo(f"archlint: {model.name}: laid out by {engine.title}, {engine.version()} at {engine.program}; "
+                   f"direction {picture.rankdir} ({picture.width:.0f} x {picture.height:.0f} pt, "
+                   f"{picture.ratio:.2f}:1), {len(model.nodes)} nodes, {time.perf_counter() - started:.2f} s",
+                   err=True)
 
 
 def _warn_if_slow(model: Any, splines: str) -> None:
@@ -202,15 +291,26 @@ def _warn_if_slow(model: Any, splines: str) -> None:
                    f"minutes; the default (spline) takes seconds", err=True)
 
 
-def _require_image_tools() -> None:
-    """Fail before any work when PNG/SVG cannot be drawn on this machine."""
+def _engine(name: str | None, picture_format: str, direction: str) -> Any:
+    """The engine to lay pictures out with. PNG and SVG need one: its absence fails
+    here, before any work. Mermaid and DOT text use it only to choose the direction."""
     from archlint.render import diagrams_png
+    from archlint.render.engine import DEFAULT_ENGINE, EngineMissing, find_engine
 
     try:
-        diagrams_png.graphviz()
-        diagrams_png.require_icons()
-    except (diagrams_png.GraphvizMissing, diagrams_png.DiagramsMissing) as error:
-        raise DiagramError(str(error)) from None
+        engine = find_engine(name or DEFAULT_ENGINE)
+    except EngineMissing as error:
+        if picture_format in IMAGE_FORMATS:
+            raise DiagramError(str(error)) from None
+        return None
+    if picture_format in IMAGE_FORMATS:
+        try:
+            diagrams_png.require_icons()
+        except diagrams_png.DiagramsMissing as error:
+            raise DiagramError(str(error)) from None
+    elif direction != "auto":
+        return None
+    return engine
 
 
 # --- output ------------------------------------------------------------------------
@@ -265,7 +365,7 @@ def _check_writable(target: str) -> None:
 
 
 def _write_markdown(path: str, text_read: str, designs: list[Any], models: list[Any], picture_format: str,
-                    output: str | None, splines: str, inputs: list[tuple[str, str]]) -> None:
+                    output: str | None, drawing: Drawing, inputs: list[tuple[str, str]]) -> None:
     """Put each design's picture right after its block: a Mermaid block, or a link to
     the PNG/SVG file written beside the Markdown (or where -o says). The blocks' lines
     are those of `text_read`: if the file no longer holds that text (an editor saved it
@@ -276,13 +376,13 @@ def _write_markdown(path: str, text_read: str, designs: list[Any], models: list[
     _check_writable(path)
     contents: list[list[str]] = []
     if picture_format == "mermaid":
-        contents = [code_fence(_text(model, "mermaid", splines).splitlines(), "mermaid") for model in models]
+        contents = [code_fence(_text(model, "mermaid", drawing).splitlines(), "mermaid") for model in models]
     else:
         targets = _targets(path, designs, picture_format, output, markdown=True)
         _check_targets(targets, inputs, output)
         folder = os.path.dirname(os.path.abspath(path))
         for model, target in zip(models, targets):
-            write_file(target, _render(model, picture_format, splines))
+            write_file(target, _render(model, picture_format, drawing))
             click.echo(f"archlint: wrote {visible(target)}", err=True)
             link = os.path.relpath(os.path.abspath(target), folder).replace(os.sep, "/")
             contents.append([f"![{markdown_text(model.name)}]({_link_target(link)})"])

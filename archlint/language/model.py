@@ -386,6 +386,7 @@ class Component(Strict):
     managed: Optional[bool] = None  # run by a provider (overrides the catalog; unknown techs count as self-run)
     description: Optional[Text] = None
     owner: Optional[Text] = None
+    group: Optional[Text] = None  # a domain or bounded context; diagrams cluster by it
     replicas: Optional[Whole1] = None
     zones: Optional[Spread] = None
     regions: Optional[Spread] = None

@@ -1,5 +1,6 @@
 """PNG and SVG pictures with icons: the icons of the `diagrams` package, laid out by
-Graphviz's `dot` program.
+a layout engine (`archlint.render.engine`: graphviz-pure by default, or a system
+Graphviz), the PNG rasterised from the SVG (`archlint.render.raster`).
 
 This is the only module that imports `diagrams`, and it does so inside the functions
 that need it. It takes nothing from `diagrams` but its icon files: the DOT text comes
@@ -16,16 +17,20 @@ import html
 import importlib
 import os
 import re
-import shutil
 import struct
-import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from archlint.render import dot
-from archlint.render.model import Node, RenderModel
+from archlint.render.engine import Engine, layout
+from archlint.render.model import GROUP, Node, RenderModel
 
 FORMATS = ("png", "svg")
-INSTALL_GRAPHVIZ = "Debian or Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`"
-PNG_DPI = 96  # Graphviz's default of 72 makes icons and text look small on screens
+AUTO = "auto"
+DIRECTIONS = (AUTO, "LR", "TB")
+# What the SVG asks for: Arimo, which the PNG is drawn with, then the fonts with the
+# same metrics that most viewers have, so labels fit their boxes wherever it is opened.
+SVG_FONTS = "Arimo,Arial,Helvetica,sans-serif"
 
 # Catalog tech id -> the `diagrams` class whose icon shows it ("module:Class").
 TECH_ICONS: dict[str, str] = {
@@ -139,17 +144,6 @@ KIND_ICONS: dict[str, str] = {
 FALLBACK_ICON = "generic.blank:Blank"
 
 
-class GraphvizMissing(Exception):
-    """Graphviz's `dot` program is not on PATH."""
-
-    def __str__(self) -> str:
-        return (
-            "PNG and SVG pictures need Graphviz's `dot` program, which was not found on PATH. "
-            f"Install Graphviz ({INSTALL_GRAPHVIZ}), or draw with `-f mermaid` or `-f dot`, which need nothing "
-            "installed."
-        )
-
-
 class DiagramsMissing(Exception):
     """The `diagrams` package (the icons) cannot be imported."""
 
@@ -161,30 +155,6 @@ class DiagramsMissing(Exception):
         )
 
 
-class GraphvizFailed(Exception):
-    """`dot` ran and failed: a bug on our side, or a broken Graphviz installation."""
-
-
-# The bound on Graphviz's layout, which grows faster than the design: about 30 s of CPU
-# for 2,000 components, seconds for 1,000. Past LAYOUT_MAX_NODES the picture is
-# refused before Graphviz starts; LAYOUT_TIMEOUT stops a layout that runs long anyway
-# (a loaded machine, `--splines ortho`), so `diagram` and `review` end within a minute.
-LAYOUT_MAX_NODES = 1_500
-LAYOUT_TIMEOUT = 45  # seconds
-
-
-class LayoutTooLarge(Exception):
-    """A picture Graphviz would take too long to lay out (its size, or the timeout)."""
-
-
-def graphviz() -> str:
-    """The path of Graphviz's `dot`, or GraphvizMissing."""
-    found = shutil.which("dot")
-    if found is None:
-        raise GraphvizMissing()
-    return found
-
-
 def require_icons() -> None:
     """DiagramsMissing unless the `diagrams` package can be imported."""
     try:
@@ -193,30 +163,83 @@ def require_icons() -> None:
         raise DiagramsMissing() from None
 
 
-def render_image(model: RenderModel, image_format: str, splines: str = "spline") -> bytes:
-    """The model as PNG or SVG bytes, each component drawn as its icon."""
+def render_svg(model: RenderModel, engine: Engine, splines: str = "spline", direction: str = AUTO) -> Picture:
+    """The model as self-contained SVG text, each component drawn as its icon, flowing
+    in `direction` (LR, TB, or `auto`: see `choose_direction`)."""
+    icons = {node.id: icon_file(node) for node in model.nodes if node.kind != GROUP}
+
+    def draw(rankdir: str) -> str:
+        return finish_svg(layout(engine, dot.render(model, splines=splines, icons=icons, rankdir=rankdir),
+                                  len(model.nodes)))
+
+    return choose_direction(draw, direction)
+
+
+def render_image(model: RenderModel, image_format: str, engine: Engine, splines: str = "spline",
+                 direction: str = AUTO) -> tuple[bytes, Picture]:
+    """The model as PNG or SVG bytes, with the SVG they were made from."""
     if image_format not in FORMATS:
         raise ValueError(f"image format must be one of {', '.join(FORMATS)}, not {image_format!r}")
-    program = graphviz()
-    icons = {node.id: icon_file(node) for node in model.nodes}
-    source = dot.render(model, splines=splines, icons=icons)
-    arguments = [program, f"-T{image_format}"] + ([f"-Gdpi={PNG_DPI}"] if image_format == "png" else [])
-    if len(model.nodes) > LAYOUT_MAX_NODES:
-        raise LayoutTooLarge(f"the picture has {len(model.nodes):,} components, more than the {LAYOUT_MAX_NODES:,} "
-                             f"Graphviz lays out in reasonable time")
-    try:
-        completed = subprocess.run(arguments, input=source.encode("utf-8"), capture_output=True, check=False,
-                                   timeout=LAYOUT_TIMEOUT)
-    except subprocess.TimeoutExpired:  # run() has killed dot
-        raise LayoutTooLarge(f"Graphviz took more than {LAYOUT_TIMEOUT} s to lay out {len(model.nodes):,} "
-                             f"components and was stopped") from None
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GraphvizFailed(f"Graphviz's dot failed (exit {completed.returncode})"
-                             + (f": {message[0]}" if message else ""))
+    picture = render_svg(model, engine, splines, direction)
     if image_format == "svg":
-        return embed_icons(completed.stdout.decode("utf-8")).encode("utf-8")
-    return completed.stdout
+        return picture.svg.encode("utf-8"), picture
+    from archlint.render import raster
+
+    return raster.png(picture.svg), picture
+
+
+# --- direction ------------------------------------------------------------------------
+
+# Auto direction: a picture is read at the width of a page or a screen and scrolled
+# down, so wide is what makes it unreadable (a 3:1 picture at page width has text a
+# third of its size), while tall only means scrolling.
+WIDEST = 2.2  # width:height above which left-to-right gives way to top-to-bottom
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)(?:pt|px)?"[^>]*?\bheight="([\d.]+)(?:pt|px)?"')
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    svg: str
+    rankdir: str
+    width: float  # points
+    height: float
+
+    @property
+    def ratio(self) -> float:
+        return self.width / self.height if self.height else 1.0
+
+
+def measure(svg: str, rankdir: str) -> Picture:
+    found = _SVG_SIZE.search(svg)
+    width, height = (float(found[1]), float(found[2])) if found else (0.0, 0.0)
+    return Picture(svg, rankdir, width, height)
+
+
+def choose_direction(draw: Callable[[str], str], direction: str = AUTO) -> Picture:
+    """Draw left to right; under `auto`, when that is wider than WIDEST:1, draw top to
+    bottom too and keep whichever is narrower for its height."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+    if direction != AUTO:
+        return measure(draw(direction), direction)
+    across = measure(draw("LR"), "LR")
+    if across.ratio <= WIDEST:
+        return across
+    down = measure(draw("TB"), "TB")
+    return down if down.ratio < across.ratio else across
+
+
+
+_COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
+_FONT_FAMILY = re.compile(r'font-family="[^"]*"')
+
+
+def finish_svg(svg: str) -> str:
+    """The engine's SVG made self-contained and independent of the engine's release:
+    icons embedded, the generator's comments dropped, fonts named with fallbacks."""
+    svg = _COMMENT.sub("", svg)
+    svg = _FONT_FAMILY.sub(f'font-family="{SVG_FONTS}"', svg)
+    return embed_icons(svg)
 
 
 def icon_file(node: Node) -> str:

@@ -13,16 +13,20 @@ from collections.abc import Mapping
 
 from archlint.render.model import (
     DEAD_LETTERS,
+    GROUP,
     SEVERITY_COLOURS,
     Cluster,
-    LegendEntry,
     Link,
     Node,
     RenderModel,
 )
 
 SPLINES = ("spline", "ortho")
-FONT = "sans-serif"
+RANKDIRS = ("LR", "TB")
+# A font whose metrics the layout engines know (graphviz-pure has Arial's built in, and
+# has none for `sans-serif`, where it would measure with Times); the PNG is drawn with
+# Arimo itself (archlint.render.raster), so labels fit their boxes.
+FONT = "Arimo"
 INK, MUTED, LINE, FRAME, TINT = "#2D3436", "#636E72", "#7B8894", "#AEB6BE", "#F7F9FA"
 ICON_POINTS = 64  # the icon's box, in points (1/72 inch)
 
@@ -43,22 +47,27 @@ _SHAPES: dict[str, str] = {
     "object_storage": "cylinder",
     "queue": "cds",
     "stream": "cds",
+    GROUP: "folder",
 }
 
 
-def render(model: RenderModel, *, splines: str = "spline", icons: Mapping[str, str] | None = None) -> str:
+def render(model: RenderModel, *, splines: str = "spline", icons: Mapping[str, str] | None = None,
+           rankdir: str = "LR") -> str:
     """DOT for the model. `icons` maps node ids to image files: given, every node is
-    drawn as its icon over its label (nodes missing from it get no image)."""
+    drawn as its icon over its label (nodes missing from it get no image). `rankdir`
+    is the direction of the flow: LR (left to right) or TB (top to bottom)."""
     if splines not in SPLINES:
         raise ValueError(f"splines must be one of {', '.join(SPLINES)}, not {splines!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
     out = [
         f"digraph {_quote(model.name)} {{",
         # newrank ranks the whole graph at once instead of cluster by cluster: on 1000
         # components with edge labels it lays out in about 1 s instead of about 20 s.
         (
-            f"  graph [rankdir=LR, newrank=true, splines={splines}, nodesep=0.6, ranksep=0.9, pad=0.3, "
-            f"fontname={_quote(FONT)}, fontsize=16, fontcolor={_quote(INK)}, label={_quote(model.name)}, "
-            "labelloc=t];"
+            f"  graph [rankdir={rankdir}, newrank=true, splines={splines}, nodesep=0.6, ranksep=0.9, pad=0.3, "
+            f"fontname={_quote(FONT)}, fontsize=16, fontcolor={_quote(INK)}, label={_heading(model)}, "
+            "labelloc=t, labeljust=l];"
         ),
         f"  node [fontname={_quote(FONT)}, fontsize=12, fontcolor={_quote(INK)}, color={_quote(INK)}];",
         f"  edge [fontname={_quote(FONT)}, fontsize=10, fontcolor={_quote(MUTED)}, color={_quote(LINE)}];",
@@ -70,8 +79,6 @@ def render(model: RenderModel, *, splines: str = "spline", icons: Mapping[str, s
     out.extend(f"  {draw(by_id[node_id])}" for node_id in model.unclustered)
     label_key = "xlabel" if splines == "ortho" else "label"  # ortho edges cannot place labels
     out.extend(f"  {_edge(link, label_key)}" for link in model.links)
-    if model.legend:
-        out.extend(_legend(model.legend))
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -107,9 +114,12 @@ def _icon_node(node: Node, icon: str | None) -> str:
             f'<IMG SRC="{html.escape(icon)}" SCALE="TRUE"/></TD></TR>'
         )
     rows.append(f"<TR><TD><B>{html.escape(node.title)}</B></TD></TR>")
+    if node.summary:
+        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{html.escape(node.summary)}</FONT></TD></TR>')
     if node.tech:
         rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{html.escape(node.tech)}</FONT></TD></TR>')
-    frame = 'BORDER="0"'
+    # An overview's group has no icon: a tinted box like the clusters it stands for.
+    frame = f'BORDER="1" COLOR="{FRAME}" BGCOLOR="{TINT}" STYLE="ROUNDED"' if node.kind == GROUP else 'BORDER="0"'
     if node.mark is not None:
         colour = SEVERITY_COLOURS[node.mark.severity]
         rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{colour}">{html.escape(" ".join(node.mark.codes))}'
@@ -134,18 +144,25 @@ def _edge(link: Link, label_key: str) -> str:
     return f"{link.src} -> {link.dst}{suffix};"
 
 
-def _legend(entries: tuple[LegendEntry, ...]) -> list[str]:
-    out = [
-        "  subgraph cluster_legend {",
-        f"    graph [label=\"Legend\", labeljust=l, style=rounded, color={_quote(FRAME)}, bgcolor=white, fontsize=12];",
-    ]
-    for number, entry in enumerate(entries, start=1):
-        attrs = {"label": _quote(entry.text), "shape": "plaintext", "fontsize": "10"}
-        if entry.severity is not None:
-            attrs.update(shape="box", style="rounded", color=_quote(SEVERITY_COLOURS[entry.severity]), penwidth="3")
-        out.append(f"    legend_{number} [{_attrs(attrs)}];")
-    out.append("  }")
-    return out
+def _heading(model: RenderModel) -> str:
+    """The graph's label: the design's name, with the legend under it in small type when
+    findings are drawn. In the label it takes no place in the layout and stays out of
+    the picture's way, however large the picture."""
+    if not model.legend:
+        return _quote(model.name)
+    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="16">{html.escape(model.name)}</FONT></TD></TR>']
+    marked = [(entry.severity, entry.text) for entry in model.legend if entry.severity is not None]
+    if marked:
+        cells = "".join(
+            f'<TD BORDER="2" COLOR="{SEVERITY_COLOURS[severity]}" STYLE="ROUNDED">'
+            f'<FONT POINT-SIZE="10">{html.escape(text)}</FONT></TD>'
+            for severity, text in marked
+        )
+        rows.append(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>{cells}'
+                    f"</TR></TABLE></TD></TR>")
+    rows.extend(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED}">{html.escape(entry.text)}</FONT>'
+                f"</TD></TR>" for entry in model.legend if entry.severity is None)
+    return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
 
 def _attrs(attrs: dict[str, str]) -> str:

@@ -35,8 +35,11 @@ _SHAPES: dict[str, tuple[str, str]] = {
 _ESCAPED = re.compile('[#"<>`&\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
-def render(model: RenderModel) -> str:
-    out = ["---", f"title: {json.dumps(model.name, ensure_ascii=False)}", "---", "flowchart LR"]
+def render(model: RenderModel, direction: str = "LR") -> str:
+    """One Mermaid document (front matter and a flowchart), flowing LR or TB."""
+    if direction not in ("LR", "TB"):
+        raise ValueError(f"direction must be LR or TB, not {direction!r}")
+    out = ["---", f"title: {json.dumps(model.name, ensure_ascii=False)}", "---", f"flowchart {direction}"]
     by_id = {node.id: node for node in model.nodes}
     for cluster in model.clusters:
         out.append(f'  subgraph {cluster.id}["{_escape(cluster.label)}"]')

@@ -1,8 +1,9 @@
 """The render model: what a picture of one design shows, independent of its format.
 
 Nodes carry stable ids (derived from the component ids, safe in Mermaid and DOT), their
-label parts, kind and tech; clusters group them by tier, or by region or zone when the
-components name several; edges carry their kind (sync `calls` or async `publishes` /
+label parts, kind and tech; clusters group them by their `group` when any names one,
+else by region or zone when the components name several, else by tier; edges carry
+their kind (sync `calls` or async `publishes` /
 `consumes`), protocol and peak rate. With findings, each node and edge carries the worst
 severity of the findings that point at it and their codes; findings that point at
 neither are kept apart so the legend can name them.
@@ -57,6 +58,7 @@ class Node:
     replicas: str | None  # "3", or "3–30" when it autoscales; None for a single instance
     cluster: str | None  # the id of its cluster
     mark: Mark | None = None
+    summary: str | None = None  # a collapsed group (kind GROUP): what it holds, `12 components: …`
 
     @property
     def title(self) -> str:
@@ -65,8 +67,10 @@ class Node:
 
     @property
     def lines(self) -> tuple[str, ...]:
-        """The label, line by line: title, tech, codes."""
+        """The label, line by line: title, tech (or a group's summary), codes."""
         lines = [self.title]
+        if self.summary:
+            lines.append(self.summary)
         if self.tech:
             lines.append(self.tech)
         if self.mark is not None:
@@ -82,6 +86,7 @@ class Link:
     protocol: str | None
     peak: float | None  # requests per second at peak over all flows taking it; None: no flow
     mark: Mark | None = None
+    count: int = 1  # in an overview, the links between two groups drawn as this one
 
     @property
     def sync(self) -> bool:
@@ -90,9 +95,10 @@ class Link:
     @property
     def lines(self) -> tuple[str, ...]:
         """The label, line by line: `grpc · 11.6k/s peak`, then the codes."""
-        if self.kind == DEAD_LETTERS:
+        if self.kind == DEAD_LETTERS and self.count == 1:
             return ("dead letters",)
-        parts = [part for part in (self.protocol, _peak_text(self.peak)) if part]
+        several = f"{self.count} links" if self.count > 1 else None
+        parts = [part for part in (self.protocol, several, _peak_text(self.peak)) if part]
         lines = [" · ".join(parts)] if parts else []
         if self.mark is not None:
             lines.append(" ".join(self.mark.codes))
@@ -129,7 +135,7 @@ def build_model(graph: Graph, terms: Any, name: str, findings: Iterable[Finding]
     ids = _node_ids(graph.nodes)
     node_marks, link_marks, elsewhere = _place_findings(graph, findings or ())
     peaks = _edge_peaks(graph, terms)
-    grouping = _spread_groups(graph) or _tier_groups(graph)
+    grouping = _named_groups(graph) or _spread_groups(graph) or _tier_groups(graph)
     cluster_ids = _IdAllocator(prefix="cluster_")
     clusters: list[Cluster] = []
     cluster_of: dict[str, str] = {}  # component id -> cluster id
@@ -210,6 +216,17 @@ def _tier_groups(graph: Graph) -> list[tuple[str, list[str]]]:
         tier = next((label for label, kinds in TIERS if node.kind in kinds), "services")
         groups[tier].append(cid)
     return list(groups.items())
+
+
+def _named_groups(graph: Graph) -> list[tuple[str, list[str]]] | None:
+    """Clusters by the components' `group`, in order of first appearance, when any
+    component names one; components without a group stay outside the clusters."""
+    groups: dict[str, list[str]] = {}
+    for cid, node in graph.nodes.items():
+        name = node.component.group
+        if isinstance(name, str) and name.strip():
+            groups.setdefault(name.strip(), []).append(cid)
+    return list(groups.items()) or None
 
 
 def _spread_groups(graph: Graph) -> list[tuple[str, list[str]]] | None:
@@ -302,3 +319,92 @@ def _legend(nodes: tuple[Node, ...], links: tuple[Link, ...], elsewhere: list[Fi
         LegendEntry(None, "solid lines: calls (sync); broken lines: publishes, consumes (async), dead letters")
     )
     return tuple(entries)
+
+
+# --- overview and focus ----------------------------------------------------------------
+
+GROUP = "group"  # the kind of a node that stands for a whole cluster in an overview
+COLLAPSE_ABOVE = 150  # components: larger designs are drawn as an overview unless asked otherwise
+_MAX_CODES = 6  # codes named on one overview node or link; the rest counted
+
+
+def collapse(model: RenderModel) -> RenderModel:
+    """The overview: each cluster becomes one node (its label, how many components of
+    which tiers, the worst finding and its codes); links between two clusters become
+    one per direction and style, with their count and summed peak rate; links inside a
+    cluster are left out. Components outside every cluster stay as they are."""
+    by_id = {node.id: node for node in model.nodes}
+    ids = _IdAllocator(prefix="g_")
+    stand_in: dict[str, str] = {node_id: node_id for node_id in model.unclustered}
+    groups: list[Node] = []
+    for cluster in model.clusters:
+        members = [by_id[node_id] for node_id in cluster.nodes]
+        group_id = ids.take(cluster.label)
+        stand_in.update((node_id, group_id) for node_id in cluster.nodes)
+        groups.append(Node(group_id, cluster.label, GROUP, None, None, None, None,
+                           _merge_marks(member.mark for member in members), _summary(members)))
+    merged: dict[tuple[str, str, bool], list[Link]] = {}
+    for link in model.links:
+        src, dst = stand_in[link.src], stand_in[link.dst]
+        if src == dst:
+            continue
+        merged.setdefault((src, dst, link.sync), []).append(link)
+    links = tuple(_merge_links(src, dst, sync, found) for (src, dst, sync), found in merged.items())
+    kept = tuple(by_id[node_id] for node_id in model.unclustered)
+    return RenderModel(model.name, (*groups, *kept), links, (), tuple(node.id for node in (*groups, *kept)),
+                       model.legend)
+
+
+def focus(model: RenderModel, group: str) -> RenderModel:
+    """One cluster (by its label, as `--group` names it) with the components its members
+    link to or from, in their own clusters, and only the links that touch a member.
+    KeyError names the labels there are."""
+    chosen = next((cluster for cluster in model.clusters if cluster.label == group), None)
+    if chosen is None:
+        raise KeyError(group)
+    members = set(chosen.nodes)
+    links = tuple(link for link in model.links if link.src in members or link.dst in members)
+    shown = members | {link.src for link in links} | {link.dst for link in links}
+    clusters = tuple(
+        Cluster(cluster.id, cluster.label, tuple(node_id for node_id in cluster.nodes if node_id in shown))
+        for cluster in model.clusters
+    )
+    return RenderModel(model.name, tuple(node for node in model.nodes if node.id in shown), links,
+                       tuple(cluster for cluster in clusters if cluster.nodes),
+                       tuple(node_id for node_id in model.unclustered if node_id in shown), model.legend)
+
+
+def _summary(members: list[Node]) -> str:
+    """`12 components: 5 services, 4 data, 3 messaging` (tiers in drawing order)."""
+    counts: dict[str, int] = {}
+    for member in members:
+        tier = next((label for label, kinds in TIERS if member.kind in kinds), "services")
+        counts[tier] = counts.get(tier, 0) + 1
+    singular = {"services": "service"}
+    parts = [f"{counts[label]} {singular.get(label, label) if counts[label] == 1 else label}"
+             for label, _ in TIERS if label in counts]
+    total = len(members)
+    return f"{total} component{'s' if total != 1 else ''}: {', '.join(parts)}"
+
+
+def _merge_marks(marks: Iterable[Mark | None]) -> Mark | None:
+    found = [mark for mark in marks if mark is not None]
+    if not found:
+        return None
+    worst = min((mark.severity for mark in found), key=SEVERITY_RANK.__getitem__)
+    codes = sorted({code for mark in found for code in mark.codes})
+    if len(codes) > _MAX_CODES:
+        codes = [*codes[:_MAX_CODES], f"+{len(codes) - _MAX_CODES} more"]
+    return Mark(worst, tuple(codes))
+
+
+def _merge_links(src: str, dst: str, sync: bool, links: list[Link]) -> Link:
+    if len(links) == 1:
+        only = links[0]
+        return Link(src, dst, only.kind, only.protocol, only.peak, only.mark)
+    peaks = [link.peak for link in links if link.peak is not None]
+    protocols = {link.protocol for link in links}
+    protocol = protocols.pop() if len(protocols) == 1 else None
+    kind = SYNC if sync else next(link.kind for link in links)
+    return Link(src, dst, kind, protocol, sum(peaks) if peaks else None,
+                _merge_marks(link.mark for link in links), len(links))

@@ -36,7 +36,9 @@ KEYS = (
     "zone-availability",
     "region-availability",
     "limits",
+    "diagram-engine",
 )
+DIAGRAM_ENGINES = ("bundled", "system")  # archlint.render.engine.ENGINES, without importing the renderer
 LIMIT_KEYS = {
     "max-file-size": "max_file_size",
     "max-depth": "max_depth",
@@ -68,6 +70,7 @@ class Config:
     zone_availability: float | None = None
     region_availability: float | None = None
     limits: Limits = field(default_factory=Limits)
+    diagram_engine: str | None = None  # bundled | system; None: the default (bundled)
     raw: Mapping[str, Any] = field(default_factory=dict)  # the keys as written, for `config --show`
 
     @property
@@ -271,6 +274,12 @@ def parse_config(data: Mapping[str, Any], path: str, metas: Mapping[str, RuleMet
             raise ConfigError(f"{where}: region-availability: {error}") from None
     if "limits" in data:
         settings["limits"] = _limits(data["limits"], f"{where}: limits")
+    if "diagram-engine" in data:
+        value = data["diagram-engine"]
+        if value not in DIAGRAM_ENGINES:
+            raise ConfigError(f"{where}: diagram-engine must be one of {', '.join(DIAGRAM_ENGINES)} (got {value!r}): "
+                              "bundled is graphviz-pure, installed with archlint; system is Graphviz's dot on PATH")
+        settings["diagram_engine"] = value
     return Config(**settings)
 
 
@@ -408,6 +417,7 @@ def effective(config: Config) -> list[Setting]:
         "rule-packs": list(config.rule_packs),
         "zone-availability": written.get("zone-availability", f"{(domains['zone'].value or 0) * 100:g}%"),
         "region-availability": written.get("region-availability", f"{(domains['region'].value or 0) * 100:g}%"),
+        "diagram-engine": config.diagram_engine or DIAGRAM_ENGINES[0],
     }
     settings = [Setting(key, value, prefix + key if key in written else None) for key, value in parsed.items()]
     written_limits = written.get("limits") or {}

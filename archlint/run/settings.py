@@ -33,6 +33,7 @@ class FileSettings:
     load_factor: float = 1.0  # what-if scale (`--load 10x`)
     zone_availability: float | None = None  # one zone's availability (configuration)
     region_availability: float | None = None  # one region's availability (configuration)
+    diagram_engine: str | None = None  # bundled | system (configuration); None: the default
     rule_packs: tuple[str, ...] = ()  # custom rule packs (absolute paths), from the configuration
     rules: RuleSet | None = None  # the rules that may run on this file; None = built-in and plugins
 
@@ -98,6 +99,7 @@ class Settings:
                 load_factor=cli.load_factor,
                 zone_availability=config.zone_availability,
                 region_availability=config.region_availability,
+                diagram_engine=config.diagram_engine,
                 rule_packs=config.pack_paths,
                 rules=rule_set_for(config.pack_paths),
             )

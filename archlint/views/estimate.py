@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from archlint.analysis.figures import HOT_UTILISATION, Figures, over, under
@@ -58,24 +59,60 @@ def _mix(load: Any) -> str:
     return f"; used = {' + '.join(parts)}, as if {_rate(load.limit)} at this mix"
 
 
-def render_text(name: str, title: str, figures: Figures) -> str:
-    terms = figures.terms
-    lines = [f"{title} ({name})"]
-    if terms.load_factor != 1:
-        lines[0] += f" at {terms.load_factor:g}x today's load"
-    lines.append("")
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One part of the estimate: a heading line, a table (its first row the column
+    names when `header`), lines after it, and parts of its own (one per flow). The text
+    and the HTML review draw the same sections."""
 
+    heading: str
+    rows: tuple[tuple[str, ...], ...] = ()
+    header: bool = True
+    notes: tuple[str, ...] = ()
+    parts: tuple[Section, ...] = ()
+
+
+def render_text(name: str, title: str, figures: Figures) -> str:
+    lines = [heading(name, title, figures), ""]
+    for section in sections(figures):
+        lines += _section_lines(section, "")
+        lines.append("")
+    # Each entry is one line; a line break or escape inside comes from the design's
+    # own text (a name, an id, a technology) and is shown as an escape.
+    return "\n".join(visible(line) for line in lines)
+
+
+def _section_lines(section: Section, indent: str) -> list[str]:
+    inner = indent + "  "
+    lines = [indent + section.heading]
+    if section.rows:
+        lines += _table([list(row) for row in section.rows], indent=inner)
+    lines += [inner + note for note in section.notes]
+    for part in section.parts:
+        lines += _section_lines(part, inner)
+    return lines
+
+
+def heading(name: str, title: str, figures: Figures) -> str:
+    load_factor = figures.terms.load_factor
+    return f"{title} ({name})" + (f" at {load_factor:g}x today's load" if load_factor != 1 else "")
+
+
+def sections(figures: Figures) -> list[Section]:
+    """The estimate's parts in reading order; a part with nothing to show is left out."""
+    terms = figures.terms
+    out: list[Section] = []
     rates = figures.rates
     if rates:
-        lines.append(f"Flow rates (peak = average × peak_factor {terms.peak_factor:g})")
-        rows = [["flow", "average", "peak", "arithmetic"]]
-        rows += [[r.name, _rate(r.average), _rate(r.peak), r.work] for r in rates.values()]
-        lines += _table(rows) + [""]
+        out.append(Section(
+            f"Flow rates (peak = average × peak_factor {terms.peak_factor:g})",
+            (("flow", "average", "peak", "arithmetic"),
+             *((r.name, _rate(r.average), _rate(r.peak), r.work) for r in rates.values())),
+        ))
 
     loads = figures.loads
     if loads:
-        lines.append("Load and capacity (peak load; components fed only by queues at the average rate)")
-        rows = [["component", "load", "capacity", "used", "writes", "capacity from"]]
+        rows: list[tuple[str, ...]] = [("component", "load", "capacity", "used", "writes", "capacity from")]
         for cid, load in loads.items():
             capacity = load.capacity
             if load.limit is None:
@@ -91,65 +128,63 @@ def render_text(name: str, title: str, figures: Figures) -> str:
             writes = "-"
             if load.write_limit is not None:  # single-leader stores: writes against the primaries
                 writes = f"{_rate(load.write)} of {_rate(load.write_limit)} = {_used(load.write_utilisation or 0.0)}"
-            rows.append([cid, demand, limit, used, writes, f"{capacity.work}{_mix(load)}{_source(capacity.source)}"])
-        lines += _table(rows)
-        if any(load.hot for load in loads.values()):
-            lines.append(f"  {_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak")
-        lines.append("")
+            rows.append((cid, demand, limit, used, writes, f"{capacity.work}{_mix(load)}{_source(capacity.source)}"))
+        hot = (f"{_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak",) \
+            if any(load.hot for load in loads.values()) else ()
+        out.append(Section("Load and capacity (peak load; components fed only by queues at the average rate)",
+                           tuple(rows), notes=hot))
 
     availability = [(a, a.value) for a in figures.availability.values() if a.value is not None]
     if availability:
-        lines.append(f"Availability (share of requests that succeed: product over each flow's critical path of "
-                     f"1 − share × (1 − part); one zone = {format_percent(figures.zone_availability)}, "
-                     f"one region = {format_percent(figures.region_availability)})")
+        flows = []
         for estimate, value in availability:
             target = "" if estimate.target is None else f" against a target of {format_percent(estimate.target)}" + \
                 (" (below it)" if under(value, estimate.target) else "")
-            lines.append(f"  {estimate.name}: {format_percent(value)}{target} = {_product(estimate)}")
-            rows = [[part.cid, "-" if part.value is None else format_percent(part.value),
-                     part.work + _source(part.source) + _reach(estimate, part)]
+            rows = [(part.cid, "-" if part.value is None else format_percent(part.value),
+                     part.work + _source(part.source) + _reach(estimate, part))
                     for part in estimate.parts]
             region = estimate.region
             if region is not None and region.value is not None:
-                rows.append(["region", format_percent(region.value), region.work + _source(region.source)])
-            lines += _table(rows, indent="    ")
-            if estimate.unknown:
-                lines.append(f"    unknown, counted as 100%: {', '.join(estimate.unknown)}")
-        lines.append("")
+                rows.append(("region", format_percent(region.value), region.work + _source(region.source)))
+            flows.append(Section(
+                f"{estimate.name}: {format_percent(value)}{target} = {_product(estimate)}",
+                tuple(rows),
+                header=False,
+                notes=(f"unknown, counted as 100%: {', '.join(estimate.unknown)}",) if estimate.unknown else (),
+            ))
+        out.append(Section(f"Availability (share of requests that succeed: product over each flow's critical path of "
+                           f"1 − share × (1 − part); one zone = {format_percent(figures.zone_availability)}, "
+                           f"one region = {format_percent(figures.region_availability)})", parts=tuple(flows)))
 
     latency = [(f, f.value) for f in figures.latency.values() if f.value is not None]
     if latency:
-        lines.append("Latency p99 (calls in separate steps add up, a parallel group takes its slowest; "
-                     "hops under 1% of requests left out)")
+        flows = []
         for flow, value in latency:
             target = "" if flow.target is None else f" against a target of {format_duration(flow.target)}" + \
                 (" (over it)" if over(value, flow.target) else "")
-            lines.append(f"  {flow.name}: {format_duration(value)}{target} = {flow.work}")
-            for part in flow.parts:
-                if part.source is not None:
-                    lines.append(f"    {part.cid}: {part.work}{_source(part.source)}")
+            notes = [f"{part.cid}: {part.work}{_source(part.source)}" for part in flow.parts if part.source is not None]
             if flow.left_out:
-                lines.append(f"    left out, below 1% of requests: {', '.join(flow.left_out)}")
+                notes.append(f"left out, below 1% of requests: {', '.join(flow.left_out)}")
             if flow.unknown:
-                lines.append(f"    unknown, counted as 0: {', '.join(flow.unknown)}")
-        lines.append("")
+                notes.append(f"unknown, counted as 0: {', '.join(flow.unknown)}")
+            flows.append(Section(f"{flow.name}: {format_duration(value)}{target} = {flow.work}", notes=tuple(notes)))
+        out.append(Section("Latency p99 (calls in separate steps add up, a parallel group takes its slowest; "
+                           "hops under 1% of requests left out)", parts=tuple(flows)))
 
     growth = figures.growth
     if growth:
-        lines.append("Storage growth (average writes × payload × retention)")
         rows = []
         for cid, g in growth.items():
             per_shard = f", {format_size(g.total / g.shards)} per shard" if g.shards and g.shards > 1 else ""
-            rows.append([cid, f"{format_size(g.per_second)}/s × {format_duration(g.retention)} = "
-                              f"{format_size(g.total)}{per_shard}", "; ".join(g.writes)])
-        lines += _table(rows) + [""]
+            rows.append((cid, f"{format_size(g.per_second)}/s × {format_duration(g.retention)} = "
+                              f"{format_size(g.total)}{per_shard}", "; ".join(g.writes)))
+        out.append(Section("Storage growth (average writes × payload × retention)", tuple(rows), header=False))
 
     bandwidth = figures.bandwidth
     if bandwidth:
-        lines.append("Bandwidth (rate × payload)")
-        rows = [[b.name, f"{format_size(b.average)}/s average", f"{format_size(b.peak)}/s peak"]
-                for b in bandwidth.values()]
-        lines += _table(rows) + [""]
+        out.append(Section("Bandwidth (rate × payload)", tuple(
+            (b.name, f"{format_size(b.average)}/s average", f"{format_size(b.peak)}/s peak")
+            for b in bandwidth.values()), header=False))
 
     saturation = figures.saturation()
     if saturation is not None:
@@ -160,17 +195,12 @@ def render_text(name: str, title: str, figures: Figures) -> str:
             used = f"writes: {_used(load.write_utilisation)} of {_rate(load.write_limit)}"
         else:
             used = f"{_used(load.utilisation or 0.0)} of {_rate(load.limit)}"
-        lines.append(f"Saturates first: {cid}, at {multiple:.3g}x this load ({used} used at peak).")
-        lines.append("")
+        out.append(Section(f"Saturates first: {cid}, at {multiple:.3g}x this load ({used} used at peak)."))
 
     missing = figures.missing_inputs()
     if missing:
-        lines.append("Missing inputs")
-        lines += [f"  - {item}" for item in missing]
-        lines.append("")
-    # Each entry is one line; a line break or escape inside comes from the design's
-    # own text (a name, an id, a technology) and is shown as an escape.
-    return "\n".join(visible(line) for line in lines)
+        out.append(Section("Missing inputs", notes=tuple(f"- {item}" for item in missing)))
+    return out
 
 
 def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, Any]:

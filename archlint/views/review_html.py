@@ -1,9 +1,11 @@
-"""`archlint review` as one self-contained HTML page: inline CSS, no scripts, nothing
-fetched. The diagram is the inline SVG the command drew, else the Mermaid text in a
-<pre>. Everything from the design is escaped."""
+"""`archlint review` as one self-contained HTML page: inline CSS and one small inline
+script (zoom and pan of the diagram), nothing fetched. The diagram is the SVG the
+command drew (`archlint.render.inline_svg`), else the Mermaid text in a <pre>; the
+estimate is tables. Everything from the design is escaped. A pure function of the review."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -25,7 +27,32 @@ ul.findings{list-style:none;padding-left:0}\
 ul.findings li{margin:.4rem 0;padding-left:.6rem;border-left:3px solid #d0d7de}
 ul.findings li.error{border-color:#cf222e}ul.findings li.warning{border-color:#d4a72c}\
 ul.findings li.info{border-color:#54aeff}
-.hint{color:#59636e}.missing li{color:#a40e26}.diagram svg{max-width:100%;height:auto}
+.hint{color:#59636e}.missing li{color:#a40e26}
+table.figures{border-collapse:collapse;margin:.3rem 0 .8rem;font-size:14px}
+table.figures th,table.figures td{border:1px solid #d0d7de;padding:.2rem .5rem;text-align:left;vertical-align:top}
+table.figures th{background:#f6f8fa}table.figures td:nth-child(n+2){font-variant-numeric:tabular-nums}
+h4{margin:.8rem 0 .2rem}.notes{margin:.2rem 0 .8rem;color:#59636e}
+.zoom{overflow:hidden;border:1px solid #d0d7de;border-radius:6px;height:70vh;cursor:grab;touch-action:none}
+.zoom:active{cursor:grabbing}.canvas{transform-origin:0 0;width:max-content}.canvas svg{display:block}
+.zoom-bar{margin:.3rem 0}.zoom-bar button{font:inherit;margin-right:.3rem;padding:.1rem .6rem}
+""".strip()
+
+# Zoom (buttons, the wheel) and pan (drag) of each diagram; it starts at full size, or
+# fitted to the page's width when larger, never below a third of full size.
+_SCRIPT = """
+document.querySelectorAll('.zoom').forEach(function(box){
+var c=box.firstElementChild,g=c.firstElementChild,w=g.width.baseVal.value,h=g.height.baseVal.value,s=1,x=0,y=0,d=null;
+function set(){c.style.transform='translate('+x+'px,'+y+'px) scale('+s+')';}
+function fit(){s=Math.max(1/3,Math.min(1,box.clientWidth/w));x=0;y=0;set();}
+function zoom(f,px,py){var n=Math.max(.05,Math.min(8,s*f));x=px-(px-x)*n/s;y=py-(py-y)*n/s;s=n;set();}
+box.addEventListener('wheel',function(e){e.preventDefault();var r=box.getBoundingClientRect();
+zoom(e.deltaY<0?1.2:1/1.2,e.clientX-r.left,e.clientY-r.top);},{passive:false});
+box.addEventListener('pointerdown',function(e){d=[e.clientX-x,e.clientY-y];box.setPointerCapture(e.pointerId);});
+box.addEventListener('pointermove',function(e){if(d){x=e.clientX-d[0];y=e.clientY-d[1];set();}});
+box.addEventListener('pointerup',function(){d=null;});
+box.previousElementSibling.querySelectorAll('button').forEach(function(b){b.onclick=function(){
+var a=b.getAttribute('data-zoom');if(a==='fit')fit();else zoom(+a,box.clientWidth/2,box.clientHeight/2);};});
+fit();box.style.height=Math.min(window.innerHeight*.8,h*s+4)+'px';});
 """.strip()
 
 _VERDICT_CLASS = {"ready for review": "ready", "needs work": "needs", "not ready": "not"}
@@ -33,11 +60,9 @@ _VERDICT_CLASS = {"ready for review": "ready", "needs work": "needs", "not ready
 
 def render(review: Any, pictures: Sequence[str | None] | None = None,
            sketch_pictures: Sequence[str | None] | None = None) -> str:
-    """The page; `pictures` holds each design's diagram as inline SVG (drawn by the
-    command), None where there is none: the Mermaid text stands in for it."""
+    """The page; `pictures` (and `sketch_pictures`) hold each design's diagram as SVG
+    (drawn by the command), None where there is none: the Mermaid text stands in."""
     pictures = list(pictures) if pictures is not None else [None] * len(review.designs)
-    from archlint.views.estimate import render_text as estimate_text
-
     counts = review.counts()
     title = ", ".join(d.title for d in review.designs)
     parts = [
@@ -73,8 +98,7 @@ def render(review: Any, pictures: Sequence[str | None] | None = None,
         if step.missing:
             parts += ["<h3>Missing</h3>", _list(step.missing, css="missing")]
         if step.key == "estimation":
-            parts += [f"<pre>{escape(estimate_text(review.name, d.title, d.figures).rstrip())}</pre>"
-                      for d in review.designs]
+            parts += [_estimate(review.name, d) for d in review.designs]
         if step.key == "high-level":
             parts += [f'<div class="diagram">{_diagram(d.model, pictures[i])}</div>'
                       for i, d in enumerate(review.designs)]
@@ -89,6 +113,10 @@ def render(review: Any, pictures: Sequence[str | None] | None = None,
         drawn = list(sketch_pictures) if sketch_pictures is not None else [None] * len(review.sketches)
         parts += [f'<div class="diagram">{_diagram(s.model, drawn[i])}</div>' for i, s in enumerate(review.sketches)]
         parts.append("</section>")
+    else:
+        drawn = []
+    if any(pictures) or any(drawn):
+        parts.append(f"<script>{_SCRIPT}</script>")
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -118,9 +146,46 @@ def _finding(finding: Finding, accepted: str = "") -> str:
             f"<br>{escape(finding.message)}{hint}</li>")
 
 
+def _estimate(name: str, design: Any) -> str:
+    """The estimate's sections as headings, tables and notes (the same sections as
+    `archlint estimate` prints)."""
+    from archlint.views.estimate import heading, sections
+
+    parts = [f"<h3>{escape(heading(name, design.title, design.figures))}</h3>"]
+    for section in sections(design.figures):
+        parts += _section(section, "h4")
+    return "\n".join(parts)
+
+
+def _section(section: Any, tag: str) -> list[str]:
+    parts = [f"<{tag}>{escape(section.heading)}</{tag}>"]
+    if section.rows:
+        rows = list(section.rows)
+        head = ""
+        if section.header:
+            head = "<thead><tr>" + "".join(f"<th>{escape(cell)}</th>" for cell in rows[0]) + "</tr></thead>"
+            rows = rows[1:]
+        body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+        parts.append(f'<table class="figures">{head}<tbody>{body}</tbody></table>')
+    if section.notes:
+        parts.append('<p class="notes">' + "<br>".join(escape(note) for note in section.notes) + "</p>")
+    for part in section.parts:
+        parts += _section(part, "p" if tag == "h5" else "h5")
+    return parts
+
+
 def _diagram(model: Any, svg: str | None) -> str:
-    if svg is not None:
-        return svg
+    if svg:
+        return ('<div class="zoom-bar"><button type="button" data-zoom="1.25">+</button>'
+                '<button type="button" data-zoom="0.8">&minus;</button>'
+                '<button type="button" data-zoom="fit">fit</button> drag to pan, wheel to zoom</div>'
+                f'<div class="zoom"><div class="canvas">{_inline(svg)}</div></div>')
     from archlint.render import mermaid
 
     return f'<pre class="mermaid">{escape(mermaid.render(model).rstrip())}</pre>'
+
+
+def _inline(svg: str) -> str:
+    """The SVG without its XML prolog, doctype and comments, to sit inside the page."""
+    start = svg.find("<svg")
+    return re.sub(r"<!--.*?-->\s*", "", svg[start:], flags=re.DOTALL).strip()
