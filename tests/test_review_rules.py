@@ -110,7 +110,7 @@ def findings(tmp_path_factory):
 
 
 def test_each_rule_fires_once_and_nothing_else_does(findings):
-    by_code, everything = findings
+    _by_code, everything = findings
     assert sorted(f.code for f in everything) == sorted(NEW)
 
 
