@@ -360,8 +360,8 @@ def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Finding]:
                 others.setdefault(src, []).append(hop)
         for src, commit in commits.items():
             second = others.get(src)
-            if not second:
-                continue
+            if not second or any(h.via for h in writes if h.edge.src == src and kind(h.edge.dst) == _DATABASE):
+                continue  # `via` on the commit itself: its component's events are relayed
             hop = second[0]
             target = hop.edge.dst
             verb = "publishes to" if kind(target) in BROKER else "calls the write of"
