@@ -400,7 +400,9 @@ def _stale_source(ctx: RuleContext, cid: str, written: set[str], read_models: se
     in the flow is read on its primary, in the write's transaction."""
     kind = ctx.terms.kind(cid)
     if kind == "cache":
-        return "a cache that may hold an older value than its store"
+        # An ephemeral cache (sessions, counters) is no copy of a store: nothing to lag.
+        cache = ctx.terms.component(cid).cache
+        return None if cache is not None and cache.ephemeral else "a cache that may hold an older value than its store"
     replication = ctx.terms.component(cid).replication
     if kind in STORE and replication is not None and replication.read_from_replicas is True \
             and replication.synchronous is not True and cid not in written:
