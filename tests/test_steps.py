@@ -84,6 +84,17 @@ def test_chains_that_state_different_ops_do_both(tmp_path):
     assert hop.op == "read+write"
 
 
+def test_via_and_guard_are_facts_of_every_hop_of_their_chain(tmp_path):
+    route = route_of(tmp_path, design(
+        '- {chain: "parser -> url-db", guard: unique}',
+        '- {chain: "parser -> bloom", via: outbox}',
+        "- parser -> bloom",  # the same hop again: a fact one chain states still holds
+    ))
+    db, bloom = route.hops
+    assert (db.guard, db.via) == ("unique", None)
+    assert (bloom.guard, bloom.via) == (None, "outbox")
+
+
 # --- typos and bad values: (steps, code, line, column, words in the message) ----------------
 
 STEP_LINE = 15  # the line of the first step item in HEAD + steps
@@ -101,6 +112,12 @@ CASES = {
                                                           "did you mean 'op'?"]),
     "bad op": (['- {chain: parser -> url-db, op: wrte}'], "INP011", STEP_LINE, 35,
                ["flows.crawl.steps[0].op: must be read or write (got 'wrte')"]),
+    "via typo": (['- {chain: parser -> url-db, via: outbx}'], "INP011", STEP_LINE, 35,
+                 ["flows.crawl.steps[0].via: must be outbox or cdc (got 'outbx'); did you mean 'outbox'?"]),
+    "guard typo": (['- {chain: parser -> url-db, guard: uniqe}'], "INP011", STEP_LINE, 35,
+                   ["must be conditional or unique (got 'uniqe'); did you mean 'unique'?"]),
+    "guard key typo": (['- {chain: parser -> url-db, gaurd: unique}'], "INP010", STEP_LINE, 35,
+                       ["unknown key 'gaurd'", "did you mean 'guard'?"]),
     "bad payload": (['- {chain: parser -> url-db, payload: 2kb}'], "INP012", STEP_LINE, 35, ["did you mean KB?"]),
     "bad share": (['- {chain: parser -> url-db, share: 150%}'], "INP022", STEP_LINE, 35, ["share"]),
     "no chain": (['- {share: 10%, op: read}'], "INP022", STEP_LINE, 9, ["needs 'chain'"]),

@@ -53,6 +53,8 @@ class Hop:
     op: str | None = None  # stated: "read", "write", "read+write" (chains disagree), None
     payload: float | None = None  # stated by a step (`payload:`), the largest
     group: int | None = None  # the `parallel:` item of the first chain taking it, if any
+    via: str | None = None  # stated by a step: "outbox" or "cdc" (DAT007)
+    guard: str | None = None  # stated by a step: "conditional" or "unique" (DAT008)
 
 
 @dataclass(slots=True)
@@ -130,8 +132,8 @@ def build_graph(design: Design, kinds: dict[str, str], techs: dict[str, Any]) ->
 
 def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
     """Flow steps -> distinct hops in order of first appearance, each at its largest share,
-    with what the steps state about it (op, payload). Hops that are not declared edges
-    are skipped (validation reports them)."""
+    with what the steps state about it (op, payload, via, guard). Hops that are not
+    declared edges are skipped (validation reports them)."""
     hops: dict[tuple[str, str], Hop] = {}
     for step in flow.chains():
         group = None if step.member is None else step.item
@@ -141,7 +143,8 @@ def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
                 continue
             hop = hops.get((src, dst))
             if hop is None:
-                hops[(src, dst)] = Hop(edge, step.share, step.item, step.op, step.payload, group)
+                hops[(src, dst)] = Hop(edge, step.share, step.item, step.op, step.payload, group,
+                                       step.via, step.guard)
                 continue
             if step.share > hop.share:
                 hop.share = step.share
@@ -149,4 +152,7 @@ def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
                 hop.op = step.op if hop.op is None else "read+write"
             if step.payload is not None and (hop.payload is None or step.payload > hop.payload):
                 hop.payload = step.payload
+            # A fact any chain states about the hop holds for it.
+            hop.via = hop.via or step.via
+            hop.guard = hop.guard or step.guard
     return Route(name, flow, list(hops.values()))

@@ -310,6 +310,7 @@ class Sharding(Strict):
     strategy: Optional[Literal["hash", "range", "geo", "directory"]] = None
     key: Optional[Text] = None
     shards: Optional[Whole1] = None
+    largest_key_share: Optional[Percent] = None  # SCL008: the busiest key's share of traffic
 
 
 class Replication(Strict):
@@ -419,11 +420,17 @@ _ARROW = re.compile(r"\s*->\s*")
 
 
 Op = Literal["read", "write"]
+# How a chain's hops into a broker (or a service's write) are kept consistent with the
+# database write of the same component (DAT007), and what makes a write safe to take on
+# a value read before it (DAT008); docs/language.md, "Flow steps".
+VIA = ("outbox", "cdc")
+GUARDS = ("conditional", "unique")
 
 
 class Step(BaseModel):
     """One hop chain of a flow: `a -> b -> c`, with the share of requests taking it and,
-    optionally, what its hops do (`op`) and the bytes each of them writes (`payload`).
+    optionally, what its hops do (`op`), the bytes each of them writes (`payload`), how
+    its writes reach a broker (`via`) and what guards its writes (`guard`).
     `item` is the chain's place in `steps`; `member` its place in a `parallel:` group
     (None outside one): chains of one group run concurrently."""
 
@@ -433,6 +440,8 @@ class Step(BaseModel):
     share: float = 1.0
     op: Optional[Op] = None
     payload: Optional[float] = None
+    via: Optional[Literal["outbox", "cdc"]] = None
+    guard: Optional[Literal["conditional", "unique"]] = None
     item: int = 0
     member: Optional[int] = None
 
@@ -446,7 +455,7 @@ class Parallel(BaseModel):
 
 
 # The keys of a step written as a map with named keys, and of a parallel group.
-STEP_KEYS = ("chain", "share", "op", "payload")
+STEP_KEYS = ("chain", "share", "op", "payload", "via", "guard")
 GROUP_KEYS = ("parallel",)
 
 
@@ -521,7 +530,17 @@ def _named_step(value: dict[Any, Any]) -> Step:
             payload = units.parse_size(value["payload"])
         except units.UnitError as error:
             raise _step_error("unit", str(error), "payload") from None
-    return Step(chain=chain, share=share, op=op, payload=payload)
+    via = _choice(value, "via", VIA)
+    guard = _choice(value, "guard", GUARDS)
+    return Step(chain=chain, share=share, op=op, payload=payload, via=via, guard=guard)
+
+
+def _choice(value: dict[Any, Any], key: str, choices: tuple[str, ...]) -> Any:
+    """A step key taking one of a few words; a typo is INP011 with a did-you-mean."""
+    word = value.get(key)
+    if word is None or word in choices:
+        return word
+    raise _step_error("invalid", f"must be {' or '.join(choices)} (got {word!r}){_close(str(word), choices)}", key)
 
 
 def _one_chain(value: Any) -> Step:
@@ -580,6 +599,8 @@ _CHAIN_SCHEMAS = [
             "share": _PERCENT_SCHEMA,
             "op": {"enum": ["read", "write"]},
             "payload": _SIZE_SCHEMA,
+            "via": {"enum": list(VIA)},
+            "guard": {"enum": list(GUARDS)},
         },
         "patternProperties": {"^x-": {}},
         "additionalProperties": False,

@@ -5,7 +5,10 @@ delete (rules.md, "DAT: data and consistency").
 Catalog figures come from `Terms.figure`; an unknown (None) figure never makes a clause
 fire. Every check is linear in components + edges + flow hops: DAT002 and DAT004 gather
 the flows per store in one pass over the hops, and DAT006 labels every component that
-reaches money data with a single reverse breadth-first search.
+reaches money data with a single reverse breadth-first search. DAT007 and DAT008 read
+each flow's hops once, with what their steps state (`via`, `guard`).
+
+The DAT area has eight rules (about 450 lines); like every area, one module.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from archlint.analysis.graph import Route
-from archlint.analysis.terms import MONEY_DATA
+from archlint.analysis.graph import Hop, Route
+from archlint.analysis.terms import DURABLE_KINDS, MONEY_DATA
 from archlint.findings import Finding, Path
 from archlint.language.kinds import BROKER, STORE
 from archlint.rules import RuleContext, check, joined
@@ -319,3 +322,133 @@ def money_write_without_idempotency_key(ctx: RuleContext) -> Iterator[Finding]:
             f"{api.endpoint} is served by {server}, which {where}, but takes no idempotency key",
             hint=f"set apis[{index}].idempotency_key: true and {dedupe}",
         )
+
+
+# --- DAT007 ----------------------------------------------------------------------------
+
+_SERVICE_KINDS = frozenset({"service", "worker", "function"})
+
+
+def _step_of(route: Route, hop: Hop) -> Path:
+    """The `steps` item holding the first chain that takes the hop."""
+    return ("flows", route.name, "steps", hop.step)
+
+
+def _quoted_chain(hop: Hop) -> str:
+    return f'"{hop.edge.src} -> {hop.edge.dst}"'
+
+
+@check("DAT007")
+def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    kind = terms.kind
+    for route in terms.routes():
+        writes = [hop for hop in route.hops if terms.writes(hop)]
+        if not writes:
+            continue
+        # Components that write a durable store in this flow: a service they call
+        # "writes" only when it does (a call to a read-only service commits nothing).
+        durable_writers = {hop.edge.src for hop in writes if kind(hop.edge.dst) in DURABLE_KINDS}
+        commits: dict[str, Hop] = {}
+        others: dict[str, list[Hop]] = {}
+        for hop in writes:
+            src, dst = hop.edge.src, kind(hop.edge.dst)
+            if dst == _DATABASE:
+                commits.setdefault(src, hop)
+            elif hop.via is None and (
+                    dst in BROKER or (dst in _SERVICE_KINDS and hop.edge.sync and hop.edge.dst in durable_writers)):
+                others.setdefault(src, []).append(hop)
+        for src, commit in commits.items():
+            second = others.get(src)
+            if not second or any(h.via for h in writes if h.edge.src == src and kind(h.edge.dst) == _DATABASE):
+                continue  # `via` on the commit itself: its component's events are relayed
+            hop = second[0]
+            target = hop.edge.dst
+            verb = "publishes to" if kind(target) in BROKER else "calls the write of"
+            action = "publishes" if kind(target) in BROKER else f"calls {target}"
+            also = f" (and {joined(h.edge.dst for h in second[1:])})" if len(second) > 1 else ""
+            yield ctx.finding(
+                _step_of(route, hop),
+                f"in flow '{route.name}', {src} commits to {commit.edge.dst} and {verb} {target}{also} in "
+                f"separate steps, with nothing that makes the two atomic: a crash between them leaves "
+                f"{commit.edge.dst} and {target} disagreeing",
+                hint=f"write the event in {commit.edge.dst}'s transaction and relay it, and say so: "
+                     f"{{chain: {_quoted_chain(hop)}, via: outbox}} (a transactional outbox) or via: cdc "
+                     f"(change-data capture from {commit.edge.dst}'s log); or draw the relay as a worker "
+                     f"that reads {commit.edge.dst} and {action}",
+            )
+
+
+# --- DAT008 ----------------------------------------------------------------------------
+
+def _async_read_models(ctx: RuleContext) -> set[str]:
+    """Stores every flow writes only from a component that a message brought it (a
+    consumer entered by a `consumes` hop): read models refreshed asynchronously."""
+    terms = ctx.terms
+    sync_written: set[str] = set()
+    async_written: set[str] = set()
+    for route in terms.routes():
+        consumers = {hop.edge.dst for hop in route.hops if hop.edge.kind == "consumes"}
+        for hop in route.hops:
+            if terms.writes(hop) and terms.kind(hop.edge.dst) in STORE:
+                (async_written if hop.edge.src in consumers else sync_written).add(hop.edge.dst)
+    return async_written - sync_written
+
+
+def _stale_source(ctx: RuleContext, cid: str, written: set[str], read_models: set[str]) -> str | None:
+    """Why a read of `cid` may be stale, or None. A replica store the reader also writes
+    in the flow is read on its primary, in the write's transaction."""
+    kind = ctx.terms.kind(cid)
+    if kind == "cache":
+        # An ephemeral cache (sessions, counters) is no copy of a store: nothing to lag.
+        cache = ctx.terms.component(cid).cache
+        return None if cache is not None and cache.ephemeral else "a cache that may hold an older value than its store"
+    replication = ctx.terms.component(cid).replication
+    if kind in STORE and replication is not None and replication.read_from_replicas is True \
+            and replication.synchronous is not True and cid not in written:
+        return "whose reads go to asynchronous replicas that may lag the primary"
+    if cid in read_models:
+        return "a read model that consumers refresh asynchronously"
+    return None
+
+
+@check("DAT008")
+def decision_on_stale_read(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    read_models: set[str] | None = None
+    for route in terms.routes():
+        writes = [hop for hop in route.hops if terms.writes(hop)]
+        if not writes:
+            continue
+        money = sorted({hop.edge.dst for hop in writes if terms.money_data(hop.edge.dst)})
+        strong = terms.target(route, "consistency") == "strong"
+        if not money and not strong:
+            continue
+        if read_models is None:  # only designs with such a flow pay for the pass
+            read_models = _async_read_models(ctx)
+        decisions: dict[str, list[Hop]] = {}  # reader -> its unguarded durable writes
+        written: dict[str, set[str]] = {}
+        for hop in writes:
+            written.setdefault(hop.edge.src, set()).add(hop.edge.dst)
+            if hop.guard is None and terms.kind(hop.edge.dst) in DURABLE_KINDS:
+                decisions.setdefault(hop.edge.src, []).append(hop)
+        for hop in route.hops:
+            reader, store = hop.edge.src, hop.edge.dst
+            if not terms.reads(hop) or reader not in decisions:
+                continue
+            why = _stale_source(ctx, store, written.get(reader, set()), read_models)
+            later = [w for w in decisions[reader] if w.step > hop.step and w.edge.dst != store]
+            if why is None or not later:
+                continue
+            targets = joined(dict.fromkeys(w.edge.dst for w in later))
+            reason = (f"moves money ({joined(money)} {'holds' if len(money) == 1 else 'hold'} "
+                      f"{joined(sorted(set().union(*(terms.data(m) & MONEY_DATA for m in money))))} data)"
+                      if money else "needs strong consistency")
+            yield ctx.finding(
+                _step_of(route, hop),
+                f"flow '{route.name}' {reason}, and {reader} writes {targets} after reading {store}, "
+                f"{why}: two concurrent requests can both pass a check made on what it read",
+                hint=f"decide on the primary in the write's transaction instead of {store}, or guard the write "
+                     f"and say so: {{chain: {_quoted_chain(later[0])}, guard: conditional}} (a conditional "
+                     f"update, compare-and-set) or guard: unique (a unique constraint)",
+            )

@@ -1,5 +1,6 @@
 """ASY: asynchronous messaging. Brokers that a call would replace, dead letters,
-duplicate deliveries, ordering, partitions against consumers, unbounded backlogs.
+duplicate deliveries, ordering, partitions against consumers, unbounded backlogs, and
+ordered consumers that one slow message stalls (head-of-line blocking).
 
 Every check walks brokers, their edges or the flows' hops once; nothing pairs every
 publisher with every consumer of the design."""
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from archlint.findings import Finding, Path
-from archlint.input.units import format_rate
+from archlint.input.units import format_count, format_duration, format_rate
 from archlint.language.kinds import BROKER
 from archlint.rules import RuleContext, check, joined
 from archlint.rules.phrasing import plural
@@ -331,3 +332,59 @@ def unbounded_queue(ctx: RuleContext) -> Iterator[Finding]:
             f"broker {x}{f' ({tech})' if tech else ''} keeps messages until consumed with no depth or retention limit",
             hint=f"set components.{x}.queue.max_depth (e.g. 100k) or components.{x}.queue.retention (e.g. 4d)",
         )
+
+
+# --- ASY007 ----------------------------------------------------------------------------
+
+
+@check("ASY007")
+def head_of_line_blocking(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    ratio = float(ctx.options.get("ratio", 100))
+    for x in _brokers(ctx):
+        ordered = [e for e in _consumers(ctx, x) if e.props.ordering == "per_key"]
+        if not ordered:
+            continue
+        load = terms.figures.loads.get(x)
+        p = _partitions(ctx, x)
+        if load is None or not load.total or p is None:
+            continue
+        per_partition = load.total / p
+        when = "on average" if load.at_average else "at peak"
+        for edge in ordered:
+            slowest = _slowest_call(ctx, edge.dst)
+            if slowest is None:
+                continue
+            worst, call = slowest
+            waiting = worst * per_partition
+            if waiting < ratio:
+                continue
+            attempts = terms.attempts(call)
+            worst_text = format_duration(call.props.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+            if attempts > 1:
+                worst_text += f" = {format_duration(worst)}"
+            yield ctx.finding(
+                edge.path,
+                f"{edge.dst} consumes {x} with ordering: per_key, one message at a time per partition: "
+                f"{format_rate(load.total)} {when} ÷ {plural(p, 'partition')} = {format_rate(per_partition)} "
+                f"per partition leaves {format_duration(1 / per_partition)} a message, but a message whose call "
+                f"to {call.dst} times out takes {worst_text}, while {format_count(round(waiting))} messages of other "
+                f"keys in its partition wait behind it",
+                hint=f"bound the call to {call.dst} (a shorter timeout, fewer attempts, a circuit breaker), "
+                     f"park failing messages on a retry queue so the partition keeps moving, or spread the keys "
+                     f"over more partitions (components.{x}.queue.partitions)",
+            )
+
+
+def _slowest_call(ctx: RuleContext, consumer: str) -> tuple[float, Any] | None:
+    """The consumer's call with the longest worst case, timeout × attempts (calls
+    without a timeout are RES001's), and that worst case in seconds."""
+    best: tuple[float, Any] | None = None
+    for edge in ctx.graph.calls_from(consumer):
+        timeout = getattr(edge.props, "timeout", None)
+        if timeout is None:
+            continue
+        worst = timeout * ctx.terms.attempts(edge)
+        if best is None or worst > best[0]:
+            best = (worst, edge)
+    return best

@@ -26,8 +26,9 @@ from archlint.input.units import (
     format_rate,
     format_size,
 )
-from archlint.language.kinds import STORE
+from archlint.language.kinds import BROKER, STORE
 from archlint.rules import RuleContext, check, exceeds, reaches
+from archlint.rules.phrasing import plural
 
 _SPIKE_KINDS = frozenset({"service", "worker"})
 _CACHING_KINDS = frozenset({"cache", "cdn"})
@@ -471,3 +472,74 @@ def storage_beyond_node(ctx: RuleContext) -> Iterator[Finding]:
             f"{cid} keeps {where}, above the {limit_text} ({'; '.join(growth.writes)})",
             hint=f"{shard}, shorten scale.retention, or move old data to object storage",
         )
+
+
+# --- SCL008 ---------------------------------------------------------------------------
+
+# The capacity fields that count the shards or partitions a key is confined to one of.
+_SHARD_FIELDS = frozenset({"sharding.shards", "queue.partitions"})
+
+
+@check("SCL008")
+def hot_key_exceeds_shard(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    loads = terms.figures.loads
+    skewed: _Names | None = None
+    for cid in ctx.graph.nodes:
+        sharding = terms.component(cid).sharding
+        load = loads.get(cid)
+        if sharding is None or load is None:
+            continue
+        capacity = load.capacity
+        shards = capacity.scale_count if capacity.checked and capacity.scales_with in _SHARD_FIELDS else 0
+        if shards < 2:
+            continue
+        key = (sharding.key or "").strip()
+        if sharding.largest_key_share is not None:
+            share, whose = sharding.largest_key_share, "largest key"
+            source = "sharding.largest_key_share"
+            path = ("components", cid, "sharding", "largest_key_share")
+        else:
+            parts = _key_parts(key)
+            if skewed is None:
+                skewed = _Names(ctx.options.get("skewed_keys") or ())
+            if not parts or not all(part in skewed for part in parts):
+                continue
+            share, whose = float(ctx.options.get("largest_key_share", 0.1)), f"largest {parts[0]}"
+            source = "a rule of thumb, SCL008.largest_key_share; state sharding.largest_key_share"
+            path = ("components", cid, "sharding", "key")
+        worst = _hottest_side(load, share, shards)
+        if worst is None:
+            continue
+        label, demand, limit = worst
+        when = "on average" if load.at_average else "at peak"
+        unit = "partition" if terms.kind(cid) in BROKER else "shard"
+        keyed = f" on '{key}'" if key else ""
+        yield ctx.finding(
+            path,
+            f"{cid} is sharded{keyed} over {plural(shards, unit)}, and one key stays on one {unit}: its {whose}'s "
+            f"share, {format_percent(share)} ({source}), of {format_rate(demand)} {label}{when} is "
+            f"{format_rate(share * demand)}, above one {unit}'s {format_rate(limit / shards)} "
+            f"({format_rate(limit)} ÷ {plural(shards, unit)}), although the {plural(shards, unit)} together "
+            f"carry the load",
+            hint=f"spread the largest keys over several {unit}s (a salted key such as {key or 'tenant_id'}+bucket, "
+                 f"or {unit}s of their own for the biggest ones), or state the measured share: "
+                 f"components.{cid}.sharding.largest_key_share",
+        )
+
+
+def _hottest_side(load: Load, share: float, shards: int) -> tuple[str, float, float] | None:
+    """(what, load, capacity) of the side (reads, writes, or all) whose largest key takes
+    one shard furthest past its part of the capacity, when the whole still fits; None
+    when no side's largest key overloads a shard."""
+    sides = [("of reads " if load.compared == "read" else "", load.demand, load.limit)]
+    if load.write_limit is not None:
+        sides.append(("of writes ", load.write, load.write_limit))
+    worst: tuple[float, tuple[str, float, float]] | None = None
+    for label, demand, limit in sides:
+        if not limit or not demand or exceeds(demand, limit):
+            continue  # a side the whole cluster cannot carry is SCL001's or SCL002's
+        excess = share * demand / (limit / shards)
+        if exceeds(excess, 1.0) and (worst is None or excess > worst[0]):
+            worst = (excess, (label, demand, limit))
+    return None if worst is None else worst[1]

@@ -22,6 +22,9 @@ workspace "chat" "exported by archlint export structurizr" {
         c_delivery_worker = container "delivery-worker ×4–32" "" "go" {
           tags "worker"
         }
+        c_push_worker = container "push-worker ×2–16" "" "go" {
+          tags "worker"
+        }
       }
       group "data" {
         c_presence = container "presence ×3" "user id -> the gateway holding the user's socket; refreshed by each heartbeat." "redis" {
@@ -37,6 +40,12 @@ workspace "chat" "exported by archlint export structurizr" {
         }
         c_messages_dlq = container "messages-dlq" "" "kafka" {
           tags "stream"
+        }
+        c_push_jobs = container "push-jobs" "" "sqs" {
+          tags "queue"
+        }
+        c_push_dlq = container "push-dlq" "" "sqs" {
+          tags "queue"
         }
       }
     }
@@ -67,13 +76,22 @@ workspace "chat" "exported by archlint export structurizr" {
     c_delivery_worker -> c_chat_gateway "calls" "14.6k/s peak" {
       tags "calls"
     }
-    c_delivery_worker -> c_push_service "calls" "6.25k/s peak" {
-      tags "calls"
+    c_delivery_worker -> c_push_jobs "publishes" "6.25k/s peak" {
+      tags "publishes,async"
     }
     c_messages -> c_delivery_worker "consumes" "20.8k/s peak" {
       tags "consumes,async"
     }
+    c_push_worker -> c_push_service "calls" "6.25k/s peak" {
+      tags "calls"
+    }
+    c_push_jobs -> c_push_worker "consumes" "6.25k/s peak" {
+      tags "consumes,async"
+    }
     c_messages -> c_messages_dlq "dead_letters" "dead letters" {
+      tags "dead_letters,async"
+    }
+    c_push_jobs -> c_push_dlq "dead_letters" "dead letters" {
       tags "dead_letters,async"
     }
   }
