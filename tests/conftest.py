@@ -78,6 +78,13 @@ def _from_the_project_root(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
+@pytest.fixture(autouse=True)
+def _own_result_cache(monkeypatch, tmp_path):
+    """In-process checks keep their result cache in the test's own folder, so no test
+    reads what another wrote (tests replace checks, which the cache key cannot see)."""
+    monkeypatch.setattr("archlint.run.cache.DEFAULT_DIR", str(tmp_path / ".archlint_cache"))
+
+
 @pytest.fixture
 def cli():
     from archlint.cli import cli as command
