@@ -15,6 +15,7 @@ from conftest import EXAMPLES, ROOT
 
 from archlint.input.load import Limits
 from archlint.run import cache as cache_module
+from archlint.run import pipeline
 from archlint.run.cache import ResultCache
 from archlint.run.engine import Selection
 from archlint.run.settings import FileSettings
@@ -215,10 +216,26 @@ def test_the_bytes_and_the_name_are_in_the_key(tmp_path):
     assert key_of(tmp_path, name="./d.arch.yaml")[0] != slot
 
 
-def test_the_date_is_in_the_key_only_when_a_suppression_may_expire(tmp_path):
-    tomorrow = dataclasses.replace(BASE_SETTINGS, today=dt.date(2027, 1, 11))
-    assert key_of(tmp_path, tomorrow) == key_of(tmp_path)
-    assert key_of(tmp_path, tomorrow, text=SUPPRESSED) != key_of(tmp_path, text=SUPPRESSED)
+def test_a_result_holds_on_other_days_unless_a_suppression_has_a_date(designs, tmp_path, cli, monkeypatch):
+    store = str(tmp_path / "store")
+    undated, dated = str(designs / "naive-shop.arch.yaml"), str(designs / "suppressed.arch.yaml")
+    cli("check", "--cache-dir", store, "--today", "2027-01-10", undated, dated)
+    checked = []
+    real = pipeline.check_file
+    monkeypatch.setattr(pipeline, "check_file", lambda path, *rest: checked.append(path) or real(path, *rest))
+    cli("check", "--cache-dir", store, "--today", "2027-01-10", undated, dated)
+    assert checked == []
+    cli("check", "--cache-dir", store, "--today", "2027-01-11", undated, dated)
+    assert checked == [dated]
+
+
+def test_an_escaped_until_dates_the_result_too(tmp_path, cli):
+    """The date is read from the design, not searched in its bytes."""
+    design = tmp_path / "d.arch.yaml"
+    design.write_text(SUPPRESSED.replace("until:", '"\\u0075ntil":'))
+    store = str(tmp_path / "store")
+    assert "LNT002" not in cli("check", "--cache-dir", store, "--today", "2027-01-14", str(design)).output
+    assert "LNT002" in cli("check", "--cache-dir", store, "--today", "2027-01-15", str(design)).output
 
 
 def test_pack_content_is_in_the_key(tmp_path):

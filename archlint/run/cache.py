@@ -3,8 +3,9 @@ archlint, is not checked again; its compact result (archlint.run.results.FileRes
 compact) comes back from `.archlint_cache/`.
 
 An entry is one JSON file per (file, settings, rules, archlint) in the cache folder,
-named by a digest of those; inside, it echoes its full key (which adds the file's bytes
-and, when the file may carry a suppression with `until`, the date). An entry that cannot
+named by a digest of those; inside, it echoes its full key (which adds the file's bytes)
+and, when a suppression in the file has an `until` date, the day it was checked, for
+which alone it holds. An entry that cannot
 be read, has another shape, or echoes another key is a miss and is written again: the
 cache is never trusted over a check. Entries are written to a temporary file and renamed
 into place, so runs sharing a folder see whole entries or none. A cache that cannot be
@@ -58,29 +59,31 @@ class ResultCache:
         same = json.dumps([FORMAT, os.path.abspath(path), name, settings_key(settings), rules_key(settings),
                            code_key()], sort_keys=True, default=repr)
         slot = hashlib.sha256(same.encode("utf-8")).hexdigest()
-        # Only a suppression's `until` makes a result depend on the date; "until" anywhere
-        # in the bytes puts the date in the key (at worst, a miss a day too many).
-        today = settings.today.isoformat() if settings.today is not None and b"until" in content else ""
-        key = hashlib.sha256(f"{slot}\0{today}\0".encode() + content).hexdigest()
+        key = hashlib.sha256(slot.encode() + b"\0" + content).hexdigest()
         return slot, key
 
-    def load(self, slot: str, key: str, name: str) -> FileResult | None:
-        """The cached result, or None for a miss (absent, unreadable, foreign or corrupt)."""
+    def load(self, slot: str, key: str, name: str, today: str) -> FileResult | None:
+        """The cached result, or None for a miss (absent, unreadable, foreign or corrupt,
+        or dated by a suppression's `until` and checked on another day than `today`)."""
         try:
             with open(self._entry(slot), encoding="utf-8") as handle:
                 document = json.load(handle)
             if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("key") != key:
                 return None
+            checked_on = document["today"]
+            if checked_on is not None and checked_on != today:
+                return None
             return _result_from(document["result"], name)
         except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
             return None
 
-    def store(self, slot: str, key: str, result: FileResult) -> None:
+    def store(self, slot: str, key: str, result: FileResult, today: str) -> None:
         """Write the compact result atomically; a file whose rules crashed is not kept."""
         if any(finding.code == "ENG001" for finding in result.findings):
             return
-        text = json.dumps({"format": FORMAT, "key": key, "result": _result_to(result.compact())},
-                          ensure_ascii=False, separators=(",", ":"))
+        compact = result.compact()
+        text = json.dumps({"format": FORMAT, "key": key, "today": today if compact.dated else None,
+                           "result": _result_to(compact)}, ensure_ascii=False, separators=(",", ":"))
         try:
             self._prepare()
             _write_atomic(self._entry(slot), text)

@@ -149,7 +149,7 @@ def run_check(
         for index, ((path, name), file_settings) in enumerate(zip(files, settings)):
             slots[index] = slot = cache.slot(path, name, file_settings)
             if slot is not None:
-                results[index] = cache.load(*slot, name)
+                results[index] = cache.load(*slot, name, _day(file_settings))
     pending = [index for index, found in enumerate(results) if found is None]
     done = len(files) - len(pending)
     if progress is not None and done:
@@ -168,7 +168,7 @@ def run_check(
         results[index] = file_result
         slot = slots[index]
         if cache is not None and slot is not None:
-            cache.store(*slot, file_result)
+            cache.store(*slot, file_result, _day(settings[index]))
         done += 1
         if progress is not None:
             progress(done, len(files))
@@ -177,6 +177,13 @@ def run_check(
         result.files.append(finished)
         result.fail_on[name] = file_settings.fail_on
     return result
+
+
+def _day(settings: FileSettings) -> str:
+    """The date suppressions are compared with in this check (as `_rule_findings` takes it)."""
+    import datetime as dt
+
+    return (settings.today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
 
 
 # Parallel checking pays for its workers (a fork each, then sending results back) only

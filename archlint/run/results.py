@@ -45,6 +45,9 @@ class FileResult:
     # and each finding's node digest by (block, path); None while the source is whole.
     lines: dict[int, str] | None = None
     digests: dict[tuple[int, Path], str] | None = None
+    # Whether a suppression in the file has an `until` date: then the findings depend on
+    # the day of the check, and a cached result holds only for that day.
+    dated: bool = False
 
     def line(self, number: int) -> str | None:
         """The file's line `number` (1-based; in Markdown, the .md line), if known."""
@@ -77,8 +80,19 @@ class FileResult:
         digests = {(f.block, f.path): self.digest(f) for f in everything}
         designs = [DesignResult(bare_block(d.block.index, d.block.sketch, d.block.line_offset),
                                 name=d.design.name if d.design is not None else d.name) for d in self.designs]
+        dated = any(entry.until is not None for d in self.designs if d.design is not None
+                    for entry in _ignore_entries(d.design))
         return FileResult(self.name, Source(self.name, "", self.source.is_markdown), designs,
-                          list(self.findings), list(self.suppressed), lines, digests)
+                          list(self.findings), list(self.suppressed), lines, digests, dated)
+
+
+def _ignore_entries(design: Any) -> list[Any]:
+    """Every `lint.ignore` entry of a design, its own and its components'."""
+    entries = list(design.lint.ignore.values()) if design.lint is not None else []
+    for component in design.components.values():
+        if component.lint is not None:
+            entries += component.lint.ignore.values()
+    return entries
 
 
 def bare_block(index: int, sketch: bool, line_offset: int) -> Block:
