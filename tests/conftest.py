@@ -98,7 +98,11 @@ def cli():
 
 
 def run_process(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """archlint as a user runs it: a new process, real exit code, real stderr."""
+    """archlint as a user runs it: a new process, real exit code, real stderr. A `check`
+    neither reads nor writes the result cache unless the test names one (--cache-dir):
+    each run really checks, and nothing is left in the working directory."""
+    if args[:1] == ("check",) and not {"--no-cache", "--cache-dir"} & set(args):
+        args = (*args, "--no-cache")
     return subprocess.run(
         [sys.executable, "-m", "archlint", *args],
         capture_output=True,
