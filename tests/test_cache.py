@@ -85,6 +85,16 @@ def test_the_folder_has_its_own_gitignore_and_one_entry_per_file(designs, tmp_pa
     assert not list(store.glob(".tmp-*"))
 
 
+def test_a_folder_that_is_not_a_cache_is_left_alone(designs, tmp_path, cli):
+    """`--cache-dir .` by mistake writes no .gitignore over a project (nor anything else)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "README.md").write_text("# a project\n")
+    fresh = cli("check", "--no-cache", str(designs))
+    assert cli("check", "--cache-dir", str(project), str(designs)).output == fresh.output
+    assert sorted(p.name for p in project.iterdir()) == ["README.md"]
+
+
 def test_the_default_folder_is_in_the_working_directory(designs, tmp_path, cli, monkeypatch):
     monkeypatch.setattr("archlint.run.cache.DEFAULT_DIR", ".archlint_cache")
     monkeypatch.chdir(tmp_path)

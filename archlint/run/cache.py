@@ -94,12 +94,18 @@ class ResultCache:
         return os.path.join(self.folder, f"{slot}.json")
 
     def _prepare(self) -> None:
+        """Create the folder with its .gitignore and tag. A folder that holds other files
+        and no tag is not a cache (`--cache-dir .` by mistake): nothing is written there,
+        least of all a .gitignore that would hide a project from git."""
         if self._ready:
             return
         os.makedirs(self.folder, exist_ok=True)
-        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _TAG)):
-            if not os.path.exists(os.path.join(self.folder, name)):
-                _write_atomic(os.path.join(self.folder, name), text)
+        tag = os.path.join(self.folder, "CACHEDIR.TAG")
+        if not os.path.exists(tag):
+            if os.listdir(self.folder):
+                raise FileExistsError(f"{self.folder} is not a cache folder")
+            _write_atomic(os.path.join(self.folder, ".gitignore"), _GITIGNORE)
+            _write_atomic(tag, _TAG)
         self._ready = True
 
 
