@@ -83,8 +83,12 @@ def caret_padding(line: str, column: int) -> tuple[str, str]:
         head = "…" if start > 0 else ""
         tail = "…" if start + _WIDEST < len(line) else ""
         line, index = head + line[start : start + _WIDEST] + tail, index - start + len(head)
-    pad = "".join(_blank(char) for char in line[:index]) + " " * max(index - len(line), 0)
-    return line, pad
+    prefix = line[:index]
+    if prefix.isascii():  # neither wide nor combining: one blank a character, tabs kept (the usual case)
+        blanks = "\t".join(" " * len(part) for part in prefix.split("\t"))
+    else:
+        blanks = "".join(_blank(char) for char in prefix)
+    return line, blanks + " " * max(index - len(line), 0)
 
 
 def _blank(char: str) -> str:
