@@ -31,6 +31,7 @@ nothing.
     python benchmarks/run.py --runs 10 --sizes 30,100,1k,10k,50k
     python benchmarks/run.py --references none          # archlint only
     python benchmarks/run.py --markdown > results.md  # section for benchmarks/README.md
+    python benchmarks/run.py --ratios --runs 5          # issue 23's goals, each against its target
 """
 
 from __future__ import annotations
@@ -479,6 +480,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference-runs", type=int, default=1,
                         help="timed runs per reference command, after archlint warmed the file cache "
                              "(default %(default)s)")
+    parser.add_argument("--ratios", action="store_true",
+                        help="measure the goals of issue 23 instead (start-up against yamllint, 1,000 files in "
+                             "parallel, from the cache, memory; with 10k/50k in --sizes, the large designs) and print "
+                             "each against its target in one table; --runs is the number of pairs")
     parser.add_argument("--markdown", action="store_true",
                         help="print a Results section ready to paste into benchmarks/README.md")
     args = parser.parse_args(argv)
@@ -491,6 +496,18 @@ def main(argv: list[str] | None = None) -> int:
 
     archlint = archlint_command(args.archlint)
     labels = [generate.label_for(generate.parse_size(s)) for s in args.sizes.split(",") if s.strip()]
+    if args.ratios:
+        import ratios
+
+        args.out_dir.mkdir(parents=True, exist_ok=True)
+        ensure_config(args.out_dir)
+        try:
+            goals = ratios.measure_goals(archlint, args.out_dir, ensure_design, args.runs, set(labels))
+        except BenchmarkError as error:
+            print(f"benchmark failed: {error}", file=sys.stderr)
+            return 2
+        print(ratios.table(goals))
+        return 0
     paths = {label: ensure_design(label, args.out_dir) for label in labels}
     ensure_config(args.out_dir)
     if "PYTHONDONTWRITEBYTECODE" in os.environ:

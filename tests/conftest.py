@@ -78,6 +78,13 @@ def _from_the_project_root(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
+@pytest.fixture(autouse=True)
+def _own_result_cache(monkeypatch, tmp_path):
+    """In-process checks keep their result cache in the test's own folder, so no test
+    reads what another wrote (tests replace checks, which the cache key cannot see)."""
+    monkeypatch.setattr("archlint.run.cache.DEFAULT_DIR", str(tmp_path / ".archlint_cache"))
+
+
 @pytest.fixture
 def cli():
     from archlint.cli import cli as command
@@ -91,7 +98,11 @@ def cli():
 
 
 def run_process(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """archlint as a user runs it: a new process, real exit code, real stderr."""
+    """archlint as a user runs it: a new process, real exit code, real stderr. A `check`
+    neither reads nor writes the result cache unless the test names one (--cache-dir):
+    each run really checks, and nothing is left in the working directory."""
+    if args[:1] == ("check",) and not {"--no-cache", "--cache-dir"} & set(args):
+        args = (*args, "--no-cache")
     return subprocess.run(
         [sys.executable, "-m", "archlint", *args],
         capture_output=True,

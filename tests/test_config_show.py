@@ -18,23 +18,24 @@ limits: {max-file-size: 20MB, max-depth: 32}
 
 DEFAULTS = """\
 # effective configuration for .: no configuration file found, every value is the default
-select: [ALL]                # default
-ignore: []                   # default
-extend-select: []            # default
-per-file-ignores: {}         # default
-options: {}                  # default
-fail-on: error               # default
-exclude: []                  # default
-rule-packs: []               # default
-zone-availability: 99.95%    # default
-region-availability: 99.99%  # default
-diagram-engine: bundled      # default
+select: [ALL]                 # default
+ignore: []                    # default
+extend-select: []             # default
+per-file-ignores: {}          # default
+options: {}                   # default
+fail-on: error                # default
+exclude: []                   # default
+rule-packs: []                # default
+zone-availability: 99.95%     # default
+region-availability: 99.99%   # default
+diagram-engine: bundled       # default
+cache-dir: ".archlint_cache"  # default
 limits:
-  max-file-size: 10MB        # default
-  max-depth: 64              # default
-  max-aliases: 10000         # default
-  max-list-items: 100000     # default
-  max-key-length: 1024       # default
+  max-file-size: 10MB         # default
+  max-depth: 64               # default
+  max-aliases: 10000          # default
+  max-list-items: 100000      # default
+  max-key-length: 1024        # default
 """
 
 
@@ -70,12 +71,13 @@ def test_each_value_names_its_source(project, cli):
         ("zone-availability: 99.95%", "default"),
         ("region-availability: 99.99%", "default"),
         ("diagram-engine: bundled", "default"),
+        ('cache-dir: ".archlint_cache"', "default"),
     ]
     lines = result.output.splitlines()
     assert lines[0] == "# effective configuration for designs: from .archlint.yaml"
-    assert lines[1:12] == [f"{text.ljust(width)}  # {source}" for text, source in expected]
-    assert lines[12] == "limits:"
-    assert [line.split("#")[1].strip() for line in lines[13:]] == [
+    assert lines[1:13] == [f"{text.ljust(width)}  # {source}" for text, source in expected]
+    assert lines[13] == "limits:"
+    assert [line.split("#")[1].strip() for line in lines[14:]] == [
         ".archlint.yaml: limits.max-file-size", ".archlint.yaml: limits.max-depth", "default", "default", "default",
     ]
 
@@ -115,8 +117,8 @@ def test_pyproject_keys_are_named_in_full(tmp_path, monkeypatch, cli):
     lines = cli("config", "--show").output.splitlines()
     assert lines[0] == "# effective configuration for .: from pyproject.toml"
     assert "fail-on: info  " in lines[6] and lines[6].endswith("# pyproject.toml: tool.archlint.fail-on")
-    assert lines[14].startswith("  max-depth: 20 ")
-    assert lines[14].endswith("# pyproject.toml: tool.archlint.limits.max-depth")
+    assert lines[15].startswith("  max-depth: 20 ")
+    assert lines[15].endswith("# pyproject.toml: tool.archlint.limits.max-depth")
 
 
 def test_the_nearest_file_wins_and_an_explicit_file_overrides(project, cli):

@@ -119,7 +119,7 @@ def test_every_format_is_deterministic(in_root, tmp_path):
     def run(seed: str) -> dict[str, str]:
         outputs = [str(tmp_path / f"{seed}.{name}") for name in FORMATS]
         args = [arg for name in FORMATS for arg in ("--format", name)] + [arg for out in outputs for arg in ("-o", out)]
-        subprocess.run([sys.executable, "-m", "archlint", "check", *args, *TODAY, *example_paths()],
+        subprocess.run([sys.executable, "-m", "archlint", "check", "--no-cache", *args, *TODAY, *example_paths()],
                        env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, check=False, cwd=ROOT)
         return {name: Path(out).read_text(encoding="utf-8") for name, out in zip(FORMATS, outputs)}
 
@@ -208,7 +208,7 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
 
     leader, follower = pty.openpty()
     environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    process = subprocess.Popen([sys.executable, "-m", "archlint", "check", *args], stdout=follower,
+    process = subprocess.Popen([sys.executable, "-m", "archlint", "check", "--no-cache", *args], stdout=follower,
                                stderr=subprocess.DEVNULL, cwd=ROOT, env={**environment, **env})
     os.close(follower)
     chunks = []

@@ -42,8 +42,8 @@ def test_a_pack_code_with_a_trailing_newline_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("command", [
-    ["check", str(EXAMPLES / "naive-shop.arch.yaml")],
-    ["check", str(EXAMPLES / "url-shortener.arch.yaml"), "--format", "sarif"],
+    ["check", "--no-cache", str(EXAMPLES / "naive-shop.arch.yaml")],
+    ["check", "--no-cache", str(EXAMPLES / "url-shortener.arch.yaml"), "--format", "sarif"],
     ["estimate", str(EXAMPLES / "url-shortener.arch.yaml")],
     ["rules"],
     ["schema"],

@@ -2,9 +2,11 @@
 
 import shutil
 
+import pytest
 from conftest import EXAMPLES
 
 from archlint.catalog import load_catalog
+from archlint.run import pipeline
 from archlint.run.pipeline import run_check
 from archlint.run.settings import FileSettings
 
@@ -31,7 +33,72 @@ def test_jobs_flag(tmp_path):
 
     for index in range(3):
         shutil.copy(EXAMPLES / "naive-shop.arch.yaml", tmp_path / f"{index}.arch.yaml")
-    one = run_process("check", "--format", "json", str(tmp_path))
-    two = run_process("check", "--format", "json", "-j", "2", str(tmp_path))
+    one = run_process("check", "--format", "json", "--no-cache", str(tmp_path))
+    two = run_process("check", "--format", "json", "--no-cache", "-j", "2", str(tmp_path))
     assert one.returncode == two.returncode == 1
     assert one.stdout == two.stdout
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    """Good and bad inputs side by side: clean designs, designs with findings and
+    suppressions, a Markdown RFC, a YAML syntax error, a file that is not a design."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for index, source in enumerate(sorted(EXAMPLES.glob("*.arch.yaml"))):
+        shutil.copy(source, folder / f"{index:02d}-{source.name}")
+    shutil.copy(EXAMPLES / "rfc-order-service.md", folder / "rfc.md")
+    (folder / "broken.arch.yaml").write_text("archlint: 1\nname: [unclosed\n")
+    (folder / "list.arch.yaml").write_text("- not\n- a design\n")
+    (folder / "expired.arch.yaml").write_text(
+        "archlint: 1\nname: s\ncomponents:\n  api: {kind: service, replicas: 2}\n"
+        "lint:\n  ignore:\n    OBS001: {reason: later, until: 2020-01-01}\n")
+    return folder
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit", "github", "markdown"])
+def test_workers_print_byte_for_byte_what_one_process_prints(mixed, cli, output_format):
+    serial = cli("check", "--no-cache", "--jobs", "1", "--format", output_format, str(mixed))
+    parallel = cli("check", "--no-cache", "--jobs", "2", "--format", output_format, str(mixed))
+    assert serial.exit_code == parallel.exit_code == 1
+    assert parallel.output == serial.output
+    if output_format == "text":
+        assert "broken.arch.yaml:3:1: INP002" in serial.output and "LNT002" in serial.output
+
+
+@pytest.mark.parametrize(("sizes", "cores", "expected"), [
+    ([10_000] * 50, 8, 1),  # many small files: 0.5 MB in all, less than the workers cost
+    ([5_000_000], 8, 1),  # one file: nothing to share
+    ([800_000, 800_000], 8, 2),  # 1.6 MB: two workers' worth
+    ([400_000] * 10, 8, 5),  # 4 MB: five workers' worth of 750 kB
+    ([400_000] * 10, 2, 2),  # never more than the cores
+    ([400_000] * 10, 1, 1),
+])
+def test_workers_by_default_only_when_the_work_repays_them(tmp_path, monkeypatch, sizes, cores, expected):
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: cores)
+    paths = []
+    for index, size in enumerate(sizes):
+        path = tmp_path / f"{index}.arch.yaml"
+        with open(path, "wb") as out:
+            out.truncate(size)  # a sparse file: only its size counts here
+        paths.append(str(path))
+    assert pipeline.auto_jobs(paths) == expected
+
+
+def test_check_uses_workers_by_default_and_jobs_1_forces_one_process(mixed, cli, monkeypatch):
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_BYTES_PER_WORKER", 1)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+    used = []
+    real = pipeline._check_parallel
+
+    def spy(files, settings, jobs):
+        used.append(jobs)
+        return real(files, settings, jobs)
+
+    monkeypatch.setattr(pipeline, "_check_parallel", spy)
+    default = cli("check", "--no-cache", str(mixed))
+    assert used == [2]
+    forced = cli("check", "--no-cache", "--jobs", "1", str(mixed))
+    assert used == [2]
+    assert default.output == forced.output

@@ -28,4 +28,13 @@ def test_version_imports_no_models():
 
 
 def test_check_imports_neither_diagrams_nor_jsonschema():
-    assert _heavy("check", str(EXAMPLES / "url-shortener.arch.yaml")) == ["pydantic"]
+    assert _heavy("check", "--no-cache", str(EXAMPLES / "url-shortener.arch.yaml")) == ["pydantic"]
+
+
+def test_a_check_answered_from_the_cache_imports_no_models(tmp_path):
+    """An unchanged file (a pre-commit hook's usual case) needs neither the language's
+    models nor the catalog nor any check: pydantic is not imported."""
+    store = str(tmp_path / "cache")
+    design = str(EXAMPLES / "naive-shop.arch.yaml")
+    assert _heavy("check", "--cache-dir", store, design) == ["pydantic"]
+    assert _heavy("check", "--cache-dir", store, design) == []

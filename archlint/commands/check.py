@@ -65,18 +65,21 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "markdown")
 @click.option("--max-length", type=click.IntRange(min=0), default=65_000, show_default=True, metavar="N",
               help="Longest markdown report in characters, to fit a pull-request comment: past it, the summary "
                    "and the most important findings are kept. 0: no limit.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes. One is the default: on two cores, workers cost more than they save "
-                   "(benchmarks/README.md); more cores and many large files can gain.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes. Default: one, or one per core when the files are many and large enough "
+                   "to repay the workers; --jobs 1 checks in this process only.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Keep the result cache in DIR (default: the configuration's cache-dir, else .archlint_cache).")
+@click.option("--no-cache", is_flag=True, help="Check every file again: neither read nor write the result cache.")
 def command(
     paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], quiet: bool, statistics: bool,
     color: str, select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...],
     rule_option: tuple[str, ...], fail_on: str | None, config_path: str | None, today: str | None, load: str,
-    baseline_path: str | None, jobs: int, show_suppressed: bool = False, max_length: int = 65_000,
+    baseline_path: str | None, jobs: int | None, show_suppressed: bool = False, max_length: int = 65_000,
+    cache_dir: str | None = None, no_cache: bool = False,
 ) -> None:
     """Check design files, and directories holding *.arch.yaml, *.arch.yml or Markdown
     with `archlint` fences."""
-    from archlint.catalog import load_catalog
     from archlint.input.discover import display_name
     from archlint.run.pipeline import run_check
 
@@ -92,8 +95,9 @@ def command(
         inputs.append(("the baseline", baseline_path))
     refuse_overlap([("--output", destination) for _, destination in reports if destination is not None], inputs)
     with Progress() as progress:
-        result = run_check([(path, display_name(path)) for path in files], settings.for_file, load_catalog(),
-                           jobs=jobs, progress=progress.update, rules=settings.rules)
+        result = run_check([(path, display_name(path)) for path in files], settings.for_file, None,
+                           jobs=jobs, progress=progress.update, rules=settings.rules,
+                           cache=None if no_cache else result_cache(cache_dir, settings))
     if baseline is not None and baseline_path is not None:  # a baseline is read only from a path
         from archlint.run.baseline import apply, stale_messages
 
@@ -143,6 +147,15 @@ def prepare(
             err=True,
         )
     return files, settings
+
+
+def result_cache(cache_dir: str | None, settings: Any) -> Any:
+    """The run's result cache: --cache-dir, else the `cache-dir` of the configuration that
+    applies to the working directory, else .archlint_cache there."""
+    from archlint.run.cache import DEFAULT_DIR, ResultCache
+
+    folder = cache_dir or settings.config_for(os.getcwd()).cache_dir or DEFAULT_DIR
+    return ResultCache(folder)
 
 
 def read_inputs(files: list[str], settings: Any) -> list[tuple[str, str]]:

@@ -128,14 +128,11 @@ def fingerprints(result: CheckResult, with_suppressed: bool = False) -> list[str
     scanning and baselines agree on what is the same finding. No line number goes in:
     inserting lines above a finding keeps its alert; editing the node starts a new one.
     Identical hashes within a run are told apart by count."""
-    from archlint.run.fingerprints import node_digest
-
     seen: Counter[str] = Counter()
     prints = []
     for file in result.files:
-        data = {design.block.index: design.block.data for design in file.designs}
         for finding in file.findings + (file.suppressed if with_suppressed else []):
-            digest = node_digest(data.get(finding.block), finding.path)
+            digest = file.digest(finding)
             key = "\0".join((finding.file, str(finding.block), finding.code, finding.path_text, digest))
             value = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
             seen[value] += 1

@@ -11,14 +11,11 @@ from collections import Counter
 from archlint.findings import Finding, path_str
 from archlint.formats.escape import visible, visible_path
 from archlint.rules.metadata import RuleSet, builtin_rule_set
-from archlint.run.results import CheckResult, FileResult
+from archlint.run.results import CheckResult, FileResult, split_lines
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "info": "\033[1;36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
-# libyaml ends a line at any of these, so YAML marks count them all; Markdown
-# positions count "\n" only (archlint.input.markdown splits on it).
-_YAML_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 _WIDEST = 120  # code points of a source line shown; a longer one is cut around the caret
 # Shown as U+FFFD: control characters (a file could carry terminal escapes) and the
 # bidirectional overrides that make a line read other than it parses.
@@ -86,8 +83,12 @@ def caret_padding(line: str, column: int) -> tuple[str, str]:
         head = "…" if start > 0 else ""
         tail = "…" if start + _WIDEST < len(line) else ""
         line, index = head + line[start : start + _WIDEST] + tail, index - start + len(head)
-    pad = "".join(_blank(char) for char in line[:index]) + " " * max(index - len(line), 0)
-    return line, pad
+    prefix = line[:index]
+    if prefix.isascii():  # neither wide nor combining: one blank a character, tabs kept (the usual case)
+        blanks = "\t".join(" " * len(part) for part in prefix.split("\t"))
+    else:
+        blanks = "".join(_blank(char) for char in prefix)
+    return line, blanks + " " * max(index - len(line), 0)
 
 
 def _blank(char: str) -> str:
@@ -103,24 +104,23 @@ class SourceLines:
 
     def __init__(self, result: CheckResult) -> None:
         self._files: dict[str, FileResult] = {file.name: file for file in result.files}
-        self._lines: dict[str, list[str]] = {}
+        self._lines: dict[str, list[str] | dict[int, str]] = {}
 
     def line(self, finding: Finding) -> str | None:
         """The file's line the finding points at (in Markdown, the .md line), if any."""
         lines = self._lines.get(finding.file)
         if lines is None:
             file = self._files.get(finding.file)
-            lines = self._lines[finding.file] = [] if file is None else split_lines(file)
+            if file is None:
+                lines = []
+            elif file.lines is not None:  # a compact result keeps the lines findings need
+                lines = file.lines
+            else:
+                lines = split_lines(file.source.text, file.source.is_markdown)
+            self._lines[finding.file] = lines
+        if isinstance(lines, dict):
+            return lines.get(finding.line)
         return lines[finding.line - 1] if 0 < finding.line <= len(lines) else None
-
-
-def split_lines(file: FileResult) -> list[str]:
-    text = file.source.text
-    if not text:
-        return []
-    if file.source.is_markdown:
-        return [line.rstrip("\r") for line in text.split("\n")]
-    return _YAML_BREAKS.split(text)
 
 
 def statistics_lines(result: CheckResult, paint: _Paint) -> list[str]:

@@ -8,7 +8,7 @@ import functools
 import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archlint.findings import Finding, Path
 
@@ -81,8 +81,21 @@ class RuleContext:
 # Figures parsed from `99.9%` and `0.999`, or summed in another order, may differ in
 # the last bits: a value exactly at a limit must read as at the limit, everywhere
 # (rules and `archlint estimate` share archlint.analysis.figures' comparisons).
-from archlint.analysis.figures import over as exceeds  # noqa: E402
-from archlint.analysis.figures import under as falls_short  # noqa: E402
+# Imported on first use (PEP 562): the figures pull in the language's models and
+# pydantic, which a run answered from the result cache never needs.
+if TYPE_CHECKING:
+    from archlint.analysis.figures import over as exceeds
+    from archlint.analysis.figures import under as falls_short
+else:
+    _FROM_FIGURES = {"exceeds": "over", "falls_short": "under"}
+
+    def __getattr__(name: str) -> Any:
+        if name not in _FROM_FIGURES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from archlint.analysis import figures
+
+        value = globals()[name] = getattr(figures, _FROM_FIGURES[name])
+        return value
 
 _TOLERANCE = 1e-9
 

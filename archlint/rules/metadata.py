@@ -6,7 +6,7 @@ a review (`review: {step, weight}`)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -205,6 +205,29 @@ class RuleSet:
 @functools.cache
 def builtin_rule_set() -> RuleSet:
     """The built-in rules alone (what reports use when no run says otherwise)."""
-    from archlint.rules import builtin_checks
+    return RuleSet(builtin_rules(), _BuiltinChecks())
 
-    return RuleSet(builtin_rules(), builtin_checks())
+
+class _BuiltinChecks(MutableMapping[str, CheckFn]):
+    """The built-in checks, imported on first use: names, docs and selection need only
+    the metadata, and a run answered from the result cache runs no check at all."""
+
+    def _checks(self) -> dict[str, CheckFn]:
+        from archlint.rules import builtin_checks
+
+        return builtin_checks()  # one dict per process (cached), so tests may replace a check in it
+
+    def __getitem__(self, code: str) -> CheckFn:
+        return self._checks()[code]
+
+    def __setitem__(self, code: str, check: CheckFn) -> None:
+        self._checks()[code] = check
+
+    def __delitem__(self, code: str) -> None:
+        del self._checks()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._checks())
+
+    def __len__(self) -> int:
+        return len(self._checks())

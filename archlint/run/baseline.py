@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from archlint.findings import Finding
-from archlint.run.fingerprints import node_digest
 from archlint.run.results import CheckResult, FileResult
 
 VERSION = 1
@@ -72,12 +71,11 @@ def _relative(name: str, root: str) -> str:
 
 def _entries_of(file_result: FileResult, root: str) -> list[tuple[int, Entry]]:
     """Each recordable finding of a file (by its index) with the entry that would accept it."""
-    data_by_block = {design.block.index: design.block.data for design in file_result.designs}
     file = _relative(file_result.name, root)
     pairs = []
     for index, finding in enumerate(file_result.findings):
         if recordable(finding):
-            digest = node_digest(data_by_block.get(finding.block), finding.path)
+            digest = file_result.digest(finding)
             pairs.append((index, Entry(file, finding.code, finding.path_text, digest, finding.message)))
     return pairs
 

@@ -35,6 +35,7 @@ KEYS = (
     "rule-packs",
     "zone-availability",
     "region-availability",
+    "cache-dir",
     "limits",
     "diagram-engine",
 )
@@ -71,6 +72,7 @@ class Config:
     region_availability: float | None = None
     limits: Limits = field(default_factory=Limits)
     diagram_engine: str | None = None  # bundled | system; None: the default (bundled)
+    cache_dir: str | None = None  # resolved against the configuration's folder
     raw: Mapping[str, Any] = field(default_factory=dict)  # the keys as written, for `config --show`
 
     @property
@@ -280,6 +282,11 @@ def parse_config(data: Mapping[str, Any], path: str, metas: Mapping[str, RuleMet
             raise ConfigError(f"{where}: diagram-engine must be one of {', '.join(DIAGRAM_ENGINES)} (got {value!r}): "
                               "bundled is graphviz-pure, installed with archlint; system is Graphviz's dot on PATH")
         settings["diagram_engine"] = value
+    if "cache-dir" in data:
+        value = data["cache-dir"]
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: cache-dir must be a folder's path (got {value!r})")
+        settings["cache_dir"] = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), value))
     return Config(**settings)
 
 
@@ -418,6 +425,7 @@ def effective(config: Config) -> list[Setting]:
         "zone-availability": written.get("zone-availability", f"{(domains['zone'].value or 0) * 100:g}%"),
         "region-availability": written.get("region-availability", f"{(domains['region'].value or 0) * 100:g}%"),
         "diagram-engine": config.diagram_engine or DIAGRAM_ENGINES[0],
+        "cache-dir": written.get("cache-dir", ".archlint_cache"),
     }
     settings = [Setting(key, value, prefix + key if key in written else None) for key, value in parsed.items()]
     written_limits = written.get("limits") or {}

@@ -6,14 +6,18 @@ Nothing here prints or exits; the CLI renders the returned `CheckResult`.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
-from typing import Any
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from archlint.findings import Finding
 from archlint.input.load import Limits, Source, read_source, source_from_text
 from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.results import CheckResult, DesignResult, FileResult
 from archlint.run.settings import FileSettings
+
+if TYPE_CHECKING:
+    from archlint.run.cache import ResultCache
 
 
 def check_file(path: str, name: str, settings: FileSettings | Limits, catalog: Any) -> FileResult:
@@ -126,44 +130,110 @@ def run_check(
     files: list[tuple[str, str]],
     settings_for: Callable[[str], FileSettings],
     catalog: Any,
-    jobs: int = 1,
+    jobs: int | None = 1,
     progress: Callable[[int, int], None] | None = None,
     rules: RuleSet | None = None,
+    cache: ResultCache | None = None,
 ) -> CheckResult:
     """Check each (path, display name) with its own settings; results keep the order of
-    `files` whatever `jobs` is. `progress(done, total)` is called after each file.
-    `rules` is every rule of the run (what reports describe); default: the built-in ones."""
+    `files` whatever `jobs` is (None: decide from the work, see `auto_jobs`).
+    `progress(done, total)` is called after each file. `rules` is every rule of the run
+    (what reports describe); default: the built-in ones. Each file's result is kept in
+    its compact form (what reports read), and comes from `cache` when it holds it.
+    `catalog` None: the built-in one, loaded only if a file is checked in this process."""
     result = CheckResult(rules=rules or builtin_rule_set())
     settings = [settings_for(path) for path, _name in files]
-    if jobs > 1 and len(files) > 1:
-        results = _check_parallel(files, settings, jobs, progress)
-    else:
-        results = []
+    results: list[FileResult | None] = [None] * len(files)
+    slots: list[tuple[str, str] | None] = [None] * len(files)
+    if cache is not None:
         for index, ((path, name), file_settings) in enumerate(zip(files, settings)):
-            results.append(check_file(path, name, file_settings, catalog))
-            if progress is not None:
-                progress(index + 1, len(files))
-    for (_path, name), file_settings, file_result in zip(files, settings, results):
-        result.files.append(file_result)
+            slots[index] = slot = cache.slot(path, name, file_settings)
+            if slot is not None:
+                results[index] = cache.load(*slot, name, _day(file_settings))
+    pending = [index for index, found in enumerate(results) if found is None]
+    done = len(files) - len(pending)
+    if progress is not None and done:
+        progress(done, len(files))
+    workers = auto_jobs([files[index][0] for index in pending]) if jobs is None else jobs
+    if workers > 1 and len(pending) > 1:
+        checked: Iterable[FileResult] = _check_parallel([files[i] for i in pending], [settings[i] for i in pending],
+                                                        workers)
+    else:
+        if catalog is None and pending:  # loaded only when a file is checked here, not for cache hits
+            from archlint.catalog import load_catalog
+
+            catalog = load_catalog()
+        checked = (_check_compact(*files[i], settings[i], catalog) for i in pending)
+    for index, file_result in zip(pending, checked):
+        results[index] = file_result
+        slot = slots[index]
+        if cache is not None and slot is not None:
+            cache.store(*slot, file_result, _day(settings[index]))
+        done += 1
+        if progress is not None:
+            progress(done, len(files))
+    for (_path, name), file_settings, finished in zip(files, settings, results):
+        assert finished is not None
+        result.files.append(finished)
         result.fail_on[name] = file_settings.fail_on
     return result
 
 
-def _check_parallel(files: list[tuple[str, str]], settings: list[FileSettings], jobs: int,
-                    progress: Callable[[int, int], None] | None) -> list[FileResult]:
+def _day(settings: FileSettings) -> str:
+    """The date suppressions are compared with in this check (as `_rule_findings` takes it)."""
+    import datetime as dt
+
+    return (settings.today or dt.datetime.now(dt.timezone.utc).date()).isoformat()
+
+
+# Parallel checking pays for its workers (a fork each, then sending results back) only
+# past about this much serial work: about half a second of checking on one core.
+PARALLEL_MIN_BYTES = 1_500_000
+PARALLEL_BYTES_PER_WORKER = 750_000
+
+
+def auto_jobs(paths: list[str]) -> int:
+    """Workers for these files: one unless they are several and large enough together to
+    repay a worker each, and never more than the cores this process may use."""
+    if len(paths) < 2:
+        return 1
+    total = 0
+    for path in paths:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            pass
+    if total < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(usable_cores(), len(paths), total // PARALLEL_BYTES_PER_WORKER))
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover (macOS, Windows)
+        return os.cpu_count() or 1
+
+
+def _check_compact(path: str, name: str, settings: FileSettings, catalog: Any) -> FileResult:
+    """One file's compact result. The design's objects are freed by reference counting
+    as the full result goes; a young-generation collection reclaims any cycles among
+    them, cheaply, since only this file's survivors are young (the collector is off
+    while a file is checked, so nothing else was promoted meanwhile)."""
+    compact = check_file(path, name, settings, catalog).compact()
+    gc.collect(0)
+    return compact
+
+
+def _check_parallel(files: list[tuple[str, str]], settings: list[FileSettings], jobs: int) -> Iterator[FileResult]:
+    """Compact results in the order of `files`, each as soon as it and those before it are done."""
     from concurrent.futures import ProcessPoolExecutor
 
-    results: list[FileResult | None] = [None] * len(files)
-    done = 0
     with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
         futures = [pool.submit(_worker_check, path, name, file_settings)
                    for (path, name), file_settings in zip(files, settings)]
-        for index, future in enumerate(futures):  # in input order: the output stays deterministic
-            results[index] = future.result()
-            done += 1
-            if progress is not None:
-                progress(done, len(files))
-    return results  # type: ignore[return-value]
+        for future in futures:  # in input order: the output stays deterministic
+            yield future.result()
 
 
 def _worker_start() -> None:
@@ -171,11 +241,7 @@ def _worker_start() -> None:
 
 
 def _worker_check(path: str, name: str, settings: FileSettings) -> FileResult:
-    """Check one file in a worker; the typed design and graph stay in the worker (reports
-    need the findings, the text and the blocks' marks, which travel back)."""
+    """Check one file in a worker; only the compact result travels back."""
     from archlint.catalog import load_catalog
 
-    result = check_file(path, name, settings, load_catalog())
-    for design in result.designs:
-        design.design = design.graph = None
-    return result
+    return _check_compact(path, name, settings, load_catalog())

@@ -3,26 +3,32 @@ these types without importing the pipeline that makes them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from archlint.findings import SEVERITY_RANK, Finding
+from archlint.findings import SEVERITY_RANK, Finding, Path
 from archlint.input.load import Block, Source
 from archlint.rules.metadata import RuleSet, builtin_rule_set
+
+# libyaml ends a line at any of these, so YAML marks count them all; Markdown
+# positions count "\n" only (archlint.input.markdown splits on it).
+_YAML_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 
 
 @dataclass(slots=True)
 class DesignResult:
     """One design (a YAML file, or one Markdown block) after validation."""
 
-    block: Block
+    block: Block  # in a compact result, without its text, data and marks
     design: Any = None  # archlint.language.model.Design when it validated
     graph: Any = None  # archlint.analysis.graph.Graph when it has no input problem
+    name: str | None = None  # the design's name, kept when the model is dropped
 
     @property
     def title(self) -> str:
         """The design's name as reports show it; a sketch says so."""
-        name = self.design.name if self.design is not None else f"block {self.block.index}"
+        name = self.design.name if self.design is not None else self.name or f"block {self.block.index}"
         return f"{name} (sketch)" if self.block.sketch else name
 
 
@@ -35,6 +41,72 @@ class FileResult:
     # Findings the design accepts in `lint.ignore`, each with its Suppression: they
     # neither count nor fail a run, but reports can show them.
     suppressed: list[Finding] = field(default_factory=list)
+    # The compact form (see `compact`): the lines findings point at, by 1-based number,
+    # and each finding's node digest by (block, path); None while the source is whole.
+    lines: dict[int, str] | None = None
+    digests: dict[tuple[int, Path], str] | None = None
+    # Whether a suppression in the file has an `until` date: then the findings depend on
+    # the day of the check, and a cached result holds only for that day.
+    dated: bool = False
+
+    def line(self, number: int) -> str | None:
+        """The file's line `number` (1-based; in Markdown, the .md line), if known."""
+        if self.lines is not None:
+            return self.lines.get(number)
+        lines = split_lines(self.source.text, self.source.is_markdown)
+        return lines[number - 1] if 0 < number <= len(lines) else None
+
+    def digest(self, finding: Finding) -> str:
+        """The digest of the node `finding` points at (archlint.run.fingerprints), which
+        baselines and SARIF fingerprints use."""
+        if self.digests is not None:
+            known = self.digests.get((finding.block, finding.path))
+            if known is not None:
+                return known
+        from archlint.run.fingerprints import node_digest
+
+        data = {design.block.index: design.block.data for design in self.designs}
+        return node_digest(data.get(finding.block), finding.path)
+
+    def compact(self) -> FileResult:
+        """This result with only what reports read: findings, the lines they point at,
+        their node digests, and each design's index, name and sketch flag. A run over many
+        files keeps these instead of the text, data, model and graph of every design."""
+        if self.lines is not None:
+            return self
+        everything = self.findings + self.suppressed
+        text = split_lines(self.source.text, self.source.is_markdown)
+        lines = {f.line: text[f.line - 1] for f in everything if 0 < f.line <= len(text)}
+        digests = {(f.block, f.path): self.digest(f) for f in everything}
+        designs = [DesignResult(bare_block(d.block.index, d.block.sketch, d.block.line_offset),
+                                name=d.design.name if d.design is not None else d.name) for d in self.designs]
+        dated = any(entry.until is not None for d in self.designs if d.design is not None
+                    for entry in _ignore_entries(d.design))
+        return FileResult(self.name, Source(self.name, "", self.source.is_markdown), designs,
+                          list(self.findings), list(self.suppressed), lines, digests, dated)
+
+
+def _ignore_entries(design: Any) -> list[Any]:
+    """Every `lint.ignore` entry of a design, its own and its components'."""
+    entries = list(design.lint.ignore.values()) if design.lint is not None else []
+    for component in design.components.values():
+        if component.lint is not None:
+            entries += component.lint.ignore.values()
+    return entries
+
+
+def bare_block(index: int, sketch: bool, line_offset: int) -> Block:
+    """A block as a compact result keeps it: where it is and whether it is a sketch."""
+    return Block(index, "", line_offset, sketch=sketch)
+
+
+def split_lines(text: str, is_markdown: bool) -> list[str]:
+    """A file's lines as findings number them."""
+    if not text:
+        return []
+    if is_markdown:
+        return [line.rstrip("\r") for line in text.split("\n")]
+    return _YAML_BREAKS.split(text)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,44 @@
+"""A run over many files keeps, per file, its findings and the little reports read,
+not its design, graph and derived terms: what it holds does not grow with its designs."""
+
+import gc
+import shutil
+import tracemalloc
+
+from conftest import EXAMPLES
+
+from archlint.catalog import load_catalog
+from archlint.run.pipeline import check_file, run_check
+from archlint.run.settings import FileSettings
+
+
+def held(call):
+    """Bytes still allocated after `call` returns, its result alive (tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        result = call()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before, result
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_held_per_file_does_not_grow_with_its_design(tmp_path):
+    # url-shortener is clean: no findings, so a file should cost only its small records.
+    files = []
+    for index in range(60):
+        target = tmp_path / f"{index:02d}.arch.yaml"
+        shutil.copy(EXAMPLES / "url-shortener.arch.yaml", target)
+        files.append((str(target), target.name))
+    settings, catalog = FileSettings(), load_catalog()
+    run_check(files[:2], lambda _path: settings, catalog)  # warm the process-wide caches
+    few, few_result = held(lambda: run_check(files[:10], lambda _path: settings, catalog))
+    many, many_result = held(lambda: run_check(files, lambda _path: settings, catalog))
+    assert few_result.findings == many_result.findings == []
+    per_file = (many - few) / 50
+    one_whole, whole = held(lambda: check_file(*files[0], settings, catalog))
+    assert whole.designs[0].design is not None  # what a run used to keep for every file
+    assert per_file < 3_000, f"{per_file:.0f} bytes held per file"
+    assert one_whole > 20 * per_file  # the test can tell the two apart
