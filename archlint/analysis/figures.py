@@ -646,7 +646,7 @@ class Figures:
         value, text, counted = callee
         link = hop.edge.props
         nested = f"({text})" if " + " in text else text
-        if link.critical is False and link.fallback and link.timeout:
+        if not self.terms.critical(hop) and link.fallback and link.timeout:
             attempts = self.terms.attempts(hop.edge)
             bound = link.timeout * attempts
             spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")

@@ -340,8 +340,7 @@ class Terms:
     def _reach_sync(self, route: Route, cut_non_critical: bool) -> list[Hop]:
         by_src: dict[str, list[Hop]] = {}
         for hop in route.hops:
-            props = hop.edge.props
-            if hop.edge.sync and not (cut_non_critical and isinstance(props, Link) and props.critical is False):
+            if hop.edge.sync and not (cut_non_critical and not self.critical(hop)):
                 by_src.setdefault(hop.edge.src, []).append(hop)
         reached: list[Hop] = []
         seen = {route.entry}
@@ -360,6 +359,16 @@ class Terms:
         order = {id(hop): index for index, hop in enumerate(route.hops)}
         reached.sort(key=lambda hop: order[id(hop)])
         return reached
+
+    @staticmethod
+    def critical(hop: Hop) -> bool:
+        """Whether the flow fails when this call fails: the step's `critical` when it
+        states one (a flow that needs a call another flow can do without), else the
+        link's (`critical: false` on the call)."""
+        if hop.critical is not None:
+            return hop.critical
+        props = hop.edge.props
+        return not (isinstance(props, Link) and props.critical is False)
 
     def critical_hops(self, route: Route) -> list[Hop]:
         """The flow's critical path: its sync path if it is user-facing, cut before

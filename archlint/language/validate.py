@@ -159,7 +159,7 @@ def _step_place(path: Path, value: Any, context: dict[str, Any]) -> Path:
     return path
 
 
-_STEP_KEYS_HINT = ("keys allowed in a step: chain, share, op, payload, via, guard (a map such as "
+_STEP_KEYS_HINT = ("keys allowed in a step: chain, share, op, payload, via, guard, critical (a map such as "
                    "{chain: \"api -> db\", op: read}), or parallel: a list of chains; "
                    "keys starting with 'x-' are kept for your own tools")
 
