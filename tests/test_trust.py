@@ -88,3 +88,53 @@ def test_a_step_critical_that_is_not_a_boolean_is_inp011(cli, tmp_path):
     finding = json.loads(result.output)["findings"][0]
     assert finding["column"] == 32
     assert "must be true or false" in finding["message"]
+
+
+# --- background jobs and the peak factor ------------------------------------------------
+
+BACKGROUND = """\
+archlint: 1
+name: background
+scale: {peak_factor: 4}
+components:
+  web: {kind: client, calls: [api]}
+  api:
+    kind: service
+    replicas: 2
+    calls: {db: {timeout: 100ms}}
+    publishes: [jobs]
+  cron:
+    kind: worker
+    calls: {db: {timeout: 1s}}
+    publishes: [jobs]
+  db: {kind: database}
+  jobs: {kind: queue}
+  mailer:
+    kind: worker
+    consumes: [jobs]
+flows:
+  save:
+    rate: 10/s
+    type: write
+    steps: [web -> api -> db, api -> jobs -> mailer]
+  nightly:
+    rate: 3600/h
+    type: write
+    steps: [cron -> db, cron -> jobs -> mailer]
+"""
+
+
+def test_a_scheduled_job_is_not_multiplied_by_the_users_peak_factor(cli, tmp_path):
+    figures = _estimate(cli, _write(tmp_path, BACKGROUND))
+    rates = {row["name"]: row for row in figures["flows"]}
+    # Users: 10/s × 4 = 40/s. The cron job: 3600/h ÷ 3600 s = 1/s, and 1/s at its peak.
+    assert rates["save"]["peak_rps"] == pytest.approx(40)
+    assert rates["nightly"]["peak_rps"] == pytest.approx(1)
+    assert rates["nightly"]["work"] == ("3600/h ÷ 3.6k s = 1/s, no peak factor: a background job "
+                                        "started by worker cron")
+    loads = {row["id"]: row for row in figures["components"]}
+    # db, entered synchronously: 40/s + 1/s = 41/s at peak.
+    assert loads["db"]["load_rps"] == pytest.approx(41)
+    # mailer, fed only by the queue, is sized at the average: 10/s + 1/s = 11/s (the cron's
+    # 1/s is not divided by 4 a second time).
+    assert loads["mailer"]["load_rps"] == pytest.approx(11)

@@ -199,7 +199,11 @@ class Figures:
         else:
             start = units.format_rate(rate)
         factor = f" × {terms.load_factor:g} load" if terms.load_factor != 1 else ""
-        work = f"{start}{factor} × {terms.peak_factor:g} peak = {units.format_rate(peak)}"
+        if terms.background(route):
+            work = (f"{start}{factor} = {units.format_rate(peak)}, no peak factor: a background job "
+                    f"started by worker {route.entry}")
+        else:
+            work = f"{start}{factor} × {terms.peak_factor:g} peak = {units.format_rate(peak)}"
         return FlowRate(route.name, average, peak, work)
 
     # --- capacity and load ---------------------------------------------------------------
@@ -351,7 +355,9 @@ class Figures:
         read, write = terms.read_load(cid) or 0.0, terms.write_load(cid) or 0.0
         at_average = terms.entered_only_async(cid)
         if at_average:  # the broker absorbs the spike: size at the average rate
-            total, read, write = (x / terms.peak_factor for x in (total, read, write))
+            # Background flows' share is already at its average (Terms.background).
+            steady = terms.steady_loads(cid)
+            total, read, write = ((x - s) / terms.peak_factor + s for x, s in zip((total, read, write), steady))
         capacity = self.capacity(cid)
         compared, demand, limit = "all", total, None
         write_limit = None
