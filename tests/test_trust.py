@@ -138,3 +138,34 @@ def test_a_scheduled_job_is_not_multiplied_by_the_users_peak_factor(cli, tmp_pat
     # mailer, fed only by the queue, is sized at the average: 10/s + 1/s = 11/s (the cron's
     # 1/s is not divided by 4 a second time).
     assert loads["mailer"]["load_rps"] == pytest.approx(11)
+
+
+# --- RES007: a timeout below the callee's p99 -------------------------------------------
+
+PSP = """\
+archlint: 1
+name: psp
+components:
+  web:
+    kind: service
+    calls:
+      psp:
+        timeout: 800ms
+        retries: {max: 1, backoff: exponential, jitter: true}
+        idempotent: true
+  psp: {kind: external, latency_p99: 1.5s}
+"""
+
+
+def test_a_payment_call_that_gives_up_before_the_providers_p99_is_reported(cli, tmp_path):
+    result = cli("check", "--select", "RES007", "--format", "json", _write(tmp_path, PSP))
+    (finding,) = json.loads(result.output)["findings"]
+    assert (finding["code"], finding["line"], finding["column"]) == ("RES007", 8, 9)
+    # 800ms < 1.5s; 1 + 1 retry = 2 attempts.
+    assert finding["message"] == (
+        "call web -> psp gives up after 800ms, below the 1.5s p99 of psp (stated in the design): more than 1% "
+        "of calls fail while psp is healthy; its retry sends them again, so a slow psp also gets up to 2x the calls")
+    assert result.exit_code == 0  # a warning
+    fixed = cli("check", "--select", "RES007", "--format", "json",
+                _write(tmp_path, PSP.replace("timeout: 800ms", "timeout: 1.5s"), "fixed.arch.yaml"))
+    assert json.loads(fixed.output)["findings"] == []
