@@ -169,3 +169,45 @@ def test_a_payment_call_that_gives_up_before_the_providers_p99_is_reported(cli, 
     fixed = cli("check", "--select", "RES007", "--format", "json",
                 _write(tmp_path, PSP.replace("timeout: 800ms", "timeout: 1.5s"), "fixed.arch.yaml"))
     assert json.loads(fixed.output)["findings"] == []
+
+
+# --- DAT006: an endpoint judged by its own flows ----------------------------------------
+
+SHOP = """\
+archlint: 1
+name: shop
+components:
+  browser: {kind: client, calls: [web]}
+  web:
+    kind: service
+    calls:
+      carts: {timeout: 50ms}
+      orders-db: {timeout: 200ms}
+  carts: {tech: dynamodb}
+  orders-db: {tech: postgres, data: [payments]}
+flows:
+  add-to-cart: {type: write, steps: [browser -> web -> carts]}
+  checkout: {type: write, steps: [browser -> web -> orders-db]}
+apis:
+  - {endpoint: POST /cart/items, served_by: web}
+  - {endpoint: POST /checkout, served_by: web, idempotency_key: true}
+"""
+
+
+def test_an_endpoint_that_names_its_flows_is_judged_by_them(cli, tmp_path):
+    # Without flows, web reaches orders-db (payments) through checkout: the cart endpoint
+    # (line 16) gets DAT006, whose hint names the way out.
+    result = cli("check", "--select", "DAT006", "--format", "json", _write(tmp_path, SHOP))
+    (finding,) = json.loads(result.output)["findings"]
+    assert (finding["line"], result.exit_code) == (16, 1)
+    assert finding["hint"].endswith("list the flows it starts in apis[0].flows so that only their hops count")
+    # Naming the flow: add-to-cart writes carts only, so no finding and exit 0.
+    named = SHOP.replace("served_by: web}", "served_by: web, flows: [add-to-cart]}")
+    clean = cli("check", "--select", "DAT006", "--format", "json", _write(tmp_path, named, "named.arch.yaml"))
+    assert (json.loads(clean.output)["findings"], clean.exit_code) == ([], 0)
+    # A misspelt flow name is an input error with a did-you-mean.
+    typo = SHOP.replace("served_by: web}", "served_by: web, flows: [add-to-crt]}")
+    bad = cli("check", "--format", "json", _write(tmp_path, typo, "typo.arch.yaml"))
+    (problem,) = [f for f in json.loads(bad.output)["findings"] if f["code"].startswith("INP")]
+    assert (problem["code"], problem["line"]) == ("INP020", 16)
+    assert problem["message"] == "'add-to-crt' in apis[0].flows is not a declared flow; did you mean 'add-to-cart'?"

@@ -720,6 +720,7 @@ class Api(Strict):
         WithJsonSchema({"type": "string", "pattern": "^(" + "|".join(_METHODS) + r")\s+\S"}),
     ]
     served_by: Optional[Text] = None
+    flows: Optional[TextList] = None
     idempotency_key: Optional[bool] = None
     auth: Optional[Auth] = None
     rate_limit: Optional[Rate] = None
