@@ -201,7 +201,10 @@ def single_zone(ctx: RuleContext) -> Iterator[Finding]:
         ]
         if not demanding:
             continue
-        copies = terms.copies(cid) if terms.kind(cid) == "database" else terms.rmin(cid)
+        # The copies the availability figure counts: a store that states replication
+        # (a database, a replicated cache or search cluster) keeps its copies.
+        copies = terms.copies(cid) if terms.kind(cid) == "database" or terms.component(cid).replication is not None \
+            else terms.rmin(cid)
         if copies is None or copies < 2 or terms.zones(cid) != 1:
             continue
         if terms.component(cid).zones is not None:
