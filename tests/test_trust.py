@@ -132,6 +132,9 @@ def test_a_scheduled_job_is_not_multiplied_by_the_users_peak_factor(cli, tmp_pat
     assert rates["nightly"]["peak_rps"] == pytest.approx(1)
     assert rates["nightly"]["work"] == ("3600/h ÷ 3.6k s = 1/s, no peak factor: a background job "
                                         "started by worker cron")
+    text = cli("estimate", _write(tmp_path, BACKGROUND, "text.arch.yaml")).output
+    assert "Flow rates (peak = average × peak_factor 4; a background job started by a worker peaks at its average)" \
+        in text
     loads = {row["id"]: row for row in figures["components"]}
     # db, entered synchronously: 40/s + 1/s = 41/s at peak.
     assert loads["db"]["load_rps"] == pytest.approx(41)
