@@ -67,10 +67,13 @@ def test_a_flow_that_needs_a_call_another_flow_can_skip_keeps_it(cli, tmp_path):
     assert [p["id"] for p in home["parts"]] == ["browser", "web"]
     # add-to-cart states critical: true: web × cart 99% (a provider's figure, no region) × region.
     assert cart["value"] == pytest.approx(TWO_IN_ONE_ZONE * 0.99 * REGION, abs=1e-12)  # 98.938%
-    # Latency: home bounds the fail-open call at its 100ms timeout, add-to-cart waits 300ms.
+    # Latency: both flows stop waiting at the 100ms timeout (20ms + 100ms = 120ms); home
+    # falls back (fail-open), add-to-cart fails the request (a critical call).
     assert _by_flow(figures["latency"], "home")["seconds"] == pytest.approx(0.120)
     assert _by_flow(figures["latency"], "home")["work"] == "browser 0ms + web 20ms + min(cart 300ms, 100ms) fail-open"
-    assert _by_flow(figures["latency"], "add-to-cart")["seconds"] == pytest.approx(0.320)
+    assert _by_flow(figures["latency"], "add-to-cart")["seconds"] == pytest.approx(0.120)
+    assert _by_flow(figures["latency"], "add-to-cart")["work"] == \
+        "browser 0ms + web 20ms + min(cart 300ms, 100ms) timeout"
 
 
 def test_the_flow_that_needs_the_call_gets_avl006(cli, tmp_path):
@@ -214,3 +217,18 @@ def test_an_endpoint_that_names_its_flows_is_judged_by_them(cli, tmp_path):
     (problem,) = [f for f in json.loads(bad.output)["findings"] if f["code"].startswith("INP")]
     assert (problem["code"], problem["line"]) == ("INP020", 16)
     assert problem["message"] == "'add-to-crt' in apis[0].flows is not a declared flow; did you mean 'add-to-cart'?"
+
+
+# --- a critical call's wait is bounded by its timeout too --------------------------------
+
+def test_a_critical_call_adds_at_most_timeout_times_attempts(cli, tmp_path):
+    text = PSP + "flows:\n  pay: {type: write, steps: [web -> psp]}\n"
+    text = text.replace("    kind: service\n", "    kind: service\n    latency_p99: 20ms\n", 1)
+    latency = _by_flow(_estimate(cli, _write(tmp_path, text))["latency"], "pay")
+    # psp answers in 1.5s at p99, but web gives up after 800ms × 2 attempts = 1.6s > 1.5s: 20ms + 1.5s.
+    assert latency["seconds"] == pytest.approx(1.52)
+    # With no retry the wait stops at 800ms: 20ms + 800ms = 820ms (those calls fail: RES007).
+    once = text.replace("        retries: {max: 1, backoff: exponential, jitter: true}\n", "")
+    latency = _by_flow(_estimate(cli, _write(tmp_path, once, "once.arch.yaml"))["latency"], "pay")
+    assert latency["seconds"] == pytest.approx(0.82)
+    assert latency["work"] == "web 20ms + min(psp 1.5s, 800ms) timeout"

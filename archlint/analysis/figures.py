@@ -648,7 +648,8 @@ class Figures:
         return FlowLatency(route.name, value, target, chain, chain_parts, unknown, work, left_out)
 
     def _call(self, hop: Any, callee: tuple[float, str, list[str]], part: Any) -> tuple[float, str, list[str]]:
-        """One call's contribution: the callee's latency, bounded for a fail-open call."""
+        """One call's contribution: the callee's latency, bounded by timeout × attempts
+        (plus the fallback for a fail-open call)."""
         value, text, counted = callee
         link = hop.edge.props
         nested = f"({text})" if " + " in text else text
@@ -665,6 +666,14 @@ class Figures:
                 extra_counted = [fallback]
             if value > bound + extra:
                 return (bound + extra, f"min({nested}, {spent}{extra_text}) fail-open", [hop.edge.dst] + extra_counted)
+        elif link.timeout:
+            # The caller stops waiting after timeout × attempts whatever the callee does;
+            # the calls cut off fail instead (RES007 reports a timeout below the callee's p99).
+            attempts = self.terms.attempts(hop.edge)
+            bound = link.timeout * attempts
+            if value > bound:
+                spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+                return bound, f"min({nested}, {spent}) timeout", [hop.edge.dst]
         return value, text, counted
 
 
