@@ -135,7 +135,8 @@ def test_a_relaxed_target_is_called_out_at_the_top(cli, tmp_path):
 def test_flows_are_compared_and_figures_are_never_capped(cli, tmp_path):
     # 1544/s at peak factor 1 on a capacity of 1000/s: 154% (was 500/1000 = 50%).
     out = _shop_diff(cli, tmp_path, ("rate: 500/s", "rate: 1544/s"), ("type: write", "type: read"),
-                     ("  checkout:\n", "  browse:\n    rate: 10/s\n    steps: [web -> api]\n  checkout:\n"), exit_code=1)
+                     ("  checkout:\n", "  browse:\n    rate: 10/s\n    steps: [web -> api]\n  checkout:\n"),
+                     exit_code=1)
     # New: SCL001 on api, AVL006 on browse (api alone, 99.45%, under 99.9%); fixed:
     # RES003 (checkout is no longer a write flow).
     assert "**2 new findings, 1 fixed**; flows: +1 −0 ~1;" in out
