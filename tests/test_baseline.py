@@ -339,3 +339,17 @@ def test_baseline_counts_sketches_apart(tmp_path, cli):
 
     result = cli("baseline", "-o", str(tmp_path / "b.json"), str(EXAMPLES / "rfc-order-service.md"))
     assert result.output == f"Recorded 0 findings of 1 file (1 design, 1 sketch) in {tmp_path / 'b.json'}.\n"
+
+
+def test_check_says_how_many_findings_the_baseline_accepted(two_files, cli):
+    folder, target = two_files
+    shop = str(folder / "shop.arch.yaml")
+    # The baseline holds 2 entries for shop: both match, nothing new is left.
+    text = cli("check", "--select", SELECT, "--baseline", str(target), shop)
+    assert text.exit_code == 0
+    assert text.output.endswith("No problems found in 1 file (1 design); 2 findings accepted by the baseline.\n")
+    report = json.loads(cli("check", "--select", SELECT, "--baseline", str(target), "--format", "json", shop).output)
+    assert report["summary"]["baselined"] == 2
+    # Without --baseline the summary has no such count: nothing was hidden.
+    plain = json.loads(cli("check", "--select", SELECT, "--format", "json", shop).output)
+    assert "baselined" not in plain["summary"]

@@ -17,7 +17,7 @@ needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 def test_markdown_names_components_edges_figures_and_findings(cli):
     result = cli("diff", str(GOOD), str(NAIVE))
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # new errors: the change makes the design worse
     out = result.stdout
     assert out.startswith("## archlint diff: `examples/url-shortener.arch.yaml` → "
                           "`examples/url-shortener-naive.arch.yaml`\n\n### ⚠️ Targets lowered\n\n"
@@ -53,7 +53,7 @@ def test_the_other_way_round_the_findings_are_fixed(cli):
 
 def test_json_format(cli):
     result = cli("diff", str(GOOD), str(NAIVE), "--format", "json")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     data = json.loads(result.stdout)
     design = data["designs"][0]
     assert (design["old_design"], design["new_design"]) == ("url-shortener", "url-shortener-naive")
@@ -97,14 +97,14 @@ flows:
 """
 
 
-def _shop_diff(cli, tmp_path, *replacements: tuple[str, str], fmt: str = "markdown") -> str:
+def _shop_diff(cli, tmp_path, *replacements: tuple[str, str], fmt: str = "markdown", exit_code: int = 0) -> str:
     new = SHOP
     for before, after in replacements:
         new = new.replace(before, after)
     (tmp_path / "old.arch.yaml").write_text(SHOP)
     (tmp_path / "new.arch.yaml").write_text(new)
     result = cli("diff", str(tmp_path / "old.arch.yaml"), str(tmp_path / "new.arch.yaml"), "--format", fmt)
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == exit_code, result.stderr
     return result.stdout
 
 
@@ -123,7 +123,11 @@ def test_a_relaxed_target_is_called_out_at_the_top(cli, tmp_path):
     data = json.loads(_shop_diff(cli, tmp_path, ("availability: 99.95%", "availability: 99.99%"),
                                  ("    availability: 99.8%\n", ""), fmt="json"))
     assert data["targets_lowered"] == []  # a stricter target is not a lowered one
-    dropped = json.loads(_shop_diff(cli, tmp_path, ("    availability: 99.95%\n", ""), fmt="json"))
+    # AVL006 moves from the flow's own target to the flow (the design's target now
+    # applies): an error at a new place, so exit 1.
+    dropped = json.loads(_shop_diff(cli, tmp_path, ("    availability: 99.95%\n", ""), fmt="json", exit_code=1))
+    assert [(f["code"], f["path"]) for f in dropped["designs"][0]["findings"]["new"]] == [
+        ("AVL006", "flows.checkout")]
     assert [t["text"] for t in dropped["targets_lowered"]] == [
         "availability target of flow checkout removed (was 99.95%)"]
 
@@ -131,14 +135,15 @@ def test_a_relaxed_target_is_called_out_at_the_top(cli, tmp_path):
 def test_flows_are_compared_and_figures_are_never_capped(cli, tmp_path):
     # 1544/s at peak factor 1 on a capacity of 1000/s: 154% (was 500/1000 = 50%).
     out = _shop_diff(cli, tmp_path, ("rate: 500/s", "rate: 1544/s"), ("type: write", "type: read"),
-                     ("  checkout:\n", "  browse:\n    rate: 10/s\n    steps: [web -> api]\n  checkout:\n"))
+                     ("  checkout:\n", "  browse:\n    rate: 10/s\n    steps: [web -> api]\n  checkout:\n"),
+                     exit_code=1)
     # New: SCL001 on api, AVL006 on browse (api alone, 99.45%, under 99.9%); fixed:
     # RES003 (checkout is no longer a write flow).
     assert "**2 new findings, 1 fixed**; flows: +1 −0 ~1;" in out
     assert "- added `browse`\n" in out
     assert "- `checkout.rate`: `500/s` → `1544/s`\n- `checkout.type`: `write` → `read`\n" in out
     assert "| utilisation | `api` | 50% | 155% |\n" in out
-    data = json.loads(_shop_diff(cli, tmp_path, ("rate: 500/s", "rate: 1544/s"), fmt="json"))
+    data = json.loads(_shop_diff(cli, tmp_path, ("rate: 500/s", "rate: 1544/s"), fmt="json", exit_code=1))
     utilisation = next(f for f in data["designs"][0]["figures"] if f["figure"] == "utilisation")
     assert (utilisation["before"], utilisation["after"]) == (0.5, 1.544)
 
@@ -223,7 +228,7 @@ def test_rev_head_against_the_working_copy(cli, tmp_path):
     _git(tmp_path, "commit", "-q", "-m", "good")
     design.write_text(NAIVE.read_text(encoding="utf-8"), encoding="utf-8")
     result = cli("diff", "--rev", "HEAD", str(design))
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr  # the working copy brings new errors
     assert result.stdout.startswith(f"## archlint diff: `{design}@HEAD` → `{design}`\n")
     assert "**22 new findings, 0 fixed**" in result.stdout
     # findings on the old side are named after the file at the revision, not a temporary copy
@@ -266,3 +271,23 @@ def test_invalid_side_prints_positioned_errors(cli, tmp_path):
     result = cli("diff", str(GOOD), str(bad))
     assert result.exit_code == 1 and result.stdout == ""
     assert "bad.arch.yaml:4:9: INP011 error invalid-value: " in result.stderr
+
+
+def test_exit_code_follows_new_findings_at_or_above_fail_on(cli, tmp_path):
+    # GOOD -> NAIVE brings 22 new findings, errors among them (SCL001, SEC001): exit 1,
+    # after the report is written. Back the other way only fixes findings: exit 0.
+    worse = cli("diff", str(GOOD), str(NAIVE))
+    assert worse.exit_code == 1 and "#### New findings" in worse.stdout
+    assert cli("diff", str(NAIVE), str(GOOD)).exit_code == 0
+    assert cli("diff", "--fail-on", "never", str(GOOD), str(NAIVE)).exit_code == 0
+    # A new warning alone passes by default and fails with --fail-on warning.
+    (tmp_path / "old.arch.yaml").write_text(SHOP)
+    # An orphan service: DOC006, a warning.
+    (tmp_path / "new.arch.yaml").write_text(SHOP.replace("  payments: {kind: external}\n",
+                                                         "  payments: {kind: external}\n  unused: {kind: service}\n"))
+    result = cli("diff", "--format", "json", str(tmp_path / "old.arch.yaml"), str(tmp_path / "new.arch.yaml"))
+    severities = {f["severity"] for f in json.loads(result.stdout)["designs"][0]["findings"]["new"]}
+    assert severities == {"warning"}
+    assert result.exit_code == 0
+    strict = cli("diff", "--fail-on", "warning", str(tmp_path / "old.arch.yaml"), str(tmp_path / "new.arch.yaml"))
+    assert strict.exit_code == 1

@@ -91,3 +91,10 @@ def test_errors_name_the_accepted_forms(parser, text, says):
 
 def test_format_rate_is_short():
     assert format_rate(11574.07) == "11.6k/s"
+
+
+def test_a_tiny_rate_keeps_its_digits_rather_than_reading_zero():
+    # 2/day = 2 ÷ 86,400 s = 0.0000231/s (three significant digits), not "0/s".
+    assert format_rate(2 / 86400) == "0.0000231/s"
+    assert format_rate(0) == "0/s"
+    assert format_rate(0.0278) == "0.0278/s"

@@ -199,7 +199,11 @@ class Figures:
         else:
             start = units.format_rate(rate)
         factor = f" × {terms.load_factor:g} load" if terms.load_factor != 1 else ""
-        work = f"{start}{factor} × {terms.peak_factor:g} peak = {units.format_rate(peak)}"
+        if terms.background(route):
+            work = (f"{start}{factor} = {units.format_rate(peak)}, no peak factor: a background job "
+                    f"started by worker {route.entry}")
+        else:
+            work = f"{start}{factor} × {terms.peak_factor:g} peak = {units.format_rate(peak)}"
         return FlowRate(route.name, average, peak, work)
 
     # --- capacity and load ---------------------------------------------------------------
@@ -351,7 +355,9 @@ class Figures:
         read, write = terms.read_load(cid) or 0.0, terms.write_load(cid) or 0.0
         at_average = terms.entered_only_async(cid)
         if at_average:  # the broker absorbs the spike: size at the average rate
-            total, read, write = (x / terms.peak_factor for x in (total, read, write))
+            # Background flows' share is already at its average (Terms.background).
+            steady = terms.steady_loads(cid)
+            total, read, write = ((x - s) / terms.peak_factor + s for x, s in zip((total, read, write), steady))
         capacity = self.capacity(cid)
         compared, demand, limit = "all", total, None
         write_limit = None
@@ -642,11 +648,12 @@ class Figures:
         return FlowLatency(route.name, value, target, chain, chain_parts, unknown, work, left_out)
 
     def _call(self, hop: Any, callee: tuple[float, str, list[str]], part: Any) -> tuple[float, str, list[str]]:
-        """One call's contribution: the callee's latency, bounded for a fail-open call."""
+        """One call's contribution: the callee's latency, bounded by timeout × attempts
+        (plus the fallback for a fail-open call)."""
         value, text, counted = callee
         link = hop.edge.props
         nested = f"({text})" if " + " in text else text
-        if link.critical is False and link.fallback and link.timeout:
+        if not self.terms.critical(hop) and link.fallback and link.timeout:
             attempts = self.terms.attempts(hop.edge)
             bound = link.timeout * attempts
             spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
@@ -659,6 +666,14 @@ class Figures:
                 extra_counted = [fallback]
             if value > bound + extra:
                 return (bound + extra, f"min({nested}, {spent}{extra_text}) fail-open", [hop.edge.dst] + extra_counted)
+        elif link.timeout:
+            # The caller stops waiting after timeout × attempts whatever the callee does;
+            # the calls cut off fail instead (RES007 reports a timeout below the callee's p99).
+            attempts = self.terms.attempts(hop.edge)
+            bound = link.timeout * attempts
+            if value > bound:
+                spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+                return bound, f"min({nested}, {spent}) timeout", [hop.edge.dst]
         return value, text, counted
 
 

@@ -55,6 +55,7 @@ class Hop:
     group: int | None = None  # the `parallel:` item of the first chain taking it, if any
     via: str | None = None  # stated by a step: "outbox" or "cdc" (DAT007)
     guard: str | None = None  # stated by a step: "conditional" or "unique" (DAT008)
+    critical: bool | None = None  # stated by a step; True when any chain states True
 
 
 @dataclass(slots=True)
@@ -144,7 +145,7 @@ def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
             hop = hops.get((src, dst))
             if hop is None:
                 hops[(src, dst)] = Hop(edge, step.share, step.item, step.op, step.payload, group,
-                                       step.via, step.guard)
+                                       step.via, step.guard, step.critical)
                 continue
             if step.share > hop.share:
                 hop.share = step.share
@@ -155,4 +156,7 @@ def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
             # A fact any chain states about the hop holds for it.
             hop.via = hop.via or step.via
             hop.guard = hop.guard or step.guard
+            if step.critical is not None:
+                # A request on a chain that needs the call fails without it.
+                hop.critical = step.critical or bool(hop.critical)
     return Route(name, flow, list(hops.values()))

@@ -300,9 +300,19 @@ class Terms:
         return None if rate is None else rate * self.load_factor
 
     def peak(self, route: Route) -> float | None:
-        """peak(f) = rate × scale.peak_factor (default 2), times the what-if load factor."""
+        """peak(f) = rate × scale.peak_factor (default 2), times the what-if load factor;
+        a background flow's peak is its average (it runs at its own pace)."""
         average = self.average(route)
-        return None if average is None else average * self.peak_factor
+        if average is None or self.background(route):
+            return average
+        return average * self.peak_factor
+
+    def background(self, route: Route) -> bool:
+        """A flow started by a worker that consumes nothing: a scheduled job, a batch, a
+        relay polling a table. Its rate is its own schedule, not users' traffic, so the
+        users' peak factor does not apply. (A consumer's pace is its broker's business.)"""
+        node = self.graph.nodes.get(route.entry)
+        return node is not None and node.kind == "worker" and not self.component(route.entry).consumes
 
     def raw_rate(self, flow: str) -> str | None:
         """The flow's rate as written (`10B/month`), for showing the arithmetic."""
@@ -340,8 +350,7 @@ class Terms:
     def _reach_sync(self, route: Route, cut_non_critical: bool) -> list[Hop]:
         by_src: dict[str, list[Hop]] = {}
         for hop in route.hops:
-            props = hop.edge.props
-            if hop.edge.sync and not (cut_non_critical and isinstance(props, Link) and props.critical is False):
+            if hop.edge.sync and not (cut_non_critical and not self.critical(hop)):
                 by_src.setdefault(hop.edge.src, []).append(hop)
         reached: list[Hop] = []
         seen = {route.entry}
@@ -360,6 +369,16 @@ class Terms:
         order = {id(hop): index for index, hop in enumerate(route.hops)}
         reached.sort(key=lambda hop: order[id(hop)])
         return reached
+
+    @staticmethod
+    def critical(hop: Hop) -> bool:
+        """Whether the flow fails when this call fails: the step's `critical` when it
+        states one (a flow that needs a call another flow can do without), else the
+        link's (`critical: false` on the call)."""
+        if hop.critical is not None:
+            return hop.critical
+        props = hop.edge.props
+        return not (isinstance(props, Link) and props.critical is False)
 
     def critical_hops(self, route: Route) -> list[Hop]:
         """The flow's critical path: its sync path if it is user-facing, cut before
@@ -440,16 +459,25 @@ class Terms:
             peak = self.peak(route)
             if peak is None:
                 continue
+            steady = self.background(route)
             for hop in route.hops:
-                entry = loads.setdefault(hop.edge.dst, {"total": 0.0, "read": 0.0, "write": 0.0, "sync": 0.0})
+                entry = loads.setdefault(hop.edge.dst, {"total": 0.0, "read": 0.0, "write": 0.0, "sync": 0.0,
+                                                         "steady": 0.0, "steady_read": 0.0, "steady_write": 0.0})
                 amount = peak * hop.share
                 entry["total"] += amount
+                if steady:  # already at its average: levelling behind a broker leaves it alone
+                    entry["steady"] += amount
                 op = ops.get(id(hop))
                 if op == "read" or op == "write":
                     entry[op] += amount
+                    if steady:
+                        entry[f"steady_{op}"] += amount
                 elif op == "read+write":  # a hop that does both costs a read and a write
                     entry["read"] += amount
                     entry["write"] += amount
+                    if steady:
+                        entry["steady_read"] += amount
+                        entry["steady_write"] += amount
                 if hop.edge.sync:
                     entry["sync"] = 1.0
         return loads
@@ -467,6 +495,13 @@ class Terms:
     def write_load(self, cid: str) -> float | None:
         entry = self._loads.get(cid)
         return None if entry is None else entry["write"]
+
+    def steady_loads(self, cid: str) -> tuple[float, float, float]:
+        """(total, read, write) of c's load that background flows bring: not a peak."""
+        entry = self._loads.get(cid)
+        if entry is None:
+            return 0.0, 0.0, 0.0
+        return entry["steady"], entry["steady_read"], entry["steady_write"]
 
     def entered_only_async(self, cid: str) -> bool:
         """Only asynchronous hops enter c: the broker absorbs the peak (size at average)."""

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from archlint.commands.common import EXIT_CLEAN, EXIT_USAGE, emit, finish
+from archlint.commands.common import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, emit, finish
 
 GIT_TIMEOUT = 60  # seconds
 
@@ -40,10 +40,16 @@ class DiffError(click.ClickException):
                    "targets, the summaries and the most important new findings are kept. 0: no limit.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Use this configuration file instead of searching for one.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              show_default=True,
+              help="Exit 1 when the new version brings a finding at or above this severity; never: always 0.")
 def command(paths: tuple[str, ...], rev: str | None, output_format: str, output: str | None,
-            config_path: str | None, max_length: int = 65_000) -> None:
+            config_path: str | None, max_length: int = 65_000, fail_on: str = "error") -> None:
     """Compare two versions of a design: `archlint diff OLD NEW`, or
-    `archlint diff --rev REV FILE` for FILE at a git revision against the working copy."""
+    `archlint diff --rev REV FILE` for FILE at a git revision against the working copy.
+
+    Exit codes: 0 when the new version brings no new finding at or above --fail-on
+    (default error), 1 when it does (the report is written first), 2 for a usage problem."""
     from archlint.input.discover import display_name
     from archlint.views.diff import as_data, diff_files
 
@@ -78,7 +84,18 @@ def command(paths: tuple[str, ...], rev: str | None, output_format: str, output:
         from archlint.views.diff_markdown import render
 
         emit(render(old_name, new_name, diffs, max_length, rules), output)
-    finish(EXIT_CLEAN)
+    finish(EXIT_FINDINGS if _fails(diffs, fail_on) else EXIT_CLEAN)
+
+
+def _fails(diffs: list[Any], fail_on: str) -> bool:
+    """A new finding at or above `fail_on`: the change makes the design worse, and a CI
+    job gating on the diff, like one gating on `check`, should stop."""
+    if fail_on == "never":
+        return False
+    from archlint.findings import SEVERITY_RANK
+
+    threshold = SEVERITY_RANK[fail_on]
+    return any(SEVERITY_RANK[f.severity] <= threshold for d in diffs for f in d.findings_new)
 
 
 def _sides(path: str, name: str, config_path: str | None, config_for: str | None = None,

@@ -44,6 +44,7 @@ def render(result: CheckResult) -> str:
                    "sketches": sum(1 for d in f.designs if d.block.sketch)} for f in result.files],
         "findings": [_finding(f, result.rules) for f in result.findings],
         "suppressed": [_suppressed(f, result.rules) for f in result.suppressed],
-        "summary": {**result.counts(), "files": len(result.files)},
+        "summary": {**result.counts(), "files": len(result.files),
+                    **({} if result.baselined is None else {"baselined": result.baselined})},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

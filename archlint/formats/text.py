@@ -165,7 +165,10 @@ def summary(result: CheckResult) -> str:
     files = len(result.files)
     scope = f"{_plural(files, 'file')} ({designs_counted(result)})"
     total = sum(counts.values())
+    # Say what the baseline hid, so a clean run is not mistaken for a clean design.
+    accepted = "" if result.baselined is None else \
+        f"; {_plural(result.baselined, 'finding')} accepted by the baseline"
     if total == 0:
-        return f"No problems found in {scope}."
+        return f"No problems found in {scope}{accepted}."
     parts = ", ".join(_plural(counts[s], s) for s in ("error", "warning", "info"))
-    return f"Found {_plural(total, 'problem')} ({parts}) in {scope}."
+    return f"Found {_plural(total, 'problem')} ({parts}) in {scope}{accepted}."

@@ -266,6 +266,10 @@ def parse_ratio(value: object) -> float:
 def _trim(number: float, digits: int = 3) -> str:
     text = f"{number:.{digits}g}"
     if "e" in text:
+        if 0 < abs(number) < 1:
+            # A tiny figure (2/day is 0.0000231/s) keeps its digits rather than reading 0.
+            decimals = digits - 1 - math.floor(math.log10(abs(number)))
+            return f"{number:.{decimals}f}"
         text = f"{number:.0f}"
     return text
 

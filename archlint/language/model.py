@@ -442,6 +442,7 @@ class Step(BaseModel):
     payload: Optional[float] = None
     via: Optional[Literal["outbox", "cdc"]] = None
     guard: Optional[Literal["conditional", "unique"]] = None
+    critical: Optional[bool] = None  # this flow's need of the chain's calls, over the links'
     item: int = 0
     member: Optional[int] = None
 
@@ -455,7 +456,7 @@ class Parallel(BaseModel):
 
 
 # The keys of a step written as a map with named keys, and of a parallel group.
-STEP_KEYS = ("chain", "share", "op", "payload", "via", "guard")
+STEP_KEYS = ("chain", "share", "op", "payload", "via", "guard", "critical")
 GROUP_KEYS = ("parallel",)
 
 
@@ -532,7 +533,10 @@ def _named_step(value: dict[Any, Any]) -> Step:
             raise _step_error("unit", str(error), "payload") from None
     via = _choice(value, "via", VIA)
     guard = _choice(value, "guard", GUARDS)
-    return Step(chain=chain, share=share, op=op, payload=payload, via=via, guard=guard)
+    critical = value.get("critical")
+    if critical is not None and not isinstance(critical, bool):
+        raise _step_error("invalid", f"must be true or false (got {critical!r})", "critical")
+    return Step(chain=chain, share=share, op=op, payload=payload, via=via, guard=guard, critical=critical)
 
 
 def _choice(value: dict[Any, Any], key: str, choices: tuple[str, ...]) -> Any:
@@ -601,6 +605,7 @@ _CHAIN_SCHEMAS = [
             "payload": _SIZE_SCHEMA,
             "via": {"enum": list(VIA)},
             "guard": {"enum": list(GUARDS)},
+            "critical": {"type": "boolean"},
         },
         "patternProperties": {"^x-": {}},
         "additionalProperties": False,
@@ -715,6 +720,7 @@ class Api(Strict):
         WithJsonSchema({"type": "string", "pattern": "^(" + "|".join(_METHODS) + r")\s+\S"}),
     ]
     served_by: Optional[Text] = None
+    flows: Optional[TextList] = None
     idempotency_key: Optional[bool] = None
     auth: Optional[Auth] = None
     rate_limit: Optional[Rate] = None

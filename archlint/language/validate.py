@@ -159,7 +159,7 @@ def _step_place(path: Path, value: Any, context: dict[str, Any]) -> Path:
     return path
 
 
-_STEP_KEYS_HINT = ("keys allowed in a step: chain, share, op, payload, via, guard (a map such as "
+_STEP_KEYS_HINT = ("keys allowed in a step: chain, share, op, payload, via, guard, critical (a map such as "
                    "{chain: \"api -> db\", op: read}), or parallel: a list of chains; "
                    "keys starting with 'x-' are kept for your own tools")
 
@@ -335,9 +335,16 @@ def _reference_findings(design: Design, kinds: dict[str, str]) -> Iterator[Findi
                     "INP011", f"the dlq of '{cid}' is '{queue.dlq}', a {kinds[queue.dlq]}; a dlq is a queue or stream",
                     path,
                 )
+    flow_names = tuple(design.flows or ())
     for index, api in enumerate(design.apis or ()):
         if api.served_by is not None and api.served_by not in ids:
             yield unknown(api.served_by, ("apis", index, "served_by"), f"apis[{index}].served_by")
+        for position, name in enumerate(api.flows or ()):
+            if name not in flow_names:
+                yield _finding(
+                    "INP020", f"'{name}' in apis[{index}].flows is not a declared flow{did_you_mean(name, flow_names)}",
+                    ("apis", index, "flows", position), hint=f"declare '{name}' under flows, or correct the name",
+                )
     for name, flow in (design.flows or {}).items():
         for step in flow.chains():
             # One finding per step (its place): the first unknown hop from the left.

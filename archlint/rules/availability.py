@@ -62,7 +62,9 @@ def single_instance_on_critical_path(ctx: RuleContext) -> Iterator[Finding]:
         carried = relayed.get(cid, [])
         if not routes and not carried:
             continue
-        floor = terms.rmin(cid)
+        # A cache or search cluster that states replication keeps that many copies,
+        # as its availability figure counts them; compute counts its instance floor.
+        floor = (terms.copies(cid) or 1) if kind in ("cache", "search") else terms.rmin(cid)
         if floor >= _ENOUGH:
             continue
         where = []
@@ -103,9 +105,13 @@ def _async_single_points(ctx: RuleContext) -> dict[str, list[Any]]:
     for route in terms.routes():
         sync_hops = terms.sync_hops(route)
         sync = {id(hop) for hop in sync_hops}
-        # The synchronous part's own components answer for it on the critical path (or
-        # not at all); a publisher there is not what the events wait on.
-        on_sync_part = {route.entry} | {hop.edge.dst for hop in sync_hops}
+        # The synchronous part's own components answer for it on the critical path; a
+        # publisher there is not what the events wait on. A flow that is not user-facing
+        # has no critical path: its entry (an outbox relay or CDC connector polling a
+        # store) is what every event waits on when it publishes them.
+        on_sync_part = {hop.edge.dst for hop in sync_hops}
+        if terms.user_facing(route):
+            on_sync_part.add(route.entry)
         touched: list[str] = []
         for hop in route.hops:
             if id(hop) in sync or not reaches(hop.share, 1.0):
@@ -195,7 +201,10 @@ def single_zone(ctx: RuleContext) -> Iterator[Finding]:
         ]
         if not demanding:
             continue
-        copies = terms.copies(cid) if terms.kind(cid) == "database" else terms.rmin(cid)
+        # The copies the availability figure counts: a store that states replication
+        # (a database, a replicated cache or search cluster) keeps its copies.
+        copies = terms.copies(cid) if terms.kind(cid) == "database" or terms.component(cid).replication is not None \
+            else terms.rmin(cid)
         if copies is None or copies < 2 or terms.zones(cid) != 1:
             continue
         if terms.component(cid).zones is not None:

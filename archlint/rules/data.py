@@ -306,9 +306,14 @@ def money_write_without_idempotency_key(ctx: RuleContext) -> Iterator[Finding]:
         server = api.served_by
         if server is None or server not in nodes:
             continue
-        if reach is None:  # only designs with a money write pay for the search
-            reach = _money_reach(ctx)
-        holder = reach.get(server)
+        if api.flows is not None:
+            # The endpoint names its flows: only what their hops do counts, not every
+            # store the server can reach for its other endpoints.
+            holder = _money_written(ctx, server, api.flows)
+        else:
+            if reach is None:  # only designs with a money write pay for the search
+                reach = _money_reach(ctx)
+            holder = reach.get(server)
         if holder is None:
             continue
         if holder == server:
@@ -317,11 +322,30 @@ def money_write_without_idempotency_key(ctx: RuleContext) -> Iterator[Finding]:
         else:
             where = f"reaches money data in {holder}"
             dedupe = f"drop repeats of a key already processed before the write reaches {holder}"
+        if api.flows is None:
+            dedupe += (f"; if this endpoint moves no money, list the flows it starts in apis[{index}].flows so that "
+                       f"only their hops count")
+        elif holder != server:
+            where = f"writes money data in {holder} on {flow_list(api.flows)}"
         yield ctx.finding(
             ("apis", index),
             f"{api.endpoint} is served by {server}, which {where}, but takes no idempotency key",
             hint=f"set apis[{index}].idempotency_key: true and {dedupe}",
         )
+
+
+def _money_written(ctx: RuleContext, server: str, flows: list[str]) -> str | None:
+    """The first money holder that a hop of the named flows enters without only reading
+    it (the server itself when it holds money data), or None."""
+    terms = ctx.terms
+    if terms.money_data(server):
+        return server
+    for name in flows:
+        route = ctx.graph.routes.get(name)
+        for hop in route.hops if route is not None else ():
+            if terms.money_data(hop.edge.dst) and terms.op(hop) != "read":
+                return hop.edge.dst
+    return None
 
 
 # --- DAT007 ----------------------------------------------------------------------------

@@ -363,3 +363,46 @@ def retry_amplification(ctx: RuleContext) -> Iterator[Finding]:
                     hint=f"retry at one layer only: {fix}, or lower the attempts until their product "
                          f"is at most {limit:g}",
                 )
+
+
+# --- RES007 ---------------------------------------------------------------------------
+
+@check("RES007")
+def timeout_below_callee_p99(ctx: RuleContext) -> Iterator[Finding]:
+    """A timed call whose timeout is below the callee's own p99 (the figure `estimate`
+    uses, by what the flows taking the call do to it): more than 1% of calls to a healthy
+    callee are cut off. Fail-open calls (critical: false with a fallback) cut the tail on
+    purpose and are left alone. Linear in edges + flow hops."""
+    terms = ctx.terms
+    figures = terms.figures
+    for edge in ctx.graph.sync_edges():
+        link = edge.props
+        timeout = link.timeout
+        if timeout is None or (link.critical is False and link.fallback):
+            continue
+        ops = {terms.op(hop) for _route, hop in terms.hops_taking(edge)} or {None}
+        parts = [figures.component_latency(edge.dst, op if op in ("read", "write") else None) for op in sorted(
+            ops, key=str)]
+        known = [part for part in parts if part.value is not None]
+        if not known:
+            continue
+        part = max(known, key=lambda p: p.value or 0.0)
+        p99 = part.value or 0.0
+        if not exceeds(p99, timeout):
+            continue
+        source = part.source
+        where = "stated in the design" if source is not None and source.kind == "design" else \
+            f"{'catalog' if source is not None and source.kind == 'catalog' else 'default'}: " \
+            f"{source.detail if source is not None else 'unknown'}"
+        attempts = terms.attempts(edge)
+        retried = "its retry sends" if attempts == 2 else f"its {attempts - 1} retries send"
+        again = f"; {retried} them again, so a slow {edge.dst} also gets up to {attempts}x the calls" \
+            if attempts > 1 else ""
+        yield ctx.finding(
+            edge.path + ("timeout",),
+            f"call {_label(edge)} gives up after {format_duration(timeout)}, below the "
+            f"{format_duration(p99)} p99 of {edge.dst} ({where}): more than 1% of calls fail "
+            f"while {edge.dst} is healthy{again}",
+            hint=f"raise {_where(edge)}.timeout to at least {format_duration(p99)} (and fit it in the caller's "
+                 f"deadline), or state the callee's real components.{edge.dst}.latency_p99 if it is faster",
+        )

@@ -194,7 +194,7 @@ def apply(result: CheckResult, baseline: dict[str, Any], root: str = ".") -> tup
     ]
     checked = checked_files(result, root)
     stale = [entry for index, entry in enumerate(pending) if not used[index] and entry.file in checked]
-    return CheckResult(files=files, fail_on=dict(result.fail_on)), stale
+    return CheckResult(files=files, fail_on=dict(result.fail_on), rules=result.rules, baselined=len(accepted)), stale
 
 
 def checked_files(result: CheckResult, root: str = ".") -> set[str]:

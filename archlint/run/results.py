@@ -114,6 +114,7 @@ class CheckResult:
     files: list[FileResult] = field(default_factory=list)
     fail_on: dict[str, str] = field(default_factory=dict)  # file name -> its --fail-on
     rules: RuleSet = field(default_factory=builtin_rule_set)  # every rule of the run, for names and docs
+    baselined: int | None = None  # findings a `--baseline` file accepted; None without one
 
     @property
     def findings(self) -> list[Finding]:

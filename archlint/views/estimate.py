@@ -104,8 +104,10 @@ def sections(figures: Figures) -> list[Section]:
     out: list[Section] = []
     rates = figures.rates
     if rates:
+        background = any(terms.background(route) for route in terms.routes())
         out.append(Section(
-            f"Flow rates (peak = average × peak_factor {terms.peak_factor:g})",
+            f"Flow rates (peak = average × peak_factor {terms.peak_factor:g}"
+            + ("; a background job started by a worker peaks at its average)" if background else ")"),
             (("flow", "average", "peak", "arithmetic"),
              *((r.name, _rate(r.average), _rate(r.peak), r.work) for r in rates.values())),
         ))
