@@ -310,3 +310,21 @@ def test_concurrent_runs_share_a_cache(designs, tmp_path):
     again = subprocess.run(command + ["--cache-dir", str(store)], capture_output=True, text=True, cwd=ROOT,
                            timeout=120)
     assert again.stdout == fresh.stdout
+
+
+def test_a_file_edited_while_it_is_checked_is_not_cached(designs, tmp_path, cli, monkeypatch):
+    """The key comes from the bytes read before the check; an editor saving meanwhile
+    means the findings may belong to either version, so none is kept."""
+    target = designs / "naive-shop.arch.yaml"
+    real = pipeline.check_file
+
+    def check_then_edit(path, *args, **kwargs):
+        checked = real(path, *args, **kwargs)
+        target.write_text(target.read_text() + "\n# saved by an editor\n")
+        return checked
+
+    monkeypatch.setattr("archlint.run.pipeline.check_file", check_then_edit)
+    store = tmp_path / "store"
+    result = cli("check", "--jobs", "1", "--cache-dir", str(store), str(target))
+    assert result.exit_code == 1 and "ARC001" in result.output
+    assert not list(store.glob("*.json"))

@@ -167,7 +167,9 @@ def run_check(
     for index, file_result in zip(pending, checked):
         results[index] = file_result
         slot = slots[index]
-        if cache is not None and slot is not None:
+        # The key was taken from the bytes read before the check: a file edited since
+        # may have been checked in another version, so its result is not kept.
+        if cache is not None and slot is not None and cache.slot(*files[index], settings[index]) == slot:
             cache.store(*slot, file_result, _day(settings[index]))
         done += 1
         if progress is not None:
