@@ -123,7 +123,10 @@ def stampede_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     for route in terms.routes():
         # A cache has a store behind it when, in some flow, a component that reads it
         # also reads a store (the miss path): with none, a miss has nowhere to stampede.
-        sources = {hop.edge.src for hop in route.hops if terms.reads(hop) and terms.kind(hop.edge.dst) in _BEHIND}
+        # A store kept in memory (catalog `in_memory`: Redis, Memcached) answers a miss
+        # at the cache's own speed: nothing there for a stampede to overload.
+        sources = {hop.edge.src for hop in route.hops if terms.reads(hop) and terms.kind(hop.edge.dst) in _BEHIND
+                   and terms.figure(hop.edge.dst, "in_memory") is not True}
         for hop in route.hops:
             cid = hop.edge.dst
             if terms.kind(cid) != "cache" or not terms.reads(hop):

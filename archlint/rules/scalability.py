@@ -407,6 +407,8 @@ def read_heavy_without_cache(ctx: RuleContext) -> Iterator[Finding]:
         replication = terms.component(cid).replication
         if replication is not None and replication.read_from_replicas is True:
             continue
+        if terms.figure(cid, "in_memory") is True:
+            continue  # a Redis-class primary store already answers from memory
         if ratio is False:
             ratio = _read_write_ratio(ctx)
         if ratio is None or not reaches(ratio[0], heavy):
