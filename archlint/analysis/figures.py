@@ -32,6 +32,9 @@ COUNTED_COPIES = 1000
 # instance, a bucket): shards x the copies of each shard that serve.
 SHARDED_KINDS = frozenset({"database", "cache", "search", "object_storage"})
 HOT_UTILISATION = 0.7
+# Catalog bases that make a capacity an estimate, not a fact: a rule of thumb (the kinds'
+# defaults are rules of thumb too). Stated figures and vendor-documented ones are facts.
+ASSUMED_BASES = frozenset({"rule_of_thumb"})
 # A hop taken by fewer than this share of a flow's requests cannot hold its 99th
 # percentile, so it does not set the flow's p99.
 P99_SHARE = 0.01
@@ -74,6 +77,15 @@ class Capacity:
     reason: str = ""
     scales_with: str = ""  # the design field that adds units: replicas, sharding.shards, ...
     scale_count: int = 0  # its value now
+    # Where each per-unit figure comes from: "design" (a stated `capacity`), or the
+    # catalog figure's basis (`vendor_limit`, `rule_of_thumb`, ...): how sure it is.
+    read_basis: str = ""
+    write_basis: str = ""
+
+    def assumed(self, read: bool, write: bool) -> bool:
+        """Whether a figure the comparison uses (reads, writes) is a rule of thumb rather
+        than stated by the design or documented by a vendor (docs/language.md, "Capacity")."""
+        return (read and self.read_basis in ASSUMED_BASES) or (write and self.write_basis in ASSUMED_BASES)
 
 
 @dataclass(slots=True)
@@ -90,6 +102,20 @@ class Load:
     utilisation: float | None
     write_limit: float | None = None  # single-leader stores: the primaries' write capacity
     write_utilisation: float | None = None  # write load / write_limit
+
+    @property
+    def assumed(self) -> bool:
+        """Whether the capacity this load is compared with rests on a rule of thumb for
+        some kind of work the load does (reads, writes, or either for untyped work)."""
+        if self.compared == "read":
+            return self.capacity.assumed(True, False)
+        untyped = self.total - self.read - self.write > 1e-9 or not (self.read or self.write)
+        return self.capacity.assumed(bool(self.read) or untyped, bool(self.write) or untyped)
+
+    @property
+    def writes_assumed(self) -> bool:
+        """Whether the write capacity (the primaries', SCL002) is a rule of thumb."""
+        return self.capacity.assumed(False, True)
 
     @property
     def busiest(self) -> float | None:
@@ -230,11 +256,16 @@ class Figures:
                 (cap.write_rps.value if cap is not None else None)
             source = Source("design", f"components.{cid}.capacity")
             unit = "replica" if unit in PARTITION_UNITS and not self._partition_count(cid) else unit
+            read_basis = "design" if component.capacity.read is not None else \
+                (cap.read_rps.basis if cap is not None else "")
+            write_basis = "design" if component.capacity.write is not None else \
+                (cap.write_rps.basis if cap is not None else "")
         elif cap is not None:
             per_read, per_write = cap.read_rps.value, cap.write_rps.value
             figure = cap.read_rps if per_read is not None else cap.write_rps
             source = Source("catalog" if entry is not None else "default",
                             f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+            read_basis, write_basis = cap.read_rps.basis, cap.write_rps.basis
         else:
             return Capacity(None, None, None, unit, None, None, None, "no capacity figure", False, "not checked")
         if unit in PARTITION_UNITS:
@@ -275,7 +306,8 @@ class Figures:
             return Capacity(None, None, read_units, unit, None, None, source, f"no per-{unit} cap", False, "unbounded")
         work = _capacity_work(read_factors, write_factors, per_read, per_write, read, write)
         return Capacity(read, write, read_units, unit, per_read, per_write, source, work,
-                        scales_with=scaling[0], scale_count=scaling[1])
+                        scales_with=scaling[0], scale_count=scaling[1], read_basis=read_basis,
+                        write_basis=write_basis)
 
     def _partition_count(self, cid: str) -> int | None:
         component = self.terms.component(cid)

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Literal
 
 from archlint.analysis.figures import Load
-from archlint.findings import Finding
+from archlint.findings import SEVERITY_RANK, Finding
 from archlint.input.units import (
     format_count,
     format_duration,
@@ -141,6 +142,25 @@ def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
     return f"set components.{cid}.{field} to {needed} ({carried}, which {keeps}), or cut the load that reaches {cid}"
 
 
+def _judged(ctx: RuleContext, finding: Finding, assumed: bool, demand: float, limit: float) -> Finding:
+    """Severity follows certainty (docs/language.md, "Capacity"): an overload judged
+    against a rule-of-thumb capacity by less than `assumed_margin` (10x) is at most a
+    warning that says the capacity is assumed and asks for the measured figure."""
+    margin = float(ctx.options.get("assumed_margin", 10))
+    if not assumed or limit <= 0 or reaches(demand / limit, margin):
+        return finding
+    cid = finding.path[1]
+    severity = "warning" if SEVERITY_RANK[ctx.severity] < SEVERITY_RANK["warning"] else ctx.severity
+    return replace(
+        finding,
+        severity=severity,
+        message=f"{finding.message}; that capacity is assumed (a rule of thumb, not a measurement), and the load is "
+                f"{format_count(demand / limit)}x it, within the {format_count(margin)}x margin of an estimate",
+        hint=f"load-test {cid} and state the measured per-unit figure as components.{cid}.capacity "
+             f"(this becomes an error if it confirms the overload); else {finding.hint}",
+    )
+
+
 @check("SCL001")
 def capacity_exceeded(ctx: RuleContext) -> Iterator[Finding]:
     max_utilization = float(ctx.options.get("max_utilization", 1.0))
@@ -154,11 +174,12 @@ def capacity_exceeded(ctx: RuleContext) -> Iterator[Finding]:
             above = _limit_text(ctx, load)
         else:
             above = f"{format_rate(allowed)}, {format_percent(max_utilization)} of {_limit_text(ctx, load)}"
-        yield ctx.finding(
+        finding = ctx.finding(
             ("components", cid),
             f"{cid} takes {_demand_text(load)}, above {above}",
             hint=_capacity_hint(ctx, load, max_utilization),
         )
+        yield _judged(ctx, finding, load.assumed, load.demand, load.limit)
 
 
 # --- SCL002 ---------------------------------------------------------------------------
@@ -179,7 +200,7 @@ def single_leader_write_limit(ctx: RuleContext) -> Iterator[Finding]:
         where = "one primary" if shards == 1 else "one primary per shard"
         work = load.capacity.work.rsplit("; writes ", 1)[-1]  # the arithmetic estimate prints
         needed = _ceil(load.write / per)
-        yield ctx.finding(
+        finding = ctx.finding(
             ("components", cid),
             f"{cid} takes {format_rate(load.write)} of writes {when} on {where}, above its write capacity of "
             f"{format_rate(limit)} ({work})",
@@ -187,6 +208,7 @@ def single_leader_write_limit(ctx: RuleContext) -> Iterator[Finding]:
                  f"({needed} × {format_rate(per)} = {format_rate(needed * per)}), or move the write-heavy data "
                  f"to a partitioned store",
         )
+        yield _judged(ctx, finding, load.writes_assumed, load.write, limit)
 
 
 # --- SCL003 ---------------------------------------------------------------------------
