@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archlint.analysis.graph import Route
+from archlint.analysis.levelling import Backlog, Tally, level
 from archlint.input import units
 from archlint.language.kinds import BROKER, STORE
 
@@ -102,6 +103,16 @@ class Load:
     utilisation: float | None
     write_limit: float | None = None  # single-leader stores: the primaries' write capacity
     write_utilisation: float | None = None  # write load / write_limit
+    levelled: bool = False  # no hop brings its flow's peak: queues in front level it
+
+    @property
+    def when(self) -> str:
+        """At what rate the load is counted, for messages."""
+        if self.at_average:
+            return "at average rate (only async hops enter it)"
+        if self.levelled:
+            return "as a queue levels it"
+        return "at peak"
 
     @property
     def assumed(self) -> bool:
@@ -371,25 +382,43 @@ class Figures:
         return factors(readers), factors(writer), ("sharding.shards", shards)
 
     @functools.cached_property
-    def loads(self) -> dict[str, Load]:
-        """Peak load against capacity for every component some flow's hop enters."""
-        terms = self.terms
-        result = {}
-        for cid in terms.graph.nodes:
-            total = terms.load(cid)
-            if total is None:
-                continue
-            result[cid] = self._load(cid, total)
-        return result
+    def _levelled(self) -> tuple[dict[str, Tally], dict[tuple[str, str], Backlog]]:
+        def drains(cid: str, tally: Tally, target: float) -> float:
+            # A consumer drains at most its capacity (at the mix of work its load does).
+            load = self._load(cid, tally)
+            if load.compared != "all" or load.limit is None or not target:
+                return 1.0
+            return min(1.0, load.limit / target)
 
-    def _load(self, cid: str, total: float) -> Load:
-        terms = self.terms
-        read, write = terms.read_load(cid) or 0.0, terms.write_load(cid) or 0.0
-        at_average = terms.entered_only_async(cid)
-        if at_average:  # the broker absorbs the spike: size at the average rate
-            # Background flows' share is already at its average (Terms.background).
-            steady = terms.steady_loads(cid)
-            total, read, write = ((x - s) / terms.peak_factor + s for x, s in zip((total, read, write), steady))
+        return level(self.terms, drains)
+
+    @functools.cached_property
+    def loads(self) -> dict[str, Load]:
+        """Load against capacity for every component some flow's hop enters: the peak,
+        levelled behind queues (docs/language.md, "Queues level load")."""
+        tallies = self._levelled[0]
+        return {cid: self._load(cid, tallies[cid]) for cid in self.terms.graph.nodes if cid in tallies}
+
+    @property
+    def backlogs(self) -> list[Backlog]:
+        """What each queue holds for each consumer at the end of the peak."""
+        return list(self._levelled[1].values())
+
+    def queue_limits(self, cid: str) -> tuple[float | None, float | None, str]:
+        """A broker's `queue.max_depth` (messages) and retention (seconds: the design's,
+        else the catalog's default, inf for unbounded), with where the retention came from."""
+        queue = self.terms.component(cid).queue
+        depth = queue.max_depth if queue is not None else None
+        if queue is not None and queue.retention is not None:
+            return depth, queue.retention, f"components.{cid}.queue.retention"
+        retention = self.terms.figure(cid, "retention.default")
+        origin = "catalog" if self.terms.entry(cid) is not None else "default"
+        return depth, retention, f"{origin}: {self.terms.tech_name(cid)}"
+
+    def _load(self, cid: str, tally: Tally) -> Load:
+        total, read, write = tally.total, tally.read, tally.write
+        # Entered only by publishes and consumes at the average: the broker absorbs the spike.
+        at_average = not tally.sync and not tally.at_peak and not tally.levelled
         capacity = self.capacity(cid)
         compared, demand, limit = "all", total, None
         write_limit = None
@@ -407,7 +436,7 @@ class Figures:
         utilisation = None if not limit else demand / limit
         write_utilisation = None if not write_limit else write / write_limit
         return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation,
-                    write_limit, write_utilisation)
+                    write_limit, write_utilisation, levelled=tally.levelled and not tally.at_peak)
 
     def _shards(self, cid: str) -> int:
         sharding = self.terms.component(cid).sharding

@@ -146,13 +146,14 @@ def stampede_unprotected(ctx: RuleContext) -> Iterator[Finding]:
         stampede = settings.stampede if settings is not None else None
         if stampede not in _UNPROTECTED:
             continue
-        load = terms.read_load(cid)
+        figure = terms.figures.loads.get(cid)
+        load = None if figure is None else figure.read
         if load is None or not reaches(load, min_rate):  # at the minimum counts (>=)
             continue
         state = "stampede: none" if stampede == "none" else "no stampede protection"
         yield ctx.finding(
             _cache_path(ctx, cid),
-            f"cache {cid} serves {format_rate(load)} of reads at peak ({_flows_text(names)}) with {state}, "
+            f"cache {cid} serves {format_rate(load)} of reads {figure.when} ({_flows_text(names)}) with {state}, "
             f"so every concurrent miss on a hot key goes to the store at once",
             hint=f"set components.{cid}.cache.stampede: coalescing (or locking, or early_expiration) "
                  f"so that one request per key refills it",

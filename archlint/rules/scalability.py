@@ -74,8 +74,7 @@ def _entered_sync(ctx: RuleContext) -> dict[str, bool]:
 
 def _demand_text(load: Load) -> str:
     what = "of reads " if load.compared == "read" else ""
-    when = "at average rate (only async hops enter it)" if load.at_average else "at peak"
-    return f"{format_rate(load.demand)} {what}{when}"
+    return f"{format_rate(load.demand)} {what}{load.when}"
 
 
 def _mixed(load: Load) -> bool:
@@ -196,7 +195,7 @@ def single_leader_write_limit(ctx: RuleContext) -> Iterator[Finding]:
             continue
         shards = _shards(ctx, cid)
         per = limit / shards
-        when = "at average rate (only async hops enter it)" if load.at_average else "at peak"
+        when = load.when
         where = "one primary" if shards == 1 else "one primary per shard"
         work = load.capacity.work.rsplit("; writes ", 1)[-1]  # the arithmetic estimate prints
         needed = _ceil(load.write / per)
@@ -319,7 +318,7 @@ def _over_one_replica(ctx: RuleContext, cid: str) -> str | None:
     per = _per_unit(load)
     if per is None or not exceeds(load.demand, per):
         return None
-    when = "at average rate" if load.at_average else "at peak"
+    when = "at average rate" if load.at_average else "as a queue levels it" if load.levelled else "at peak"
     unit = load.capacity.unit.replace("_", " ")
     return f"its load of {format_rate(load.demand)} {when} is more than one {unit} serves ({format_rate(per)})"
 
@@ -336,9 +335,13 @@ def no_autoscaling_for_spikes(ctx: RuleContext) -> Iterator[Finding]:
     deployment = ctx.design.deployment
     if deployment is not None and deployment.orchestrator == "serverless":
         return
+    loads = terms.figures.loads
     for cid, sync in _entered_sync(ctx).items():
         if not sync or terms.kind(cid) not in _SPIKE_KINDS:
             continue  # only async hops enter it: the broker absorbs the spike
+        load = loads.get(cid)
+        if load is not None and load.levelled:
+            continue  # every flow reaches it behind a queue, which levels the spike
         component = terms.component(cid)
         if component.autoscaling is not None or terms.figure(cid, "autoscales") is True:
             continue
@@ -439,7 +442,7 @@ def read_heavy_without_cache(ctx: RuleContext) -> Iterator[Finding]:
             cached, callers = _cached_reads(ctx)
         if cached.get(cid, True):
             continue  # a read flow to it goes through a cache or CDN
-        when = "at average rate" if load.at_average else "at peak"
+        when = "at average rate" if load.at_average else "as a queue levels it" if load.levelled else "at peak"
         caller = callers.get(cid, "the caller")
         yield ctx.finding(
             ("components", cid),
