@@ -107,7 +107,10 @@ def levelled_rate(upstream: float, average: float, duration: float, window: floa
 
 def _ordered(route: Route) -> list[Hop]:
     """The flow's hops with every hop into a component before the hops out of it (a
-    topological order of the flow's hops; hops on a cycle follow in declared order)."""
+    topological order of the flow's hops; hops on a cycle follow in declared order).
+    Without a consume hop every rate is the peak's: any order will do."""
+    if not any(hop.edge.kind == CONSUME for hop in route.hops):
+        return route.hops
     into: dict[str, int] = {}
     out: dict[str, list[Hop]] = {}
     for hop in route.hops:
