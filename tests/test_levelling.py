@@ -159,3 +159,14 @@ def test_estimate_prints_the_queues_with_their_arithmetic(cli, tmp_path):
     [queue] = data["designs"][0]["queues"]
     assert (queue["backlog_messages"], queue["wait_seconds"], queue["max_depth"]) == \
         (pytest.approx(720_000), pytest.approx(3600), 500_000)
+
+
+def test_diff_shows_the_backlog_a_change_removes(cli, tmp_path):
+    # 3 × 100/s = 300/s drains the 300/s peak: 720k messages -> 0; notifier's load,
+    # the 100/s average, goes from 100/200 = 50% to 100/300 = 33.33% of its capacity.
+    old, new = tmp_path / "old.arch.yaml", tmp_path / "new.arch.yaml"
+    old.write_text(design())
+    new.write_text(design(replicas=3))
+    out = cli("diff", str(old), str(new)).stdout
+    assert "| queue backlog | `emails -> notifier` | 720k messages | 0 messages |" in out
+    assert "| utilisation | `notifier` | 50% | 33.33% |" in out
