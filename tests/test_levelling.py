@@ -170,3 +170,13 @@ def test_diff_shows_the_backlog_a_change_removes(cli, tmp_path):
     out = cli("diff", str(old), str(new)).stdout
     assert "| queue backlog | `emails -> notifier` | 720k messages | 0 messages |" in out
     assert "| utilisation | `notifier` | 50% | 33.33% |" in out
+
+
+def test_the_hover_on_a_queue_shows_its_backlog(tmp_path):
+    from archlint.views.estimate import component_lines
+
+    figures = figures_of_text(tmp_path, design())
+    assert ("- backlog for notifier at the end of the peak: (300/s − 200/s) × 2h = 720k messages; "
+            "the last message waits 720k ÷ 200/s = 1h") in component_lines(figures, "emails")
+    assert "- load 200/s (levelled: behind a queue); capacity unbounded: no per-replica cap" in \
+        "\n".join(component_lines(figures, "email-provider"))

@@ -371,5 +371,9 @@ def component_lines(figures: Figures, cid: str) -> list[str]:
             rate = figures.rates.get(route.name)
             peak = "" if rate is None or rate.peak is None else f" ({_rate(rate.peak)} peak)"
             flows.append(f"{route.name}{peak}")
+    for backlog in figures.backlogs:  # a broker: what each consumer leaves in it at the end of the peak
+        if backlog.broker == cid:
+            lines.append(f"- backlog for {backlog.consumer} at the end of the peak: {backlog.work}; "
+                         f"the last message waits {backlog.wait_work}")
     lines.append(f"- flows through it: {', '.join(flows)}" if flows else "- flows through it: none")
     return lines
