@@ -456,7 +456,10 @@ class Terms:
     @functools.cached_property
     def _loads(self) -> dict[str, dict[str, float]]:
         """Per component: peak load in total, from hops that read, from hops that write
-        (their operation, docs/language.md), and whether any synchronous hop enters it."""
+        (their operation, docs/language.md), and whether any synchronous hop enters it.
+        Every hop at its flow's peak, as the producer sends it (ASY001's publish rate):
+        the load compared with capacity is `figures.loads`, levelled behind queues
+        (archlint.analysis.levelling)."""
         loads: dict[str, dict[str, float]] = {}
         ops = self._ops
         for route in self.routes():
