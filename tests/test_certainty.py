@@ -97,3 +97,14 @@ flows:
     assert finding["message"].startswith("db takes 3k/s of writes at peak on one primary, above its write "
                                          "capacity of 2k/s (1 node × 2k/s = 2k/s)")
     assert ("1.5x it, within the 10x margin" in finding["message"]) == (severity == "warning")
+
+
+def test_estimate_json_says_whether_a_capacity_is_assumed(cli, tmp_path):
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(SERVICE.format(extra=", capacity: {read: 500/s}", rate="1k/s"))
+    [api] = [c for c in json.loads(cli("estimate", str(path), "--format", "json").stdout)["designs"][0]["components"]
+             if c["id"] == "api"]
+    # read stated by the design; write left to the service default (a rule of thumb). A
+    # read flow uses only the read figure: not assumed.
+    assert api["capacity_basis"] == {"read": "design", "write": "rule_of_thumb"}
+    assert api["capacity_assumed"] is False

@@ -248,6 +248,9 @@ def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, An
                 "write_utilisation": load.write_utilisation,
                 "units": load.capacity.units, "unit": load.capacity.unit, "capacity_work": load.capacity.work,
                 "capacity_source": _source_data(load.capacity.source), "not_checked": load.capacity.reason or None,
+                "capacity_basis": {"read": load.capacity.read_basis or None,
+                                   "write": load.capacity.write_basis or None},
+                "capacity_assumed": load.assumed,
             }
             for cid, load in figures.loads.items()
         ],
