@@ -87,7 +87,8 @@ def test_a_smoothing_window_averages_the_arrival(tmp_path):
     [backlog] = figures.backlogs
     # (300 − 166.67) × 7,200 s = 960,000 messages; 960,000 ÷ 166.67/s = 5,760 s = 1.6h.
     assert backlog.messages == pytest.approx(960_000) and backlog.wait == pytest.approx(5760)
-    assert backlog.drains_at == "the arrival averaged over the 6h smoothing window"
+    assert backlog.drains_at == ("the arrival averaged over the 6h smoothing window: "
+                                 "100/s + (300/s − 100/s) × 2h ÷ 6h = 167/s")
 
 
 def test_a_window_no_longer_than_the_peak_asks_the_consumer_for_the_peak(cli, tmp_path):

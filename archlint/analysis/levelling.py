@@ -48,6 +48,7 @@ class Backlog:
     capped: bool = False  # the consumer drains at its capacity, below the target
     flows: list[str] = field(default_factory=list)
     target: float = 0.0  # the rate it would drain with capacity to spare
+    base: float = 0.0  # the arrival at the average (or below it): what a window levels to
 
     @property
     def messages(self) -> float:
@@ -70,7 +71,10 @@ class Backlog:
             return "the arrival, as fast as it comes (no queue.smoothing_window)"
         if self.window <= self.duration:
             return f"the peak (a {units.format_duration(self.window)} smoothing window holds no more than the peak)"
-        return f"the arrival averaged over the {units.format_duration(self.window)} smoothing window"
+        rate, duration, window = units.format_rate, units.format_duration, self.window
+        return (f"the arrival averaged over the {duration(window)} smoothing window: {rate(self.base)} + "
+                f"({rate(self.inflow)} − {rate(self.base)}) × {duration(self.duration)} ÷ {duration(window)} = "
+                f"{rate(self.target)}")
 
     @property
     def work(self) -> str:
@@ -189,6 +193,7 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
                 if backlog is None:
                     backlog = backlogs[key] = Backlog(edge.src, edge.dst, 0.0, 0.0, duration, window)
                 backlog.inflow += upstream * hop.share
+                backlog.base += min(upstream, average) * hop.share
                 backlog.target += target * hop.share
                 backlog.drain += passed * hop.share
                 backlog.flows.append(route.name)
