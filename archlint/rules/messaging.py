@@ -1,10 +1,12 @@
 """ASY: asynchronous messaging. Brokers that a call would replace, dead letters,
-duplicate deliveries, ordering, partitions against consumers, unbounded backlogs, and
+duplicate deliveries, ordering, partitions against consumers, unbounded backlogs,
 ordered consumers that one slow message stalls (head-of-line blocking), and the backlog a
 peak leaves in a queue against its depth and retention.
 
 Every check walks brokers, their edges or the flows' hops once; nothing pairs every
-publisher with every consumer of the design."""
+publisher with every consumer of the design.
+
+The ASY area has eight rules (about 430 lines); like every area, one module."""
 
 from __future__ import annotations
 
@@ -351,7 +353,7 @@ def head_of_line_blocking(ctx: RuleContext) -> Iterator[Finding]:
         if load is None or not load.total or p is None:
             continue
         per_partition = load.total / p
-        when = "on average" if load.at_average else "at peak"
+        when = "on average" if load.at_average else "as a queue levels it" if load.levelled else "at peak"
         for edge in ordered:
             slowest = _slowest_call(ctx, edge.dst)
             if slowest is None:
