@@ -443,3 +443,17 @@ def test_committed_json_schema_is_current() -> None:
 def test_yaml_satisfies_json_schema(raw: dict[str, Any]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(raw, catalog_json_schema())
+
+
+@pytest.mark.parametrize("name", ["redis", "valkey", "keydb", "dragonfly", "memcached", "elasticache"])
+def test_in_memory_stores_say_so_with_a_source(catalog: Catalog, name: str) -> None:
+    entry = catalog.lookup(name)
+    assert entry is not None and entry.in_memory is not None
+    assert entry.in_memory.value is True
+    assert entry.in_memory.basis == "vendor_default" and catalog.sources[entry.in_memory.source].url
+
+
+@pytest.mark.parametrize("name", ["postgres", "cassandra", "dynamodb", "elasticsearch"])
+def test_disk_stores_are_not_in_memory(catalog: Catalog, name: str) -> None:
+    entry = catalog.lookup(name)
+    assert entry is not None and entry.value_of("in_memory") is not True

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archlint.analysis.graph import Route
+from archlint.analysis.levelling import Backlog, Tally, level
 from archlint.input import units
 from archlint.language.kinds import BROKER, STORE
 
@@ -32,6 +33,9 @@ COUNTED_COPIES = 1000
 # instance, a bucket): shards x the copies of each shard that serve.
 SHARDED_KINDS = frozenset({"database", "cache", "search", "object_storage"})
 HOT_UTILISATION = 0.7
+# Catalog bases that make a capacity an estimate, not a fact: a rule of thumb (the kinds'
+# defaults are rules of thumb too). Stated figures and vendor-documented ones are facts.
+ASSUMED_BASES = frozenset({"rule_of_thumb"})
 # A hop taken by fewer than this share of a flow's requests cannot hold its 99th
 # percentile, so it does not set the flow's p99.
 P99_SHARE = 0.01
@@ -74,6 +78,15 @@ class Capacity:
     reason: str = ""
     scales_with: str = ""  # the design field that adds units: replicas, sharding.shards, ...
     scale_count: int = 0  # its value now
+    # Where each per-unit figure comes from: "design" (a stated `capacity`), or the
+    # catalog figure's basis (`vendor_limit`, `rule_of_thumb`, ...): how sure it is.
+    read_basis: str = ""
+    write_basis: str = ""
+
+    def assumed(self, read: bool, write: bool) -> bool:
+        """Whether a figure the comparison uses (reads, writes) is a rule of thumb rather
+        than stated by the design or documented by a vendor (docs/language.md, "Capacity")."""
+        return (read and self.read_basis in ASSUMED_BASES) or (write and self.write_basis in ASSUMED_BASES)
 
 
 @dataclass(slots=True)
@@ -90,6 +103,30 @@ class Load:
     utilisation: float | None
     write_limit: float | None = None  # single-leader stores: the primaries' write capacity
     write_utilisation: float | None = None  # write load / write_limit
+    levelled: bool = False  # no hop brings its flow's peak: queues in front level it
+
+    @property
+    def when(self) -> str:
+        """At what rate the load is counted, for messages."""
+        if self.at_average:
+            return "at average rate (only async hops enter it)"
+        if self.levelled:
+            return "as a queue levels it"
+        return "at peak"
+
+    @property
+    def assumed(self) -> bool:
+        """Whether the capacity this load is compared with rests on a rule of thumb for
+        some kind of work the load does (reads, writes, or either for untyped work)."""
+        if self.compared == "read":
+            return self.capacity.assumed(True, False)
+        untyped = self.total - self.read - self.write > 1e-9 or not (self.read or self.write)
+        return self.capacity.assumed(bool(self.read) or untyped, bool(self.write) or untyped)
+
+    @property
+    def writes_assumed(self) -> bool:
+        """Whether the write capacity (the primaries', SCL002) is a rule of thumb."""
+        return self.capacity.assumed(False, True)
 
     @property
     def busiest(self) -> float | None:
@@ -230,11 +267,16 @@ class Figures:
                 (cap.write_rps.value if cap is not None else None)
             source = Source("design", f"components.{cid}.capacity")
             unit = "replica" if unit in PARTITION_UNITS and not self._partition_count(cid) else unit
+            read_basis = "design" if component.capacity.read is not None else \
+                (cap.read_rps.basis if cap is not None else "")
+            write_basis = "design" if component.capacity.write is not None else \
+                (cap.write_rps.basis if cap is not None else "")
         elif cap is not None:
             per_read, per_write = cap.read_rps.value, cap.write_rps.value
             figure = cap.read_rps if per_read is not None else cap.write_rps
             source = Source("catalog" if entry is not None else "default",
                             f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+            read_basis, write_basis = cap.read_rps.basis, cap.write_rps.basis
         else:
             return Capacity(None, None, None, unit, None, None, None, "no capacity figure", False, "not checked")
         if unit in PARTITION_UNITS:
@@ -275,7 +317,8 @@ class Figures:
             return Capacity(None, None, read_units, unit, None, None, source, f"no per-{unit} cap", False, "unbounded")
         work = _capacity_work(read_factors, write_factors, per_read, per_write, read, write)
         return Capacity(read, write, read_units, unit, per_read, per_write, source, work,
-                        scales_with=scaling[0], scale_count=scaling[1])
+                        scales_with=scaling[0], scale_count=scaling[1], read_basis=read_basis,
+                        write_basis=write_basis)
 
     def _partition_count(self, cid: str) -> int | None:
         component = self.terms.component(cid)
@@ -339,25 +382,43 @@ class Figures:
         return factors(readers), factors(writer), ("sharding.shards", shards)
 
     @functools.cached_property
-    def loads(self) -> dict[str, Load]:
-        """Peak load against capacity for every component some flow's hop enters."""
-        terms = self.terms
-        result = {}
-        for cid in terms.graph.nodes:
-            total = terms.load(cid)
-            if total is None:
-                continue
-            result[cid] = self._load(cid, total)
-        return result
+    def _levelled(self) -> tuple[dict[str, Tally], dict[tuple[str, str], Backlog]]:
+        def drains(cid: str, tally: Tally, target: float) -> float:
+            # A consumer drains at most its capacity (at the mix of work its load does).
+            load = self._load(cid, tally)
+            if load.compared != "all" or load.limit is None or not target:
+                return 1.0
+            return min(1.0, load.limit / target)
 
-    def _load(self, cid: str, total: float) -> Load:
-        terms = self.terms
-        read, write = terms.read_load(cid) or 0.0, terms.write_load(cid) or 0.0
-        at_average = terms.entered_only_async(cid)
-        if at_average:  # the broker absorbs the spike: size at the average rate
-            # Background flows' share is already at its average (Terms.background).
-            steady = terms.steady_loads(cid)
-            total, read, write = ((x - s) / terms.peak_factor + s for x, s in zip((total, read, write), steady))
+        return level(self.terms, drains)
+
+    @functools.cached_property
+    def loads(self) -> dict[str, Load]:
+        """Load against capacity for every component some flow's hop enters: the peak,
+        levelled behind queues (docs/language.md, "Queues level load")."""
+        tallies = self._levelled[0]
+        return {cid: self._load(cid, tallies[cid]) for cid in self.terms.graph.nodes if cid in tallies}
+
+    @property
+    def backlogs(self) -> list[Backlog]:
+        """What each queue holds for each consumer at the end of the peak."""
+        return list(self._levelled[1].values())
+
+    def queue_limits(self, cid: str) -> tuple[float | None, float | None, str]:
+        """A broker's `queue.max_depth` (messages) and retention (seconds: the design's,
+        else the catalog's default, inf for unbounded), with where the retention came from."""
+        queue = self.terms.component(cid).queue
+        depth = queue.max_depth if queue is not None else None
+        if queue is not None and queue.retention is not None:
+            return depth, queue.retention, f"components.{cid}.queue.retention"
+        retention = self.terms.figure(cid, "retention.default")
+        origin = "catalog" if self.terms.entry(cid) is not None else "default"
+        return depth, retention, f"{origin}: {self.terms.tech_name(cid)}"
+
+    def _load(self, cid: str, tally: Tally) -> Load:
+        total, read, write = tally.total, tally.read, tally.write
+        # Entered only by publishes and consumes at the average: the broker absorbs the spike.
+        at_average = not tally.sync and not tally.at_peak and not tally.levelled
         capacity = self.capacity(cid)
         compared, demand, limit = "all", total, None
         write_limit = None
@@ -375,7 +436,7 @@ class Figures:
         utilisation = None if not limit else demand / limit
         write_utilisation = None if not write_limit else write / write_limit
         return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation,
-                    write_limit, write_utilisation)
+                    write_limit, write_utilisation, levelled=tally.levelled and not tally.at_peak)
 
     def _shards(self, cid: str) -> int:
         sharding = self.terms.component(cid).sharding

@@ -21,6 +21,7 @@ from archlint.language.kinds import BROKER, COMPUTE
 from archlint.language.model import Component, Consumer, Design, Link
 
 DEFAULT_PEAK_FACTOR = 2.0
+DEFAULT_PEAK_DURATION = 3600.0  # seconds: a busy hour (docs/language.md, "Queues level load")
 # Kinds that only a provider runs in practice: a stated replica count says nothing about them.
 _PROVIDER_KINDS = frozenset({"client", "dns", "cdn", "function", "external"})
 _PROVIDER_RUN_KINDS = _PROVIDER_KINDS - {"client"}
@@ -61,6 +62,9 @@ class Terms:
         self._tech_names: dict[str, str] = {}
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
+        # How long the peak lasts: the backlog a queue holds is (peak − drain) × this.
+        stated = scale.peak_duration if scale is not None else None
+        self.peak_duration = DEFAULT_PEAK_DURATION if stated is None else stated
         self.requirements = design.requirements
         deployment = design.deployment
         self.deployment_zones = _count(deployment.zones if deployment else None) or 1
@@ -452,7 +456,10 @@ class Terms:
     @functools.cached_property
     def _loads(self) -> dict[str, dict[str, float]]:
         """Per component: peak load in total, from hops that read, from hops that write
-        (their operation, docs/language.md), and whether any synchronous hop enters it."""
+        (their operation, docs/language.md), and whether any synchronous hop enters it.
+        Every hop at its flow's peak, as the producer sends it (ASY001's publish rate):
+        the load compared with capacity is `figures.loads`, levelled behind queues
+        (archlint.analysis.levelling)."""
         loads: dict[str, dict[str, float]] = {}
         ops = self._ops
         for route in self.routes():

@@ -207,7 +207,7 @@ class Latency(_Model):
     write: Figure
 
 
-_BOOL_FIGURES = ("autoscales", "partitioned", "backups", "encrypted_at_rest", "global_", "replica_reads")
+_BOOL_FIGURES = ("autoscales", "partitioned", "backups", "encrypted_at_rest", "global_", "replica_reads", "in_memory")
 _INT_FIGURES = ("partitions", "replication_factor")
 
 
@@ -232,6 +232,9 @@ class KindDefaults(_Model):
     partitioned: Optional[Figure] = None
     replication_model: Optional[ReplicationFigure] = None
     replica_reads: Optional[Figure] = None
+    # Keeps its whole data set in memory (Redis-class stores): a read costs a memory
+    # lookup, so it needs no cache in front (SCL006), and a miss into it cannot stampede.
+    in_memory: Optional[Figure] = None
     partitions: Optional[Figure] = None
     delivery: Optional[DeliveryFigure] = None
     replication_factor: Optional[Figure] = None

@@ -338,6 +338,7 @@ class QueueSettings(Strict):
     retention: Optional[Duration] = None
     max_depth: Optional[Count] = None
     replay: Optional[Literal["required", "optional"]] = None
+    smoothing_window: Optional[Duration] = None
 
 
 class Backups(Strict):
@@ -764,6 +765,7 @@ class Scale(Strict):
     peak_factor: Optional[PeakFactor] = None
     read_write_ratio: Optional[Ratio] = None
     retention: Optional[Duration] = None
+    peak_duration: Optional[Duration] = None
 
 
 class Team(Strict):

@@ -123,7 +123,10 @@ def stampede_unprotected(ctx: RuleContext) -> Iterator[Finding]:
     for route in terms.routes():
         # A cache has a store behind it when, in some flow, a component that reads it
         # also reads a store (the miss path): with none, a miss has nowhere to stampede.
-        sources = {hop.edge.src for hop in route.hops if terms.reads(hop) and terms.kind(hop.edge.dst) in _BEHIND}
+        # A store kept in memory (catalog `in_memory`: Redis, Memcached) answers a miss
+        # at the cache's own speed: nothing there for a stampede to overload.
+        sources = {hop.edge.src for hop in route.hops if terms.reads(hop) and terms.kind(hop.edge.dst) in _BEHIND
+                   and terms.figure(hop.edge.dst, "in_memory") is not True}
         for hop in route.hops:
             cid = hop.edge.dst
             if terms.kind(cid) != "cache" or not terms.reads(hop):
@@ -143,13 +146,14 @@ def stampede_unprotected(ctx: RuleContext) -> Iterator[Finding]:
         stampede = settings.stampede if settings is not None else None
         if stampede not in _UNPROTECTED:
             continue
-        load = terms.read_load(cid)
+        figure = terms.figures.loads.get(cid)
+        load = None if figure is None else figure.read
         if load is None or not reaches(load, min_rate):  # at the minimum counts (>=)
             continue
         state = "stampede: none" if stampede == "none" else "no stampede protection"
         yield ctx.finding(
             _cache_path(ctx, cid),
-            f"cache {cid} serves {format_rate(load)} of reads at peak ({_flows_text(names)}) with {state}, "
+            f"cache {cid} serves {format_rate(load)} of reads {figure.when} ({_flows_text(names)}) with {state}, "
             f"so every concurrent miss on a hot key goes to the store at once",
             hint=f"set components.{cid}.cache.stampede: coalescing (or locking, or early_expiration) "
                  f"so that one request per key refills it",

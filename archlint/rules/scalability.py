@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Literal
 
 from archlint.analysis.figures import Load
-from archlint.findings import Finding
+from archlint.findings import SEVERITY_RANK, Finding
 from archlint.input.units import (
     format_count,
     format_duration,
@@ -73,8 +74,7 @@ def _entered_sync(ctx: RuleContext) -> dict[str, bool]:
 
 def _demand_text(load: Load) -> str:
     what = "of reads " if load.compared == "read" else ""
-    when = "at average rate (only async hops enter it)" if load.at_average else "at peak"
-    return f"{format_rate(load.demand)} {what}{when}"
+    return f"{format_rate(load.demand)} {what}{load.when}"
 
 
 def _mixed(load: Load) -> bool:
@@ -141,6 +141,25 @@ def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
     return f"set components.{cid}.{field} to {needed} ({carried}, which {keeps}), or cut the load that reaches {cid}"
 
 
+def _judged(ctx: RuleContext, finding: Finding, assumed: bool, demand: float, limit: float) -> Finding:
+    """Severity follows certainty (docs/language.md, "Capacity"): an overload judged
+    against a rule-of-thumb capacity by less than `assumed_margin` (10x) is at most a
+    warning that says the capacity is assumed and asks for the measured figure."""
+    margin = float(ctx.options.get("assumed_margin", 10))
+    if not assumed or limit <= 0 or reaches(demand / limit, margin):
+        return finding
+    cid = finding.path[1]
+    severity = "warning" if SEVERITY_RANK[ctx.severity] < SEVERITY_RANK["warning"] else ctx.severity
+    return replace(
+        finding,
+        severity=severity,
+        message=f"{finding.message}; that capacity is assumed (a rule of thumb, not a measurement), and the load is "
+                f"{format_count(demand / limit)}x it, within the {format_count(margin)}x margin of an estimate",
+        hint=f"load-test {cid} and state the measured per-unit figure as components.{cid}.capacity "
+             f"(this becomes an error if it confirms the overload); else {finding.hint}",
+    )
+
+
 @check("SCL001")
 def capacity_exceeded(ctx: RuleContext) -> Iterator[Finding]:
     max_utilization = float(ctx.options.get("max_utilization", 1.0))
@@ -154,11 +173,12 @@ def capacity_exceeded(ctx: RuleContext) -> Iterator[Finding]:
             above = _limit_text(ctx, load)
         else:
             above = f"{format_rate(allowed)}, {format_percent(max_utilization)} of {_limit_text(ctx, load)}"
-        yield ctx.finding(
+        finding = ctx.finding(
             ("components", cid),
             f"{cid} takes {_demand_text(load)}, above {above}",
             hint=_capacity_hint(ctx, load, max_utilization),
         )
+        yield _judged(ctx, finding, load.assumed, load.demand, load.limit)
 
 
 # --- SCL002 ---------------------------------------------------------------------------
@@ -175,11 +195,11 @@ def single_leader_write_limit(ctx: RuleContext) -> Iterator[Finding]:
             continue
         shards = _shards(ctx, cid)
         per = limit / shards
-        when = "at average rate (only async hops enter it)" if load.at_average else "at peak"
+        when = load.when
         where = "one primary" if shards == 1 else "one primary per shard"
         work = load.capacity.work.rsplit("; writes ", 1)[-1]  # the arithmetic estimate prints
         needed = _ceil(load.write / per)
-        yield ctx.finding(
+        finding = ctx.finding(
             ("components", cid),
             f"{cid} takes {format_rate(load.write)} of writes {when} on {where}, above its write capacity of "
             f"{format_rate(limit)} ({work})",
@@ -187,6 +207,7 @@ def single_leader_write_limit(ctx: RuleContext) -> Iterator[Finding]:
                  f"({needed} × {format_rate(per)} = {format_rate(needed * per)}), or move the write-heavy data "
                  f"to a partitioned store",
         )
+        yield _judged(ctx, finding, load.writes_assumed, load.write, limit)
 
 
 # --- SCL003 ---------------------------------------------------------------------------
@@ -297,7 +318,7 @@ def _over_one_replica(ctx: RuleContext, cid: str) -> str | None:
     per = _per_unit(load)
     if per is None or not exceeds(load.demand, per):
         return None
-    when = "at average rate" if load.at_average else "at peak"
+    when = "at average rate" if load.at_average else "as a queue levels it" if load.levelled else "at peak"
     unit = load.capacity.unit.replace("_", " ")
     return f"its load of {format_rate(load.demand)} {when} is more than one {unit} serves ({format_rate(per)})"
 
@@ -314,9 +335,13 @@ def no_autoscaling_for_spikes(ctx: RuleContext) -> Iterator[Finding]:
     deployment = ctx.design.deployment
     if deployment is not None and deployment.orchestrator == "serverless":
         return
+    loads = terms.figures.loads
     for cid, sync in _entered_sync(ctx).items():
         if not sync or terms.kind(cid) not in _SPIKE_KINDS:
             continue  # only async hops enter it: the broker absorbs the spike
+        load = loads.get(cid)
+        if load is not None and load.levelled:
+            continue  # every flow reaches it behind a queue, which levels the spike
         component = terms.component(cid)
         if component.autoscaling is not None or terms.figure(cid, "autoscales") is True:
             continue
@@ -407,6 +432,8 @@ def read_heavy_without_cache(ctx: RuleContext) -> Iterator[Finding]:
         replication = terms.component(cid).replication
         if replication is not None and replication.read_from_replicas is True:
             continue
+        if terms.figure(cid, "in_memory") is True:
+            continue  # a Redis-class primary store already answers from memory
         if ratio is False:
             ratio = _read_write_ratio(ctx)
         if ratio is None or not reaches(ratio[0], heavy):
@@ -415,7 +442,7 @@ def read_heavy_without_cache(ctx: RuleContext) -> Iterator[Finding]:
             cached, callers = _cached_reads(ctx)
         if cached.get(cid, True):
             continue  # a read flow to it goes through a cache or CDN
-        when = "at average rate" if load.at_average else "at peak"
+        when = "at average rate" if load.at_average else "as a queue levels it" if load.levelled else "at peak"
         caller = callers.get(cid, "the caller")
         yield ctx.finding(
             ("components", cid),

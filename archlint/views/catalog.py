@@ -101,7 +101,8 @@ def figure_rows(entry: KindDefaults) -> Iterator[Row]:
         yield _row("max_item_bytes", entry.max_item_bytes, "bytes")
     if entry.retention is not None:
         yield from _retention_rows(entry.retention)
-    for name, unit in (("autoscales", "flag"), ("partitioned", "flag"), ("partitions", "count"),
+    for name, unit in (("autoscales", "flag"), ("partitioned", "flag"), ("replication_model", "model"),
+                       ("replica_reads", "flag"), ("in_memory", "flag"), ("partitions", "count"),
                        ("delivery", "guarantee"), ("replication_factor", "count"),
                        ("max_storage_per_node", "bytes"), ("backups", "flag"),
                        ("encrypted_at_rest", "flag"), ("global_", "flag")):

@@ -65,7 +65,7 @@ class FigureChange:
     subject: str  # the flow or component
     before: float | None
     after: float | None
-    unit: str  # "rps", "fraction", "seconds"
+    unit: str  # "rps", "fraction", "seconds", "messages"
 
 
 @dataclass(slots=True)
@@ -285,10 +285,12 @@ def _figure_values(side: Side | None) -> dict[tuple[str, str], tuple[float | Non
     for name, flow in figures.latency.items():
         if flow.value is not None:
             values[("latency p99", name)] = (flow.value, "seconds")
+    for backlog in figures.backlogs:  # what the peak leaves in a queue (docs/language.md)
+        values[("queue backlog", f"{backlog.broker} -> {backlog.consumer}")] = (backlog.messages, "messages")
     return values
 
 
-_FIGURE_ORDER = {"peak load": 0, "availability": 1, "latency p99": 2, "utilisation": 3}
+_FIGURE_ORDER = {"peak load": 0, "availability": 1, "latency p99": 2, "utilisation": 3, "queue backlog": 4}
 
 
 def _figure_changes(old: Side | None, new: Side | None) -> list[FigureChange]:

@@ -9,7 +9,7 @@ from typing import Any
 from archlint.findings import SEVERITY_RANK
 from archlint.formats.escape import code_span, markdown_text
 from archlint.formats.limit import DEFAULT_MAX_LENGTH, fit, more_line
-from archlint.input.units import format_duration, format_percent, format_rate
+from archlint.input.units import format_count, format_duration, format_percent, format_rate
 from archlint.rules.metadata import RuleSet, builtin_rule_set
 
 
@@ -173,6 +173,8 @@ def _figure(value: float | None, unit: str) -> str:
         return format_rate(value)
     if unit == "seconds":
         return format_duration(value)
+    if unit == "messages":
+        return f"{format_count(value)} messages"
     if unit == "fraction" and value < 0.1:
         return f"{value * 100:.2g}%"
     if unit == "fraction" and value >= 1:  # a utilisation past capacity: shown as it is, never capped

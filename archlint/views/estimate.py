@@ -12,6 +12,7 @@ from typing import Any
 from archlint.analysis.figures import HOT_UTILISATION, Figures, over, under
 from archlint.formats.escape import visible
 from archlint.input.units import (
+    format_count,
     format_duration,
     format_percent,
     format_rate,
@@ -124,7 +125,7 @@ def sections(figures: Figures) -> list[Section]:
             else:
                 used, limit = _used(load.utilisation), _rate(load.limit)
             demand = _rate(load.demand) + (" reads" if load.compared == "read" else "") + \
-                (" (avg)" if load.at_average else "")
+                (" (avg)" if load.at_average else " (levelled)" if load.levelled else "")
             if load.hot:
                 used += f" {_ESCAPE_HOT}"
             writes = "-"
@@ -133,8 +134,27 @@ def sections(figures: Figures) -> list[Section]:
             rows.append((cid, demand, limit, used, writes, f"{capacity.work}{_mix(load)}{_source(capacity.source)}"))
         hot = (f"{_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak",) \
             if any(load.hot for load in loads.values()) else ()
-        out.append(Section("Load and capacity (peak load; components fed only by queues at the average rate)",
-                           tuple(rows), notes=hot))
+        out.append(Section("Load and capacity (peak load; components fed only by queues at the average rate; "
+                           "behind a queue, the rate its consumer drains)", tuple(rows), notes=hot))
+
+    backlogs = figures.backlogs
+    if backlogs:
+        rows = [("queue -> consumer", "backlog", "waits", "limits", "drains at")]
+        for backlog in backlogs:
+            depth, retention, _origin = figures.queue_limits(backlog.broker)
+            limits = []
+            if depth is not None:
+                over_depth = " (over)" if over(backlog.messages, depth) else ""
+                limits.append(f"max_depth {format_count(depth)}{over_depth}")
+            if retention is not None:
+                over_retention = " (over)" if over(backlog.wait, retention) else ""
+                limits.append(f"retention {format_duration(retention) if math.isfinite(retention) else 'unbounded'}"
+                              f"{over_retention}")
+            rows.append((f"{backlog.broker} -> {backlog.consumer}", backlog.work, backlog.wait_work,
+                         ", ".join(limits) or "-", f"{_rate(backlog.drain)}: {backlog.drains_at}"))
+        out.append(Section(f"Queues (backlog at the end of the peak = (arrival − drain) × scale.peak_duration "
+                           f"{format_duration(terms.peak_duration)}; the last message waits backlog ÷ drain)",
+                           tuple(rows)))
 
     availability = [(a, a.value) for a in figures.availability.values() if a.value is not None]
     if availability:
@@ -221,12 +241,16 @@ def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, An
         "components": [
             {
                 "id": cid, "load_rps": load.total, "compared": load.compared, "demand_rps": load.demand,
-                "at_average": load.at_average, "capacity_rps": load.limit, "utilisation": load.utilisation,
+                "at_average": load.at_average, "levelled": load.levelled, "capacity_rps": load.limit,
+                "utilisation": load.utilisation,
                 "read_rps": load.read, "write_rps": load.write, "read_capacity_rps": load.capacity.read,
                 "write_capacity_rps": load.capacity.write, "write_limit_rps": load.write_limit,
                 "write_utilisation": load.write_utilisation,
                 "units": load.capacity.units, "unit": load.capacity.unit, "capacity_work": load.capacity.work,
                 "capacity_source": _source_data(load.capacity.source), "not_checked": load.capacity.reason or None,
+                "capacity_basis": {"read": load.capacity.read_basis or None,
+                                   "write": load.capacity.write_basis or None},
+                "capacity_assumed": load.assumed,
             }
             for cid, load in figures.loads.items()
         ],
@@ -252,6 +276,14 @@ def as_data(name: str, title: str, block: int, figures: Figures) -> dict[str, An
         "bandwidth": [
             {"flow": b.name, "average_bytes_per_second": b.average, "peak_bytes_per_second": b.peak}
             for b in figures.bandwidth.values()
+        ],
+        "queues": [
+            {"broker": b.broker, "consumer": b.consumer, "arrival_rps": b.inflow, "drain_rps": b.drain,
+             "peak_duration_seconds": b.duration, "smoothing_window_seconds": b.window,
+             "backlog_messages": b.messages, "wait_seconds": b.wait, "work": b.work, "wait_work": b.wait_work,
+             "drains_at": b.drains_at,
+             "max_depth": figures.queue_limits(b.broker)[0], "retention_seconds": figures.queue_limits(b.broker)[1]}
+            for b in figures.backlogs
         ],
         "saturates_first": None if saturation is None else {"id": saturation[0], "at_load_factor": saturation[1]},
         "missing_inputs": figures.missing_inputs(),
@@ -318,7 +350,8 @@ def component_lines(figures: Figures, cid: str) -> list[str]:
     if load is not None:
         capacity = load.capacity
         demand = _rate(load.demand) + (" reads" if load.compared == "read" else "") + \
-            (" (average: fed by queues only)" if load.at_average else " at peak")
+            (" (average: fed by queues only)" if load.at_average else
+             " (levelled: behind a queue)" if load.levelled else " at peak")
         if load.limit is None:
             used = f"capacity {capacity.reason or 'unknown'}: {capacity.work}{_source(capacity.source)}"
         else:
@@ -341,5 +374,9 @@ def component_lines(figures: Figures, cid: str) -> list[str]:
             rate = figures.rates.get(route.name)
             peak = "" if rate is None or rate.peak is None else f" ({_rate(rate.peak)} peak)"
             flows.append(f"{route.name}{peak}")
+    for backlog in figures.backlogs:  # a broker: what each consumer leaves in it at the end of the peak
+        if backlog.broker == cid:
+            lines.append(f"- backlog for {backlog.consumer} at the end of the peak: {backlog.work}; "
+                         f"the last message waits {backlog.wait_work}")
     lines.append(f"- flows through it: {', '.join(flows)}" if flows else "- flows through it: none")
     return lines
