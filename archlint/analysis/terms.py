@@ -466,25 +466,16 @@ class Terms:
             peak = self.peak(route)
             if peak is None:
                 continue
-            steady = self.background(route)
             for hop in route.hops:
-                entry = loads.setdefault(hop.edge.dst, {"total": 0.0, "read": 0.0, "write": 0.0, "sync": 0.0,
-                                                         "steady": 0.0, "steady_read": 0.0, "steady_write": 0.0})
+                entry = loads.setdefault(hop.edge.dst, {"total": 0.0, "read": 0.0, "write": 0.0, "sync": 0.0})
                 amount = peak * hop.share
                 entry["total"] += amount
-                if steady:  # already at its average: levelling behind a broker leaves it alone
-                    entry["steady"] += amount
                 op = ops.get(id(hop))
                 if op == "read" or op == "write":
                     entry[op] += amount
-                    if steady:
-                        entry[f"steady_{op}"] += amount
                 elif op == "read+write":  # a hop that does both costs a read and a write
                     entry["read"] += amount
                     entry["write"] += amount
-                    if steady:
-                        entry["steady_read"] += amount
-                        entry["steady_write"] += amount
                 if hop.edge.sync:
                     entry["sync"] = 1.0
         return loads
@@ -502,13 +493,6 @@ class Terms:
     def write_load(self, cid: str) -> float | None:
         entry = self._loads.get(cid)
         return None if entry is None else entry["write"]
-
-    def steady_loads(self, cid: str) -> tuple[float, float, float]:
-        """(total, read, write) of c's load that background flows bring: not a peak."""
-        entry = self._loads.get(cid)
-        if entry is None:
-            return 0.0, 0.0, 0.0
-        return entry["steady"], entry["steady_read"], entry["steady_write"]
 
     def entered_only_async(self, cid: str) -> bool:
         """Only asynchronous hops enter c: the broker absorbs the peak (size at average)."""
