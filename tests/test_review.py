@@ -389,3 +389,19 @@ def test_a_configured_pack_places_its_findings_by_its_review_fields(cli, tmp_pat
     top = out.split("### Most important issues\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert top[0].startswith("1. **warning ORG001**")  # weight 10 leads the warnings
     assert "ORG001" in out.split("## Trade-offs\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_html_review_draws_with_the_configured_engine(cli, tmp_path, monkeypatch):
+    """`diagram-engine: system` in the configuration is the review's engine too: with no
+    `dot` on PATH the page shows the Mermaid text; the default engine draws the SVG."""
+    pytest.importorskip("diagrams")
+    design = tmp_path / "url-shortener.arch.yaml"
+    design.write_text((EXAMPLES / "url-shortener.arch.yaml").read_text())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("shutil.which", lambda name, *args, **kwargs: None if name == "dot" else "/bin/true")
+    assert cli("review", str(design), "-o", "default.html").exit_code == 0
+    assert "<svg" in (tmp_path / "default.html").read_text()
+    (tmp_path / ".archlint.yaml").write_text("diagram-engine: system\n")
+    assert cli("review", str(design), "-o", "system.html").exit_code == 0
+    page = (tmp_path / "system.html").read_text()
+    assert "<svg" not in page and '<pre class="mermaid">' in page

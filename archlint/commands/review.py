@@ -54,8 +54,9 @@ def command(path: str, output: str | None, config_path: str | None, max_length: 
         from archlint.render.inline_svg import inline_svg
         from archlint.views.review_html import render as render_html
 
-        emit(render_html(review, [inline_svg(design.model) for design in review.designs],
-                         [inline_svg(sketch.model) for sketch in review.sketches]), output)
+        engine = settings.diagram_engine  # the configuration's `diagram-engine`, as `diagram` uses it
+        emit(render_html(review, [inline_svg(design.model, engine) for design in review.designs],
+                         [inline_svg(sketch.model, engine) for sketch in review.sketches]), output)
     else:
         from archlint.views.review_markdown import render as render_markdown
 
