@@ -398,7 +398,11 @@ def test_the_html_review_draws_with_the_configured_engine(cli, tmp_path, monkeyp
     design = tmp_path / "url-shortener.arch.yaml"
     design.write_text((EXAMPLES / "url-shortener.arch.yaml").read_text())
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("shutil.which", lambda name, *args, **kwargs: None if name == "dot" else "/bin/true")
+    import shutil
+
+    which = shutil.which
+    monkeypatch.setattr("shutil.which", lambda name, *args, **kwargs: None if name == "dot" else which(name, *args,
+                                                                                                         **kwargs))
     assert cli("review", str(design), "-o", "default.html").exit_code == 0
     assert "<svg" in (tmp_path / "default.html").read_text()
     (tmp_path / ".archlint.yaml").write_text("diagram-engine: system\n")
