@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from archlint.analysis.terms import DURABLE_KINDS
 from archlint.findings import Finding, Path
 from archlint.input.units import format_size
 from archlint.language.kinds import BROKER, COMPUTE, STORE
+from archlint.language.validate import step_path
 from archlint.rules import RuleContext, check, joined
 from archlint.rules.phrasing import either, kind_and_id, listed, plural
 
@@ -334,3 +336,59 @@ def component_outside_flows(ctx: RuleContext) -> Iterator[Finding]:
             hint=f"add the flow that uses {cid} (flows.<name>.steps), remove it if nothing does, or accept it "
                  f"with a reason: components.{cid}.lint.ignore: {{DOC007: <why no flow needs it>}}",
         )
+
+
+# --- DOC008 ---------------------------------------------------------------------------------
+
+# What a step's fact is about (docs/language.md, "Flow steps"): `via` on a write DAT007
+# weighs (a commit, or the publish or service call of a component that commits in the
+# flow); `guard` on a write to a durable store (DAT008). Elsewhere it changes nothing.
+_VIA_WRITES = "a commit to a database, or a publish or a call to another service's write by a component that commits"
+_GUARD_WRITES = "a write to a database, object storage, a queue or a stream"
+
+
+def _fact_targets(terms: Any, route: Any) -> dict[str, set[tuple[str, str]]]:
+    """The hops of a flow on which `via` and `guard` mean something."""
+    writes = [hop for hop in route.hops if terms.writes(hop)]
+    commits = {hop.edge.src for hop in writes if terms.kind(hop.edge.dst) == "database"}
+    durable_writers = {hop.edge.src for hop in writes if terms.kind(hop.edge.dst) in DURABLE_KINDS}
+    via, guard = set(), set()
+    for hop in writes:
+        pair, kind = (hop.edge.src, hop.edge.dst), terms.kind(hop.edge.dst)
+        if kind == "database" or (hop.edge.src in commits and (
+                kind in BROKER or (kind in COMPUTE and hop.edge.sync and hop.edge.dst in durable_writers))):
+            via.add(pair)
+        if kind in DURABLE_KINDS:
+            guard.add(pair)
+    return {"via": via, "guard": guard}
+
+
+@check("DOC008")
+def step_fact_without_effect(ctx: RuleContext) -> Iterator[Finding]:
+    terms = ctx.terms
+    for route in terms.routes():
+        chains = [step for step in route.flow.chains() if step.via is not None or step.guard is not None]
+        if not chains:
+            continue
+        targets = _fact_targets(terms, route)
+        for step in chains:
+            pairs = set(zip(step.chain, step.chain[1:]))
+            for key, rule, described in (("via", "DAT007", _VIA_WRITES), ("guard", "DAT008", _GUARD_WRITES)):
+                value = getattr(step, key)
+                if value is None or pairs & targets[key]:
+                    continue
+                reads_only = route.flow.type == "read" and not any(
+                    terms.writes(hop) for hop in route.hops if (hop.edge.src, hop.edge.dst) in pairs)
+                why = ("the flow is a read flow, so its hops read unless a step says op: write" if reads_only
+                       else f"none of its hops is {described}")
+                # Prefer a write made by a component of this chain: the likeliest meant.
+                elsewhere = sorted(targets[key] - pairs, key=lambda pair: (pair[0] not in step.chain, pair))
+                move = (f"state it on the chain that makes the write, e.g. {{chain: \"{elsewhere[0][0]} -> "
+                        f"{elsewhere[0][1]}\", {key}: {value}}}, or remove it" if elsewhere
+                        else "remove it, or give the chain the write it describes (op: write)")
+                yield ctx.finding(
+                    step_path(route.name, step) + (key,),
+                    f"in flow '{route.name}', the chain {' -> '.join(step.chain)} states {key}: {value}, but {why}; "
+                    f"{rule} reads {key} only on such a write, so here it changes nothing",
+                    hint=move,
+                )
