@@ -362,6 +362,16 @@ def _quoted_chain(hop: Hop) -> str:
     return f'"{hop.edge.src} -> {hop.edge.dst}"'
 
 
+def _relay(route: Route, src: str, store: str, writes: list[Hop]) -> bool:
+    """A relay drawn as a component: it starts its own chain in the flow (no hop enters
+    it: it polls) on a database another component of the flow commits to. What it
+    "writes" there marks outbox rows as sent; a crash between that and the publish
+    sends the event again, which the outbox is there to allow."""
+    if any(hop.edge.dst == src for hop in route.hops):
+        return False
+    return any(hop.edge.dst == store and hop.edge.src != src for hop in writes)
+
+
 @check("DAT007")
 def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
@@ -386,6 +396,8 @@ def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Finding]:
             second = others.get(src)
             if not second or any(h.via for h in writes if h.edge.src == src and kind(h.edge.dst) == _DATABASE):
                 continue  # `via` on the commit itself: its component's events are relayed
+            if _relay(route, src, commit.edge.dst, writes):
+                continue
             hop = second[0]
             target = hop.edge.dst
             verb = "publishes to" if kind(target) in BROKER else "calls the write of"
