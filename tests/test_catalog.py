@@ -500,6 +500,14 @@ def test_precompiled_catalog_of_other_bytes_is_not_used() -> None:
     assert compiled.load(_tech_yaml()) is not None
 
 
+def test_without_the_precompiled_form_the_catalog_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compiled, "FILE", "missing.json")
+    assert compiled.load(_tech_yaml()) is None
+    fallback = load_catalog.__wrapped__()  # type: ignore[attr-defined]
+    _same(fallback, validate_catalog(_tech_yaml()))
+    assert fallback.lookup("pg") is fallback.tech["postgres"]
+
+
 @pytest.mark.parametrize("name", ["redis", "valkey", "keydb", "dragonfly", "memcached", "elasticache"])
 def test_in_memory_stores_say_so_with_a_source(catalog: Catalog, name: str) -> None:
     entry = catalog.lookup(name)
