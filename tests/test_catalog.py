@@ -500,6 +500,21 @@ def test_precompiled_catalog_of_other_bytes_is_not_used() -> None:
     assert compiled.load(_tech_yaml()) is not None
 
 
+def test_a_damaged_precompiled_catalog_is_not_used() -> None:
+    source = _tech_yaml()
+    text = compiled.dump(validate_catalog(source), source)
+    assert compiled.parse(text, source) is not None
+    assert compiled.parse(text[: len(text) // 2], source) is None  # cut short
+    assert compiled.parse(text.replace('"$":"TechEntry"', '"$":"Nothing"', 1), source) is None
+    assert compiled.parse(text.replace('"format":1,', '"format":2,', 1), source) is None
+
+
+def test_crlf_line_ends_are_the_same_catalog() -> None:
+    source = _tech_yaml()
+    assert compiled.digest(source.replace(b"\n", b"\r\n")) == compiled.digest(source)
+    assert compiled.digest(source + b"\n") != compiled.digest(source)
+
+
 def test_without_the_precompiled_form_the_catalog_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compiled, "FILE", "missing.json")
     assert compiled.load(_tech_yaml()) is None

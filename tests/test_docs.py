@@ -43,6 +43,25 @@ def test_an_edited_pack_is_read_from_its_yaml(tmp_path, monkeypatch):
     assert entries["caching"] == metadata._parse_pack((ROOT / "rules" / "caching.yaml").read_bytes())
 
 
+def test_damaged_precompiled_packs_or_crlf_packs(tmp_path, monkeypatch):
+    """A pack checked out with CRLF line ends is the same pack, served from packs.json;
+    a damaged packs.json is ignored and every pack parsed from its YAML."""
+    compiled_text = (ROOT / "rules" / COMPILED_PACKS).read_text(encoding="utf-8")
+    for pack in (ROOT / "rules").glob("*.yaml"):
+        (tmp_path / pack.name).write_bytes(pack.read_bytes().replace(b"\n", b"\r\n"))
+    (tmp_path / COMPILED_PACKS).write_text(compiled_text, encoding="utf-8")
+    real_parse = metadata._parse_pack
+    expected = {p.stem: real_parse(p.read_bytes()) for p in sorted((ROOT / "rules").glob("*.yaml"))}
+    parsed: list[bytes] = []
+    monkeypatch.setattr(metadata, "_pack_folder", lambda: tmp_path)
+    monkeypatch.setattr(metadata, "_parse_pack", lambda source: parsed.append(source) or real_parse(source))
+    assert metadata._pack_entries() == expected
+    assert parsed == []
+    (tmp_path / COMPILED_PACKS).write_text(compiled_text[:1000], encoding="utf-8")
+    assert metadata._pack_entries() == expected
+    assert len(parsed) == len(expected)
+
+
 def test_every_page_follows_the_template():
     for code, meta in builtin_rules().items():
         text = (DOCS / f"{code}.md").read_text(encoding="utf-8")

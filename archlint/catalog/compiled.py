@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from archlint.catalog import Catalog
+
 FILE = "tech.json"
 FORMAT = 1
 
@@ -40,7 +42,9 @@ def _classes() -> dict[str, type[BaseModel]]:
 
 
 def digest(source: bytes) -> str:
-    return hashlib.sha256(source).hexdigest()
+    """tech.yaml's SHA-256, its line ends read as YAML reads them (a checkout with CRLF
+    is the same catalog)."""
+    return hashlib.sha256(source.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def dump(catalog: Any, source: bytes) -> str:
@@ -76,13 +80,18 @@ def dump(catalog: Any, source: bytes) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def load(source: bytes) -> Any:
-    """The catalog from tech.json, or None when tech.json is missing, of another format,
-    or made from other bytes than `source`."""
+def load(source: bytes) -> Catalog | None:
+    """The catalog from tech.json, or None when tech.json is missing, damaged, of another
+    format, or made from other bytes than `source`."""
     try:
         text = (resources.files("archlint.catalog") / FILE).read_text(encoding="utf-8")
     except OSError:
         return None
+    return parse(text, source)
+
+
+def parse(text: str, source: bytes) -> Catalog | None:
+    """The catalog from tech.json's text (see `load`)."""
     head = text[:200]
     if f'"source_sha256":"{digest(source)}"' not in head or f'"format":{FORMAT},' not in head:
         return None
@@ -107,5 +116,10 @@ def load(source: bytes) -> Any:
                  {key: attr.get_default() for key, attr in attrs.items()} if attrs else None)
         return obj
 
-    catalog = json.loads(text, object_hook=model)["catalog"]
-    return catalog._link()
+    try:
+        catalog = json.loads(text, object_hook=model)["catalog"]
+    except (ValueError, KeyError, TypeError):  # a damaged copy: validate tech.yaml instead
+        return None
+    from archlint.catalog import Catalog
+
+    return catalog._link() if isinstance(catalog, Catalog) else None

@@ -121,7 +121,6 @@ _PACKS_FORMAT = 1
 
 def _pack_entries() -> dict[str, list[dict[str, Any]]]:
     """Pack name -> its rule entries, the packs in name order."""
-    import hashlib
     import json
 
     folder = _pack_folder()
@@ -131,15 +130,22 @@ def _pack_entries() -> dict[str, list[dict[str, Any]]]:
         compiled = json.loads((folder / COMPILED_PACKS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         compiled = {}
-    packs = compiled.get("packs", {}) if compiled.get("format") == _PACKS_FORMAT else {}
+    packs = compiled.get("packs") if isinstance(compiled, dict) and compiled.get("format") == _PACKS_FORMAT else None
     result: dict[str, list[dict[str, Any]]] = {}
     for pack, source in sources.items():
-        known = packs.get(pack)
-        if known is not None and known.get("sha256") == hashlib.sha256(source).hexdigest():
+        known = packs.get(pack) if isinstance(packs, dict) else None
+        if isinstance(known, dict) and known.get("sha256") == _digest(source) and isinstance(known.get("rules"), list):
             result[pack] = known["rules"]
         else:
             result[pack] = _parse_pack(source)
     return result
+
+
+def _digest(source: bytes) -> str:
+    """A pack's SHA-256, its line ends read as YAML reads them."""
+    import hashlib
+
+    return hashlib.sha256(source.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def _parse_pack(source: bytes) -> list[dict[str, Any]]:
@@ -150,7 +156,6 @@ def _parse_pack(source: bytes) -> list[dict[str, Any]]:
 
 def compile_packs() -> str:
     """The text of packs.json: every built-in pack's entries as parsed from its YAML."""
-    import hashlib
     import json
 
     packs = {}
@@ -160,7 +165,7 @@ def compile_packs() -> str:
             rules = _parse_pack(source)
             if json.loads(json.dumps(rules)) != rules:  # YAML dates, tuples, odd keys: not as JSON
                 raise ValueError(f"{entry.name} holds values JSON cannot carry")
-            packs[entry.name[: -len(".yaml")]] = {"sha256": hashlib.sha256(source).hexdigest(), "rules": rules}
+            packs[entry.name[: -len(".yaml")]] = {"sha256": _digest(source), "rules": rules}
     return json.dumps({"format": _PACKS_FORMAT, "packs": packs}, ensure_ascii=False, indent=1) + "\n"
 
 
