@@ -21,8 +21,10 @@ from archlint.catalog import (
     Retention,
     TechEntry,
     catalog_json_schema,
+    compiled,
     load_catalog,
     normalise,
+    validate_catalog,
 )
 from archlint.language.kinds import BROKER, KINDS, STORE
 
@@ -443,6 +445,82 @@ def test_committed_json_schema_is_current() -> None:
 def test_yaml_satisfies_json_schema(raw: dict[str, Any]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     jsonschema.validate(raw, catalog_json_schema())
+
+
+# ---------------------------------------------------------------- precompiled form (tech.json)
+
+def _tech_yaml() -> bytes:
+    return (resources.files("archlint.catalog") / "tech.yaml").read_bytes()
+
+
+def test_committed_precompiled_catalog_is_current() -> None:
+    source = _tech_yaml()
+    path = resources.files("archlint.catalog") / compiled.FILE
+    expected = compiled.dump(validate_catalog(source), source)
+    assert path.read_text(encoding="utf-8") == expected, "stale tech.json; run python -m archlint.catalog"
+
+
+def _same(a: Any, b: Any, where: str = "catalog") -> None:
+    """Equal values of the same types, with the same fields set, all the way down."""
+    assert type(a) is type(b), where
+    if isinstance(a, BaseModel):
+        assert a.model_fields_set == b.model_fields_set, where
+        assert a.__pydantic_private__ is None or isinstance(a, (TechEntry, Catalog)), where
+        for name in type(a).model_fields:
+            _same(getattr(a, name), getattr(b, name), f"{where}.{name}")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), where
+        for key in a:
+            _same(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, list):
+        assert len(a) == len(b), where
+        for index, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{where}[{index}]")
+    else:
+        assert a == b, where
+
+
+def test_precompiled_catalog_is_the_validated_one() -> None:
+    source = _tech_yaml()
+    loaded, validated = compiled.load(source), validate_catalog(source)
+    assert loaded is not None
+    _same(loaded, validated)
+    assert loaded == validated
+    assert loaded.tech["postgres"].id == "postgres" and loaded.lookup("PostgreSQL") is loaded.tech["postgres"]
+    assert loaded.names() == validated.names()
+    assert loaded.tech["kafka"].retention is not None
+    with pytest.raises(ValidationError):  # frozen, as a validated catalog is
+        loaded.tech["postgres"].kind = "cache"
+
+
+def test_precompiled_catalog_of_other_bytes_is_not_used() -> None:
+    """An edited tech.yaml is validated until tech.json is regenerated from it."""
+    edited = _tech_yaml() + b"# edited\n"
+    assert compiled.load(edited) is None
+    assert compiled.load(_tech_yaml()) is not None
+
+
+def test_a_damaged_precompiled_catalog_is_not_used() -> None:
+    source = _tech_yaml()
+    text = compiled.dump(validate_catalog(source), source)
+    assert compiled.parse(text, source) is not None
+    assert compiled.parse(text[: len(text) // 2], source) is None  # cut short
+    assert compiled.parse(text.replace('"$":"TechEntry"', '"$":"Nothing"', 1), source) is None
+    assert compiled.parse(text.replace('"format":1,', '"format":2,', 1), source) is None
+
+
+def test_crlf_line_ends_are_the_same_catalog() -> None:
+    source = _tech_yaml()
+    assert compiled.digest(source.replace(b"\n", b"\r\n")) == compiled.digest(source)
+    assert compiled.digest(source + b"\n") != compiled.digest(source)
+
+
+def test_without_the_precompiled_form_the_catalog_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compiled, "FILE", "missing.json")
+    assert compiled.load(_tech_yaml()) is None
+    fallback = load_catalog.__wrapped__()  # type: ignore[attr-defined]
+    _same(fallback, validate_catalog(_tech_yaml()))
+    assert fallback.lookup("pg") is fallback.tech["postgres"]
 
 
 @pytest.mark.parametrize("name", ["redis", "valkey", "keydb", "dragonfly", "memcached", "elasticache"])

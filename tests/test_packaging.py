@@ -29,6 +29,7 @@ def test_wheel_carries_rule_packs_and_catalog(tmp_path):
     packs = {p.name for p in (ROOT / "rules").glob("*.yaml")}
     assert packs and {f"archlint/rulepacks/{name}" for name in packs} <= names
     assert "archlint/catalog/tech.yaml" in names
+    assert "archlint/catalog/tech.json" in names  # the precompiled catalog, read by every check
     assert "archlint/language/fields.yaml" in names
     packages = {str(init.parent.relative_to(ROOT)) for init in (ROOT / "archlint").rglob("__init__.py")}
     missing = sorted(p for p in packages if f"{p}/__init__.py" not in names)

@@ -1,7 +1,10 @@
 """The technology catalog: planning figures for known techs, and defaults per kind.
 
-The data lives in `tech.yaml` next to this module (package data). `load_catalog()` parses
-it once per process with PyYAML's C loader and validates it into the typed models below.
+The data lives in `tech.yaml` next to this module (package data). `load_catalog()` reads it
+once per process from `tech.json`, its precompiled form (archlint.catalog.compiled: the
+models' instances as validated from tech.yaml, written by `python -m archlint.catalog`),
+and validates tech.yaml into the typed models below when tech.json was made from other
+bytes.
 Every figure carries its provenance (`basis`, `source` key, optional `note`), so output
 can show where a number came from.
 
@@ -52,6 +55,7 @@ __all__ = [
     "catalog_json_schema",
     "load_catalog",
     "normalise",
+    "validate_catalog",
 ]
 
 SCHEMA_ID = "https://archlint.dev/schemas/tech-catalog.schema.json"
@@ -355,6 +359,11 @@ class Catalog(_Model):
             value = figure.value if figure is not None else None
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
                 raise ValueError(f"failure_domains.{domain} must be a fraction above 0")
+        return self._link()
+
+    def _link(self) -> Catalog:
+        """Give each entry its id and index the ids and aliases; the precompiled catalog
+        (archlint.catalog.compiled) runs this too."""
         index: dict[str, TechEntry] = {}
         for tech_id, entry in self.tech.items():
             entry._id = tech_id
@@ -407,13 +416,23 @@ class Catalog(_Model):
 
 @functools.cache
 def load_catalog() -> Catalog:
-    """The built-in catalog, parsed and validated once per process."""
+    """The built-in catalog, once per process: from its precompiled form (tech.json,
+    validated when it was generated) while that was made from this tech.yaml, else
+    parsed and validated here."""
+    from archlint.catalog import compiled
+
+    source = (resources.files("archlint.catalog") / "tech.yaml").read_bytes()
+    catalog = compiled.load(source)
+    return catalog if catalog is not None else validate_catalog(source)
+
+
+def validate_catalog(source: bytes) -> Catalog:
+    """tech.yaml's bytes, parsed and validated through the models."""
     from archlint.input.load import Limits, parse_yaml
 
-    text = (resources.files("archlint.catalog") / "tech.yaml").read_text(encoding="utf-8")
     # Our own event-based reader is twice as fast as yaml.load here; the catalog is
     # trusted data that shares figures through anchors, so aliases are not capped.
-    data, _ = parse_yaml(text, Limits(max_aliases=10**9))
+    data, _ = parse_yaml(source.decode("utf-8"), Limits(max_aliases=10**9))
     return Catalog.model_validate(data)
 
 

@@ -163,7 +163,11 @@ def run_check(
             from archlint.catalog import load_catalog
 
             catalog = load_catalog()
-        checked = (_check_compact(*files[i], settings[i], catalog) for i in pending)
+        # No collection after the last file: nothing is checked after it, and the first
+        # young collection of a process rescans everything imported meanwhile (pydantic,
+        # the models, the rules: a tenth of a one-file check).
+        last = pending[-1] if pending else -1
+        checked = (_check_compact(*files[i], settings[i], catalog, collect=i != last) for i in pending)
     for index, file_result in zip(pending, checked):
         results[index] = file_result
         slot = slots[index]
@@ -217,13 +221,14 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _check_compact(path: str, name: str, settings: FileSettings, catalog: Any) -> FileResult:
+def _check_compact(path: str, name: str, settings: FileSettings, catalog: Any, collect: bool = True) -> FileResult:
     """One file's compact result. The design's objects are freed by reference counting
-    as the full result goes; a young-generation collection reclaims any cycles among
-    them, cheaply, since only this file's survivors are young (the collector is off
-    while a file is checked, so nothing else was promoted meanwhile)."""
+    as the full result goes; a young-generation collection (unless `collect` is False)
+    reclaims any cycles among them, cheaply, since only this file's survivors are young
+    (the collector is off while a file is checked, so nothing else was promoted meanwhile)."""
     compact = check_file(path, name, settings, catalog).compact()
-    gc.collect(0)
+    if collect:
+        gc.collect(0)
     return compact
 
 

@@ -1,6 +1,7 @@
 """Write the rule documentation pages, docs/rules/<CODE>.md and an index, from the rule
-packs, and the key tables of docs/language.md from the models and fields.yaml
-(`python -m archlint.views.docs [FOLDER]`). Tests keep the committed pages in sync."""
+packs, the key tables of docs/language.md from the models and fields.yaml, and the
+packs' precompiled form, rules/packs.json (`python -m archlint.views.docs [FOLDER]`).
+Tests keep the committed pages in sync."""
 
 from __future__ import annotations
 
@@ -44,9 +45,21 @@ def write_language_reference(path: str) -> None:
             handle.write(updated)
 
 
+def write_compiled_packs(folder: str) -> None:
+    """The packs' precompiled form beside them (archlint.rules.metadata.COMPILED_PACKS)."""
+    from archlint.rules.metadata import COMPILED_PACKS, compile_packs
+
+    with open(os.path.join(folder, COMPILED_PACKS), "w", encoding="utf-8") as handle:
+        handle.write(compile_packs())
+
+
 if __name__ == "__main__":
     target = sys.argv[1] if len(sys.argv) > 1 else os.path.join("docs", "rules")
     print(f"wrote {len(write(target))} pages to {target}")
+    packs = os.path.join(os.path.dirname(os.path.dirname(os.path.normpath(target))), "rules")
+    if os.path.exists(os.path.join(packs, "architecture.yaml")):
+        write_compiled_packs(packs)
+        print(f"wrote the packs' precompiled form to {packs}")
     language = os.path.join(os.path.dirname(os.path.normpath(target)), "language.md")
     if os.path.exists(language):
         write_language_reference(language)
