@@ -8,13 +8,13 @@ that ignores line numbers, so a finding keeps its alert when lines are added abo
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
 from archlint import __version__
 from archlint.findings import Finding
+from archlint.formats import jsontext
 from archlint.rules.metadata import DOCS_BASE, RuleSet
 from archlint.run.results import CheckResult
 
@@ -55,7 +55,7 @@ def render(result: CheckResult) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(log) + "\n"
 
 
 def _descriptor(code: str, rule_set: RuleSet, findings: list[Finding]) -> dict[str, Any]:
