@@ -330,9 +330,11 @@ def test_a_file_edited_while_it_is_checked_is_not_cached(designs, tmp_path, cli,
     assert not list(store.glob("*.json"))
 
 
-def test_a_miss_reads_each_file_once(designs, tmp_path, cli, monkeypatch):
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "1"]])
+def test_a_miss_reads_each_file_once(designs, tmp_path, cli, monkeypatch, jobs):
     """The bytes read for the key are the bytes checked, and the file is not read again
-    to confirm the key before storing (its status is compared instead)."""
+    to confirm the key before storing (its status is compared instead); by default too,
+    for files too few to repay workers."""
     import builtins
 
     opened = []
@@ -344,7 +346,7 @@ def test_a_miss_reads_each_file_once(designs, tmp_path, cli, monkeypatch):
 
     monkeypatch.setattr(builtins, "open", counting_open)
     store = tmp_path / "store"
-    cli("check", "--jobs", "1", "--cache-dir", str(store), str(designs))
+    cli("check", *jobs, "--cache-dir", str(store), str(designs))
     # (Markdown files are also opened while discovering, to look for archlint fences.)
     designs_read = sorted(path for path in opened if path.startswith(str(designs)) and path.endswith(".yaml"))
     assert designs_read == sorted(str(path) for path in designs.glob("*.yaml"))  # each once

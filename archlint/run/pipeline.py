@@ -159,10 +159,19 @@ def run_check(
             if task is not None:
                 run.finish(task, run.check_here(task, collect=index != len(files) - 1))
     else:
-        tasks = [task for task in (run.lookup(index, keep_bytes=False) for index in range(len(files)))
-                 if task is not None]
+        # The bytes read for the keys are kept for a check here while they are too few to
+        # repay workers; past that, workers read their files themselves.
+        tasks: list[_Task] = []
+        kept = 0
+        for index in range(len(files)):
+            task = run.lookup(index, keep_bytes=kept <= PARALLEL_MIN_BYTES)
+            if task is not None:
+                tasks.append(task)
+                kept += len(task.source.raw or b"") if task.source is not None else 0
         workers = auto_jobs([files[task.index][0] for task in tasks]) if jobs is None else jobs
         if workers > 1 and len(tasks) > 1:
+            for task in tasks[1:]:
+                task.source = None
             # The first file is checked here: workers forked after it inherit the catalog,
             # the rules and the language's validators instead of each loading them again.
             run.finish(tasks[0], run.check_here(tasks[0], collect=False))
