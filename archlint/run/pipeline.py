@@ -339,10 +339,16 @@ def _check_parallel(tasks: list[_Task], jobs: int) -> Iterator[tuple[FileResult,
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start) as pool:
-        futures = [pool.submit(_worker_check, chunk) for chunk in chunks(tasks, jobs)]
-        for future in futures:  # in input order: the output stays deterministic
-            yield from future.result()
+    # What the workers inherit is kept out of their collections: their first young
+    # collection does not rescan it, nor copy the pages it touches (the gc docs' advice).
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start) as pool:
+            futures = [pool.submit(_worker_check, chunk) for chunk in chunks(tasks, jobs)]
+            for future in futures:  # in input order: the output stays deterministic
+                yield from future.result()
+    finally:
+        gc.unfreeze()
 
 
 def _worker_start() -> None:
