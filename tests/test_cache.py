@@ -373,3 +373,19 @@ def test_bytes_read_again_are_compared_with_the_key(tmp_path):
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert cache.unchanged(str(path), entry)  # the status cannot tell
     assert pipeline._check_task(task, load_catalog())[1] is False
+
+
+def test_results_checked_by_workers_are_cached_and_read_back(designs, tmp_path, cli, monkeypatch):
+    """Workers read their files themselves; what they checked is stored (their bytes
+    match the keys) and a second run, parallel too, checks nothing and prints the same."""
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_BYTES_PER_WORKER", 1)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+    store = tmp_path / "store"
+    args = ["check", "--today", "2027-01-10", "--format", "json", "--cache-dir", str(store), str(designs)]
+    fresh = cli("check", "--today", "2027-01-10", "--format", "json", "--no-cache", "--jobs", "1", str(designs))
+    first = cli(*args)
+    assert len(list(store.glob("*.json"))) == 5
+    forbid_checking(monkeypatch)
+    second = cli(*args)
+    assert first.output == second.output == fresh.output
