@@ -328,3 +328,64 @@ def test_a_file_edited_while_it_is_checked_is_not_cached(designs, tmp_path, cli,
     result = cli("check", "--jobs", "1", "--cache-dir", str(store), str(target))
     assert result.exit_code == 1 and "ARC001" in result.output
     assert not list(store.glob("*.json"))
+
+
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "1"]])
+def test_a_miss_reads_each_file_once(designs, tmp_path, cli, monkeypatch, jobs):
+    """The bytes read for the key are the bytes checked, and the file is not read again
+    to confirm the key before storing (its status is compared instead); by default too,
+    for files too few to repay workers."""
+    import builtins
+
+    opened = []
+    real_open = builtins.open
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    store = tmp_path / "store"
+    cli("check", *jobs, "--cache-dir", str(store), str(designs))
+    # (Markdown files are also opened while discovering, to look for archlint fences.)
+    designs_read = sorted(path for path in opened if path.startswith(str(designs)) and path.endswith(".yaml"))
+    assert designs_read == sorted(str(path) for path in designs.glob("*.yaml"))  # each once
+    assert len(list(store.glob("*.json"))) == 5
+
+
+def test_bytes_read_again_are_compared_with_the_key(tmp_path):
+    """A worker reads the file itself: when those bytes are not the ones the key was
+    taken from (rewritten in place, same size, same modification time), the result is
+    not stored, since it belongs to other bytes than its key says."""
+    import os
+
+    from archlint.catalog import load_catalog
+
+    path = tmp_path / "d.arch.yaml"
+    path.write_text("archlint: 1\nname: s\n")
+    cache = ResultCache(str(tmp_path / "store"))
+    _source, entry = cache.probe(str(path), "d.arch.yaml", BASE_SETTINGS)
+    assert entry is not None
+    task = pipeline._Task(0, str(path), "d.arch.yaml", BASE_SETTINGS, None, entry)
+    assert pipeline._check_task(task, load_catalog())[1] is True
+    before = os.stat(path)
+    path.write_text("archlint: 1\nname: t\n")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert cache.unchanged(str(path), entry)  # the status cannot tell
+    assert pipeline._check_task(task, load_catalog())[1] is False
+
+
+def test_results_checked_by_workers_are_cached_and_read_back(designs, tmp_path, cli, monkeypatch):
+    """Workers read their files themselves; what they checked is stored (their bytes
+    match the keys) and a second run, parallel too, checks nothing and prints the same."""
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_BYTES_PER_WORKER", 1)
+    monkeypatch.setattr(pipeline, "usable_cores", lambda: 2)
+    store = tmp_path / "store"
+    args = ["check", "--today", "2027-01-10", "--format", "json", "--cache-dir", str(store), str(designs)]
+    fresh = cli("check", "--today", "2027-01-10", "--format", "json", "--no-cache", "--jobs", "1", str(designs))
+    first = cli(*args)
+    assert len(list(store.glob("*.json"))) == 5
+    forbid_checking(monkeypatch)
+    second = cli(*args)
+    assert first.output == second.output == fresh.output

@@ -92,9 +92,9 @@ def test_check_uses_workers_by_default_and_jobs_1_forces_one_process(mixed, cli,
     used = []
     real = pipeline._check_parallel
 
-    def spy(files, settings, jobs):
+    def spy(tasks, jobs):
         used.append(jobs)
-        return real(files, settings, jobs)
+        return real(tasks, jobs)
 
     monkeypatch.setattr(pipeline, "_check_parallel", spy)
     default = cli("check", "--no-cache", str(mixed))
@@ -102,3 +102,17 @@ def test_check_uses_workers_by_default_and_jobs_1_forces_one_process(mixed, cli,
     forced = cli("check", "--no-cache", "--jobs", "1", str(mixed))
     assert used == [2]
     assert default.output == forced.output
+
+
+def test_workers_take_files_in_chunks_of_consecutive_files(tmp_path):
+    """10 files of 100 kB for 2 workers: a chunk is min(160 kB, 1,000 kB / (4 x 2) =
+    125 kB) or more, so two files (200 kB) a chunk, five chunks, in order."""
+    tasks = []
+    for index in range(10):
+        path = tmp_path / f"{index}.arch.yaml"
+        with open(path, "wb") as out:
+            out.truncate(100_000)
+        tasks.append(pipeline._Task(index, str(path), path.name, FileSettings()))
+    grouped = pipeline.chunks(tasks, 2)
+    assert [[task.index for task in chunk] for chunk in grouped] == [[0, 1], [2, 3], [4, 5], [6, 7], [8, 9]]
+    assert pipeline.chunks(tasks[:1], 2) == [tasks[:1]]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from archlint.findings import Finding, path_str
+from archlint.formats import jsontext
 from archlint.rules.metadata import RuleSet
 from archlint.run.results import CheckResult
 
@@ -47,4 +47,4 @@ def render(result: CheckResult) -> str:
         "summary": {**result.counts(), "files": len(result.files),
                     **({} if result.baselined is None else {"baselined": result.baselined})},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(document) + "\n"

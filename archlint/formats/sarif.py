@@ -8,13 +8,13 @@ that ignores line numbers, so a finding keeps its alert when lines are added abo
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
 from archlint import __version__
 from archlint.findings import Finding
+from archlint.formats import jsontext
 from archlint.rules.metadata import DOCS_BASE, RuleSet
 from archlint.run.results import CheckResult
 
@@ -32,7 +32,8 @@ def render(result: CheckResult) -> str:
     codes = sorted({finding.code for finding in findings})
     index = {code: position for position, code in enumerate(codes)}
     rules = [_descriptor(code, result.rules, findings) for code in codes]
-    results = [_result(finding, index[finding.code]) for finding in findings]
+    places: dict[str, dict[str, str]] = {}  # one artifactLocation per file, shared by its results
+    results = [_result(finding, index[finding.code], places) for finding in findings]
     for entry, fingerprint in zip(results, fingerprints(result, with_suppressed=True)):
         entry["partialFingerprints"] = {FINGERPRINT: fingerprint}
     log = {
@@ -55,7 +56,7 @@ def render(result: CheckResult) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(log) + "\n"
 
 
 def _descriptor(code: str, rule_set: RuleSet, findings: list[Finding]) -> dict[str, Any]:
@@ -84,9 +85,9 @@ def _descriptor(code: str, rule_set: RuleSet, findings: list[Finding]) -> dict[s
     return descriptor
 
 
-def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: int, places: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     text = finding.message if not finding.hint else f"{finding.message}\nhint: {finding.hint}"
-    entry = _located(finding, rule_index, text)
+    entry = _located(finding, rule_index, text, places)
     if finding.suppression is not None:
         accepted = finding.suppression
         until = f" (until {accepted.until})" if accepted.until else ""
@@ -95,7 +96,12 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     return entry
 
 
-def _located(finding: Finding, rule_index: int, text: str) -> dict[str, Any]:
+def _located(finding: Finding, rule_index: int, text: str,
+             places: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    if places is None:
+        place = artifact_location(finding.file)
+    else:
+        place = places.get(finding.file) or places.setdefault(finding.file, artifact_location(finding.file))
     return {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
@@ -104,7 +110,7 @@ def _located(finding: Finding, rule_index: int, text: str) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": artifact_location(finding.file),
+                    "artifactLocation": place,
                     "region": {"startLine": max(finding.line, 1), "startColumn": max(finding.column, 1)},
                 }
             }

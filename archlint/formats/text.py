@@ -30,8 +30,9 @@ def render(result: CheckResult, *, color: bool = False, quiet: bool = False, sta
     else:
         lines = []
         sources = SourceLines(result)
+        shown = _FindingLines(paint, result.rules)
         for finding in result.findings:
-            lines += finding_lines(finding, sources.line(finding), paint, result.rules)
+            lines += shown(finding, sources.line(finding))
         if show_suppressed and result.suppressed:
             lines += suppressed_lines(result, sources, paint)
     if not quiet:
@@ -41,21 +42,43 @@ def render(result: CheckResult, *, color: bool = False, quiet: bool = False, sta
 
 def finding_lines(finding: Finding, source_line: str | None, paint: _Paint,
                   rules: RuleSet | None = None) -> list[str]:
-    rules = rules or builtin_rule_set()
-    # User text (file names, ids, keys in messages and hints) is shown with its control
-    # characters escaped: no line starts where the user chose, no escape reaches a terminal.
-    where = paint(_BOLD, f"{visible_path(finding.file)}:{finding.line}:{finding.column}:")
-    severity = paint(_COLORS[finding.severity], finding.severity)
-    lines = [f"{where} {finding.code} {severity} {visible(rules.name(finding.code))}: {visible(finding.message)}"]
-    if source_line is not None:
-        shown, pad = caret_padding(source_line, finding.column)
-        gutter = str(finding.line)
-        lines.append((paint(_DIM, f"  {gutter} |") + f" {shown}").rstrip())
-        lines.append(paint(_DIM, f"  {' ' * len(gutter)} |") + f" {pad}" + paint(_COLORS[finding.severity], "^"))
-    if finding.hint:
-        lines.append(f"  hint: {visible(finding.hint)}")
-    lines.append(paint(_DIM, f"  docs: {rules.url(finding.code)}"))
-    return lines
+    return _FindingLines(paint, rules)(finding, source_line)
+
+
+class _FindingLines:
+    """A finding's lines; what repeats from finding to finding (a rule's name and docs
+    line, a file's name as shown) is worked out once per report."""
+
+    def __init__(self, paint: _Paint, rules: RuleSet | None) -> None:
+        self.paint = paint
+        self.rules = rules or builtin_rule_set()
+        self._codes: dict[str, tuple[str, str]] = {}
+        self._files: dict[str, str] = {}
+        self._severities = {name: paint(style, name) for name, style in _COLORS.items()}
+        self._carets = {name: paint(style, "^") for name, style in _COLORS.items()}
+
+    def __call__(self, finding: Finding, source_line: str | None) -> list[str]:
+        paint = self.paint
+        code = finding.code
+        rule = self._codes.get(code)
+        if rule is None:
+            rule = self._codes[code] = (visible(self.rules.name(code)), paint(_DIM, f"  docs: {self.rules.url(code)}"))
+        file = self._files.get(finding.file)
+        if file is None:
+            file = self._files[finding.file] = visible_path(finding.file)
+        # User text (file names, ids, keys in messages and hints) is shown with its control
+        # characters escaped: no line starts where the user chose, no escape reaches a terminal.
+        where = paint(_BOLD, f"{file}:{finding.line}:{finding.column}:")
+        lines = [f"{where} {code} {self._severities[finding.severity]} {rule[0]}: {visible(finding.message)}"]
+        if source_line is not None:
+            shown, pad = caret_padding(source_line, finding.column)
+            gutter = str(finding.line)
+            lines.append((paint(_DIM, f"  {gutter} |") + f" {shown}").rstrip())
+            lines.append(paint(_DIM, f"  {' ' * len(gutter)} |") + f" {pad}" + self._carets[finding.severity])
+        if finding.hint:
+            lines.append(f"  hint: {visible(finding.hint)}")
+        lines.append(rule[1])
+        return lines
 
 
 def suppressed_lines(result: CheckResult, sources: SourceLines, paint: _Paint) -> list[str]:
@@ -63,9 +86,10 @@ def suppressed_lines(result: CheckResult, sources: SourceLines, paint: _Paint) -
     reason, its expiry and where the suppression is written."""
     count = len(result.suppressed)
     lines = [paint(_BOLD, f"Accepted by the design (lint.ignore), not counted: {_plural(count, 'finding')}")]
+    shown = _FindingLines(paint, result.rules)
     for finding in result.suppressed:
         accepted = finding.suppression
-        lines += finding_lines(finding, sources.line(finding), paint, result.rules)[:-1]  # no docs line: it was read
+        lines += shown(finding, sources.line(finding))[:-1]  # no docs line: it was read
         if accepted is not None:
             until = f", until {accepted.until}" if accepted.until else ""
             lines.append(f"  accepted: {visible(accepted.reason)} ({visible(path_str(accepted.path))}{until})")
@@ -85,7 +109,7 @@ def caret_padding(line: str, column: int) -> tuple[str, str]:
         line, index = head + line[start : start + _WIDEST] + tail, index - start + len(head)
     prefix = line[:index]
     if prefix.isascii():  # neither wide nor combining: one blank a character, tabs kept (the usual case)
-        blanks = "\t".join(" " * len(part) for part in prefix.split("\t"))
+        blanks = "\t".join(" " * len(part) for part in prefix.split("\t")) if "\t" in prefix else " " * len(prefix)
     else:
         blanks = "".join(_blank(char) for char in prefix)
     return line, blanks + " " * max(index - len(line), 0)

@@ -111,6 +111,9 @@ class Source:
     is_markdown: bool = False
     blocks: list[Block] = field(default_factory=list)
     problem: Finding | None = None  # a problem with the file as a whole
+    # The file's bytes between `read_raw` and `parse_source`, so that one read serves
+    # both a result cache's key and the check; None once decoded.
+    raw: bytes | None = None
 
 
 # --- scalars (YAML 1.2 core schema, the subset the language uses) -----------------
@@ -670,6 +673,12 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 
 def read_source(path: str, limits: Limits, display: str | None = None) -> Source:
     """Read one file into a Source: decoded text and its designs, each parsed or with a problem."""
+    return parse_source(read_raw(path, limits, display), limits)
+
+
+def read_raw(path: str, limits: Limits, display: str | None = None) -> Source:
+    """The first half of `read_source`: a Source holding the file's bytes in `raw`, not
+    yet decoded, or the problem that kept them from being read."""
     name = display or path
     is_markdown = path.lower().endswith(MARKDOWN_SUFFIXES)
     source = Source(name=name, is_markdown=is_markdown)
@@ -697,11 +706,20 @@ def read_source(path: str, limits: Limits, display: str | None = None) -> Source
             column=1,
         )
         return source
+    source.raw = raw
+    return source
+
+
+def parse_source(source: Source, limits: Limits) -> Source:
+    """The second half of `read_source`: decode `raw` (dropped then) and parse the designs."""
+    raw, source.raw = source.raw, None
+    if source.problem is not None or raw is None:
+        return source
     text, problem = decode(raw)
     if problem is not None:
         source.problem = problem.__class__(
             problem.code, problem.severity, problem.message, hint=problem.hint,
-            file=name, line=problem.line, column=problem.column,
+            file=source.name, line=problem.line, column=problem.column,
         )
         return source
     return _fill(source, text, limits)

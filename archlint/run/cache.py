@@ -20,11 +20,11 @@ import json
 import os
 import stat
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from archlint.findings import SEVERITIES, Finding, Suppression
-from archlint.input.load import Source
+from archlint.input.load import Source, read_raw
 from archlint.run.results import DesignResult, FileResult, bare_block
 from archlint.run.settings import FileSettings
 
@@ -34,40 +34,74 @@ _GITIGNORE = "# Written by archlint: the result cache, safe to delete.\n*\n"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# archlint's result cache (https://bford.info/cachedir/)\n"
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Where a file's result is kept (`slot`), the key it must echo (`key`: the slot and
+    the file's bytes), and the file's status when it was read: a file whose status has
+    changed by the time its check ends was saved meanwhile, and its result is not kept."""
+
+    slot: str
+    key: str
+    status: tuple[int, int, int, int]  # device, inode, size, modification time (ns)
+
+
 class ResultCache:
     """Lookups and stores for one run; `folder` is created on the first store."""
 
     def __init__(self, folder: str) -> None:
         self.folder = folder
         self._ready = False
+        # The part of the slot that depends on a file's settings only, by settings object
+        # (a run shares one per configuration): serialised once, not once a file.
+        self._tails: dict[int, tuple[FileSettings, str]] = {}
+
+    def probe(self, path: str, name: str, settings: FileSettings) -> tuple[Source | None, Entry | None]:
+        """Read a regular file once (read_raw): its Source, bytes still undecoded, for the
+        check to parse, and its Entry. (None, None) for anything else, a FIFO or a device,
+        which the check reads itself and the cache never keeps; (source, None) when the
+        file cannot be read or is past its size limit (the source holds the problem)."""
+        try:  # stat before opening: a FIFO's data is the check's, and /dev/zero never ends
+            before = os.stat(path)
+        except OSError:
+            return None, None
+        if not stat.S_ISREG(before.st_mode):
+            return None, None
+        source = read_raw(path, settings.limits, name)
+        if source.raw is None:
+            return source, None
+        slot = hashlib.sha256(self._same(path, name, settings).encode("utf-8")).hexdigest()
+        return source, Entry(slot, content_key(slot, source.raw), _status(before))
 
     def slot(self, path: str, name: str, settings: FileSettings) -> tuple[str, str] | None:
         """(entry name, full key) for a file under these settings; None when the file
         cannot be read or is past its size limit (the check will say why)."""
-        try:  # a regular file within its limit only: never /dev/zero, a FIFO, a huge file
-            if not stat.S_ISREG(os.stat(path).st_mode):  # before opening: a FIFO's data is the check's
-                return None
-            with open(path, "rb") as handle:
-                status = os.fstat(handle.fileno())
-                if not stat.S_ISREG(status.st_mode) or status.st_size > settings.limits.max_file_size:
-                    return None
-                content = handle.read(settings.limits.max_file_size + 1)
+        entry = self.probe(path, name, settings)[1]
+        return None if entry is None else (entry.slot, entry.key)
+
+    def _same(self, path: str, name: str, settings: FileSettings) -> str:
+        """What an entry's slot is a digest of: the layout, the file, its settings, the
+        rules and archlint's code, as one JSON list."""
+        known = self._tails.get(id(settings))
+        if known is None or known[0] is not settings:
+            tail = json.dumps([settings_key(settings), rules_key(settings), code_key()], sort_keys=True, default=repr)
+            known = self._tails[id(settings)] = (settings, tail)
+        head = json.dumps([FORMAT, os.path.abspath(path), name])
+        return f"{head[:-1]}, {known[1][1:]}"
+
+    @staticmethod
+    def unchanged(path: str, entry: Entry) -> bool:
+        """Whether the file's status is still the one it had when it was read."""
+        try:
+            return _status(os.stat(path)) == entry.status
         except OSError:
-            return None
-        if len(content) > settings.limits.max_file_size:
-            return None
-        same = json.dumps([FORMAT, os.path.abspath(path), name, settings_key(settings), rules_key(settings),
-                           code_key()], sort_keys=True, default=repr)
-        slot = hashlib.sha256(same.encode("utf-8")).hexdigest()
-        key = hashlib.sha256(slot.encode() + b"\0" + content).hexdigest()
-        return slot, key
+            return False
 
     def load(self, slot: str, key: str, name: str, today: str) -> FileResult | None:
         """The cached result, or None for a miss (absent, unreadable, foreign or corrupt,
         or dated by a suppression's `until` and checked on another day than `today`)."""
         try:
-            with open(self._entry(slot), encoding="utf-8") as handle:
-                document = json.load(handle)
+            with open(self._entry(slot), "rb") as handle:
+                document = json.loads(handle.read())  # bytes: json reads them as UTF-8
             if not isinstance(document, dict) or document.get("format") != FORMAT or document.get("key") != key:
                 return None
             checked_on = document["today"]
@@ -107,6 +141,15 @@ class ResultCache:
             _write_atomic(os.path.join(self.folder, ".gitignore"), _GITIGNORE)
             _write_atomic(tag, _TAG)
         self._ready = True
+
+
+def content_key(slot: str, raw: bytes) -> str:
+    """An entry's full key: its slot and the file's bytes."""
+    return hashlib.sha256(slot.encode() + b"\0" + raw).hexdigest()
+
+
+def _status(status: os.stat_result) -> tuple[int, int, int, int]:
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _write_atomic(path: str, text: str) -> None:
@@ -251,9 +294,11 @@ def _finding(item: list[Any], name: str) -> Finding:
 
 
 def _path(value: Any) -> tuple[str | int, ...]:
-    _expect(type(value) is list, "path")
-    for segment in value:
-        _expect(type(segment) is str or type(segment) is int, "path")
+    if type(value) is not list:
+        raise ValueError("cache entry: bad path")
+    for segment in value:  # checked inline: a run from the cache checks some 400,000 of them
+        if type(segment) is not str and type(segment) is not int:
+            raise ValueError("cache entry: bad path")
     return tuple(value)
 
 

@@ -7,20 +7,24 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from archlint.findings import Finding
-from archlint.input.load import Limits, Source, read_source, source_from_text
+from archlint.input.load import Limits, Source, parse_source, read_raw, read_source, source_from_text
 from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.results import CheckResult, DesignResult, FileResult
 from archlint.run.settings import FileSettings
 
 if TYPE_CHECKING:
-    from archlint.run.cache import ResultCache
+    from archlint.run.cache import Entry, ResultCache
 
 
-def check_file(path: str, name: str, settings: FileSettings | Limits, catalog: Any) -> FileResult:
+def check_file(path: str, name: str, settings: FileSettings | Limits, catalog: Any,
+               source: Source | None = None) -> FileResult:
+    """Check one file. `source`: the file as `read_raw` already read it (for the result
+    cache's key), so its bytes are checked instead of reading the file again."""
     # A design becomes hundreds of thousands of small objects and almost no cycles:
     # the cyclic collector would rescan them all many times over for nothing.
     paused = gc.isenabled()
@@ -28,14 +32,18 @@ def check_file(path: str, name: str, settings: FileSettings | Limits, catalog: A
     try:
         if isinstance(settings, Limits):
             settings = FileSettings(limits=settings)
-        return _check_file(path, name, settings, catalog)
+        return _check_file(path, name, settings, catalog, source)
     finally:
         if paused:
             gc.enable()
 
 
-def _check_file(path: str, name: str, settings: FileSettings, catalog: Any) -> FileResult:
-    return check_source(read_source(path, settings.limits, display=name), settings, catalog)
+def _check_file(path: str, name: str, settings: FileSettings, catalog: Any, source: Source | None) -> FileResult:
+    if source is None:
+        source = read_source(path, settings.limits, display=name)
+    else:
+        source = parse_source(source, settings.limits)
+    return check_source(source, settings, catalog)
 
 
 def check_text(text: str, name: str, is_markdown: bool, settings: FileSettings, catalog: Any) -> FileResult:
@@ -141,48 +149,125 @@ def run_check(
     (what reports describe); default: the built-in ones. Each file's result is kept in
     its compact form (what reports read), and comes from `cache` when it holds it.
     `catalog` None: the built-in one, loaded only if a file is checked in this process."""
-    result = CheckResult(rules=rules or builtin_rule_set())
-    settings = [settings_for(path) for path, _name in files]
-    results: list[FileResult | None] = [None] * len(files)
-    slots: list[tuple[str, str] | None] = [None] * len(files)
-    if cache is not None:
-        for index, ((path, name), file_settings) in enumerate(zip(files, settings)):
-            slots[index] = slot = cache.slot(path, name, file_settings)
-            if slot is not None:
-                results[index] = cache.load(*slot, name, _day(file_settings))
-    pending = [index for index, found in enumerate(results) if found is None]
-    done = len(files) - len(pending)
-    if progress is not None and done:
-        progress(done, len(files))
-    workers = auto_jobs([files[index][0] for index in pending]) if jobs is None else jobs
-    if workers > 1 and len(pending) > 1:
-        checked: Iterable[FileResult] = _check_parallel([files[i] for i in pending], [settings[i] for i in pending],
-                                                        workers)
+    run = _Run(files, [settings_for(path) for path, _name in files], cache, catalog, progress)
+    # No collection after the last file checked here: nothing is checked after it, and
+    # the first young collection of a process rescans everything imported meanwhile
+    # (pydantic, the models, the rules: a tenth of a one-file check).
+    if jobs == 1:  # one pass: each file is read once, looked up, and checked at once on a miss
+        for index in range(len(files)):
+            task = run.lookup(index, keep_bytes=True)
+            if task is not None:
+                run.finish(task, run.check_here(task, collect=index != len(files) - 1))
     else:
-        if catalog is None and pending:  # loaded only when a file is checked here, not for cache hits
-            from archlint.catalog import load_catalog
-
-            catalog = load_catalog()
-        # No collection after the last file: nothing is checked after it, and the first
-        # young collection of a process rescans everything imported meanwhile (pydantic,
-        # the models, the rules: a tenth of a one-file check).
-        last = pending[-1] if pending else -1
-        checked = (_check_compact(*files[i], settings[i], catalog, collect=i != last) for i in pending)
-    for index, file_result in zip(pending, checked):
-        results[index] = file_result
-        slot = slots[index]
-        # The key was taken from the bytes read before the check: a file edited since
-        # may have been checked in another version, so its result is not kept.
-        if cache is not None and slot is not None and cache.slot(*files[index], settings[index]) == slot:
-            cache.store(*slot, file_result, _day(settings[index]))
-        done += 1
-        if progress is not None:
-            progress(done, len(files))
-    for (_path, name), file_settings, finished in zip(files, settings, results):
+        # The bytes read for the keys are kept for a check here while they are too few to
+        # repay workers; past that, workers read their files themselves.
+        tasks: list[_Task] = []
+        kept = 0
+        for index in range(len(files)):
+            task = run.lookup(index, keep_bytes=kept <= PARALLEL_MIN_BYTES)
+            if task is not None:
+                tasks.append(task)
+                kept += len(task.source.raw or b"") if task.source is not None else 0
+        workers = auto_jobs([files[task.index][0] for task in tasks]) if jobs is None else jobs
+        if workers > 1 and len(tasks) > 1:
+            for task in tasks[1:]:
+                task.source = None
+            # The first file is checked here: workers forked after it inherit the catalog,
+            # the rules and the language's validators instead of each loading them again.
+            run.finish(tasks[0], run.check_here(tasks[0], collect=False))
+            for task, (file_result, same) in zip(tasks[1:], _check_parallel(tasks[1:], workers)):
+                run.finish(task, (file_result, same))
+        else:
+            for task in tasks:
+                run.finish(task, run.check_here(task, collect=task is not tasks[-1]))
+    result = CheckResult(rules=rules or builtin_rule_set())
+    for (_path, name), file_settings, finished in zip(files, run.settings, run.results):
         assert finished is not None
         result.files.append(finished)
         result.fail_on[name] = file_settings.fail_on
     return result
+
+
+@dataclass(slots=True)
+class _Task:
+    """A file to check: where it is in the run, what a worker needs, and its cache entry."""
+
+    index: int
+    path: str
+    name: str
+    settings: FileSettings
+    source: Source | None = None  # the file as the cache lookup read it (bytes undecoded); None: read it
+    entry: Entry | None = None  # where its result goes in the cache; None: not cached
+
+
+class _Run:
+    """The state of one run_check: each file's settings and result, the cache, progress."""
+
+    def __init__(self, files: list[tuple[str, str]], settings: list[FileSettings], cache: ResultCache | None,
+                 catalog: Any, progress: Callable[[int, int], None] | None) -> None:
+        self.files, self.settings, self.cache, self.catalog = files, settings, cache, catalog
+        self.results: list[FileResult | None] = [None] * len(files)
+        self.progress = progress
+        self.done = 0
+
+    def lookup(self, index: int, keep_bytes: bool) -> _Task | None:
+        """The file's result from the cache (then None), else the task of checking it.
+        `keep_bytes`: the task keeps the bytes read for the key, for a check in this process."""
+        (path, name), settings = self.files[index], self.settings[index]
+        task = _Task(index, path, name, settings)
+        if self.cache is not None:
+            source, task.entry = self.cache.probe(path, name, settings)
+            if task.entry is not None:
+                found = self.cache.load(task.entry.slot, task.entry.key, name, _day(settings))
+                if found is not None:
+                    self.results[index] = found
+                    self._advance()
+                    return None
+            task.source = source if keep_bytes else None
+        return task
+
+    def check_here(self, task: _Task, collect: bool = True) -> tuple[FileResult, bool]:
+        if self.catalog is None:  # loaded only when a file is checked here, not for cache hits
+            from archlint.catalog import load_catalog
+
+            self.catalog = load_catalog()
+        return _check_task(task, self.catalog, collect)
+
+    def finish(self, task: _Task, checked: tuple[FileResult, bool]) -> None:
+        """Keep a file's result, and store it in the cache when it was checked from the
+        bytes its key was taken from and the file has not changed since it was read."""
+        file_result, same = checked
+        self.results[task.index] = file_result
+        entry = task.entry
+        if self.cache is not None and entry is not None and same and self.cache.unchanged(task.path, entry):
+            self.cache.store(entry.slot, entry.key, file_result, _day(task.settings))
+        self._advance()
+
+    def _advance(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, len(self.files))
+
+
+def _check_task(task: _Task, catalog: Any, collect: bool = True) -> tuple[FileResult, bool]:
+    """The file's compact result, and whether it was checked from the very bytes its
+    cache key was taken from (a file read again here is compared with the key).
+
+    The design's objects are freed by reference counting as the full result goes; a
+    young-generation collection (unless `collect` is False) reclaims any cycles among
+    them, cheaply, since only this file's survivors are young (the collector is off
+    while a file is checked, so nothing else was promoted meanwhile)."""
+    source, same = task.source, True
+    if source is None and task.entry is not None:
+        from archlint.run.cache import content_key
+
+        source = read_raw(task.path, task.settings.limits, task.name)
+        same = source.raw is not None and content_key(task.entry.slot, source.raw) == task.entry.key
+    task.source = None  # the bytes are the check's now: parse_source drops them once decoded
+    compact = check_file(task.path, task.name, task.settings, catalog, source).compact()
+    if collect:
+        gc.collect(0)
+    return compact, same
 
 
 def _day(settings: FileSettings) -> str:
@@ -196,6 +281,9 @@ def _day(settings: FileSettings) -> str:
 # past about this much serial work: about half a second of checking on one core.
 PARALLEL_MIN_BYTES = 1_500_000
 PARALLEL_BYTES_PER_WORKER = 750_000
+# Files go to workers in chunks of about this many bytes (at least one file): fewer
+# messages than one a file, small enough that the last chunks still even out the workers.
+CHUNK_BYTES = 160_000
 
 
 def auto_jobs(paths: list[str]) -> int:
@@ -203,15 +291,17 @@ def auto_jobs(paths: list[str]) -> int:
     repay a worker each, and never more than the cores this process may use."""
     if len(paths) < 2:
         return 1
-    total = 0
-    for path in paths:
-        try:
-            total += os.path.getsize(path)
-        except OSError:
-            pass
+    total = sum(_size(path) for path in paths)
     if total < PARALLEL_MIN_BYTES:
         return 1
     return max(1, min(usable_cores(), len(paths), total // PARALLEL_BYTES_PER_WORKER))
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def usable_cores() -> int:
@@ -221,34 +311,53 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _check_compact(path: str, name: str, settings: FileSettings, catalog: Any, collect: bool = True) -> FileResult:
-    """One file's compact result. The design's objects are freed by reference counting
-    as the full result goes; a young-generation collection (unless `collect` is False)
-    reclaims any cycles among them, cheaply, since only this file's survivors are young
-    (the collector is off while a file is checked, so nothing else was promoted meanwhile)."""
-    compact = check_file(path, name, settings, catalog).compact()
-    if collect:
-        gc.collect(0)
-    return compact
+def chunks(tasks: list[_Task], workers: int) -> list[list[_Task]]:
+    """Consecutive tasks in chunks of about CHUNK_BYTES, and at least four chunks a worker
+    while there are files enough, so that no worker waits long at the end."""
+    sizes = [_size(task.path) for task in tasks]
+    target = max(1, min(CHUNK_BYTES, sum(sizes) // (4 * workers)))
+    grouped: list[list[_Task]] = []
+    current: list[_Task] = []
+    held = 0
+    for task, size in zip(tasks, sizes):
+        current.append(task)
+        held += size
+        if held >= target:
+            grouped.append(current)
+            current, held = [], 0
+    if current:
+        grouped.append(current)
+    return grouped
 
 
-def _check_parallel(files: list[tuple[str, str]], settings: list[FileSettings], jobs: int) -> Iterator[FileResult]:
-    """Compact results in the order of `files`, each as soon as it and those before it are done."""
+def _check_parallel(tasks: list[_Task], jobs: int) -> Iterator[tuple[FileResult, bool]]:
+    """_check_task's answers in the order of `tasks`, each as soon as it and those before
+    it are done. On Linux the workers are forked, so they start with what this process
+    has loaded; elsewhere they start afresh (the platform's default)."""
+    import multiprocessing
+    import sys
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_start) as pool:
-        futures = [pool.submit(_worker_check, path, name, file_settings)
-                   for (path, name), file_settings in zip(files, settings)]
-        for future in futures:  # in input order: the output stays deterministic
-            yield future.result()
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    # What the workers inherit is kept out of their collections: their first young
+    # collection does not rescan it, nor copy the pages it touches (the gc docs' advice).
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start) as pool:
+            futures = [pool.submit(_worker_check, chunk) for chunk in chunks(tasks, jobs)]
+            for future in futures:  # in input order: the output stays deterministic
+                yield from future.result()
+    finally:
+        gc.unfreeze()
 
 
 def _worker_start() -> None:
     gc.disable()
 
 
-def _worker_check(path: str, name: str, settings: FileSettings) -> FileResult:
-    """Check one file in a worker; only the compact result travels back."""
+def _worker_check(tasks: list[_Task]) -> list[tuple[FileResult, bool]]:
+    """Check a chunk of files in a worker; only the compact results travel back."""
     from archlint.catalog import load_catalog
 
-    return _check_compact(path, name, settings, load_catalog())
+    catalog = load_catalog()
+    return [_check_task(task, catalog) for task in tasks]
