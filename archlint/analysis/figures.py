@@ -214,6 +214,11 @@ class Figures:
         self.zone_availability = zone_availability or domains["zone"].value
         self.region_availability = region_availability or domains["region"].value
         self._capacity_cache: dict[str, Capacity] = {}
+        # Per-component figures, read by every flow through the component and by several
+        # rules: computed once each (a 10k design asks for them tens of thousands of times).
+        self._availability_cache: dict[str, Part] = {}
+        self._latency_cache: dict[tuple[str, str | None], Part] = {}
+        self._spread_cache: dict[str, tuple[int, int, int]] = {}
 
     # --- flows --------------------------------------------------------------------------
 
@@ -474,6 +479,12 @@ class Figures:
     # --- availability ---------------------------------------------------------------------
 
     def component_availability(self, cid: str) -> Part:
+        cached = self._availability_cache.get(cid)
+        if cached is None:
+            cached = self._availability_cache[cid] = self._component_availability(cid)
+        return cached
+
+    def _component_availability(self, cid: str) -> Part:
         """One part's availability. A provider's service counts as its SLA. A self-run
         part (or a provider's stated as one copy or one zone) is composed from its copies:
         copies in one zone fail with the zone, so `1 − (1 − x)^k` applies across zones
@@ -514,11 +525,15 @@ class Figures:
     def spread(self, cid: str) -> tuple[int, int, int]:
         """(copies, zones, regions) a composed part spans: zones at most one per copy,
         regions at most one per zone."""
+        cached = self._spread_cache.get(cid)
+        if cached is not None:
+            return cached
         terms = self.terms
         n = min(max(terms.copies(cid) or 1, 1), COUNTED_COPIES)
         z = max(min(terms.zones(cid), n), 1)
         r = max(min(terms.regions(cid), z), 1)
-        return n, z, r
+        cached = self._spread_cache[cid] = (n, z, r)
+        return cached
 
     def single_region(self, cid: str, part: Part) -> bool:
         """A composed part that runs in one region: it shares that region's fate."""
@@ -607,6 +622,14 @@ class Figures:
     # --- latency -----------------------------------------------------------------------------
 
     def component_latency(self, cid: str, flow_type: str | None) -> Part:
+        """One part's p99 for what the flow does to it (read, write, or the slower of both)."""
+        key = (cid, flow_type)
+        cached = self._latency_cache.get(key)
+        if cached is None:
+            cached = self._latency_cache[key] = self._component_latency(cid, flow_type)
+        return cached
+
+    def _component_latency(self, cid: str, flow_type: str | None) -> Part:
         terms = self.terms
         if terms.kind(cid) == "client":
             return Part(cid, 0.0, "client: 0", None)

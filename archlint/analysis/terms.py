@@ -60,6 +60,11 @@ class Terms:
         self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self._tech_names: dict[str, str] = {}
+        # Facts read per component or per flow by many rules and figures: computed once.
+        self._managed: dict[str, bool] = {}
+        self._provider_single: dict[str, str | None] = {}
+        self._user_facing: dict[str, bool] = {}
+        self._background: dict[str, bool] = {}
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
         # How long the peak lasts: the backlog a queue holds is (peak − drain) × this.
@@ -108,6 +113,12 @@ class Terms:
         """Run by a provider: the design's `managed`, else the catalog entry's. A tech
         the catalog does not know counts as self-run (its kind's conservative defaults)
         until the design says `managed: true`, except for kinds only a provider runs."""
+        known = self._managed.get(cid)
+        if known is None:
+            known = self._managed[cid] = self._run_by_provider(cid)
+        return known
+
+    def _run_by_provider(self, cid: str) -> bool:
         stated = self.component(cid).managed
         if stated is not None:
             return stated
@@ -124,6 +135,12 @@ class Terms:
         beat the provider's default redundancy; `replicas` counts only for services the
         user provisions by node (the catalog gives them a single-instance figure) or that
         the catalog does not know."""
+        if cid in self._provider_single:
+            return self._provider_single[cid]
+        single = self._provider_single[cid] = self._single_fact(cid)
+        return single
+
+    def _single_fact(self, cid: str) -> str | None:
         if not self.managed(cid) or self.kind(cid) in _PROVIDER_KINDS:
             return None
         component = self.component(cid)
@@ -315,8 +332,13 @@ class Terms:
         """A flow started by a worker that consumes nothing: a scheduled job, a batch, a
         relay polling a table. Its rate is its own schedule, not users' traffic, so the
         users' peak factor does not apply. (A consumer's pace is its broker's business.)"""
-        node = self.graph.nodes.get(route.entry)
-        return node is not None and node.kind == "worker" and not self.component(route.entry).consumes
+        known = self._background.get(route.name)
+        if known is None:
+            entry = route.entry
+            node = self.graph.nodes.get(entry)
+            known = self._background[route.name] = \
+                node is not None and node.kind == "worker" and not node.component.consumes
+        return known
 
     def raw_rate(self, flow: str) -> str | None:
         """The flow's rate as written (`10B/month`), for showing the arithmetic."""
@@ -325,9 +347,12 @@ class Terms:
         return rate if isinstance(rate, str) else None
 
     def user_facing(self, route: Route) -> bool:
-        entry = route.entry
-        node = self.graph.nodes.get(entry)
-        return node is not None and (node.kind == "client" or node.component.public is True)
+        known = self._user_facing.get(route.name)
+        if known is None:
+            node = self.graph.nodes.get(route.entry)
+            known = self._user_facing[route.name] = \
+                node is not None and (node.kind == "client" or node.component.public is True)
+        return known
 
     def target(self, route: Route, name: str) -> Any:
         """target(f).x: the flow's own, else the requirements' (latency and availability
