@@ -95,7 +95,7 @@ class Load:
     total: float
     read: float
     write: float
-    at_average: bool  # entered only by async hops: sized at the average rate
+    at_average: bool  # fed only by queues with no smoothing window: sized at the average rate
     capacity: Capacity
     compared: str  # "all", "read" (single-leader databases: writes are SCL002's)
     demand: float  # the load compared with capacity
@@ -104,6 +104,8 @@ class Load:
     write_limit: float | None = None  # single-leader stores: the primaries' write capacity
     write_utilisation: float | None = None  # write load / write_limit
     levelled: bool = False  # no hop brings its flow's peak: queues in front level it
+    steady: float = 0.0  # each hop at most at its flow's average: the arrival off-peak
+    steady_levelled: bool = False  # some hop of `steady` is below its flow's average
 
     @property
     def when(self) -> str:
@@ -422,7 +424,8 @@ class Figures:
 
     def _load(self, cid: str, tally: Tally) -> Load:
         total, read, write = tally.total, tally.read, tally.write
-        # Entered only by publishes and consumes at the average: the broker absorbs the spike.
+        # Fed only by consumes at the average: the broker in front holds the spike. (A
+        # broker itself takes its producers' peak.)
         at_average = not tally.sync and not tally.at_peak and not tally.levelled
         capacity = self.capacity(cid)
         compared, demand, limit = "all", total, None
@@ -441,7 +444,8 @@ class Figures:
         utilisation = None if not limit else demand / limit
         write_utilisation = None if not write_limit else write / write_limit
         return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation,
-                    write_limit, write_utilisation, levelled=tally.levelled and not tally.at_peak)
+                    write_limit, write_utilisation, levelled=tally.levelled and not tally.at_peak,
+                    steady=tally.steady, steady_levelled=tally.steady_levelled)
 
     def _shards(self, cid: str) -> int:
         sharding = self.terms.component(cid).sharding

@@ -476,53 +476,9 @@ class Terms:
             return None
         return hop.payload if hop.payload is not None else route.flow.payload_for(hop.edge.dst)
 
-    # --- load -----------------------------------------------------------------------
-
-    @functools.cached_property
-    def _loads(self) -> dict[str, dict[str, float]]:
-        """Per component: peak load in total, from hops that read, from hops that write
-        (their operation, docs/language.md), and whether any synchronous hop enters it.
-        Every hop at its flow's peak, as the producer sends it (ASY001's publish rate):
-        the load compared with capacity is `figures.loads`, levelled behind queues
-        (archlint.analysis.levelling)."""
-        loads: dict[str, dict[str, float]] = {}
-        ops = self._ops
-        for route in self.routes():
-            peak = self.peak(route)
-            if peak is None:
-                continue
-            for hop in route.hops:
-                entry = loads.setdefault(hop.edge.dst, {"total": 0.0, "read": 0.0, "write": 0.0, "sync": 0.0})
-                amount = peak * hop.share
-                entry["total"] += amount
-                op = ops.get(id(hop))
-                if op == "read" or op == "write":
-                    entry[op] += amount
-                elif op == "read+write":  # a hop that does both costs a read and a write
-                    entry["read"] += amount
-                    entry["write"] += amount
-                if hop.edge.sync:
-                    entry["sync"] = 1.0
-        return loads
-
-    def load(self, cid: str) -> float | None:
-        """load(c): the sum of peak x share over the flow hops entering c; None when no
-        flow with a rate reaches c."""
-        entry = self._loads.get(cid)
-        return None if entry is None else entry["total"]
-
-    def read_load(self, cid: str) -> float | None:
-        entry = self._loads.get(cid)
-        return None if entry is None else entry["read"]
-
-    def write_load(self, cid: str) -> float | None:
-        entry = self._loads.get(cid)
-        return None if entry is None else entry["write"]
-
-    def entered_only_async(self, cid: str) -> bool:
-        """Only asynchronous hops enter c: the broker absorbs the peak (size at average)."""
-        entry = self._loads.get(cid)
-        return entry is not None and not entry["sync"]
+    # --- hops by edge -------------------------------------------------------------------
+    # A component's load (peak, levelled behind queues) is `figures.loads`: one
+    # computation for estimate, the rules, the review and the diagram labels.
 
     def flows_taking(self, edge: Edge) -> list[Route]:
         """The flows one of whose chains contains this edge, in declaration order."""
