@@ -40,6 +40,9 @@ ASSUMED_BASES = frozenset({"rule_of_thumb"})
 # percentile, so it does not set the flow's p99.
 P99_SHARE = 0.01
 _WORK_LIMIT = 2000  # characters of a latency's arithmetic shown before "…"
+# A design's latencies are a few distinct values written thousands of times in the
+# flows' arithmetic: each is formatted once.
+_duration = functools.lru_cache(maxsize=1024)(units.format_duration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,9 @@ class Capacity:
     per_unit_read: float | None
     per_unit_write: float | None
     source: Source | None
-    work: str
+    # The arithmetic (`work`): given as text, or written from `arithmetic` when first
+    # read (most of a large design's capacities are compared, never printed).
+    text: str | None
     checked: bool = True  # False: nothing to compare (autoscales, unbounded, unknown)
     reason: str = ""
     scales_with: str = ""  # the design field that adds units: replicas, sharding.shards, ...
@@ -82,6 +87,14 @@ class Capacity:
     # catalog figure's basis (`vendor_limit`, `rule_of_thumb`, ...): how sure it is.
     read_basis: str = ""
     write_basis: str = ""
+    arithmetic: Any = None  # (read factors, write factors, per read, per write, read, write)
+
+    @property
+    def work(self) -> str:
+        """`2 nodes × 50k/s = 100k/s`: the arithmetic, always ending in the figure."""
+        if self.text is None:
+            self.text = _capacity_work(*self.arithmetic)
+        return self.text
 
     def assumed(self, read: bool, write: bool) -> bool:
         """Whether a figure the comparison uses (reads, writes) is a rule of thumb rather
@@ -221,6 +234,8 @@ class Figures:
         self._availability_cache: dict[str, Part] = {}
         self._latency_cache: dict[tuple[str, str | None], Part] = {}
         self._spread_cache: dict[str, tuple[int, int, int]] = {}
+        self._load_cache: dict[str, tuple[Tally, Load]] = {}
+        self._composed_cache: dict[tuple[float, int, int, int], tuple[float, str]] = {}
 
     # --- flows --------------------------------------------------------------------------
 
@@ -322,10 +337,10 @@ class Figures:
         write = None if per_write is None else per_write * write_units
         if read is None and write is None:
             return Capacity(None, None, read_units, unit, None, None, source, f"no per-{unit} cap", False, "unbounded")
-        work = _capacity_work(read_factors, write_factors, per_read, per_write, read, write)
-        return Capacity(read, write, read_units, unit, per_read, per_write, source, work,
+        return Capacity(read, write, read_units, unit, per_read, per_write, source, None,
                         scales_with=scaling[0], scale_count=scaling[1], read_basis=read_basis,
-                        write_basis=write_basis)
+                        write_basis=write_basis,
+                        arithmetic=(read_factors, write_factors, per_read, per_write, read, write))
 
     def _partition_count(self, cid: str) -> int | None:
         component = self.terms.component(cid)
@@ -392,7 +407,7 @@ class Figures:
     def _levelled(self) -> tuple[dict[str, Tally], dict[tuple[str, str], Backlog]]:
         def drains(cid: str, tally: Tally, target: float) -> float:
             # A consumer drains at most its capacity (at the mix of work its load does).
-            load = self._load(cid, tally)
+            load = self._load_of(cid, tally)
             if load.compared != "all" or load.limit is None or not target:
                 return 1.0
             return min(1.0, load.limit / target)
@@ -404,7 +419,15 @@ class Figures:
         """Load against capacity for every component some flow's hop enters: the peak,
         levelled behind queues (docs/language.md, "Queues level load")."""
         tallies = self._levelled[0]
-        return {cid: self._load(cid, tallies[cid]) for cid in self.terms.graph.nodes if cid in tallies}
+        return {cid: self._load_of(cid, tallies[cid]) for cid in self.terms.graph.nodes if cid in tallies}
+
+    def _load_of(self, cid: str, tally: Tally) -> Load:
+        """`_load`, once per tally: the levelling's last pass judged its consumers on the
+        very tallies `loads` reports."""
+        cached = self._load_cache.get(cid)
+        if cached is None or cached[0] is not tally:
+            cached = self._load_cache[cid] = (tally, self._load(cid, tally))
+        return cached[1]
 
     @property
     def backlogs(self) -> list[Backlog]:
@@ -546,6 +569,15 @@ class Figures:
         return self.spread(cid)[2] == 1
 
     def _composed(self, a: float, n: int, z: int, r: int) -> tuple[float, str]:
+        """`1 − (1 − a)^k` across zones and regions, with its arithmetic: the same few
+        (a, copies, zones, regions) recur across a design's parts, each composed once."""
+        key = (a, n, z, r)
+        cached = self._composed_cache.get(key)
+        if cached is None:
+            cached = self._composed_cache[key] = self._compose(a, n, z, r)
+        return cached
+
+    def _compose(self, a: float, n: int, z: int, r: int) -> tuple[float, str]:
         zone, region = self.zone_availability, self.region_availability
         pa, pz, pr = units.format_percent(a), units.format_percent(zone), units.format_percent(region)
         regions = _split(z, r)  # zones per region
@@ -639,7 +671,7 @@ class Figures:
             return Part(cid, 0.0, "client: 0", None)
         component = terms.component(cid)
         if component.latency_p99 is not None:
-            return Part(cid, component.latency_p99, units.format_duration(component.latency_p99),
+            return Part(cid, component.latency_p99, _duration(component.latency_p99),
                         Source("design", f"components.{cid}.latency_p99"))
         latency = getattr(terms.profile(cid), "latency_p99_ms", None)
         entry = terms.entry(cid)
@@ -653,7 +685,7 @@ class Figures:
         figure = max(known, key=lambda f: f.value)
         seconds = figure.value / 1000
         what = flow_type or "slower of read and write"
-        return Part(cid, seconds, f"{units.format_duration(seconds)} ({what})",
+        return Part(cid, seconds, f"{_duration(seconds)} ({what})",
                     Source("catalog" if entry is not None else "default",
                            f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]"))
 
@@ -680,8 +712,9 @@ class Figures:
         # A component's figure follows what the hops into it do: read, write, or the
         # slower of both when they do both or the flow states no type.
         entering: dict[str, str | None] = {}
+        ops = terms._ops  # terms.op(hop), without a call per hop
         for hop in hops:
-            op = terms.op(hop)
+            op = ops.get(id(hop))
             cid = hop.edge.dst
             entering[cid] = op if cid not in entering or entering[cid] == op else None
         parts: dict[str, Part] = {}
@@ -713,7 +746,7 @@ class Figures:
                 continue
             own = part(node)
             value = own.value or 0.0
-            text = f"{node} {'?' if own.value is None else units.format_duration(own.value)}"
+            text = f"{node} {'?' if own.value is None else _duration(own.value)}"
             counted = [node]
             for group in calls.values():
                 branches = [self._call(hop, done[hop.edge.dst], part) for hop in group]
@@ -744,15 +777,14 @@ class Figures:
         if not self.terms.critical(hop) and link.fallback and link.timeout:
             attempts = self.terms.attempts(hop.edge)
             bound = link.timeout * attempts
-            spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
             fallback = link.fallback.strip()
-            extra, extra_text, extra_counted = 0.0, "", []
+            extra, extra_counted = 0.0, []
             if fallback in self.terms.graph.nodes:
-                fallback_part = part(fallback)
-                extra = fallback_part.value or 0.0
-                extra_text = f" + {fallback} {units.format_duration(extra)}"
+                extra = part(fallback).value or 0.0
                 extra_counted = [fallback]
             if value > bound + extra:
+                spent = _duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+                extra_text = f" + {fallback} {_duration(extra)}" if extra_counted else ""
                 return (bound + extra, f"min({nested}, {spent}{extra_text}) fail-open", [hop.edge.dst] + extra_counted)
         elif link.timeout:
             # The caller stops waiting after timeout × attempts whatever the callee does;
@@ -760,7 +792,7 @@ class Figures:
             attempts = self.terms.attempts(hop.edge)
             bound = link.timeout * attempts
             if value > bound:
-                spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+                spent = _duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
                 return bound, f"min({nested}, {spent}) timeout", [hop.edge.dst]
         return value, text, counted
 

@@ -60,11 +60,16 @@ class Terms:
         self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self._tech_names: dict[str, str] = {}
+        self._entry_names: dict[int, str] = {}  # id() of a catalog entry (alive as long as the catalog) -> its id
         # Facts read per component or per flow by many rules and figures: computed once.
         self._managed: dict[str, bool] = {}
         self._provider_single: dict[str, str | None] = {}
         self._user_facing: dict[str, bool] = {}
         self._background: dict[str, bool] = {}
+        self._zones: dict[str, int] = {}
+        self._attempts: dict[int, int] = {}  # id() of an edge of this graph -> attempts
+        self._ids_of: dict[frozenset[str], list[str]] = {}
+        self._regions: dict[str, int] = {}
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
         # How long the peak lasts: the backlog a queue holds is (peak − drain) × this.
@@ -100,7 +105,13 @@ class Terms:
         name = self._tech_names.get(cid)
         if name is None:
             entry = self.entry(cid)
-            name = self._tech_names[cid] = entry.id if entry is not None else f"{self.kind(cid)} default"
+            if entry is None:
+                name = f"{self.kind(cid)} default"
+            else:  # read once per catalog entry, not once per component using it
+                name = self._entry_names.get(id(entry))
+                if name is None:
+                    name = self._entry_names[id(entry)] = entry.id
+            self._tech_names[cid] = name
         return name
 
     def figure(self, cid: str, path: str) -> Any:
@@ -221,6 +232,12 @@ class Terms:
         return self.rmin(cid)
 
     def zones(self, cid: str) -> int:
+        known = self._zones.get(cid)
+        if known is None:
+            known = self._zones[cid] = self._zone_count(cid)
+        return known
+
+    def _zone_count(self, cid: str) -> int:
         stated = _count(self.component(cid).zones)
         if stated is not None:
             return stated
@@ -231,6 +248,12 @@ class Terms:
         return min(self.deployment_zones, n or 1)
 
     def regions(self, cid: str) -> int:
+        known = self._regions.get(cid)
+        if known is None:
+            known = self._regions[cid] = self._region_count(cid)
+        return known
+
+    def _region_count(self, cid: str) -> int:
         stated = _count(self.component(cid).regions)
         if stated is not None:
             return stated
@@ -269,22 +292,41 @@ class Terms:
             for decision in self.design.decisions or ()
             if (decision.why or "").strip() and (decision.tradeoffs or "").strip()
         }
+        if not choices:
+            return frozenset()
         entries = {entry.id for entry in map(self.catalog.lookup, choices) if entry is not None}
         documented = set()
+        ids: dict[int, str] = {}  # a catalog entry's id is a slow private attribute: once per entry
         for cid, node in self.graph.nodes.items():
             tech = (node.component.tech or "").strip().lower()
-            in_catalog = node.tech is not None and node.tech.id in entries
+            in_catalog = False
+            if node.tech is not None:
+                key = id(node.tech)
+                if key not in ids:
+                    ids[key] = node.tech.id
+                in_catalog = ids[key] in entries
             if cid.lower() in choices or (tech and tech in choices) or in_catalog:
                 documented.add(cid)
         return frozenset(documented)
 
     # --- edges ----------------------------------------------------------------------
 
-    @staticmethod
-    def attempts(edge: Edge) -> int:
-        """1 + retries.max (a bare number is max; no retries gives 1)."""
-        retries = getattr(edge.props, "retries", None)
-        return 1 + (retries.max if retries is not None else 0)
+    def attempts(self, edge: Edge) -> int:
+        """1 + retries.max (a bare number is max; no retries gives 1). Read by many rules
+        and figures per edge: computed once."""
+        known = self._attempts.get(id(edge))
+        if known is None:
+            retries = getattr(edge.props, "retries", None)
+            known = self._attempts[id(edge)] = 1 + (retries.max if retries is not None else 0)
+        return known
+
+    def ids_of(self, kinds: frozenset[str]) -> list[str]:
+        """The components of these kinds, in declaration order (several rules walk the
+        brokers, or the stores: one pass over the nodes for each set of kinds)."""
+        found = self._ids_of.get(kinds)
+        if found is None:
+            found = self._ids_of[kinds] = [cid for cid, node in self.graph.nodes.items() if node.kind in kinds]
+        return found
 
     def consumer_groups(self, broker: str) -> dict[str, list[Edge]]:
         """The consumers of a broker by group (`group`, default the consumer's id)."""
@@ -294,11 +336,31 @@ class Terms:
                 groups.setdefault(edge.props.group or edge.dst, []).append(edge)
         return groups
 
+    def calls_from(self, cid: str) -> list[Edge]:
+        """The `calls` edges out of a component, in declaration order (as
+        `Graph.calls_from`, built once for all components rather than per call)."""
+        return self._calls[0].get(cid, [])
+
+    def calls_into(self, cid: str) -> list[Edge]:
+        """The `calls` edges into a component, in declaration order."""
+        return self._calls[1].get(cid, [])
+
+    @functools.cached_property
+    def _calls(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+        out: dict[str, list[Edge]] = {}
+        into: dict[str, list[Edge]] = {}
+        for edge in self.graph.edges:
+            if edge.sync:
+                out.setdefault(edge.src, []).append(edge)
+                into.setdefault(edge.dst, []).append(edge)
+        return out, into
+
     @functools.cached_property
     def sync_order(self) -> list[str]:
         """Components in a topological order of the `calls` graph, cycle-closing edges
         ignored (ARC003 reports cycles). Deterministic; iterative DFS."""
-        successors = {cid: sorted(e.dst for e in self.graph.calls_from(cid)) for cid in self.graph.nodes}
+        calls = self._calls[0]
+        successors = {cid: sorted(e.dst for e in calls.get(cid, ())) for cid in self.graph.nodes}
         return depth_first_order(sorted(self.graph.nodes), successors)
 
     def back_edge(self, edge: Edge) -> bool:
@@ -395,9 +457,10 @@ class Terms:
                 if hop.edge.dst not in seen:
                     seen.add(hop.edge.dst)
                     frontier.append(hop.edge.dst)
-        order = {id(hop): index for index, hop in enumerate(route.hops)}
-        reached.sort(key=lambda hop: order[id(hop)])
-        return reached
+        if len(reached) < 2:
+            return reached
+        # In the flow's order: the route's hops, filtered (no sort needed).
+        return [hop for hop in route.hops if id(hop) in taken]
 
     @staticmethod
     def critical(hop: Hop) -> bool:

@@ -24,11 +24,9 @@ from archlint.rules.phrasing import plural
 _ORDERING_SPELLING = {"per_partition": "per_key"}
 
 
-def _brokers(ctx: RuleContext) -> Iterator[str]:
+def _brokers(ctx: RuleContext) -> list[str]:
     """Broker ids in declaration order."""
-    for cid, node in ctx.graph.nodes.items():
-        if node.kind in BROKER:
-            yield cid
+    return ctx.terms.ids_of(BROKER)
 
 
 def _queue(ctx: RuleContext, cid: str) -> Any:
@@ -83,10 +81,10 @@ def _replies_by_call(ctx: RuleContext) -> dict[tuple[str, str], str]:
             edge = hop.edge
             if edge.kind == "consumes":
                 delivered.setdefault(edge.dst, []).append(edge.src)
-            elif edge.sync and edge.src != edge.dst:
+            elif edge.sync and edge.src != edge.dst and edge.src in delivered:
                 b, a = edge.src, edge.dst
                 published = terms.component(a).publishes
-                for x in delivered.get(b, ()):
+                for x in delivered[b]:
                     if x in published:
                         found.setdefault((a, x), b)
     return found
@@ -391,7 +389,7 @@ def _slowest_call(ctx: RuleContext, consumer: str) -> tuple[float, Any] | None:
     """The consumer's call with the longest worst case, timeout × attempts (calls
     without a timeout are RES001's), and that worst case in seconds."""
     best: tuple[float, Any] | None = None
-    for edge in ctx.graph.calls_from(consumer):
+    for edge in ctx.terms.calls_from(consumer):
         timeout = getattr(edge.props, "timeout", None)
         if timeout is None:
             continue
