@@ -236,6 +236,7 @@ class Figures:
         self._spread_cache: dict[str, tuple[int, int, int]] = {}
         self._load_cache: dict[str, tuple[Tally, Load]] = {}
         self._composed_cache: dict[tuple[float, int, int, int], tuple[float, str]] = {}
+        self._sources: dict[tuple[int, str, bool], Source] = {}  # id() of a catalog figure, ...
 
     # --- flows --------------------------------------------------------------------------
 
@@ -296,8 +297,7 @@ class Figures:
         elif cap is not None:
             per_read, per_write = cap.read_rps.value, cap.write_rps.value
             figure = cap.read_rps if per_read is not None else cap.write_rps
-            source = Source("catalog" if entry is not None else "default",
-                            f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+            source = self._catalog_source(figure, name, entry is not None)
             read_basis, write_basis = cap.read_rps.basis, cap.write_rps.basis
         else:
             return Capacity(None, None, None, unit, None, None, None, "no capacity figure", False, "not checked")
@@ -341,6 +341,16 @@ class Figures:
                         scales_with=scaling[0], scale_count=scaling[1], read_basis=read_basis,
                         write_basis=write_basis,
                         arithmetic=(read_factors, write_factors, per_read, per_write, read, write))
+
+    def _catalog_source(self, figure: Any, name: str, known: bool) -> Source:
+        """`catalog: kafka, rule of thumb [RT]`: one Source per catalog figure and tech,
+        shared by every component using it."""
+        key = (id(figure), name, known)
+        source = self._sources.get(key)
+        if source is None:
+            source = self._sources[key] = Source("catalog" if known else "default",
+                                                 f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+        return source
 
     def _partition_count(self, cid: str) -> int | None:
         component = self.terms.component(cid)
@@ -626,9 +636,10 @@ class Figures:
         target = terms.target(route, "availability")
         if not hops:
             return FlowAvailability(route.name, None, target, [], [])
-        shares: dict[str, float] = {route.entry: 1.0}
+        entry = terms.start(route)
+        shares: dict[str, float] = {entry: 1.0}
         for hop in hops:
-            if hop.share > 0 and hop.edge.dst != route.entry:
+            if hop.share > 0 and hop.edge.dst != entry:
                 # Hops from several callers into one part: their shares add, up to all requests.
                 shares[hop.edge.dst] = min(1.0, shares.get(hop.edge.dst, 0.0) + hop.share)
         parts = [self.component_availability(cid) for cid in shares]
@@ -733,7 +744,8 @@ class Figures:
         # Post-order over the acyclic sync hops (validation refuses cycles), iterative:
         # done[c] = (seconds, work text, components counted in order).
         done: dict[str, tuple[float, str, list[str]]] = {}
-        stack: list[tuple[str, bool]] = [(route.entry, False)]
+        entry = terms.start(route)
+        stack: list[tuple[str, bool]] = [(entry, False)]
         while stack:
             node, ready = stack.pop()
             if node in done:
@@ -762,7 +774,7 @@ class Figures:
             if len(text) > _WORK_LIMIT:
                 text = text[:_WORK_LIMIT] + " …"
             done[node] = (value, text, counted)
-        value, work, chain = done[route.entry]
+        value, work, chain = done[entry]
         chain = list(dict.fromkeys(chain))
         chain_parts = [part(cid) for cid in chain]
         unknown = [p.cid for p in chain_parts if p.value is None]

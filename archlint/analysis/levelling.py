@@ -167,6 +167,8 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
     tallies: dict[str, Tally] = {}
     backlogs: dict[tuple[str, str], Backlog] = {}
     duration = terms.peak_duration
+    ops = terms._ops  # terms.op(hop) without a call per hop, on every pass
+    windows: dict[str, float | None] = {}  # broker -> its queue.smoothing_window
     for route in terms.routes():
         average, peak = terms.average(route), terms.peak(route)
         if average is None or peak is None:
@@ -178,8 +180,11 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
             edge = hop.edge
             upstream = rates.get(edge.src, peak)
             if edge.kind == CONSUME:
-                queue = terms.component(edge.src).queue
-                window = queue.smoothing_window if queue is not None else None
+                if edge.src in windows:
+                    window = windows[edge.src]
+                else:
+                    queue = terms.component(edge.src).queue
+                    window = windows[edge.src] = queue.smoothing_window if queue is not None else None
                 # What the consumer must keep up with (its load): the arrival averaged
                 # over the window, the average without one. What it drains: the same
                 # with a window; without one, what arrives, as fast as it can. Either
@@ -215,7 +220,7 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
             tally.steady += min(rate, average) * hop.share
             if rate < average * (1 - _EPSILON):
                 tally.steady_levelled = True
-            op = terms.op(hop)
+            op = ops.get(id(hop))
             if op in ("read", "read+write"):  # a hop that does both costs a read and a write
                 tally.read += amount
             if op in ("write", "read+write"):

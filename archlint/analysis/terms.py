@@ -67,6 +67,8 @@ class Terms:
         self._user_facing: dict[str, bool] = {}
         self._background: dict[str, bool] = {}
         self._zones: dict[str, int] = {}
+        self._starts: dict[str, str] = {}
+        self._coordination_names: dict[tuple[str, ...], frozenset[str]] = {}
         self._attempts: dict[int, int] = {}  # id() of an edge of this graph -> attempts
         self._ids_of: dict[frozenset[str], list[str]] = {}
         self._regions: dict[str, int] = {}
@@ -187,7 +189,10 @@ class Terms:
             return True
         tech = self.component(cid).tech
         if tech:
-            names = {t.strip().lower() for t in extra_techs}
+            key = tuple(extra_techs)
+            names = self._coordination_names.get(key)
+            if names is None:  # the option's names, normalised once per run, not per component
+                names = self._coordination_names[key] = frozenset(t.strip().lower() for t in key)
             return tech.strip().lower() in names
         return False
 
@@ -377,6 +382,14 @@ class Terms:
     def routes(self) -> Iterable[Route]:
         return self.graph.routes.values()
 
+    def start(self, route: Route) -> str:
+        """`route.entry` (the first component of the flow's first chain), read once per
+        flow: the figures ask for it many times per flow."""
+        entry = self._starts.get(route.name)
+        if entry is None:
+            entry = self._starts[route.name] = route.entry
+        return entry
+
     def average(self, route: Route) -> float | None:
         """peak(f) / peak_factor: the flow's rate (times the what-if load factor)."""
         rate = route.flow.rate
@@ -396,8 +409,7 @@ class Terms:
         users' peak factor does not apply. (A consumer's pace is its broker's business.)"""
         known = self._background.get(route.name)
         if known is None:
-            entry = route.entry
-            node = self.graph.nodes.get(entry)
+            node = self.graph.nodes.get(self.start(route))
             known = self._background[route.name] = \
                 node is not None and node.kind == "worker" and not node.component.consumes
         return known
@@ -411,7 +423,7 @@ class Terms:
     def user_facing(self, route: Route) -> bool:
         known = self._user_facing.get(route.name)
         if known is None:
-            node = self.graph.nodes.get(route.entry)
+            node = self.graph.nodes.get(self.start(route))
             known = self._user_facing[route.name] = \
                 node is not None and (node.kind == "client" or node.component.public is True)
         return known
@@ -444,8 +456,9 @@ class Terms:
             if hop.edge.sync and not (cut_non_critical and not self.critical(hop)):
                 by_src.setdefault(hop.edge.src, []).append(hop)
         reached: list[Hop] = []
-        seen = {route.entry}
-        frontier = [route.entry]
+        start = self.start(route)
+        seen = {start}
+        frontier = [start]
         taken: set[int] = set()
         while frontier:
             node = frontier.pop()
