@@ -69,8 +69,9 @@ def test_lookups_in_a_write_flow_read(tmp_path):
     # The fetcher is a worker that starts the flow: it crawls at its own pace, so its
     # 1000/s is also its peak (no users' peak factor): reads on the lookup caches,
     # writes on the stores.
-    assert (terms.read_load("dns-cache"), terms.write_load("dns-cache")) == (1000, 0)
-    assert (terms.read_load("url-db"), terms.write_load("url-db")) == (0, 1000)
+    loads = terms.figures.loads
+    assert (loads["dns-cache"].read, loads["dns-cache"].write) == (1000, 0)
+    assert (loads["url-db"].read, loads["url-db"].write) == (0, 1000)
 
 
 def test_storage_is_charged_only_to_the_hops_that_write_with_their_payload(tmp_path):

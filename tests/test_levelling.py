@@ -45,8 +45,10 @@ def check(cli, tmp_path, text, select="ASY008,SCL001,SCL005"):
 def test_a_consumer_smaller_than_the_peak_levels_what_it_calls(tmp_path):
     figures = figures_of_text(tmp_path, design())
     loads = figures.loads
-    # emails and notifier: the 100/s average (the queue holds the peak).
-    assert loads["emails"].demand == pytest.approx(100) and loads["emails"].at_average
+    # emails takes what api publishes, at its peak: 100/s × 3 = 300/s. notifier must keep
+    # up with the 100/s average (the queue holds the rest of the peak).
+    assert loads["emails"].demand == pytest.approx(300) and not loads["emails"].at_average
+    assert not loads["emails"].levelled
     assert loads["notifier"].demand == pytest.approx(100) and loads["notifier"].at_average
     # notifier drains min(200/s, 300/s) = 200/s: the provider sees 200/s, not 300/s.
     provider = loads["email-provider"]

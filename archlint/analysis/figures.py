@@ -40,6 +40,9 @@ ASSUMED_BASES = frozenset({"rule_of_thumb"})
 # percentile, so it does not set the flow's p99.
 P99_SHARE = 0.01
 _WORK_LIMIT = 2000  # characters of a latency's arithmetic shown before "…"
+# A design's latencies are a few distinct values written thousands of times in the
+# flows' arithmetic: each is formatted once.
+_duration = functools.lru_cache(maxsize=1024)(units.format_duration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,9 @@ class Capacity:
     per_unit_read: float | None
     per_unit_write: float | None
     source: Source | None
-    work: str
+    # The arithmetic (`work`): given as text, or written from `arithmetic` when first
+    # read (most of a large design's capacities are compared, never printed).
+    text: str | None
     checked: bool = True  # False: nothing to compare (autoscales, unbounded, unknown)
     reason: str = ""
     scales_with: str = ""  # the design field that adds units: replicas, sharding.shards, ...
@@ -82,6 +87,14 @@ class Capacity:
     # catalog figure's basis (`vendor_limit`, `rule_of_thumb`, ...): how sure it is.
     read_basis: str = ""
     write_basis: str = ""
+    arithmetic: Any = None  # (read factors, write factors, per read, per write, read, write)
+
+    @property
+    def work(self) -> str:
+        """`2 nodes × 50k/s = 100k/s`: the arithmetic, always ending in the figure."""
+        if self.text is None:
+            self.text = _capacity_work(*self.arithmetic)
+        return self.text
 
     def assumed(self, read: bool, write: bool) -> bool:
         """Whether a figure the comparison uses (reads, writes) is a rule of thumb rather
@@ -95,7 +108,7 @@ class Load:
     total: float
     read: float
     write: float
-    at_average: bool  # entered only by async hops: sized at the average rate
+    at_average: bool  # fed only by queues with no smoothing window: sized at the average rate
     capacity: Capacity
     compared: str  # "all", "read" (single-leader databases: writes are SCL002's)
     demand: float  # the load compared with capacity
@@ -104,6 +117,8 @@ class Load:
     write_limit: float | None = None  # single-leader stores: the primaries' write capacity
     write_utilisation: float | None = None  # write load / write_limit
     levelled: bool = False  # no hop brings its flow's peak: queues in front level it
+    steady: float = 0.0  # each hop at most at its flow's average: the arrival off-peak
+    steady_levelled: bool = False  # some hop of `steady` is below its flow's average
 
     @property
     def when(self) -> str:
@@ -214,6 +229,14 @@ class Figures:
         self.zone_availability = zone_availability or domains["zone"].value
         self.region_availability = region_availability or domains["region"].value
         self._capacity_cache: dict[str, Capacity] = {}
+        # Per-component figures, read by every flow through the component and by several
+        # rules: computed once each (a 10k design asks for them tens of thousands of times).
+        self._availability_cache: dict[str, Part] = {}
+        self._latency_cache: dict[tuple[str, str | None], Part] = {}
+        self._spread_cache: dict[str, tuple[int, int, int]] = {}
+        self._load_cache: dict[str, tuple[Tally, Load]] = {}
+        self._composed_cache: dict[tuple[float, int, int, int], tuple[float, str]] = {}
+        self._sources: dict[tuple[int, str, bool], Source] = {}  # id() of a catalog figure, ...
 
     # --- flows --------------------------------------------------------------------------
 
@@ -274,8 +297,7 @@ class Figures:
         elif cap is not None:
             per_read, per_write = cap.read_rps.value, cap.write_rps.value
             figure = cap.read_rps if per_read is not None else cap.write_rps
-            source = Source("catalog" if entry is not None else "default",
-                            f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+            source = self._catalog_source(figure, name, entry is not None)
             read_basis, write_basis = cap.read_rps.basis, cap.write_rps.basis
         else:
             return Capacity(None, None, None, unit, None, None, None, "no capacity figure", False, "not checked")
@@ -315,10 +337,20 @@ class Figures:
         write = None if per_write is None else per_write * write_units
         if read is None and write is None:
             return Capacity(None, None, read_units, unit, None, None, source, f"no per-{unit} cap", False, "unbounded")
-        work = _capacity_work(read_factors, write_factors, per_read, per_write, read, write)
-        return Capacity(read, write, read_units, unit, per_read, per_write, source, work,
+        return Capacity(read, write, read_units, unit, per_read, per_write, source, None,
                         scales_with=scaling[0], scale_count=scaling[1], read_basis=read_basis,
-                        write_basis=write_basis)
+                        write_basis=write_basis,
+                        arithmetic=(read_factors, write_factors, per_read, per_write, read, write))
+
+    def _catalog_source(self, figure: Any, name: str, known: bool) -> Source:
+        """`catalog: kafka, rule of thumb [RT]`: one Source per catalog figure and tech,
+        shared by every component using it."""
+        key = (id(figure), name, known)
+        source = self._sources.get(key)
+        if source is None:
+            source = self._sources[key] = Source("catalog" if known else "default",
+                                                 f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+        return source
 
     def _partition_count(self, cid: str) -> int | None:
         component = self.terms.component(cid)
@@ -385,7 +417,7 @@ class Figures:
     def _levelled(self) -> tuple[dict[str, Tally], dict[tuple[str, str], Backlog]]:
         def drains(cid: str, tally: Tally, target: float) -> float:
             # A consumer drains at most its capacity (at the mix of work its load does).
-            load = self._load(cid, tally)
+            load = self._load_of(cid, tally)
             if load.compared != "all" or load.limit is None or not target:
                 return 1.0
             return min(1.0, load.limit / target)
@@ -397,7 +429,15 @@ class Figures:
         """Load against capacity for every component some flow's hop enters: the peak,
         levelled behind queues (docs/language.md, "Queues level load")."""
         tallies = self._levelled[0]
-        return {cid: self._load(cid, tallies[cid]) for cid in self.terms.graph.nodes if cid in tallies}
+        return {cid: self._load_of(cid, tallies[cid]) for cid in self.terms.graph.nodes if cid in tallies}
+
+    def _load_of(self, cid: str, tally: Tally) -> Load:
+        """`_load`, once per tally: the levelling's last pass judged its consumers on the
+        very tallies `loads` reports."""
+        cached = self._load_cache.get(cid)
+        if cached is None or cached[0] is not tally:
+            cached = self._load_cache[cid] = (tally, self._load(cid, tally))
+        return cached[1]
 
     @property
     def backlogs(self) -> list[Backlog]:
@@ -417,7 +457,8 @@ class Figures:
 
     def _load(self, cid: str, tally: Tally) -> Load:
         total, read, write = tally.total, tally.read, tally.write
-        # Entered only by publishes and consumes at the average: the broker absorbs the spike.
+        # Fed only by consumes at the average: the broker in front holds the spike. (A
+        # broker itself takes its producers' peak.)
         at_average = not tally.sync and not tally.at_peak and not tally.levelled
         capacity = self.capacity(cid)
         compared, demand, limit = "all", total, None
@@ -436,7 +477,8 @@ class Figures:
         utilisation = None if not limit else demand / limit
         write_utilisation = None if not write_limit else write / write_limit
         return Load(cid, total, read, write, at_average, capacity, compared, demand, limit, utilisation,
-                    write_limit, write_utilisation, levelled=tally.levelled and not tally.at_peak)
+                    write_limit, write_utilisation, levelled=tally.levelled and not tally.at_peak,
+                    steady=tally.steady, steady_levelled=tally.steady_levelled)
 
     def _shards(self, cid: str) -> int:
         sharding = self.terms.component(cid).sharding
@@ -474,6 +516,12 @@ class Figures:
     # --- availability ---------------------------------------------------------------------
 
     def component_availability(self, cid: str) -> Part:
+        cached = self._availability_cache.get(cid)
+        if cached is None:
+            cached = self._availability_cache[cid] = self._component_availability(cid)
+        return cached
+
+    def _component_availability(self, cid: str) -> Part:
         """One part's availability. A provider's service counts as its SLA. A self-run
         part (or a provider's stated as one copy or one zone) is composed from its copies:
         copies in one zone fail with the zone, so `1 − (1 − x)^k` applies across zones
@@ -514,11 +562,15 @@ class Figures:
     def spread(self, cid: str) -> tuple[int, int, int]:
         """(copies, zones, regions) a composed part spans: zones at most one per copy,
         regions at most one per zone."""
+        cached = self._spread_cache.get(cid)
+        if cached is not None:
+            return cached
         terms = self.terms
         n = min(max(terms.copies(cid) or 1, 1), COUNTED_COPIES)
         z = max(min(terms.zones(cid), n), 1)
         r = max(min(terms.regions(cid), z), 1)
-        return n, z, r
+        cached = self._spread_cache[cid] = (n, z, r)
+        return cached
 
     def single_region(self, cid: str, part: Part) -> bool:
         """A composed part that runs in one region: it shares that region's fate."""
@@ -527,6 +579,15 @@ class Figures:
         return self.spread(cid)[2] == 1
 
     def _composed(self, a: float, n: int, z: int, r: int) -> tuple[float, str]:
+        """`1 − (1 − a)^k` across zones and regions, with its arithmetic: the same few
+        (a, copies, zones, regions) recur across a design's parts, each composed once."""
+        key = (a, n, z, r)
+        cached = self._composed_cache.get(key)
+        if cached is None:
+            cached = self._composed_cache[key] = self._compose(a, n, z, r)
+        return cached
+
+    def _compose(self, a: float, n: int, z: int, r: int) -> tuple[float, str]:
         zone, region = self.zone_availability, self.region_availability
         pa, pz, pr = units.format_percent(a), units.format_percent(zone), units.format_percent(region)
         regions = _split(z, r)  # zones per region
@@ -575,9 +636,10 @@ class Figures:
         target = terms.target(route, "availability")
         if not hops:
             return FlowAvailability(route.name, None, target, [], [])
-        shares: dict[str, float] = {route.entry: 1.0}
+        entry = terms.start(route)
+        shares: dict[str, float] = {entry: 1.0}
         for hop in hops:
-            if hop.share > 0 and hop.edge.dst != route.entry:
+            if hop.share > 0 and hop.edge.dst != entry:
                 # Hops from several callers into one part: their shares add, up to all requests.
                 shares[hop.edge.dst] = min(1.0, shares.get(hop.edge.dst, 0.0) + hop.share)
         parts = [self.component_availability(cid) for cid in shares]
@@ -607,12 +669,20 @@ class Figures:
     # --- latency -----------------------------------------------------------------------------
 
     def component_latency(self, cid: str, flow_type: str | None) -> Part:
+        """One part's p99 for what the flow does to it (read, write, or the slower of both)."""
+        key = (cid, flow_type)
+        cached = self._latency_cache.get(key)
+        if cached is None:
+            cached = self._latency_cache[key] = self._component_latency(cid, flow_type)
+        return cached
+
+    def _component_latency(self, cid: str, flow_type: str | None) -> Part:
         terms = self.terms
         if terms.kind(cid) == "client":
             return Part(cid, 0.0, "client: 0", None)
         component = terms.component(cid)
         if component.latency_p99 is not None:
-            return Part(cid, component.latency_p99, units.format_duration(component.latency_p99),
+            return Part(cid, component.latency_p99, _duration(component.latency_p99),
                         Source("design", f"components.{cid}.latency_p99"))
         latency = getattr(terms.profile(cid), "latency_p99_ms", None)
         entry = terms.entry(cid)
@@ -626,7 +696,7 @@ class Figures:
         figure = max(known, key=lambda f: f.value)
         seconds = figure.value / 1000
         what = flow_type or "slower of read and write"
-        return Part(cid, seconds, f"{units.format_duration(seconds)} ({what})",
+        return Part(cid, seconds, f"{_duration(seconds)} ({what})",
                     Source("catalog" if entry is not None else "default",
                            f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]"))
 
@@ -653,8 +723,9 @@ class Figures:
         # A component's figure follows what the hops into it do: read, write, or the
         # slower of both when they do both or the flow states no type.
         entering: dict[str, str | None] = {}
+        ops = terms._ops  # terms.op(hop), without a call per hop
         for hop in hops:
-            op = terms.op(hop)
+            op = ops.get(id(hop))
             cid = hop.edge.dst
             entering[cid] = op if cid not in entering or entering[cid] == op else None
         parts: dict[str, Part] = {}
@@ -673,7 +744,8 @@ class Figures:
         # Post-order over the acyclic sync hops (validation refuses cycles), iterative:
         # done[c] = (seconds, work text, components counted in order).
         done: dict[str, tuple[float, str, list[str]]] = {}
-        stack: list[tuple[str, bool]] = [(route.entry, False)]
+        entry = terms.start(route)
+        stack: list[tuple[str, bool]] = [(entry, False)]
         while stack:
             node, ready = stack.pop()
             if node in done:
@@ -686,7 +758,7 @@ class Figures:
                 continue
             own = part(node)
             value = own.value or 0.0
-            text = f"{node} {'?' if own.value is None else units.format_duration(own.value)}"
+            text = f"{node} {'?' if own.value is None else _duration(own.value)}"
             counted = [node]
             for group in calls.values():
                 branches = [self._call(hop, done[hop.edge.dst], part) for hop in group]
@@ -702,7 +774,7 @@ class Figures:
             if len(text) > _WORK_LIMIT:
                 text = text[:_WORK_LIMIT] + " …"
             done[node] = (value, text, counted)
-        value, work, chain = done[route.entry]
+        value, work, chain = done[entry]
         chain = list(dict.fromkeys(chain))
         chain_parts = [part(cid) for cid in chain]
         unknown = [p.cid for p in chain_parts if p.value is None]
@@ -717,15 +789,14 @@ class Figures:
         if not self.terms.critical(hop) and link.fallback and link.timeout:
             attempts = self.terms.attempts(hop.edge)
             bound = link.timeout * attempts
-            spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
             fallback = link.fallback.strip()
-            extra, extra_text, extra_counted = 0.0, "", []
+            extra, extra_counted = 0.0, []
             if fallback in self.terms.graph.nodes:
-                fallback_part = part(fallback)
-                extra = fallback_part.value or 0.0
-                extra_text = f" + {fallback} {units.format_duration(extra)}"
+                extra = part(fallback).value or 0.0
                 extra_counted = [fallback]
             if value > bound + extra:
+                spent = _duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+                extra_text = f" + {fallback} {_duration(extra)}" if extra_counted else ""
                 return (bound + extra, f"min({nested}, {spent}{extra_text}) fail-open", [hop.edge.dst] + extra_counted)
         elif link.timeout:
             # The caller stops waiting after timeout × attempts whatever the callee does;
@@ -733,7 +804,7 @@ class Figures:
             attempts = self.terms.attempts(hop.edge)
             bound = link.timeout * attempts
             if value > bound:
-                spent = units.format_duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+                spent = _duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
                 return bound, f"min({nested}, {spent}) timeout", [hop.edge.dst]
         return value, text, counted
 

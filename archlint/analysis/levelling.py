@@ -1,7 +1,8 @@
 """Queues level load (docs/language.md, "Queues level load"): the rate each flow hop
-carries, where a queue's consumer drains at the lower of its capacity and the arrival
-rate averaged over the queue's smoothing window, and everything it calls sees that
-drain rate, not the producer's peak; and the backlog a queue holds at the end of the
+carries, where a broker takes what its producers publish (their peak), a queue's
+consumer drains at the lower of its capacity and the arrival rate averaged over the
+queue's smoothing window, and everything it calls sees that drain rate, not the
+producer's peak; and the backlog a queue holds at the end of the
 peak, (peak − drain) × scale.peak_duration.
 
 Linear in flow hops: each flow is walked once in an order where every hop into a
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from archlint.analysis.graph import CONSUME, PUBLISH, Hop, Route
+from archlint.analysis.graph import CONSUME, Hop, Route
 from archlint.input import units
 
 _EPSILON = 1e-9
@@ -33,6 +34,10 @@ class Tally:
     at_peak: bool = False  # some hop carries its flow's full peak
     levelled: bool = False  # some hop carries a rate a queue set above the average or below it
     sync: bool = False  # some synchronous hop enters it
+    # The steady arrival: each hop at most at its flow's average (ASY007's messages per
+    # partition), and whether a queue upstream levelled some hop below its average.
+    steady: float = 0.0
+    steady_levelled: bool = False
 
 
 @dataclass(slots=True)
@@ -162,6 +167,8 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
     tallies: dict[str, Tally] = {}
     backlogs: dict[tuple[str, str], Backlog] = {}
     duration = terms.peak_duration
+    ops = terms._ops  # terms.op(hop) without a call per hop, on every pass
+    windows: dict[str, float | None] = {}  # broker -> its queue.smoothing_window
     for route in terms.routes():
         average, peak = terms.average(route), terms.peak(route)
         if average is None or peak is None:
@@ -172,14 +179,12 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
         for hop in orders[route.name]:
             edge = hop.edge
             upstream = rates.get(edge.src, peak)
-            if edge.kind == PUBLISH:
-                # The broker is sized at the average (it absorbs the peak) and hands its
-                # consumers what the producer sends, for them to level.
-                rate, passed = min(upstream, average), upstream
-                tag = "average" if rate >= average * (1 - _EPSILON) else "levelled"
-            elif edge.kind == CONSUME:
-                queue = terms.component(edge.src).queue
-                window = queue.smoothing_window if queue is not None else None
+            if edge.kind == CONSUME:
+                if edge.src in windows:
+                    window = windows[edge.src]
+                else:
+                    queue = terms.component(edge.src).queue
+                    window = windows[edge.src] = queue.smoothing_window if queue is not None else None
                 # What the consumer must keep up with (its load): the arrival averaged
                 # over the window, the average without one. What it drains: the same
                 # with a window; without one, what arrives, as fast as it can. Either
@@ -198,6 +203,9 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
                 backlog.drain += passed * hop.share
                 backlog.flows.append(route.name)
             else:
+                # A call, or a publish: a broker takes writes at the rate its producers
+                # publish (their peak, unless a queue before them levelled it) and hands
+                # its consumers the same, for them to level.
                 rate = passed = upstream
                 tag = "peak" if rate >= peak * (1 - _EPSILON) else "levelled"
             if edge.kind == CONSUME and passed >= peak * (1 - _EPSILON):
@@ -209,7 +217,10 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
                 tally = tallies[edge.dst] = Tally()
             amount = rate * hop.share
             tally.total += amount
-            op = terms.op(hop)
+            tally.steady += min(rate, average) * hop.share
+            if rate < average * (1 - _EPSILON):
+                tally.steady_levelled = True
+            op = ops.get(id(hop))
             if op in ("read", "read+write"):  # a hop that does both costs a read and a write
                 tally.read += amount
             if op in ("write", "read+write"):

@@ -60,6 +60,18 @@ class Terms:
         self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self._tech_names: dict[str, str] = {}
+        self._entry_names: dict[int, str] = {}  # id() of a catalog entry (alive as long as the catalog) -> its id
+        # Facts read per component or per flow by many rules and figures: computed once.
+        self._managed: dict[str, bool] = {}
+        self._provider_single: dict[str, str | None] = {}
+        self._user_facing: dict[str, bool] = {}
+        self._background: dict[str, bool] = {}
+        self._zones: dict[str, int] = {}
+        self._starts: dict[str, str] = {}
+        self._coordination_names: dict[tuple[str, ...], frozenset[str]] = {}
+        self._attempts: dict[int, int] = {}  # id() of an edge of this graph -> attempts
+        self._ids_of: dict[frozenset[str], list[str]] = {}
+        self._regions: dict[str, int] = {}
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
         # How long the peak lasts: the backlog a queue holds is (peak − drain) × this.
@@ -95,7 +107,13 @@ class Terms:
         name = self._tech_names.get(cid)
         if name is None:
             entry = self.entry(cid)
-            name = self._tech_names[cid] = entry.id if entry is not None else f"{self.kind(cid)} default"
+            if entry is None:
+                name = f"{self.kind(cid)} default"
+            else:  # read once per catalog entry, not once per component using it
+                name = self._entry_names.get(id(entry))
+                if name is None:
+                    name = self._entry_names[id(entry)] = entry.id
+            self._tech_names[cid] = name
         return name
 
     def figure(self, cid: str, path: str) -> Any:
@@ -108,6 +126,12 @@ class Terms:
         """Run by a provider: the design's `managed`, else the catalog entry's. A tech
         the catalog does not know counts as self-run (its kind's conservative defaults)
         until the design says `managed: true`, except for kinds only a provider runs."""
+        known = self._managed.get(cid)
+        if known is None:
+            known = self._managed[cid] = self._run_by_provider(cid)
+        return known
+
+    def _run_by_provider(self, cid: str) -> bool:
         stated = self.component(cid).managed
         if stated is not None:
             return stated
@@ -124,6 +148,12 @@ class Terms:
         beat the provider's default redundancy; `replicas` counts only for services the
         user provisions by node (the catalog gives them a single-instance figure) or that
         the catalog does not know."""
+        if cid in self._provider_single:
+            return self._provider_single[cid]
+        single = self._provider_single[cid] = self._single_fact(cid)
+        return single
+
+    def _single_fact(self, cid: str) -> str | None:
         if not self.managed(cid) or self.kind(cid) in _PROVIDER_KINDS:
             return None
         component = self.component(cid)
@@ -159,7 +189,10 @@ class Terms:
             return True
         tech = self.component(cid).tech
         if tech:
-            names = {t.strip().lower() for t in extra_techs}
+            key = tuple(extra_techs)
+            names = self._coordination_names.get(key)
+            if names is None:  # the option's names, normalised once per run, not per component
+                names = self._coordination_names[key] = frozenset(t.strip().lower() for t in key)
             return tech.strip().lower() in names
         return False
 
@@ -204,6 +237,12 @@ class Terms:
         return self.rmin(cid)
 
     def zones(self, cid: str) -> int:
+        known = self._zones.get(cid)
+        if known is None:
+            known = self._zones[cid] = self._zone_count(cid)
+        return known
+
+    def _zone_count(self, cid: str) -> int:
         stated = _count(self.component(cid).zones)
         if stated is not None:
             return stated
@@ -214,6 +253,12 @@ class Terms:
         return min(self.deployment_zones, n or 1)
 
     def regions(self, cid: str) -> int:
+        known = self._regions.get(cid)
+        if known is None:
+            known = self._regions[cid] = self._region_count(cid)
+        return known
+
+    def _region_count(self, cid: str) -> int:
         stated = _count(self.component(cid).regions)
         if stated is not None:
             return stated
@@ -252,22 +297,41 @@ class Terms:
             for decision in self.design.decisions or ()
             if (decision.why or "").strip() and (decision.tradeoffs or "").strip()
         }
+        if not choices:
+            return frozenset()
         entries = {entry.id for entry in map(self.catalog.lookup, choices) if entry is not None}
         documented = set()
+        ids: dict[int, str] = {}  # a catalog entry's id is a slow private attribute: once per entry
         for cid, node in self.graph.nodes.items():
             tech = (node.component.tech or "").strip().lower()
-            in_catalog = node.tech is not None and node.tech.id in entries
+            in_catalog = False
+            if node.tech is not None:
+                key = id(node.tech)
+                if key not in ids:
+                    ids[key] = node.tech.id
+                in_catalog = ids[key] in entries
             if cid.lower() in choices or (tech and tech in choices) or in_catalog:
                 documented.add(cid)
         return frozenset(documented)
 
     # --- edges ----------------------------------------------------------------------
 
-    @staticmethod
-    def attempts(edge: Edge) -> int:
-        """1 + retries.max (a bare number is max; no retries gives 1)."""
-        retries = getattr(edge.props, "retries", None)
-        return 1 + (retries.max if retries is not None else 0)
+    def attempts(self, edge: Edge) -> int:
+        """1 + retries.max (a bare number is max; no retries gives 1). Read by many rules
+        and figures per edge: computed once."""
+        known = self._attempts.get(id(edge))
+        if known is None:
+            retries = getattr(edge.props, "retries", None)
+            known = self._attempts[id(edge)] = 1 + (retries.max if retries is not None else 0)
+        return known
+
+    def ids_of(self, kinds: frozenset[str]) -> list[str]:
+        """The components of these kinds, in declaration order (several rules walk the
+        brokers, or the stores: one pass over the nodes for each set of kinds)."""
+        found = self._ids_of.get(kinds)
+        if found is None:
+            found = self._ids_of[kinds] = [cid for cid, node in self.graph.nodes.items() if node.kind in kinds]
+        return found
 
     def consumer_groups(self, broker: str) -> dict[str, list[Edge]]:
         """The consumers of a broker by group (`group`, default the consumer's id)."""
@@ -277,11 +341,31 @@ class Terms:
                 groups.setdefault(edge.props.group or edge.dst, []).append(edge)
         return groups
 
+    def calls_from(self, cid: str) -> list[Edge]:
+        """The `calls` edges out of a component, in declaration order (as
+        `Graph.calls_from`, built once for all components rather than per call)."""
+        return self._calls[0].get(cid, [])
+
+    def calls_into(self, cid: str) -> list[Edge]:
+        """The `calls` edges into a component, in declaration order."""
+        return self._calls[1].get(cid, [])
+
+    @functools.cached_property
+    def _calls(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+        out: dict[str, list[Edge]] = {}
+        into: dict[str, list[Edge]] = {}
+        for edge in self.graph.edges:
+            if edge.sync:
+                out.setdefault(edge.src, []).append(edge)
+                into.setdefault(edge.dst, []).append(edge)
+        return out, into
+
     @functools.cached_property
     def sync_order(self) -> list[str]:
         """Components in a topological order of the `calls` graph, cycle-closing edges
         ignored (ARC003 reports cycles). Deterministic; iterative DFS."""
-        successors = {cid: sorted(e.dst for e in self.graph.calls_from(cid)) for cid in self.graph.nodes}
+        calls = self._calls[0]
+        successors = {cid: sorted(e.dst for e in calls.get(cid, ())) for cid in self.graph.nodes}
         return depth_first_order(sorted(self.graph.nodes), successors)
 
     def back_edge(self, edge: Edge) -> bool:
@@ -297,6 +381,14 @@ class Terms:
 
     def routes(self) -> Iterable[Route]:
         return self.graph.routes.values()
+
+    def start(self, route: Route) -> str:
+        """`route.entry` (the first component of the flow's first chain), read once per
+        flow: the figures ask for it many times per flow."""
+        entry = self._starts.get(route.name)
+        if entry is None:
+            entry = self._starts[route.name] = route.entry
+        return entry
 
     def average(self, route: Route) -> float | None:
         """peak(f) / peak_factor: the flow's rate (times the what-if load factor)."""
@@ -315,8 +407,12 @@ class Terms:
         """A flow started by a worker that consumes nothing: a scheduled job, a batch, a
         relay polling a table. Its rate is its own schedule, not users' traffic, so the
         users' peak factor does not apply. (A consumer's pace is its broker's business.)"""
-        node = self.graph.nodes.get(route.entry)
-        return node is not None and node.kind == "worker" and not self.component(route.entry).consumes
+        known = self._background.get(route.name)
+        if known is None:
+            node = self.graph.nodes.get(self.start(route))
+            known = self._background[route.name] = \
+                node is not None and node.kind == "worker" and not node.component.consumes
+        return known
 
     def raw_rate(self, flow: str) -> str | None:
         """The flow's rate as written (`10B/month`), for showing the arithmetic."""
@@ -325,9 +421,12 @@ class Terms:
         return rate if isinstance(rate, str) else None
 
     def user_facing(self, route: Route) -> bool:
-        entry = route.entry
-        node = self.graph.nodes.get(entry)
-        return node is not None and (node.kind == "client" or node.component.public is True)
+        known = self._user_facing.get(route.name)
+        if known is None:
+            node = self.graph.nodes.get(self.start(route))
+            known = self._user_facing[route.name] = \
+                node is not None and (node.kind == "client" or node.component.public is True)
+        return known
 
     def target(self, route: Route, name: str) -> Any:
         """target(f).x: the flow's own, else the requirements' (latency and availability
@@ -357,8 +456,9 @@ class Terms:
             if hop.edge.sync and not (cut_non_critical and not self.critical(hop)):
                 by_src.setdefault(hop.edge.src, []).append(hop)
         reached: list[Hop] = []
-        seen = {route.entry}
-        frontier = [route.entry]
+        start = self.start(route)
+        seen = {start}
+        frontier = [start]
         taken: set[int] = set()
         while frontier:
             node = frontier.pop()
@@ -370,9 +470,10 @@ class Terms:
                 if hop.edge.dst not in seen:
                     seen.add(hop.edge.dst)
                     frontier.append(hop.edge.dst)
-        order = {id(hop): index for index, hop in enumerate(route.hops)}
-        reached.sort(key=lambda hop: order[id(hop)])
-        return reached
+        if len(reached) < 2:
+            return reached
+        # In the flow's order: the route's hops, filtered (no sort needed).
+        return [hop for hop in route.hops if id(hop) in taken]
 
     @staticmethod
     def critical(hop: Hop) -> bool:
@@ -451,53 +552,9 @@ class Terms:
             return None
         return hop.payload if hop.payload is not None else route.flow.payload_for(hop.edge.dst)
 
-    # --- load -----------------------------------------------------------------------
-
-    @functools.cached_property
-    def _loads(self) -> dict[str, dict[str, float]]:
-        """Per component: peak load in total, from hops that read, from hops that write
-        (their operation, docs/language.md), and whether any synchronous hop enters it.
-        Every hop at its flow's peak, as the producer sends it (ASY001's publish rate):
-        the load compared with capacity is `figures.loads`, levelled behind queues
-        (archlint.analysis.levelling)."""
-        loads: dict[str, dict[str, float]] = {}
-        ops = self._ops
-        for route in self.routes():
-            peak = self.peak(route)
-            if peak is None:
-                continue
-            for hop in route.hops:
-                entry = loads.setdefault(hop.edge.dst, {"total": 0.0, "read": 0.0, "write": 0.0, "sync": 0.0})
-                amount = peak * hop.share
-                entry["total"] += amount
-                op = ops.get(id(hop))
-                if op == "read" or op == "write":
-                    entry[op] += amount
-                elif op == "read+write":  # a hop that does both costs a read and a write
-                    entry["read"] += amount
-                    entry["write"] += amount
-                if hop.edge.sync:
-                    entry["sync"] = 1.0
-        return loads
-
-    def load(self, cid: str) -> float | None:
-        """load(c): the sum of peak x share over the flow hops entering c; None when no
-        flow with a rate reaches c."""
-        entry = self._loads.get(cid)
-        return None if entry is None else entry["total"]
-
-    def read_load(self, cid: str) -> float | None:
-        entry = self._loads.get(cid)
-        return None if entry is None else entry["read"]
-
-    def write_load(self, cid: str) -> float | None:
-        entry = self._loads.get(cid)
-        return None if entry is None else entry["write"]
-
-    def entered_only_async(self, cid: str) -> bool:
-        """Only asynchronous hops enter c: the broker absorbs the peak (size at average)."""
-        entry = self._loads.get(cid)
-        return entry is not None and not entry["sync"]
+    # --- hops by edge -------------------------------------------------------------------
+    # A component's load (peak, levelled behind queues) is `figures.loads`: one
+    # computation for estimate, the rules, the review and the diagram labels.
 
     def flows_taking(self, edge: Edge) -> list[Route]:
         """The flows one of whose chains contains this edge, in declaration order."""

@@ -103,7 +103,7 @@ def shared_database(ctx: RuleContext) -> Iterator[Finding]:
         if node.kind != "database":
             continue
         # One `calls` edge per caller (edges are keyed by their target id).
-        callers = [edge.src for edge in graph.calls_into(db) if edge.src != db and terms.is_compute(edge.src)]
+        callers = [edge.src for edge in terms.calls_into(db) if edge.src != db and terms.is_compute(edge.src)]
         if len(callers) < 2:
             continue
         owners = {cid: _owner(terms.component(cid)) for cid in callers}
@@ -136,7 +136,7 @@ def _sync_sccs(ctx: RuleContext) -> list[list[str]]:
     inside = [cid for cid in sorted(graph.nodes) if graph.nodes[cid].kind not in _OUTSIDE]
     keep = set(inside)
     successors = {
-        cid: sorted({e.dst for e in graph.calls_from(cid) if e.dst != cid and e.dst in keep}) for cid in inside
+        cid: sorted({e.dst for e in ctx.terms.calls_from(cid) if e.dst != cid and e.dst in keep}) for cid in inside
     }
     return sorted((sorted(members) for members in strongly_connected(inside, successors)),
                   key=lambda members: members[0])
@@ -148,7 +148,7 @@ def sync_cycle(ctx: RuleContext) -> Iterator[Finding]:
     for members in _sync_sccs(ctx):
         cycle = set(members)
         a = members[0]
-        b = min(e.dst for e in graph.calls_from(a) if e.dst in cycle and e.dst != a)
+        b = min(e.dst for e in ctx.terms.calls_from(a) if e.dst in cycle and e.dst != a)
         edge = graph.edge(a, b)
         if len(members) == 2:
             message = f"{a} and {b} call each other synchronously (a cycle)"
@@ -212,7 +212,7 @@ def _chain_depths(ctx: RuleContext) -> tuple[dict[str, Level], dict[tuple[str, i
     previous: dict[tuple[str, int], str | None] = {}
     for cid in terms.sync_order:
         # An entry: nothing else calls it (a call to itself is never a step of a path).
-        if not any(e.src != cid for e in graph.calls_into(cid)) and weight[cid] <= limit:
+        if not any(e.src != cid for e in ctx.terms.calls_into(cid)) and weight[cid] <= limit:
             levels[cid] = {weight[cid]: cid if weight[cid] else None}
             if weight[cid]:
                 previous[(cid, 1)] = None
@@ -221,7 +221,7 @@ def _chain_depths(ctx: RuleContext) -> tuple[dict[str, Level], dict[tuple[str, i
         here = levels.get(cid)
         if here is None:
             continue  # reached only through a cycle, a non-critical link, or past the limit
-        for edge in graph.calls_from(cid):
+        for edge in ctx.terms.calls_from(cid):
             if edge.dst == cid or terms.back_edge(edge) or edge.props.critical is False:
                 continue
             dst = edge.dst

@@ -266,7 +266,7 @@ def missing_health_check(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if stated(terms.component(cid).health_check) or terms.managed(cid):
             continue
-        callers = [edge.src for edge in ctx.graph.calls_into(cid)]
+        callers = [edge.src for edge in ctx.terms.calls_into(cid)]
         if not callers:
             continue
         yield ctx.finding(

@@ -72,7 +72,6 @@ def _entered(route: Route) -> list[str]:
 @check("CAC001")
 def cache_without_expiry(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
-    graph = ctx.graph
     # caller -> the first component it calls that holds data kept outside the cache
     # (database, search, service or external), or None: computed once per caller.
     sources: dict[str, str | None] = {}
@@ -80,7 +79,7 @@ def cache_without_expiry(ctx: RuleContext) -> Iterator[Finding]:
     def source_of(caller: str) -> str | None:
         if caller not in sources:
             sources[caller] = next(
-                (edge.dst for edge in graph.calls_from(caller) if terms.kind(edge.dst) in _READ_SOURCES), None
+                (edge.dst for edge in terms.calls_from(caller) if terms.kind(edge.dst) in _READ_SOURCES), None
             )
         return sources[caller]
 
@@ -91,7 +90,7 @@ def cache_without_expiry(ctx: RuleContext) -> Iterator[Finding]:
         if ttl is not None or invalidation in _EXPIRING:
             continue
         reader = None
-        for edge in graph.calls_into(cid):
+        for edge in terms.calls_into(cid):
             source = source_of(edge.src)
             if source is not None:
                 reader = (edge.src, source)

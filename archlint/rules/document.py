@@ -183,7 +183,7 @@ def _first_service(ctx: RuleContext, entries: list[str]) -> str | None:
         cid = queue.pop(0)
         if ctx.terms.is_compute(cid) and cid not in entries:
             return cid
-        for edge in ctx.graph.calls_from(cid):
+        for edge in ctx.terms.calls_from(cid):
             if edge.dst not in seen:
                 seen.add(edge.dst)
                 queue.append(edge.dst)

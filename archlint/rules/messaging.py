@@ -24,11 +24,9 @@ from archlint.rules.phrasing import plural
 _ORDERING_SPELLING = {"per_partition": "per_key"}
 
 
-def _brokers(ctx: RuleContext) -> Iterator[str]:
+def _brokers(ctx: RuleContext) -> list[str]:
     """Broker ids in declaration order."""
-    for cid, node in ctx.graph.nodes.items():
-        if node.kind in BROKER:
-            yield cid
+    return ctx.terms.ids_of(BROKER)
 
 
 def _queue(ctx: RuleContext, cid: str) -> Any:
@@ -83,10 +81,10 @@ def _replies_by_call(ctx: RuleContext) -> dict[tuple[str, str], str]:
             edge = hop.edge
             if edge.kind == "consumes":
                 delivered.setdefault(edge.dst, []).append(edge.src)
-            elif edge.sync and edge.src != edge.dst:
+            elif edge.sync and edge.src != edge.dst and edge.src in delivered:
                 b, a = edge.src, edge.dst
                 published = terms.component(a).publishes
-                for x in delivered.get(b, ()):
+                for x in delivered[b]:
                     if x in published:
                         found.setdefault((a, x), b)
     return found
@@ -174,16 +172,20 @@ def stream_where_call_would_do(ctx: RuleContext) -> Iterator[Finding]:
         stream = terms.kind(x) == "stream" or terms.figure(x, "replay") is True
         if not stream or len(groups) != 1:
             continue
-        load = terms.load(x)
+        # What producers publish into X: their peak, or the rate a queue before them drains.
+        figure = terms.figures.loads.get(x)
+        load = None if figure is None else figure.total
         if load is None or not load < min_rate:
             continue
         group = next(iter(groups))
+        assert figure is not None  # a load was found above
+        rate_of = f"a publish rate of {format_rate(load)} (its producers publish as fast as they drain a queue " \
+            f"before them)" if figure.levelled else f"a peak publish rate of {format_rate(load)}"
         tech = terms.component(x).tech
         what = f"stream {x}" if terms.kind(x) == "stream" else f"{x} ({tech}, a replayable log)"
         yield ctx.finding(
             ("components", x),
-            f"{what} has one consumer group ({group}) and a peak publish rate of {format_rate(load)}, "
-            f"below {format_rate(min_rate)}",
+            f"{what} has one consumer group ({group}) and {rate_of}, below {format_rate(min_rate)}",
             hint=f"use a plain queue (sqs, rabbitmq) or a call with a timeout for {x}, "
             f"or set components.{x}.queue.replay: required if consumers re-read history",
         )
@@ -348,12 +350,16 @@ def head_of_line_blocking(ctx: RuleContext) -> Iterator[Finding]:
         ordered = [e for e in _consumers(ctx, x) if e.props.ordering == "per_key"]
         if not ordered:
             continue
+        # The steady arrival a consumer works through, partition by partition: the
+        # average (or what a queue before the producers levels it to). The broker itself
+        # takes the producers' peak (SCL001); the peak's surplus waits in it (ASY008).
         load = terms.figures.loads.get(x)
         p = _partitions(ctx, x)
-        if load is None or not load.total or p is None:
+        if load is None or not load.steady or p is None:
             continue
-        per_partition = load.total / p
-        when = "on average" if load.at_average else "as a queue levels it" if load.levelled else "at peak"
+        rate = load.steady
+        per_partition = rate / p
+        when = "as a queue levels it" if load.steady_levelled else "on average"
         for edge in ordered:
             slowest = _slowest_call(ctx, edge.dst)
             if slowest is None:
@@ -369,7 +375,7 @@ def head_of_line_blocking(ctx: RuleContext) -> Iterator[Finding]:
             yield ctx.finding(
                 edge.path,
                 f"{edge.dst} consumes {x} with ordering: per_key, one message at a time per partition: "
-                f"{format_rate(load.total)} {when} ÷ {plural(p, 'partition')} = {format_rate(per_partition)} "
+                f"{format_rate(rate)} {when} ÷ {plural(p, 'partition')} = {format_rate(per_partition)} "
                 f"per partition leaves {format_duration(1 / per_partition)} a message, but a message whose call "
                 f"to {call.dst} times out takes {worst_text}, while {format_count(round(waiting))} messages of other "
                 f"keys in its partition wait behind it",
@@ -383,7 +389,7 @@ def _slowest_call(ctx: RuleContext, consumer: str) -> tuple[float, Any] | None:
     """The consumer's call with the longest worst case, timeout × attempts (calls
     without a timeout are RES001's), and that worst case in seconds."""
     best: tuple[float, Any] | None = None
-    for edge in ctx.graph.calls_from(consumer):
+    for edge in ctx.terms.calls_from(consumer):
         timeout = getattr(edge.props, "timeout", None)
         if timeout is None:
             continue

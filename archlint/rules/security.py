@@ -60,7 +60,7 @@ def _route(ctx: RuleContext, start: str) -> list[str]:
         position += 1
         if terms.kind(cid) not in EDGE:
             continue  # the walk goes on only from load balancers, gateways, CDNs and DNS
-        for edge in ctx.graph.calls_from(cid):
+        for edge in ctx.terms.calls_from(cid):
             if edge.dst not in seen:
                 seen.add(edge.dst)
                 members.append(edge.dst)
