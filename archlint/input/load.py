@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -123,6 +124,8 @@ _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+
+_UNSEEN = object()
 
 _CORE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -242,6 +245,11 @@ def _build(loader: Any, limits: Limits, stream: bool = False) -> list[tuple[Any,
     expanded = 0
     finished: list[tuple[Any, MarkNode | None]] = []
     max_depth, max_items, max_key = limits.max_depth, limits.max_list_items, limits.max_key_length
+    # Each distinct plain scalar is resolved once and its value shared by every repeat
+    # (a 10k-component design has 305k scalars, 29k distinct): fewer calls, and one
+    # object per distinct string in memory. Keys are interned for the same reason.
+    plain: dict[str, Any] = {}
+    intern = sys.intern
 
     while True:
         event = get_event()
@@ -253,13 +261,16 @@ def _build(loader: Any, limits: Limits, stream: bool = False) -> list[tuple[Any,
                 key = event.value
                 if len(key) <= max_key and key not in frame[_CHILDREN]:
                     mark = event.start_mark
-                    frame[_KEY], frame[_KEY_LINE], frame[_KEY_COL] = key, mark.line, mark.column
+                    frame[_KEY], frame[_KEY_LINE], frame[_KEY_COL] = intern(key), mark.line, mark.column
                     continue
             _take_key(event, frame, max_key)  # anything else: check it and say what is wrong
             continue
         if cls is ScalarEvent:
             if not event.style and event.tag is None:  # libyaml marks plain scalars with style ''
-                value = resolve_plain(event.value)
+                text = event.value
+                value = plain.get(text, _UNSEEN)
+                if value is _UNSEEN:
+                    value = plain[text] = resolve_plain(text)
             else:
                 value = _scalar_value(event)
             start, end = event.start_mark, event.end_mark
