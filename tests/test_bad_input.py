@@ -166,6 +166,25 @@ def test_utf8_bom_is_accepted(tmp_path):
     assert check_text(tmp_path, b"\xef\xbb\xbf" + BASE.encode()) == []
 
 
+@pytest.mark.parametrize("break_", ["\r", "\r\n", "\u2028"])
+def test_lines_broken_without_newlines_are_placed(tmp_path, break_):
+    # YAML also ends lines at \r and U+2028: the unknown key 'timout' is on line 10,
+    # column 12 (`      db: {timout: 50ms}`) whichever break the file uses.
+    text = variant("db: {timeout: 50ms}", "db: {timout: 50ms}").replace("\n", break_)
+    assert codes_at(check_text(tmp_path, text)) == [("INP010", 10, 12)]
+
+
+def test_a_repeated_quantity_is_judged_by_each_field_that_reads_it(tmp_path):
+    # Quantities are parsed once per text and type: `50ms` stays a good timeout (line 10)
+    # and is still a bad size for the payload (line 26), and each of two bad timeouts
+    # (lines 6 and 10) is reported at its own place.
+    text = variant("    type: write\n", "    type: write\n    payload: 50ms\n")
+    (finding,) = check_text(tmp_path, text)
+    assert codes_at([finding]) == [("INP012", 26, 5)] and "flows.buy.payload" in finding.message
+    text = variant("calls: [api]", "calls: {api: {timeout: 5 parsecs}}").replace("timeout: 50ms", "timeout: 5 parsecs")
+    assert codes_at(check_text(tmp_path, text)) == [("INP012", 6, 19), ("INP012", 10, 12)]
+
+
 def test_alias_bomb_stops_early(tmp_path):
     lines = ["archlint: 1", "name: bomb", "x-lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     for level in range(1, 10):

@@ -42,3 +42,15 @@ def test_memory_held_per_file_does_not_grow_with_its_design(tmp_path):
     assert whole.designs[0].design is not None  # what a run used to keep for every file
     assert per_file < 3_000, f"{per_file:.0f} bytes held per file"
     assert one_whole > 20 * per_file  # the test can tell the two apart
+
+
+def test_compact_lines_are_read_a_piece_at_a_time(monkeypatch):
+    from archlint.run import results
+
+    monkeypatch.setattr(results, "_PIECE", 3)  # pieces end at the first \n past 3 characters
+    text = "a: 1\r\nb: 2\rc: 3\u2028d: 4\n\ne: 5"
+    # YAML breaks lines at \r\n, \r and U+2028 too: a, b, c, d, an empty line, e.
+    assert results.lines_at(text, False, {1, 3, 4, 5, 6, 7}) == {1: "a: 1", 3: "c: 3", 4: "d: 4", 5: "", 6: "e: 5"}
+    # Markdown counts \n only, and drops a \r before it.
+    assert results.lines_at(text, True, {1, 2, 3, 4}) == {1: "a: 1", 2: "b: 2\rc: 3\u2028d: 4", 3: "", 4: "e: 5"}
+    assert results.lines_at("", False, {1}) == {}

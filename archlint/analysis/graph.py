@@ -39,10 +39,10 @@ class Edge:
     kind: str
     props: Union[Link, Consumer]
     path: Path
+    sync: bool = field(init=False)  # kind == SYNC: read on every walk over the hops, so kept
 
-    @property
-    def sync(self) -> bool:
-        return self.kind == SYNC
+    def __post_init__(self) -> None:
+        self.sync = self.kind == SYNC
 
 
 @dataclass(slots=True)
@@ -66,10 +66,7 @@ class Route:
     name: str
     flow: Flow
     hops: list[Hop]
-
-    @property
-    def entry(self) -> str:
-        return self.flow.chains()[0].chain[0]  # cached by Flow.chains
+    entry: str  # the first component of the first chain, where the flow's requests enter
 
     @property
     def path(self) -> Path:
@@ -136,7 +133,8 @@ def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
     with what the steps state about it (op, payload, via, guard). Hops that are not
     declared edges are skipped (validation reports them)."""
     hops: dict[tuple[str, str], Hop] = {}
-    for step in flow.chains():
+    chains = flow.chains()
+    for step in chains:
         group = None if step.member is None else step.item
         for src, dst in zip(step.chain, step.chain[1:]):
             edge = graph.edge(src, dst)
@@ -159,4 +157,4 @@ def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
             if step.critical is not None:
                 # A request on a chain that needs the call fails without it.
                 hop.critical = step.critical or bool(hop.critical)
-    return Route(name, flow, list(hops.values()))
+    return Route(name, flow, list(hops.values()), chains[0].chain[0])

@@ -42,15 +42,31 @@ def _check_scalar(value: Any) -> None:
         raise PydanticCustomError("type", f"must be a number or a quantity with a unit (got {what})")
 
 
+_PARSED_MAX = 4096  # quantities remembered per unit type; a long editor session starts over past it
+
+
 def _unit(parser: Callable[[Any], float]) -> BeforeValidator:
     # The quantity types below are written out as Annotated aliases, not made by a
     # factory, so that type checkers see them as types.
+    # A design repeats its quantities (`timeout: 50ms` on thousands of calls): each text
+    # is parsed once. Only good ones are kept; a bad one raises again with its message.
+    parsed: dict[str, float] = {}
+
     def parse(value: Any) -> float:
+        if value.__class__ is str:
+            known = parsed.get(value)
+            if known is not None:
+                return known
         _check_scalar(value)
         try:
-            return parser(value)
+            number = parser(value)
         except units.UnitError as error:
             raise PydanticCustomError("unit", str(error)) from None
+        if value.__class__ is str:
+            if len(parsed) >= _PARSED_MAX:
+                parsed.clear()
+            parsed[value] = number
+        return number
 
     return BeforeValidator(parse)
 
@@ -96,7 +112,22 @@ Ratio = Annotated[float, _unit(units.parse_ratio), WithJsonSchema(_RATIO_SCHEMA)
 
 
 def _whole(minimum: int) -> BeforeValidator:
+    parsed: dict[Any, int] = {}  # as in _unit: good str and int values only (not bool, not 1.0)
+
     def parse(value: Any) -> int:
+        remember = value.__class__ is str or value.__class__ is int
+        if remember:
+            known = parsed.get(value)
+            if known is not None:
+                return known
+        number = _whole_number(value)
+        if remember:
+            if len(parsed) >= _PARSED_MAX:
+                parsed.clear()
+            parsed[value] = number
+        return number
+
+    def _whole_number(value: Any) -> int:
         _check_scalar(value)
         try:
             number = units.parse_count(value)
@@ -174,6 +205,9 @@ def _allow_extensions(schema: dict[str, Any]) -> None:
     schema["patternProperties"] = {"^x-": {}}
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}  # each model's keys (Strict._drop_extensions)
+
+
 class Strict(BaseModel):
     """Unknown keys are errors, except `x-` keys kept for users' own tooling."""
 
@@ -182,9 +216,13 @@ class Strict(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _drop_extensions(cls, data: Any) -> Any:
-        # A set difference in C: this runs for every map of the design.
+        # A set difference in C: this runs for every map of the design. The field names
+        # are kept per class: pydantic's `model_fields` is a property that builds a view.
         if isinstance(data, dict):
-            extra = data.keys() - cls.model_fields.keys()
+            fields = _FIELD_NAMES.get(cls)
+            if fields is None:
+                fields = _FIELD_NAMES[cls] = frozenset(cls.model_fields)
+            extra = data.keys() - fields
             if extra and any(isinstance(k, str) and k.startswith("x-") for k in extra):
                 return {k: v for k, v in data.items() if not (k in extra and isinstance(k, str) and k.startswith("x-"))}
         return data

@@ -256,6 +256,7 @@ def _resolve_kinds(design: Design, catalog: Any) -> tuple[dict[str, str], dict[s
     kinds: dict[str, str] = {}
     techs: dict[str, Any] = {}
     findings: list[Finding] = []
+    known: dict[str, tuple[Any, str | None]] = {}  # tech -> (entry, kind): designs repeat their techs
     for cid, component in design.components.items():
         path = ("components", cid)
         if not _ID.fullmatch(cid):
@@ -267,10 +268,17 @@ def _resolve_kinds(design: Design, catalog: Any) -> tuple[dict[str, str], dict[s
                     hint=f"rename it, e.g. '{_suggest_id(cid)}'",
                 )
             )
-        entry = catalog.lookup(component.tech) if component.tech else None
-        if entry is not None:
-            techs[cid] = entry
-        kind = component.kind or (catalog.kind_for_tech(component.tech) if component.tech else None)
+        tech = component.tech
+        if tech:
+            found = known.get(tech)
+            if found is None:
+                found = known[tech] = (catalog.lookup(tech), catalog.kind_for_tech(tech))
+            entry, tech_kind = found
+            if entry is not None:
+                techs[cid] = entry
+        else:
+            tech_kind = None
+        kind = component.kind or tech_kind
         if kind is None:
             if component.tech:
                 suggestion = did_you_mean(component.tech.lower(), catalog.suggest(component.tech))

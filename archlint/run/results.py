@@ -75,8 +75,8 @@ class FileResult:
         if self.lines is not None:
             return self
         everything = self.findings + self.suppressed
-        text = split_lines(self.source.text, self.source.is_markdown)
-        lines = {f.line: text[f.line - 1] for f in everything if 0 < f.line <= len(text)}
+        found = lines_at(self.source.text, self.source.is_markdown, {f.line for f in everything})
+        lines = {f.line: found[f.line] for f in everything if f.line in found}
         digests = {(f.block, f.path): self.digest(f) for f in everything}
         designs = [DesignResult(bare_block(d.block.index, d.block.sketch, d.block.line_offset),
                                 name=d.design.name if d.design is not None else d.name) for d in self.designs]
@@ -98,6 +98,35 @@ def _ignore_entries(design: Any) -> list[Any]:
 def bare_block(index: int, sketch: bool, line_offset: int) -> Block:
     """A block as a compact result keeps it: where it is and whether it is a sketch."""
     return Block(index, "", line_offset, sketch=sketch)
+
+
+_PIECE = 1 << 20  # characters of text split at a time by lines_at
+
+
+def lines_at(text: str, is_markdown: bool, wanted: set[int]) -> dict[int, str]:
+    """The lines numbered in `wanted` (1-based, as split_lines numbers them) that the
+    text has. The text is split a piece at a time, each ending at a \\n (so a \\r\\n is
+    never cut): all the lines of a large design at once (800k at 50k components) would
+    be the biggest thing alive when a check ends."""
+    numbers = sorted(number for number in wanted if number > 0)
+    found: dict[int, str] = {}
+    if not text:
+        return found
+    first, start, index = 1, 0, 0  # the piece's first line number and offset; next wanted
+    while index < len(numbers):
+        end = text.find("\n", start + _PIECE)
+        piece = text[start:] if end < 0 else text[start:end + 1]
+        rows = [row.rstrip("\r") for row in piece.split("\n")] if is_markdown else _YAML_BREAKS.split(piece)
+        if end >= 0:
+            rows.pop()  # the empty text after the piece's last break: the next piece starts there
+        after = first + len(rows)
+        while index < len(numbers) and numbers[index] < after:
+            found[numbers[index]] = rows[numbers[index] - first]
+            index += 1
+        if end < 0:
+            break
+        first, start = after, end + 1
+    return found
 
 
 def split_lines(text: str, is_markdown: bool) -> list[str]:
