@@ -17,10 +17,11 @@ default, `$unset` (those fields); maps and lists are JSON's own. Unbounded reten
 
 from __future__ import annotations
 
-import hashlib
 import json
 from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from archlint.input.files import yaml_digest
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -44,7 +45,7 @@ def _classes() -> dict[str, type[BaseModel]]:
 def digest(source: bytes) -> str:
     """tech.yaml's SHA-256, its line ends read as YAML reads them (a checkout with CRLF
     is the same catalog)."""
-    return hashlib.sha256(source.replace(b"\r\n", b"\n")).hexdigest()
+    return yaml_digest(source)
 
 
 def dump(catalog: Any, source: bytes) -> str:

@@ -100,3 +100,12 @@ def nesting_error(text: str, syntax: str, limit: int = MAX_NESTING) -> tuple[int
             continue
         index += 1
     return None
+
+
+def yaml_digest(source: bytes) -> str:
+    """The SHA-256 of a YAML file's bytes with its line ends read as YAML reads them (a
+    checkout with CRLF is the same file): what a precompiled form of our own package
+    data (tech.json, packs.json) records of the YAML it was made from."""
+    import hashlib
+
+    return hashlib.sha256(source.replace(b"\r\n", b"\n")).hexdigest()

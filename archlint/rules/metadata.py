@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from archlint.input import units
+from archlint.input.files import yaml_digest
 
 DOCS_BASE = "https://archlint.dev"  # the Documentation URL of pyproject.toml
 DOC_SECTIONS = ("what", "why", "example", "fix", "guide")
@@ -134,18 +135,12 @@ def _pack_entries() -> dict[str, list[dict[str, Any]]]:
     result: dict[str, list[dict[str, Any]]] = {}
     for pack, source in sources.items():
         known = packs.get(pack) if isinstance(packs, dict) else None
-        if isinstance(known, dict) and known.get("sha256") == _digest(source) and isinstance(known.get("rules"), list):
+        if isinstance(known, dict) and known.get("sha256") == yaml_digest(source) \
+                and isinstance(known.get("rules"), list):
             result[pack] = known["rules"]
         else:
             result[pack] = _parse_pack(source)
     return result
-
-
-def _digest(source: bytes) -> str:
-    """A pack's SHA-256, its line ends read as YAML reads them."""
-    import hashlib
-
-    return hashlib.sha256(source.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def _parse_pack(source: bytes) -> list[dict[str, Any]]:
@@ -165,7 +160,7 @@ def compile_packs() -> str:
             rules = _parse_pack(source)
             if json.loads(json.dumps(rules)) != rules:  # YAML dates, tuples, odd keys: not as JSON
                 raise ValueError(f"{entry.name} holds values JSON cannot carry")
-            packs[entry.name[: -len(".yaml")]] = {"sha256": _digest(source), "rules": rules}
+            packs[entry.name[: -len(".yaml")]] = {"sha256": yaml_digest(source), "rules": rules}
     return json.dumps({"format": _PACKS_FORMAT, "packs": packs}, ensure_ascii=False, indent=1) + "\n"
 
 
