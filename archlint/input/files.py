@@ -102,6 +102,26 @@ def nesting_error(text: str, syntax: str, limit: int = MAX_NESTING) -> tuple[int
     return None
 
 
+def package_bytes(package: str, name: str) -> bytes:
+    """The bytes of data file `name` shipped in `package` (an imported package's name).
+    Read beside the package's own files when they are on disk, as in any installation
+    from a wheel or a checkout: importlib.resources would first import tempfile, zipfile
+    and threading, a few milliseconds of every start. Through importlib.resources only
+    when the package is not a folder (imported from a zip). OSError when it is absent."""
+    import sys
+
+    where = getattr(sys.modules[package], "__file__", None)
+    if where:
+        try:
+            with open(os.path.join(os.path.dirname(where), name), "rb") as handle:
+                return handle.read()
+        except OSError:
+            pass
+    from importlib import resources
+
+    return (resources.files(package) / name).read_bytes()
+
+
 def yaml_digest(source: bytes) -> str:
     """The SHA-256 of a YAML file's bytes with its line ends read as YAML reads them (a
     checkout with CRLF is the same file): what a precompiled form of our own package
