@@ -208,12 +208,10 @@ def _file_digest(path: str) -> str:
 @functools.cache
 def plugins_key() -> tuple[tuple[str, ...], ...]:
     """Each installed plugin's entry point with its distribution's name and version."""
-    from importlib.metadata import entry_points
-
-    from archlint.custom.plugins import GROUP
+    from archlint.custom.plugins import entry_points
 
     found = []
-    for point in entry_points(group=GROUP):
+    for point in entry_points():
         dist = getattr(point, "dist", None)
         found.append((point.name, point.value, getattr(dist, "name", "") or "", getattr(dist, "version", "") or ""))
     return tuple(sorted(found))
