@@ -6,9 +6,9 @@ a review (`review: {step, weight}`)."""
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -208,11 +208,19 @@ def _option_text(value: Any) -> str:
 
 def _pack_folder() -> Any:
     """The built-in packs: `archlint.rulepacks` when installed (the wheel maps the
-    top-level rules/ there), else rules/ beside the package in a source checkout."""
+    top-level rules/ there), else rules/ beside the package in a source checkout. A
+    folder on disk is read as one (importlib.resources would import tempfile, shutil
+    and zipfile on every start); importlib.resources only when it is not (a zip)."""
     try:
-        return resources.files("archlint.rulepacks")
+        import archlint.rulepacks as packs
     except ModuleNotFoundError:
         return Path(__file__).resolve().parent.parent / "rules"
+    folder = os.path.dirname(packs.__file__ or "")
+    if folder and os.path.isdir(folder):
+        return Path(folder)
+    from importlib import resources
+
+    return resources.files("archlint.rulepacks")
 
 
 # --- the rules of one run: a value passed down, never a registry ------------------------
