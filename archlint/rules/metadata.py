@@ -211,8 +211,10 @@ def _pack_folder() -> Any:
     top-level rules/ there), else rules/ beside the package in a source checkout. A
     folder on disk is read as one (importlib.resources would import tempfile, shutil
     and zipfile on every start); importlib.resources only when it is not (a zip)."""
+    import importlib
+
     try:
-        import archlint.rulepacks as packs
+        packs = importlib.import_module("archlint.rulepacks")
     except ModuleNotFoundError:
         return Path(__file__).resolve().parent.parent / "rules"
     folder = os.path.dirname(packs.__file__ or "")
