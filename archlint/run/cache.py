@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -153,6 +152,8 @@ def _status(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _write_atomic(path: str, text: str) -> None:
+    import tempfile  # here: a run whose files all come from the cache writes nothing
+
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
