@@ -80,3 +80,21 @@ def test_package_data_is_read_beside_the_package():
     assert package_bytes("archlint.catalog", "tech.yaml") == expected
     with pytest.raises(OSError):
         package_bytes("archlint.catalog", "no-such-file.json")
+
+
+def test_package_data_inside_a_zip_is_read_through_importlib_resources(tmp_path, monkeypatch):
+    import importlib
+    import zipfile
+
+    from archlint.input.files import package_bytes
+
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("zipped_data/__init__.py", "")
+        bundle.writestr("zipped_data/table.json", '{"a": 1}')
+    monkeypatch.syspath_prepend(str(archive))
+    importlib.import_module("zipped_data")
+    try:
+        assert package_bytes("zipped_data", "table.json") == b'{"a": 1}'
+    finally:
+        monkeypatch.delitem(sys.modules, "zipped_data")

@@ -110,13 +110,10 @@ def package_bytes(package: str, name: str) -> bytes:
     when the package is not a folder (imported from a zip). OSError when it is absent."""
     import sys
 
-    where = getattr(sys.modules[package], "__file__", None)
-    if where:
-        try:
-            with open(os.path.join(os.path.dirname(where), name), "rb") as handle:
-                return handle.read()
-        except OSError:
-            pass
+    folder = os.path.dirname(getattr(sys.modules[package], "__file__", None) or "")
+    if folder and os.path.isdir(folder):
+        with open(os.path.join(folder, name), "rb") as handle:
+            return handle.read()
     from importlib import resources
 
     return (resources.files(package) / name).read_bytes()
