@@ -1,5 +1,6 @@
 """The technology catalog: the package data validates, cross-references hold, figures match
-the spec tables (tech-catalog.md), lookups behave, and the committed JSON Schema is current."""
+the spec tables (tech-catalog.md), lookups behave, the committed JSON Schema is current,
+and the run-time catalog (plain records, no pydantic) holds what the models validated."""
 
 from __future__ import annotations
 
@@ -15,14 +16,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from archlint.catalog import (
+    Capacity,
     Catalog,
     Figure,
     KindDefaults,
+    Latency,
     Retention,
-    TechEntry,
+    Source,
     catalog_json_schema,
     compiled,
     load_catalog,
+    models,
     normalise,
     validate_catalog,
 )
@@ -53,12 +57,12 @@ def catalog() -> Catalog:
 
 
 def figures(node: Any, path: str = "") -> Iterator[tuple[str, Figure | Retention]]:
-    """Every figure (and retention) under a model, with its dotted path."""
+    """Every figure (and retention) under a record, with its dotted path."""
     if isinstance(node, (Figure, Retention)):
         yield path, node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from figures(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, (KindDefaults, Capacity, Latency)):
+        for name, value in vars(node).items():
+            yield from figures(value, f"{path}.{name}" if path else name)
     elif isinstance(node, dict):
         for key, value in node.items():
             yield from figures(value, f"{path}.{key}" if path else str(key))
@@ -74,11 +78,11 @@ def all_figures(catalog: Catalog) -> list[tuple[str, Figure | Retention]]:
 # ---------------------------------------------------------------- validation
 
 def test_file_validates_through_the_models(raw: dict[str, Any]) -> None:
-    fresh = Catalog.model_validate(raw)
+    fresh = models.Catalog.model_validate(raw)
     assert fresh.catalog_version == 1
     assert fresh.reviewed == "2026-11"
-    assert all(isinstance(entry, TechEntry) for entry in fresh.tech.values())
-    assert all(isinstance(defaults, KindDefaults) for defaults in fresh.kind_defaults.values())
+    assert all(isinstance(entry, models.TechEntry) for entry in fresh.tech.values())
+    assert all(isinstance(defaults, models.KindDefaults) for defaults in fresh.kind_defaults.values())
 
 
 def test_catalog_file_is_small() -> None:
@@ -132,17 +136,18 @@ def test_value_spellings(catalog: Catalog) -> None:
             assert entry.delivery.value in DELIVERY
 
 
-def test_brokers_state_order_replay_retention_delivery(catalog: Catalog) -> None:
+def test_brokers_state_order_replay_retention_delivery(catalog: Catalog, raw: dict[str, Any]) -> None:
     for entry in catalog.tech.values():
+        written = set(raw["tech"][entry.id])  # the keys tech.yaml sets, null included
         if entry.kind in BROKER:
             assert entry.ordering is not None and entry.replay is not None, entry.id
             assert entry.retention is not None and entry.delivery is not None, entry.id
         else:
             assert entry.retention is None and entry.delivery is None, entry.id
         if entry.kind == "database":
-            assert "backups" in entry.model_fields_set, entry.id
+            assert "backups" in written, entry.id
         if entry.kind in STORE | BROKER:
-            assert {"partitioned", "encrypted_at_rest"} <= entry.model_fields_set, entry.id
+            assert {"partitioned", "encrypted_at_rest"} <= written, entry.id
 
 
 def test_self_run_operational_figures_are_false_by_definition(catalog: Catalog) -> None:
@@ -376,7 +381,7 @@ def _catalog(raw: dict[str, Any], **tech: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_minimal_entry_validates(raw: dict[str, Any]) -> None:
-    Catalog.model_validate(_catalog(raw, thing=_entry()))
+    models.Catalog.model_validate(_catalog(raw, thing=_entry()))
 
 
 @pytest.mark.parametrize(
@@ -397,7 +402,7 @@ def test_minimal_entry_validates(raw: dict[str, Any]) -> None:
 )
 def test_invalid_entries_are_rejected(raw: dict[str, Any], changes: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
-        Catalog.model_validate(_catalog(raw, thing=_entry(**changes)))
+        models.Catalog.model_validate(_catalog(raw, thing=_entry(**changes)))
 
 
 def test_bad_retention_is_rejected(raw: dict[str, Any]) -> None:
@@ -411,21 +416,23 @@ def test_bad_retention_is_rejected(raw: dict[str, Any]) -> None:
         retention={"default": "forever", "max": None, "basis": "rule_of_thumb", "source": "RT"},
     )
     with pytest.raises(ValidationError):
-        Catalog.model_validate(_catalog(raw, q=broker))
+        models.Catalog.model_validate(_catalog(raw, q=broker))
     broker["retention"]["default"] = "unbounded"
-    assert Catalog.model_validate(_catalog(raw, q=broker)).tech["q"].retention.unbounded
+    validated = compiled.from_models(models.Catalog.model_validate(_catalog(raw, q=broker)))
+    retention = validated.tech["q"].retention
+    assert retention is not None and retention.unbounded and retention.default == math.inf
 
 
 def test_duplicate_alias_is_rejected(raw: dict[str, Any]) -> None:
     with pytest.raises(ValidationError, match="names both"):
-        Catalog.model_validate(_catalog(raw, a=_entry(aliases=["x"]), b=_entry(aliases=["x"])))
+        models.Catalog.model_validate(_catalog(raw, a=_entry(aliases=["x"]), b=_entry(aliases=["x"])))
 
 
 def test_missing_kind_default_is_rejected(raw: dict[str, Any]) -> None:
     defaults = dict(raw["kind_defaults"])
     del defaults["worker"]
     with pytest.raises(ValidationError, match="worker"):
-        Catalog.model_validate({**raw, "kind_defaults": defaults})
+        models.Catalog.model_validate({**raw, "kind_defaults": defaults})
 
 
 # ---------------------------------------------------------------- JSON Schema
@@ -456,17 +463,16 @@ def _tech_yaml() -> bytes:
 def test_committed_precompiled_catalog_is_current() -> None:
     source = _tech_yaml()
     path = resources.files("archlint.catalog") / compiled.FILE
-    expected = compiled.dump(validate_catalog(source), source)
+    expected = compiled.dump(models.validate(source), source)
     assert path.read_text(encoding="utf-8") == expected, "stale tech.json; run python -m archlint.catalog"
 
 
 def _same(a: Any, b: Any, where: str = "catalog") -> None:
-    """Equal values of the same types, with the same fields set, all the way down."""
+    """Equal values of the same types, all the way down (run-time records)."""
     assert type(a) is type(b), where
-    if isinstance(a, BaseModel):
-        assert a.model_fields_set == b.model_fields_set, where
-        assert a.__pydantic_private__ is None or isinstance(a, (TechEntry, Catalog)), where
-        for name in type(a).model_fields:
+    if isinstance(a, (Catalog, Figure, Retention, KindDefaults, Capacity, Latency, Source)):
+        assert list(vars(a)) == list(vars(b)), where
+        for name in vars(a):
             _same(getattr(a, name), getattr(b, name), f"{where}.{name}")
     elif isinstance(a, dict):
         assert list(a) == list(b), where
@@ -480,17 +486,62 @@ def _same(a: Any, b: Any, where: str = "catalog") -> None:
         assert a == b, where
 
 
+def _holds(record: Any, model: Any, where: str = "catalog") -> None:
+    """The run-time `record` holds what the validated `model` holds: the class of the same
+    name, every field of the model with an equal value, nothing else but the entries' ids
+    and the catalog's index."""
+    if isinstance(model, BaseModel):
+        assert type(record).__name__ == type(model).__name__ and type(record).__module__ == "archlint.catalog", where
+        fields = list(type(model).model_fields)
+        extra = {"TechEntry": ["id"], "Catalog": ["_index"]}.get(type(record).__name__, [])
+        assert list(vars(record)) == fields + extra, where
+        for name in fields:
+            _holds(getattr(record, name), getattr(model, name), f"{where}.{name}")
+    elif isinstance(model, dict):
+        assert type(record) is dict and list(record) == list(model), where
+        for key in model:
+            _holds(record[key], model[key], f"{where}.{key}")
+    elif isinstance(model, list):
+        assert type(record) is list and len(record) == len(model), where
+        for index, (x, y) in enumerate(zip(record, model)):
+            _holds(x, y, f"{where}[{index}]")
+    else:
+        assert type(record) is type(model) and record == model, where
+
+
 def test_precompiled_catalog_is_the_validated_one() -> None:
     source = _tech_yaml()
-    loaded, validated = compiled.load(source), validate_catalog(source)
+    loaded, validated = compiled.load(source), models.validate(source)
     assert loaded is not None
-    _same(loaded, validated)
-    assert loaded == validated
+    _holds(loaded, validated)
+    _same(loaded, validate_catalog(source))
+    assert loaded == validate_catalog(source)
     assert loaded.tech["postgres"].id == "postgres" and loaded.lookup("PostgreSQL") is loaded.tech["postgres"]
-    assert loaded.names() == validated.names()
+    assert loaded.names() == validate_catalog(source).names()
     assert loaded.tech["kafka"].retention is not None
-    with pytest.raises(ValidationError):  # frozen, as a validated catalog is
-        loaded.tech["postgres"].kind = "cache"
+    with pytest.raises(AttributeError, match="read-only"):  # frozen, as the validated models are
+        loaded.tech["postgres"].kind = "cache"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="read-only"):
+        del loaded.tech["postgres"].kind
+
+
+def test_records_compare_and_hash_by_value() -> None:
+    catalog = load_catalog()
+    zone, region = catalog.failure_domains["zone"], catalog.failure_domains["region"]
+    assert zone == compiled.from_models(models.validate(_tech_yaml())).failure_domains["zone"]
+    assert zone != region and hash(zone) != hash(region)
+    assert repr(zone).startswith("Figure(value=0.9995, basis=")
+
+
+def test_a_run_never_imports_pydantic_for_the_catalog() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from archlint.catalog import load_catalog; c = load_catalog(); "
+            "assert c.lookup('pg').id == 'postgres' and c.suggest('postgress'); "
+            "print(sorted(m for m in sys.modules if 'pydantic' in m))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"
 
 
 def test_precompiled_catalog_of_other_bytes_is_not_used() -> None:
@@ -502,7 +553,7 @@ def test_precompiled_catalog_of_other_bytes_is_not_used() -> None:
 
 def test_a_damaged_precompiled_catalog_is_not_used() -> None:
     source = _tech_yaml()
-    text = compiled.dump(validate_catalog(source), source)
+    text = compiled.dump(models.validate(source), source)
     assert compiled.parse(text, source) is not None
     assert compiled.parse(text[: len(text) // 2], source) is None  # cut short
     assert compiled.parse(text.replace('"$":"TechEntry"', '"$":"Nothing"', 1), source) is None
@@ -519,7 +570,8 @@ def test_without_the_precompiled_form_the_catalog_is_validated(monkeypatch: pyte
     monkeypatch.setattr(compiled, "FILE", "missing.json")
     assert compiled.load(_tech_yaml()) is None
     fallback = load_catalog.__wrapped__()  # type: ignore[attr-defined]
-    _same(fallback, validate_catalog(_tech_yaml()))
+    _same(fallback, load_catalog())  # the same records, from pydantic's validation
+    _holds(fallback, models.validate(_tech_yaml()))
     assert fallback.lookup("pg") is fallback.tech["postgres"]
 
 

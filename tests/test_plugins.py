@@ -115,3 +115,79 @@ def test_a_plugin_whose_rules_break_the_pack_schema_is_skipped(tmp_path):
     assert "DOC006 warning orphan-component" in done.stdout
     assert done.stderr.startswith("archlint: plugin 'schema_rules' (schema_rules) failed to load and its rules are "
                                   "skipped: ValueError: RULES[0]: Additional properties are not allowed ('colour'")
+
+
+# --- finding plugins without importlib.metadata when there can be none ----------------
+
+def _found(monkeypatch, path: list[str]) -> tuple[bool, list[tuple[str, str]], list[tuple[str, str]]]:
+    """With sys.path = `path`: whether archlint's pre-scan sees a possible plugin, the
+    entry points archlint reports, and those importlib.metadata reports itself."""
+    import importlib
+    import importlib.metadata
+    import sys
+
+    from archlint.custom import plugins
+
+    monkeypatch.setattr(sys, "path", path)
+    importlib.invalidate_caches()  # importlib.metadata caches each folder's listing
+    plugins.entry_points.cache_clear()
+    try:
+        ours = sorted((point.name, point.value) for point in plugins.entry_points())
+    finally:
+        plugins.entry_points.cache_clear()
+    theirs = sorted((point.name, point.value) for point in importlib.metadata.entry_points(group=plugins.GROUP))
+    return plugins._may_have_plugins(), ours, theirs
+
+
+def test_without_a_plugin_importlib_metadata_is_not_needed(monkeypatch, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    other = site / "other_tool-2.0.dist-info"  # a distribution with entry points of other groups
+    other.mkdir()
+    (other / "entry_points.txt").write_text("[console_scripts]\nother = other_tool:main\n")
+    (site / "legacy.egg-info").write_text("Metadata-Version: 1.0\n")  # a one-file egg-info
+    assert _found(monkeypatch, [str(site), str(tmp_path / "missing")]) == (False, [], [])
+
+
+def test_an_installed_plugin_is_found_as_importlib_metadata_finds_it(monkeypatch, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    _install(site, "team_rules", PLUGIN, "team_rules")
+    second = site / "Second_Rules-0.1.EGG-INFO"  # any case, as importlib.metadata matches it
+    second.mkdir()
+    (second / "PKG-INFO").write_text("Metadata-Version: 1.0\nName: second-rules\nVersion: 0.1\n")
+    (second / "entry_points.txt").write_text("[archlint.rules]\nsecond = second_rules\n")
+    egg = tmp_path / "third_rules-1.0-py3.11.egg" / "EGG-INFO"  # an unpacked egg
+    egg.mkdir(parents=True)
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.0\nName: third-rules\nVersion: 1.0\n")
+    (egg / "entry_points.txt").write_text("[archlint.rules]\nthird = third_rules\n")
+    may, ours, theirs = _found(monkeypatch, [str(site), str(egg.parent)])
+    assert may is True
+    assert ours == theirs == [("second", "second_rules"), ("team_rules", "team_rules"), ("third", "third_rules")]
+
+
+def test_the_current_folder_on_sys_path_is_searched_too(monkeypatch, tmp_path):
+    _install(tmp_path, "here_rules", None, "here_rules")
+    monkeypatch.chdir(tmp_path)
+    assert _found(monkeypatch, [""]) == (True, [("here_rules", "here_rules")], [("here_rules", "here_rules")])
+
+
+def test_what_the_scan_cannot_read_is_left_to_importlib_metadata(monkeypatch, tmp_path):
+    import zipfile
+
+    archive = tmp_path / "plugins.zip"  # a zip on sys.path: only importlib.metadata reads it
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("zipped_rules-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: zipped-rules\n")
+        bundle.writestr("zipped_rules-1.0.dist-info/entry_points.txt", "[archlint.rules]\nzipped = zipped_rules\n")
+    may, ours, theirs = _found(monkeypatch, [str(archive)])
+    assert may is True and ours == theirs == [("zipped", "zipped_rules")]
+
+
+def test_loading_the_plugins_does_not_import_importlib_metadata_when_none_is_installed():
+    import subprocess
+    import sys
+
+    code = ("import sys; from archlint.custom.plugins import load_plugins; "
+            "assert load_plugins().metas == {}; print('importlib.metadata' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "False\n"

@@ -1,10 +1,14 @@
 """The technology catalog: planning figures for known techs, and defaults per kind.
 
 The data lives in `tech.yaml` next to this module (package data). `load_catalog()` reads it
-once per process from `tech.json`, its precompiled form (archlint.catalog.compiled: the
-models' instances as validated from tech.yaml, written by `python -m archlint.catalog`),
-and validates tech.yaml into the typed models below when tech.json was made from other
-bytes.
+once per process from `tech.json`, its precompiled form (archlint.catalog.compiled: what
+validating tech.yaml produced, written by `python -m archlint.catalog`), into the plain
+read-only classes below. What tech.yaml must be is said once, by the pydantic models of
+archlint.catalog.models (same class and field names): they validate it when tech.json is
+built, when tech.json was made from other bytes (the result is converted to these classes,
+so callers see one type), and they give the catalog's JSON Schema. A run never imports
+pydantic for the catalog.
+
 Every figure carries its provenance (`basis`, `source` key, optional `note`), so output
 can show where a number came from.
 
@@ -12,32 +16,17 @@ Units: rates are per second, latencies in milliseconds, sizes in bytes (written 
 YAML as `4TB`, `1MiB`, ... and parsed by `archlint.input.units.parse_size`), retention in
 seconds (written as `7d`, `24h`, `0s`; `unbounded` becomes `math.inf`, null stays None).
 A figure whose `value` is None is unknown or not applicable; its `note` says which.
-
-One module (about 400 lines): the catalog's models and its loader change together.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import re
-from collections.abc import Iterator
-from importlib import resources
-from typing import Annotated, Any, Literal, Optional, Union
+from collections.abc import Iterable
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    WithJsonSchema,
-    model_validator,
-)
-
-from archlint.input.units import parse_duration, parse_size
-from archlint.language.kinds import BROKER, KINDS, STORE
+from archlint.language.kinds import KINDS
 
 __all__ = [
     "Availability",
@@ -53,227 +42,155 @@ __all__ = [
     "Source",
     "TechEntry",
     "catalog_json_schema",
+    "index_names",
     "load_catalog",
     "normalise",
     "validate_catalog",
 ]
 
-SCHEMA_ID = "https://archlint.dev/schemas/tech-catalog.schema.json"
 
-# The kinds are listed once, in kinds.KINDS; a type checker cannot read a Literal built
-# from a tuple at run time, so to it Kind is any value.
-Kind = Literal[KINDS]  # type: ignore[valid-type]
-Basis = Literal[
-    "vendor_limit",
-    "vendor_peak",
-    "sla",
-    "vendor_default",
-    "secondary",
-    "definition",
-    "rule_of_thumb",
-]
-Consistency = Literal["strong", "read-your-writes", "eventual", "tunable"]
-Transactions = Literal["none", "single_key", "single_node_acid", "distributed_acid"]
-Scaling = Literal["none", "read_replicas", "sharded", "automatic", "stateless"]
-Ordering = Literal["none", "per_partition", "fifo"]
-Delivery = Literal["at_most_once", "at_least_once", "exactly_once"]
+class _Record:
+    """A read-only record whose fields live in its `__dict__`, in the models' order.
 
-TechId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-Alias = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.#+-]*$")]
-SourceKey = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9-]*$")]
-Unit = Annotated[str, Field(pattern=r"^[a-z][a-z_]*$")]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+    The loaders (archlint.catalog.compiled) hand each record the dict of its fields in one
+    step, the dict json made for it: about 1,200 records in 2 ms, where slots set one by
+    one, or dataclasses (whose classes alone take about 1 ms each to make), cost more.
+    Fields are declared for readers and type checkers only; the values were validated
+    by archlint.catalog.models."""
 
-_SIZE_PATTERN = r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|PB|KiB|MiB|GiB|TiB|PiB)$"
-_DURATION_PATTERN = r"^(\d+(\.\d+)?\s*(ms|s|m|h|d|y)|unbounded)$"
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a catalog {type(self).__name__} is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a catalog {type(self).__name__} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    def __hash__(self) -> int:
+        # As a frozen pydantic model: by value (a record holding a map is not hashable).
+        return hash((type(self), *self.__dict__.values()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{key}={value!r}" for key, value in self.__dict__.items() if not key.startswith("_"))
+        return f"{type(self).__name__}({shown})"
 
 
-def _size(value: Any) -> Any:
-    return None if value is None else parse_size(value)
-
-
-def _duration(value: Any) -> Any:
-    if value is None:
-        return None
-    if value == "unbounded":
-        return math.inf
-    return parse_duration(value)
-
-
-# Bytes, written as a unit string ("4TB", "1.5MiB"); the JSON Schema describes the YAML form.
-Size = Annotated[
-    Optional[float],
-    BeforeValidator(_size),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _SIZE_PATTERN}, {"type": "null"}]}),
-]
-# Seconds, written as "7d", "24h", "0s" or "unbounded" (math.inf); null = unknown.
-Duration = Annotated[
-    Optional[float],
-    BeforeValidator(_duration),
-    WithJsonSchema(
-        {"anyOf": [{"type": "string", "pattern": _DURATION_PATTERN}, {"type": "null"}]}
-    ),
-]
-
-
-class _Model(BaseModel):
-    # defer_build: the validators are built once, on the first load, not at import time.
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class Source(_Model):
+class Source(_Record):
     """Where figures come from: `sources.<KEY>` in the YAML."""
 
     title: str
-    url: Optional[str] = None
-    also: Optional[list[str]] = None
+    url: str | None
+    also: list[str] | None
 
 
-class Figure(_Model):
+class Figure(_Record):
     """One number or flag with its provenance. `value` None = unknown or not applicable."""
 
-    value: Union[bool, int, float, None]
-    basis: Basis
-    source: SourceKey
-    note: Optional[str] = None
-    variants: Optional[dict[str, Union[bool, int, float]]] = None
+    value: bool | int | float | None
+    basis: str
+    source: str
+    note: str | None
+    variants: dict[str, bool | int | float] | None
 
 
-# The figures below are Figures with a value of their own type (pydantic validates each
-# against its own annotation); a type checker sees that as narrowing `value`, or
-# replacing it in DeliveryFigure, hence the ignores. No code does arithmetic on a Figure
-# it does not know the kind of: value_of() returns Any.
+# The subclasses narrow `value` (DeliveryFigure and ReplicationFigure replace it with
+# text), hence the ignores; no code does arithmetic on a Figure it does not know the kind
+# of: value_of() returns Any.
 class SizeFigure(Figure):
     """A figure in bytes (`max_item_bytes`, `max_storage_per_node`)."""
 
-    value: Size
-    variants: Optional[dict[str, Size]] = None  # type: ignore[assignment]
+    value: float | None
+    variants: dict[str, float | None] | None  # type: ignore[assignment]
 
 
 class DeliveryFigure(Figure):
-    """Delivery guarantee seen by a consumer that acknowledges after processing."""
+    """Delivery guarantee seen by a consumer that acknowledges after processing
+    (`at_most_once`, `at_least_once`, `exactly_once`)."""
 
-    value: Optional[Delivery]  # type: ignore[assignment]
-    variants: Optional[dict[str, Delivery]] = None  # type: ignore[assignment]
+    value: str | None  # type: ignore[assignment]
+    variants: dict[str, str] | None  # type: ignore[assignment]
 
 
 class ReplicationFigure(Figure):
-    """How a store's copies share the work: `single_leader` (one primary per shard takes
-    every write; the copies follow it), `leaderless` (every copy takes reads and writes),
-    `none` (no copies: each node holds its own share of the keys)."""
+    """How a store's copies share the work: `single_leader`, `leaderless` or `none`
+    (archlint.catalog.models says what each means)."""
 
-    value: Optional[Literal["single_leader", "leaderless", "none"]]  # type: ignore[assignment]
-    variants: Optional[dict[str, Literal["single_leader", "leaderless", "none"]]] = None  # type: ignore[assignment]
+    value: str | None  # type: ignore[assignment]
+    variants: dict[str, str] | None  # type: ignore[assignment]
 
 
 class Availability(Figure):
     """A fraction. `scope: node` composes over replicas; `scope: service` is used as is.
     `single_instance`: what a provider-run service gives when the design states one node
-    or one zone (its SLA covers only the redundant deployment)."""
+    or one zone."""
 
-    value: Optional[Fraction]
-    scope: Optional[Literal["node", "service"]]
-    sla: Optional[Fraction] = None
-    variants: Optional[dict[str, Fraction]] = None
-    single_instance: Optional[Figure] = None
+    value: float | None
+    scope: str | None
+    sla: float | None
+    variants: dict[str, float] | None
+    single_instance: Figure | None
 
 
-class Retention(_Model):
+class Retention(_Record):
     """How long an unconsumed message is kept, in seconds (`math.inf` = unbounded)."""
 
-    default: Duration
-    max: Duration
-    basis: Basis
-    source: SourceKey
-    note: Optional[str] = None
+    default: float | None
+    max: float | None
+    basis: str
+    source: str
+    note: str | None
 
     @property
     def unbounded(self) -> bool:
         return self.default == math.inf
 
 
-class Capacity(_Model):
+class Capacity(_Record):
     """Planning throughput per `unit` (per `write_unit` for writes, when given)."""
 
-    unit: Optional[Unit]
+    unit: str | None
     read_rps: Figure
     write_rps: Figure
-    write_unit: Optional[Unit] = None
-    concurrency: Optional[Figure] = None
-    burst_rps: Optional[Figure] = None
-    scope: Optional[Literal["account"]] = None
+    write_unit: str | None
+    concurrency: Figure | None
+    burst_rps: Figure | None
+    scope: str | None
 
 
-class Latency(_Model):
+class Latency(_Record):
     """Same-zone p99 in milliseconds, one network round trip included."""
 
     read: Figure
     write: Figure
 
 
-_BOOL_FIGURES = ("autoscales", "partitioned", "backups", "encrypted_at_rest", "global_", "replica_reads", "in_memory")
-_INT_FIGURES = ("partitions", "replication_factor")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-class KindDefaults(_Model):
+class KindDefaults(_Record):
     """Figures for a kind whose tech is absent or unknown; the base of `TechEntry`."""
 
-    consistency: Optional[Consistency] = None
-    transactions: Optional[Transactions] = None
-    scaling: Optional[Scaling] = None
-    ordering: Optional[Ordering] = None
-    replay: Optional[bool] = None
-    capacity: Optional[Capacity] = None
-    latency_p99_ms: Optional[Latency] = None
-    availability: Optional[Availability] = None
-    max_item_bytes: Optional[SizeFigure] = None
-    retention: Optional[Retention] = None
-    autoscales: Optional[Figure] = None
-    partitioned: Optional[Figure] = None
-    replication_model: Optional[ReplicationFigure] = None
-    replica_reads: Optional[Figure] = None
-    # Keeps its whole data set in memory (Redis-class stores): a read costs a memory
-    # lookup, so it needs no cache in front (SCL006), and a miss into it cannot stampede.
-    in_memory: Optional[Figure] = None
-    partitions: Optional[Figure] = None
-    delivery: Optional[DeliveryFigure] = None
-    replication_factor: Optional[Figure] = None
-    max_storage_per_node: Optional[SizeFigure] = None
-    backups: Optional[Figure] = None
-    encrypted_at_rest: Optional[Figure] = None
-    global_: Optional[Figure] = Field(None, alias="global")
-    notes: Optional[str] = None
-
-    @model_validator(mode="after")
-    def _check_value_types(self) -> KindDefaults:
-        for name in _BOOL_FIGURES:
-            figure = getattr(self, name)
-            if figure is not None and figure.value is not None and not isinstance(figure.value, bool):
-                raise ValueError(f"{name.rstrip('_')}.value must be true, false or null")
-        for name in _INT_FIGURES:
-            figure = getattr(self, name)
-            if figure is not None and figure.value is not None and (
-                isinstance(figure.value, bool) or not isinstance(figure.value, int)
-            ):
-                raise ValueError(f"{name}.value must be an integer or null")
-        for name, figure in self._numeric_figures():
-            if figure.value is not None and not _is_number(figure.value):
-                raise ValueError(f"{name}.value must be a number or null")
-        return self
-
-    def _numeric_figures(self) -> Iterator[tuple[str, Figure]]:
-        if self.capacity is not None:
-            for name in ("read_rps", "write_rps", "concurrency", "burst_rps"):
-                figure = getattr(self.capacity, name)
-                if figure is not None:
-                    yield f"capacity.{name}", figure
-        if self.latency_p99_ms is not None:
-            yield "latency_p99_ms.read", self.latency_p99_ms.read
-            yield "latency_p99_ms.write", self.latency_p99_ms.write
+    consistency: str | None
+    transactions: str | None
+    scaling: str | None
+    ordering: str | None
+    replay: bool | None
+    capacity: Capacity | None
+    latency_p99_ms: Latency | None
+    availability: Availability | None
+    max_item_bytes: SizeFigure | None
+    retention: Retention | None
+    autoscales: Figure | None
+    partitioned: Figure | None
+    replication_model: ReplicationFigure | None
+    replica_reads: Figure | None
+    in_memory: Figure | None  # the whole data set in memory (Redis-class stores)
+    partitions: Figure | None
+    delivery: DeliveryFigure | None
+    replication_factor: Figure | None
+    max_storage_per_node: SizeFigure | None
+    backups: Figure | None
+    encrypted_at_rest: Figure | None
+    global_: Figure | None  # `global` in the YAML
+    notes: str | None
 
     def value_of(self, path: str) -> Any:
         """The value of a figure by its YAML path (`backups`, `capacity.write_rps`,
@@ -289,42 +206,15 @@ class KindDefaults(_Model):
 class TechEntry(KindDefaults):
     """One catalog technology (`tech.<id>` in the YAML); `id` is its key."""
 
-    aliases: list[Alias] = []
-    kind: Kind
+    aliases: list[str]
+    kind: str
     managed: bool
-    role: Optional[Literal["coordination"]] = None
-    consistency: Optional[Consistency]
-    transactions: Optional[Transactions]
-    scaling: Scaling
+    role: str | None
+    scaling: str
     capacity: Capacity
     latency_p99_ms: Latency
     availability: Availability
-    autoscales: Optional[Figure]
-    global_: Optional[Figure] = Field(alias="global")
-
-    _id: str = PrivateAttr("")
-
-    @property
-    def id(self) -> str:
-        return self._id
-
-    @model_validator(mode="after")
-    def _check_kind_requirements(self) -> TechEntry:
-        if self.capacity.unit is None:
-            raise ValueError("capacity.unit is required for a catalog entry")
-        required: list[str] = []
-        if self.kind in BROKER:
-            required += ["ordering", "replay", "retention", "delivery"]
-        if self.kind == "database":
-            required.append("backups")
-        if self.kind in STORE or self.kind in BROKER:
-            required += ["partitioned", "encrypted_at_rest"]
-        missing = [name for name in required if name not in self.model_fields_set]
-        if missing:
-            raise ValueError(f"a {self.kind} entry must set {', '.join(missing)} (null if unknown)")
-        if self.kind == "function" and self.capacity.concurrency is None:
-            raise ValueError("a function entry must set capacity.concurrency")
-        return self
+    id: str  # set by Catalog's loader, not a field of the YAML
 
 
 _SEPARATORS = re.compile(r"[\s_.]+")
@@ -335,46 +225,39 @@ def normalise(name: str) -> str:
     return _SEPARATORS.sub("-", name.strip().lower())
 
 
-class Catalog(_Model):
+def index_names(entries: Iterable[tuple[str, list[str]]]) -> dict[str, str]:
+    """Each id and alias -> the id it names, from (id, aliases) pairs; ValueError when a
+    name is given twice or is a kind's (the models' validation and the loader share it)."""
+    index: dict[str, str] = {}
+    for tech_id, aliases in entries:
+        for name in (tech_id, *aliases):
+            other = index.get(name)
+            if other is not None:
+                raise ValueError(f"{name!r} names both {other!r} and {tech_id!r}")
+            if name in KINDS:
+                raise ValueError(f"{name!r} ({tech_id}) is a kind name; kinds resolve to kind_defaults")
+            index[name] = tech_id
+    return index
+
+
+class Catalog(_Record):
     """The whole `tech.yaml`."""
 
-    catalog_version: Literal[1]
-    reviewed: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-    sources: dict[SourceKey, Source]
-    latency_numbers: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], Figure]
-    # One zone's and one region's availability: the failure domains that copies share.
-    failure_domains: dict[Literal["zone", "region"], Figure]
-    kind_defaults: dict[Kind, KindDefaults]
-    tech: dict[TechId, TechEntry]
-
-    _index: dict[str, TechEntry] = PrivateAttr(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _build_index(self) -> Catalog:
-        missing = [kind for kind in KINDS if kind not in self.kind_defaults]
-        if missing:
-            raise ValueError(f"kind_defaults lacks {', '.join(missing)}")
-        for domain in ("zone", "region"):
-            figure = self.failure_domains.get(domain)
-            value = figure.value if figure is not None else None
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 1:
-                raise ValueError(f"failure_domains.{domain} must be a fraction above 0")
-        return self._link()
+    catalog_version: int
+    reviewed: str
+    sources: dict[str, Source]
+    latency_numbers: dict[str, Figure]
+    failure_domains: dict[str, Figure]  # `zone` and `region`: the failure domains copies share
+    kind_defaults: dict[str, KindDefaults]
+    tech: dict[str, TechEntry]
+    _index: dict[str, TechEntry]
 
     def _link(self) -> Catalog:
-        """Give each entry its id and index the ids and aliases; the precompiled catalog
-        (archlint.catalog.compiled) runs this too."""
-        index: dict[str, TechEntry] = {}
+        """Give each entry its id and index the ids and aliases (every loader runs this)."""
         for tech_id, entry in self.tech.items():
-            entry._id = tech_id
-            for name in (tech_id, *entry.aliases):
-                other = index.get(name)
-                if other is not None:
-                    raise ValueError(f"{name!r} names both {other._id!r} and {tech_id!r}")
-                if name in KINDS:
-                    raise ValueError(f"{name!r} ({tech_id}) is a kind name; kinds resolve to kind_defaults")
-                index[name] = entry
-        self._index = index
+            entry.__dict__["id"] = tech_id
+        names = index_names((tech_id, entry.aliases) for tech_id, entry in self.tech.items())
+        self.__dict__["_index"] = {name: self.tech[tech_id] for name, tech_id in names.items()}
         return self
 
     def lookup(self, name: str) -> TechEntry | None:
@@ -397,6 +280,8 @@ class Catalog(_Model):
 
     def suggest(self, name: str) -> list[str]:
         """Up to three ids or aliases close to `name`, for a "did you mean" hint."""
+        import difflib
+
         return difflib.get_close_matches(normalise(name), list(self._index), n=3, cutoff=0.6)
 
     def kind_default(self, kind: str) -> KindDefaults:
@@ -420,40 +305,23 @@ def load_catalog() -> Catalog:
     validated when it was generated) while that was made from this tech.yaml, else
     parsed and validated here."""
     from archlint.catalog import compiled
+    from archlint.input.files import package_bytes
 
-    source = (resources.files("archlint.catalog") / "tech.yaml").read_bytes()
+    source = package_bytes(__name__, "tech.yaml")
     catalog = compiled.load(source)
     return catalog if catalog is not None else validate_catalog(source)
 
 
 def validate_catalog(source: bytes) -> Catalog:
-    """tech.yaml's bytes, parsed and validated through the models."""
-    from archlint.input.load import Limits, parse_yaml
+    """tech.yaml's bytes, parsed and validated through the models, in the run-time form."""
+    from archlint.catalog import compiled, models
 
-    # Our own event-based reader is twice as fast as yaml.load here; the catalog is
-    # trusted data that shares figures through anchors, so aliases are not capped.
-    data, _ = parse_yaml(source.decode("utf-8"), Limits(max_aliases=10**9))
-    return Catalog.model_validate(data)
+    return compiled.from_models(models.validate(source))
 
 
 def catalog_json_schema() -> dict[str, Any]:
     """JSON Schema of `tech.yaml`, generated from the models (schemas/tech-catalog.schema.json)."""
-    schema = Catalog.model_json_schema(mode="validation")
-    _close_pattern_maps(schema)
-    schema["properties"]["kind_defaults"]["required"] = list(KINDS)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = SCHEMA_ID
-    schema["title"] = "archlint technology catalog"
-    return schema
+    from archlint.catalog import models
 
+    return models.catalog_json_schema()
 
-def _close_pattern_maps(node: Any) -> None:
-    """Maps with constrained keys accept no other key, as the models do."""
-    if isinstance(node, dict):
-        if "patternProperties" in node:
-            node["additionalProperties"] = False
-        for value in node.values():
-            _close_pattern_maps(value)
-    elif isinstance(node, list):
-        for value in node:
-            _close_pattern_maps(value)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archlint.catalog import validate_catalog
+from archlint.catalog import models
 from archlint.catalog.compiled import FILE, dump
 
 
 def main() -> None:
     folder = Path(__file__).resolve().parent
     source = (folder / "tech.yaml").read_bytes()
-    (folder / FILE).write_text(dump(validate_catalog(source), source), encoding="utf-8")
+    (folder / FILE).write_text(dump(models.validate(source), source), encoding="utf-8")
     print(f"wrote {folder / FILE}")
 
 

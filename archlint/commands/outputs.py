@@ -15,10 +15,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -82,6 +80,8 @@ def refuse_overlap(outputs: Sequence[tuple[str, str]], inputs: Iterable[tuple[st
 
 def digest(data: bytes) -> str:
     """What `write_file(expected=...)` compares: the content as read."""
+    import hashlib  # here, as tempfile below: a check that writes no file needs neither
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -108,6 +108,8 @@ def write_file(path: str, data: bytes | str, *, expected: str | None = None, exc
         _write_in_place(path, target, data)  # /dev/null, /dev/stdout, a pipe: nothing to replace
         return
     folder = os.path.dirname(os.path.abspath(target))
+    import tempfile
+
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(target)}.", suffix=".tmp")
     except OSError as error:

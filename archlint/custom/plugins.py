@@ -11,11 +11,19 @@ the built-in rules:
 A plugin that fails to load (import error, bad metadata, a clashing code) is skipped
 with one warning, which the command prints; the other rules still run. A check that raises
 while running is the engine's business (ENG001).
+
+Most installations have no plugin, and importing importlib.metadata (email, csv, zipfile
+and more) costs several milliseconds of every start. `entry_points()` first looks where
+importlib.metadata would, for what it would read: when no distribution's
+`entry_points.txt` so much as mentions the group, there is no plugin and importlib.metadata
+is not imported; otherwise, or when it cannot tell, importlib.metadata answers.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,14 +45,12 @@ class Plugins:
 def load_plugins() -> Plugins:
     """Every installed plugin's rules, read once per process (installed distributions do
     not change during a run). Nothing is printed: the warnings travel with the result."""
-    from importlib.metadata import entry_points
-
     from archlint.rules.metadata import builtin_rules
 
     metas: dict[str, RuleMeta] = {}
     checks: dict[str, Callable[[Any], Iterable[Finding]]] = {}
     warnings: list[str] = []
-    for point in sorted(entry_points(group=GROUP), key=lambda point: (point.name, point.value)):
+    for point in sorted(entry_points(), key=lambda point: (point.name, point.value)):
         try:
             plugin_metas, plugin_checks = _read(point, set(builtin_rules()) | set(metas))
         except Exception as error:
@@ -54,6 +60,55 @@ def load_plugins() -> Plugins:
         metas.update(plugin_metas)
         checks.update(plugin_checks)
     return Plugins(metas, checks, tuple(warnings))
+
+
+@functools.cache
+def entry_points() -> tuple[Any, ...]:
+    """The installed entry points of the `archlint.rules` group (importlib.metadata's
+    EntryPoint objects), read once per process; () without importing importlib.metadata
+    when no distribution can have one."""
+    if not _may_have_plugins():
+        return ()
+    from importlib.metadata import entry_points as installed
+
+    return tuple(installed(group=GROUP))
+
+
+def _may_have_plugins() -> bool:
+    """False only when importlib.metadata would find no entry point of GROUP: it finds
+    distributions through the meta path finders that offer `find_distributions`, the
+    standard one (PathFinder) reading `<name>.dist-info` and `<name>.egg-info` folders
+    (and `EGG-INFO` in a `.egg` folder) in each folder of sys.path, and a group is a
+    `[name]` section of their `entry_points.txt`. Anything else on the way (another
+    finder, a zip or an unreadable folder on sys.path, a file that cannot be read
+    for a reason importlib.metadata does not skip) is a maybe."""
+    import importlib.machinery
+
+    for finder in sys.meta_path:
+        if finder is not importlib.machinery.PathFinder and getattr(finder, "find_distributions", None):
+            return True
+    needle = GROUP.encode()
+    for entry in sys.path:
+        if not isinstance(entry, str):
+            return True
+        try:
+            children = os.listdir(entry or ".")
+        except FileNotFoundError:
+            continue  # importlib.metadata finds nothing there either
+        except OSError:
+            return True  # a zip (NotADirectoryError) or a folder it may read otherwise
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")) or low == "egg-info":
+                try:
+                    with open(os.path.join(entry, child, "entry_points.txt"), "rb") as handle:
+                        if needle in handle.read():
+                            return True
+                except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+                    continue  # importlib.metadata skips these too (PathDistribution.read_text)
+                except OSError:
+                    return True
+    return False
 
 
 def _read(point: Any, taken: set[str]) -> tuple[dict[str, RuleMeta], dict[str, Any]]:

@@ -102,10 +102,47 @@ def nesting_error(text: str, syntax: str, limit: int = MAX_NESTING) -> tuple[int
     return None
 
 
+def package_bytes(package: str, name: str) -> bytes:
+    """The bytes of data file `name` shipped in `package` (an imported package's name).
+    Read beside the package's own files when they are on disk, as in any installation
+    from a wheel or a checkout: importlib.resources would first import tempfile, zipfile
+    and threading, a few milliseconds of every start. Through importlib.resources only
+    when the package is not a folder (imported from a zip). OSError when it is absent."""
+    import sys
+
+    folder = os.path.dirname(getattr(sys.modules[package], "__file__", None) or "")
+    if folder and os.path.isdir(folder):
+        with open(os.path.join(folder, name), "rb") as handle:
+            return handle.read()
+    from importlib import resources
+
+    return (resources.files(package) / name).read_bytes()
+
+
 def yaml_digest(source: bytes) -> str:
     """The SHA-256 of a YAML file's bytes with its line ends read as YAML reads them (a
     checkout with CRLF is the same file): what a precompiled form of our own package
     data (tech.json, packs.json) records of the YAML it was made from."""
+    return sha256_hex(source.replace(b"\r\n", b"\n"))
+
+
+def sha256_hex(data: bytes, use_hashlib: bool | None = None) -> str:
+    """SHA-256 of `data` in hex. Before anything has imported hashlib (the result cache
+    does), through the interpreter's own SHA-256, which hashlib falls back to without
+    OpenSSL: importing hashlib loads OpenSSL, about 4 ms of every start, while every
+    start digests only the few hundred kB of package data whose precompiled forms it
+    reads (about 1 ms that way). The same digest either way."""
+    import sys
+
+    if use_hashlib is None:
+        use_hashlib = "hashlib" in sys.modules
+    if not use_hashlib:
+        for name in ("_sha2", "_sha256"):  # the module's name from Python 3.12 on, and before
+            try:
+                module = __import__(name)
+            except ImportError:
+                continue
+            return str(module.sha256(data).hexdigest())
     import hashlib
 
-    return hashlib.sha256(source.replace(b"\r\n", b"\n")).hexdigest()
+    return hashlib.sha256(data).hexdigest()

@@ -6,10 +6,9 @@ a review (`review: {step, weight}`)."""
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from archlint.input import units
@@ -125,10 +124,9 @@ def _pack_entries() -> dict[str, list[dict[str, Any]]]:
     import json
 
     folder = _pack_folder()
-    sources = {entry.name[: -len(".yaml")]: entry.read_bytes()
-               for entry in sorted(folder.iterdir(), key=lambda item: item.name) if entry.name.endswith(".yaml")}
+    sources = {name[: -len(".yaml")]: source for name, source in _pack_files(folder)}
     try:
-        compiled = json.loads((folder / COMPILED_PACKS).read_text(encoding="utf-8"))
+        compiled = json.loads(_read_pack_file(folder, COMPILED_PACKS).decode("utf-8"))
     except (OSError, ValueError):
         compiled = {}
     packs = compiled.get("packs") if isinstance(compiled, dict) and compiled.get("format") == _PACKS_FORMAT else None
@@ -154,13 +152,11 @@ def compile_packs() -> str:
     import json
 
     packs = {}
-    for entry in sorted(_pack_folder().iterdir(), key=lambda item: item.name):
-        if entry.name.endswith(".yaml"):
-            source = entry.read_bytes()
-            rules = _parse_pack(source)
-            if json.loads(json.dumps(rules)) != rules:  # YAML dates, tuples, odd keys: not as JSON
-                raise ValueError(f"{entry.name} holds values JSON cannot carry")
-            packs[entry.name[: -len(".yaml")]] = {"sha256": yaml_digest(source), "rules": rules}
+    for name, source in _pack_files(_pack_folder()):
+        rules = _parse_pack(source)
+        if json.loads(json.dumps(rules)) != rules:  # YAML dates, tuples, odd keys: not as JSON
+            raise ValueError(f"{name} holds values JSON cannot carry")
+        packs[name[: -len(".yaml")]] = {"sha256": yaml_digest(source), "rules": rules}
     return json.dumps({"format": _PACKS_FORMAT, "packs": packs}, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -208,11 +204,35 @@ def _option_text(value: Any) -> str:
 
 def _pack_folder() -> Any:
     """The built-in packs: `archlint.rulepacks` when installed (the wheel maps the
-    top-level rules/ there), else rules/ beside the package in a source checkout."""
+    top-level rules/ there), else rules/ beside the package in a source checkout. A
+    folder on disk is its path, read with os (importlib.resources would import
+    tempfile, shutil and zipfile on every start, pathlib fnmatch, urllib and
+    ipaddress); a Traversable of importlib.resources only when it is not (a zip)."""
+    import importlib
+
     try:
-        return resources.files("archlint.rulepacks")
+        packs = importlib.import_module("archlint.rulepacks")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parent.parent / "rules"
+        return os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "rules")
+    folder = os.path.dirname(packs.__file__ or "")
+    if folder and os.path.isdir(folder):
+        return folder
+    from importlib import resources
+
+    return resources.files("archlint.rulepacks")
+
+
+def _pack_files(folder: Any) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of each pack in `folder` (see _pack_folder), in name order."""
+    names = os.listdir(folder) if isinstance(folder, str) else [entry.name for entry in folder.iterdir()]
+    return [(name, _read_pack_file(folder, name)) for name in sorted(names) if name.endswith(".yaml")]
+
+
+def _read_pack_file(folder: Any, name: str) -> bytes:
+    if isinstance(folder, str):
+        with open(os.path.join(folder, name), "rb") as handle:
+            return handle.read()
+    return bytes((folder / name).read_bytes())
 
 
 # --- the rules of one run: a value passed down, never a registry ------------------------

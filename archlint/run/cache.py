@@ -19,7 +19,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -153,6 +152,8 @@ def _status(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _write_atomic(path: str, text: str) -> None:
+    import tempfile  # here: a run whose files all come from the cache writes nothing
+
     handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-", suffix=".json")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -208,12 +209,10 @@ def _file_digest(path: str) -> str:
 @functools.cache
 def plugins_key() -> tuple[tuple[str, ...], ...]:
     """Each installed plugin's entry point with its distribution's name and version."""
-    from importlib.metadata import entry_points
-
-    from archlint.custom.plugins import GROUP
+    from archlint.custom.plugins import entry_points
 
     found = []
-    for point in entry_points(group=GROUP):
+    for point in entry_points():
         dist = getattr(point, "dist", None)
         found.append((point.name, point.value, getattr(dist, "name", "") or "", getattr(dist, "version", "") or ""))
     return tuple(sorted(found))
