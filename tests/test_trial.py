@@ -39,3 +39,38 @@ def test_huge_rates_and_sizes_read_as_powers_of_ten_in_estimate(cli, tmp_path):
     bandwidth = next(line for line in lines if line.startswith("  b ") and "average" in line)
     assert "9.98e29B/s average" in bandwidth
     assert "PB/s" not in result.output
+
+
+# --- a queue's consumer: sized at the average, drains the peak --------------------------
+
+QUEUED = """\
+archlint: 1
+name: queued
+scale: {peak_factor: 2}
+components:
+  api: {kind: service, replicas: 2, publishes: [jobs]}
+  jobs: {tech: sqs, queue: {dlq: jobs-dlq}}
+  jobs-dlq: {tech: sqs}
+  worker: {kind: worker, replicas: 2, capacity: 10k/s, consumes: {jobs: {idempotent: true}}}
+flows:
+  work: {rate: 5k/s, type: write, steps: [api -> jobs -> worker]}
+"""
+
+
+def test_a_consumer_at_the_average_says_what_it_drains(cli, tmp_path):
+    result = cli("estimate", _write(tmp_path, QUEUED))
+    assert result.exit_code == 0, result.output
+    table = result.output.split("Load and capacity")[1].split("\n\n")[0]
+    # Sized at the average, 5k/s, against 2 × 10k/s = 20k/s: 25%.
+    rows = {line.split()[0]: line.split() for line in table.splitlines()[2:]}
+    assert rows["worker"][:5] == ["worker", "5k/s", "(avg)", "20k/s", "25%"]
+    # It drains min(20k/s, the peak 5k/s × 2 = 10k/s) = 10k/s, which the Queues table
+    # shows; the load table says why its figure is the average and gives the drain.
+    queues = result.output.split("\nQueues (")[1]
+    assert "10k/s: the arrival, as fast as it comes" in queues
+    [note] = [line for line in table.splitlines() if line.strip().startswith("(avg):")]
+    assert "sized against the average arrival" in note and note.endswith("worker drains 10k/s")
+    # 20k/s ÷ 5k/s = 4x; the 25% is of the average, not "used at peak" (at peak it drains
+    # 10k/s, 50%).
+    assert "Saturates first: worker, at 4x this load (25% of 20k/s used on average: its queue holds " \
+        "the rest of the peak)." in result.output
