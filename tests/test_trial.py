@@ -74,3 +74,55 @@ def test_a_consumer_at_the_average_says_what_it_drains(cli, tmp_path):
     # 10k/s, 50%).
     assert "Saturates first: worker, at 4x this load (25% of 20k/s used on average: its queue holds " \
         "the rest of the peak)." in result.output
+
+
+# --- stripe and memorystore in the catalog ----------------------------------------------
+
+STRIPE = """\
+archlint: 1
+name: pay
+components:
+  c: {kind: client, calls: [api]}
+  api: {kind: service, replicas: 2, calls: {psp: {timeout: 1s}}}
+  psp: {tech: stripe}
+flows:
+  pay: {rate: 80/s, type: write, steps: [c -> api -> psp]}
+"""
+
+
+def test_stripe_needs_no_kind_and_its_rate_limit_is_checked(cli, tmp_path):
+    result = cli("check", "--format", "json", "--select", "SCL001,INP", _write(tmp_path, STRIPE))
+    [finding] = json.loads(result.output)["findings"]  # no INP013: the tech implies kind external
+    # 80/s × peak factor 2 (the default) = 160/s against Stripe's 100/s per account in
+    # live mode, a vendor limit: an error, and no design field adds accounts.
+    assert (finding["code"], finding["severity"], finding["path"]) == ("SCL001", "error", "components.psp")
+    assert "160/s at peak, above its capacity of 100/s (1 account × 100/s = 100/s)" in finding["message"]
+    assert finding["hint"].startswith("ask the provider of psp to raise the account's limit to at least 160/s "
+                                      "and state the granted rate as components.psp.capacity")
+
+
+MEMORYSTORE = """\
+archlint: 1
+name: cache
+deployment: {zones: 2}
+components:
+  c: {kind: client, calls: [api]}
+  api: {kind: service, replicas: 2, availability: 99.5%, calls: {standard: {timeout: 50ms}, basic: {timeout: 50ms}}}
+  standard: {tech: memorystore}
+  basic: {tech: memorystore, replicas: 1}
+flows:
+  standard-read: {rate: 10/s, type: read, steps: [c -> api -> standard]}
+  basic-read: {rate: 10/s, type: read, steps: [c -> api -> basic]}
+"""
+
+
+def test_memorystore_counts_its_sla_and_one_node_as_one_vm(cli, tmp_path):
+    result = cli("estimate", "--format", "json", _write(tmp_path, MEMORYSTORE))
+    assert result.exit_code == 0, result.output
+    design = json.loads(result.output)["designs"][0]
+    parts = {part["id"]: part for flow in design["availability"] for part in flow["parts"]}
+    # Standard Tier: the Memorystore SLA, 99.9%, replicas not counted.
+    assert parts["standard"]["value"] == 0.999
+    # replicas: 1 is a Basic Tier node, outside the SLA: one zone 99.95% × one VM 99.5%
+    # = 0.994502 (99.45%).
+    assert abs(parts["basic"]["value"] - 0.9995 * 0.995) < 1e-12

@@ -128,6 +128,12 @@ def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
             change = f"set components.{cid}.replication.replicas to {needed - 1} and read_from_replicas: true"
         return (f"{change} ({carried} = {format_rate(needed * shards * per)} {keeps}), "
                 f"or put a cache in front of {cid}")
+    if capacity.unit == "account":
+        # A provider's quota per account (Stripe's rate limit): no field of the design
+        # adds accounts; the provider raises the quota.
+        return (f"ask the provider of {cid} to raise the account's limit to at least "
+                f"{format_rate(load.demand / max_utilization)} "
+                f"and state the granted rate as components.{cid}.capacity, or cut the load that reaches {cid}")
     # Capacity grows with one design field (replicas, autoscaling.max, sharding.shards,
     # queue.partitions): scale it by the overload.
     field, count = capacity.scales_with or "replicas", capacity.scale_count or 1
