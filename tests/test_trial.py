@@ -126,3 +126,45 @@ def test_memorystore_counts_its_sla_and_one_node_as_one_vm(cli, tmp_path):
     # replicas: 1 is a Basic Tier node, outside the SLA: one zone 99.95% × one VM 99.5%
     # = 0.994502 (99.45%).
     assert abs(parts["basic"]["value"] - 0.9995 * 0.995) < 1e-12
+
+
+# --- DAT007: a relay drawn in a background flow of its own ------------------------------
+
+RELAY = """\
+archlint: 1
+name: relay
+components:
+  app: {kind: client, calls: [api]}
+  api: {kind: service, calls: {ledger-db: {timeout: 100ms}}}
+  ledger-db: {tech: postgres}
+  outbox-relay:
+    kind: worker
+    calls: {ledger-db: {timeout: 100ms}}
+    publishes: [movements]
+  movements: {tech: sqs, queue: {dlq: dead}}
+  dead: {tech: sqs}
+  cron:
+    kind: worker
+    calls: {report-db: {timeout: 100ms}}
+    publishes: [movements]
+  report-db: {tech: postgres}
+flows:
+  pay: {rate: 10/s, type: write, steps: [app -> api -> ledger-db]}
+  relay:
+    rate: 10/s
+    type: write
+    steps: [outbox-relay -> ledger-db, outbox-relay -> movements]
+  report:
+    rate: 1/h
+    type: write
+    steps: [cron -> report-db, cron -> movements]
+"""
+
+
+def test_a_relay_in_its_own_flow_is_no_dual_write(cli, tmp_path):
+    result = cli("check", "--format", "json", "--select", "DAT007", _write(tmp_path, RELAY))
+    findings = json.loads(result.output)["findings"]
+    # outbox-relay starts its own chain (nothing enters it) on ledger-db, which api
+    # commits to in flow pay: it polls the outbox, as docs/language.md describes.
+    # cron is the only writer of report-db: its commit and publish are a dual write.
+    assert [(f["code"], f["path"]) for f in findings] == [("DAT007", "flows.report.steps[1]")]
