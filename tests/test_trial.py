@@ -168,3 +168,45 @@ def test_a_relay_in_its_own_flow_is_no_dual_write(cli, tmp_path):
     # commits to in flow pay: it polls the outbox, as docs/language.md describes.
     # cron is the only writer of report-db: its commit and publish are a dual write.
     assert [(f["code"], f["path"]) for f in findings] == [("DAT007", "flows.report.steps[1]")]
+
+
+# --- AVL006 does not call a rule of thumb an SLA ----------------------------------------
+
+PROVIDERS = """\
+archlint: 1
+name: providers
+requirements: {availability: 99.95%}
+components:
+  c: {kind: client, calls: [api]}
+  api:
+    kind: service
+    replicas: 3
+    calls: {psp: {timeout: 1s}, mail: {timeout: 1s}, queue: {timeout: 1s}, partner: {timeout: 1s}}
+  psp: {tech: stripe}
+  mail: {kind: external}
+  queue: {tech: sqs}
+  partner: {kind: external, availability: 99.9%}
+flows:
+  pay: {steps: [c -> api -> psp]}
+  notify: {steps: [c -> api -> mail]}
+  enqueue: {steps: [c -> api -> queue]}
+  partner: {steps: [c -> api -> partner]}
+"""
+
+
+def test_avl006_names_what_a_providers_figure_rests_on(cli, tmp_path):
+    result = cli("check", "--format", "json", "--select", "AVL006", _write(tmp_path, PROVIDERS))
+    hints = {f["path"]: f["hint"] for f in json.loads(result.output)["findings"]}
+    # Each flow: api's 3 copies in one zone ≈ 99.95% (1 − 0.005³ ≈ 1) × region 99.99%
+    # × the provider's 99.9% ≈ 99.84%, below 99.95%: all four are reported.
+    assert len(hints) == 4
+    # Stripe and an external with no tech: 99.9% by rule of thumb, not an SLA.
+    for cid in ("psp", "mail"):
+        [hint] = [h for h in hints.values() if f"weakest part is {cid}," in h]
+        assert f"counted at 99.9%, a rule of thumb and not a published SLA (state the figure its provider " \
+               f"or your contract gives as components.{cid}.availability)" in hint
+    # SQS: AWS's published 99.9%.
+    [hint] = [h for h in hints.values() if "weakest part is queue," in h]
+    assert "counted at its 99.9% SLA" in hint
+    [hint] = [h for h in hints.values() if "weakest part is partner," in h]
+    assert "counted at the 99.9% the design states" in hint
