@@ -210,3 +210,32 @@ def test_avl006_names_what_a_providers_figure_rests_on(cli, tmp_path):
     assert "counted at its 99.9% SLA" in hint
     [hint] = [h for h in hints.values() if "weakest part is partner," in h]
     assert "counted at the 99.9% the design states" in hint
+
+
+# --- control characters in a picture ----------------------------------------------------
+
+CONTROLS = (
+    'archlint: 1\n'
+    'name: "shop \\e[31mred"\n'
+    'components:\n'
+    '  c: {kind: client, calls: [api]}\n'
+    '  api: {kind: service, tech: "go\\e]8;;http://evil\\a"}\n'
+    'flows:\n'
+    '  f: {rate: 1/s, steps: [c -> api]}\n'
+)
+
+
+def test_control_characters_in_names_leave_the_svg_well_formed(cli, tmp_path):
+    import xml.dom.minidom
+
+    design = _write(tmp_path, CONTROLS)
+    svg, dot = tmp_path / "d.svg", tmp_path / "d.dot"
+    assert cli("diagram", design, "-f", "svg", "-o", str(svg)).exit_code == 0
+    assert cli("diagram", design, "-f", "dot", "-o", str(dot)).exit_code == 0
+    # An ESC (0x1b) or BEL (0x07) byte is not allowed in XML 1.0: the picture would not
+    # open. Both are shown as escapes instead, as in the text report.
+    text = svg.read_text(encoding="utf-8")
+    xml.dom.minidom.parseString(text)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "shop \\x1b[31mred" in text and "go\\x1b]8;;http://evil\\x07" in text
+    assert "\x1b" not in dot.read_text(encoding="utf-8")
