@@ -239,3 +239,38 @@ def test_control_characters_in_names_leave_the_svg_well_formed(cli, tmp_path):
     assert "\x1b" not in text and "\x07" not in text
     assert "shop \\x1b[31mred" in text and "go\\x1b]8;;http://evil\\x07" in text
     assert "\x1b" not in dot.read_text(encoding="utf-8")
+
+
+# --- diagram -o FOLDER on a Markdown file with several designs --------------------------
+
+TWO_BLOCKS = """\
+# RFC
+
+```archlint
+archlint: 1
+name: one
+components:
+  api: {kind: service}
+```
+
+```archlint
+archlint: 1
+name: two
+components:
+  api: {kind: service}
+```
+"""
+
+
+def test_diagram_refuses_a_folder_as_output_for_several_designs_too(tmp_path):
+    from tests.conftest import run_process
+
+    rfc = tmp_path / "rfc.md"
+    rfc.write_text(TWO_BLOCKS)
+    (tmp_path / "out").mkdir()
+    result = run_process("diagram", str(rfc), "-f", "mermaid", "-o", str(tmp_path / "out"), cwd=tmp_path)
+    # One design and -o FOLDER is refused; two were written beside the folder as
+    # 'out-0' and 'out-1', without a suffix.
+    assert result.returncode == 2, result.stderr
+    assert "it is a folder" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "rfc.md"]
