@@ -274,3 +274,33 @@ def test_diagram_refuses_a_folder_as_output_for_several_designs_too(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "it is a folder" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "rfc.md"]
+
+
+# --- diff: a single-leader store's write utilisation ------------------------------------
+
+LEDGER = """\
+archlint: 1
+name: ledger
+scale: {peak_factor: 2}
+components:
+  app: {kind: client, calls: [api]}
+  api: {kind: service, replicas: 2, calls: {db: {timeout: 100ms}}}
+  db: {tech: postgres, replication: {replicas: 1}}
+flows:
+  pay: {rate: RATE, type: write, steps: [app -> api -> db]}
+  history: {rate: 100/s, type: read, steps: [app -> api -> db]}
+"""
+
+
+def test_diff_shows_a_single_leader_stores_writes_moving(cli, tmp_path):
+    old = _write(tmp_path, LEDGER.replace("RATE", "200/s"), "old.arch.yaml")
+    new = _write(tmp_path, LEDGER.replace("RATE", "1200/s"), "new.arch.yaml")
+    result = cli("diff", old, new)
+    # Writes: 200/s × 2 = 400/s, then 1200/s × 2 = 2.4k/s, against postgres's one primary
+    # at 2k/s: 20% -> 120% (SCL002). Reads stay 100/s × 2 = 200/s of 10k/s = 2%, so the
+    # utilisation row alone never showed the writes passing the primary.
+    assert "| write utilisation | `db` | 20% | 120% |" in result.output
+    assert "| utilisation | `db` |" not in result.output
+    data = json.loads(cli("diff", "--format", "json", old, new).output)
+    figures = [f for d in data["designs"] for f in d["figures"] if f["figure"] == "write utilisation"]
+    assert [(f["subject"], round(f["before"], 6), round(f["after"], 6)) for f in figures] == [("db", 0.2, 1.2)]
