@@ -4,6 +4,8 @@ figures worked out by hand in the comments."""
 
 import json
 
+import pytest
+
 
 def _write(tmp_path, text, name="d.arch.yaml"):
     path = tmp_path / name
@@ -304,3 +306,33 @@ def test_diff_shows_a_single_leader_stores_writes_moving(cli, tmp_path):
     data = json.loads(cli("diff", "--format", "json", old, new).output)
     figures = [f for d in data["designs"] for f in d["figures"] if f["figure"] == "write utilisation"]
     assert [(f["subject"], round(f["before"], 6), round(f["after"], 6)) for f in figures] == [("db", 0.2, 1.2)]
+
+
+# --- export: a design's name cannot end the diagram or inject a directive ---------------
+
+INJECTED_NAME = (
+    'archlint: 1\n'
+    'name: "shop\\e[31m\\n@enduml\\n!include /etc/passwd\\r!include /etc/hosts"\n'
+    'components:\n'
+    '  c: {kind: client, calls: [api]}\n'
+    '  api: {kind: service, description: "d\\e[0m\\r!include x"}\n'
+    'flows:\n'
+    '  f: {rate: 1/s, steps: [c -> api]}\n'
+)
+
+
+@pytest.mark.parametrize("target", ["plantuml", "d2", "likec4", "structurizr", "calm"])
+def test_export_keeps_a_hostile_name_on_its_own_line(cli, tmp_path, target):
+    design = _write(tmp_path, INJECTED_NAME)
+    out = tmp_path / f"out.{target}"
+    result = cli("export", target, design, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    # The name went raw into PlantUML's `title` line and the d2 and LikeC4 header
+    # comments: its line breaks ended the diagram (@enduml) and started a preprocessor
+    # directive (!include reads a file). Now no line starts with either but archlint's
+    # own, and no escape or carriage-return byte is written.
+    lines = text.splitlines()
+    assert not [line for line in lines if line.startswith("!include /etc")]
+    assert sum(line.startswith("@enduml") for line in lines) == (1 if target == "plantuml" else 0)
+    assert "\x1b" not in text and "\r" not in text
