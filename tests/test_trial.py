@@ -336,3 +336,14 @@ def test_export_keeps_a_hostile_name_on_its_own_line(cli, tmp_path, target):
     assert not [line for line in lines if line.startswith("!include /etc")]
     assert sum(line.startswith("@enduml") for line in lines) == (1 if target == "plantuml" else 0)
     assert "\x1b" not in text and "\r" not in text
+
+
+def test_review_html_shows_control_characters_as_escapes(cli, tmp_path):
+    design = _write(tmp_path, CONTROLS)
+    page = tmp_path / "review.html"
+    assert cli("review", design, "-o", str(page)).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    # The title, the heading and the estimate's heading carried the raw ESC byte; the
+    # Markdown review already showed it as \x1b, and so does the page now.
+    assert "\x1b" not in text and "\x07" not in text
+    assert "<h1>Design review: shop \\x1b[31mred</h1>" in text
