@@ -347,3 +347,12 @@ def test_review_html_shows_control_characters_as_escapes(cli, tmp_path):
     # Markdown review already showed it as \x1b, and so does the page now.
     assert "\x1b" not in text and "\x07" not in text
     assert "<h1>Design review: shop \\x1b[31mred</h1>" in text
+
+
+def test_github_annotations_show_control_characters_as_escapes(cli, tmp_path):
+    design = _write(tmp_path, 'archlint: 1\nname: x\ncomponents:\n  "a\\eb\\u202ec": {kind: service}\n')
+    result = cli("check", "--format", "github", design)
+    # The id reached the log as raw ESC and RIGHT-TO-LEFT OVERRIDE bytes (the Actions
+    # log renders ANSI escapes); the text report shows them as \x1b and \u202e.
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "::error " in result.output and "'a\\x1bb\\u202ec' is not a valid component id" in result.output
