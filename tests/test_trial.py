@@ -356,3 +356,36 @@ def test_github_annotations_show_control_characters_as_escapes(cli, tmp_path):
     # log renders ANSI escapes); the text report shows them as \x1b and \u202e.
     assert "\x1b" not in result.output and "\u202e" not in result.output
     assert "::error " in result.output and "'a\\x1bb\\u202ec' is not a valid component id" in result.output
+
+
+# --- SCL001 on a store behind a cache whose hit ratio the step does not apply -----------
+
+HIT_RATIO = """\
+archlint: 1
+name: hr
+components:
+  c: {kind: client, calls: [api]}
+  api: {kind: service, replicas: 20, capacity: 2k/s, calls: {cache: {timeout: 10ms}, db: {timeout: 50ms}}}
+  cache: {tech: redis, replicas: 2, cache: {ttl: 1h, hit_ratio: 95%, stampede: coalescing}}
+  db: {tech: postgres, replication: {replicas: 1}}
+flows:
+  read: {rate: 10k/s, type: read, steps: [c -> api -> cache, api -> db]}
+"""
+
+
+def test_scl001_behind_a_cache_points_at_the_step_not_at_a_new_cache(cli, tmp_path):
+    result = cli("check", "--format", "json", "--select", "SCL001", _write(tmp_path, HIT_RATIO))
+    [finding] = json.loads(result.output)["findings"]
+    # 10k/s × peak factor 2 = 20k/s of reads reach db: the step sends every read on,
+    # whatever the 95% hit ratio says; 20k/s against one primary's 10k/s.
+    assert finding["path"] == "components.db"
+    assert "db takes 20k/s of reads at peak" in finding["message"]
+    # The hint said "or put a cache in front of db", which the design has. Now it says
+    # the 5% = 1 − 95% of misses belong on the step.
+    assert "put a cache in front" not in finding["hint"]
+    assert finding["hint"].endswith('or, if only the misses of cache (hit_ratio 95%) reach db, say so on the step: '
+                                    '"api -> db: 5%" (a hit ratio alone changes no load)')
+    # Written that way: 20k/s × 5% = 1k/s of 10k/s, no finding.
+    fixed = HIT_RATIO.replace("api -> db]", '"api -> db: 5%"]')
+    result = cli("check", "--format", "json", "--select", "SCL001", _write(tmp_path, fixed, "fixed.arch.yaml"))
+    assert json.loads(result.output)["findings"] == []
