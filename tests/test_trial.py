@@ -389,3 +389,14 @@ def test_scl001_behind_a_cache_points_at_the_step_not_at_a_new_cache(cli, tmp_pa
     fixed = HIT_RATIO.replace("api -> db]", '"api -> db: 5%"]')
     result = cli("check", "--format", "json", "--select", "SCL001", _write(tmp_path, fixed, "fixed.arch.yaml"))
     assert json.loads(result.output)["findings"] == []
+
+
+def test_the_hover_of_a_consumer_at_the_average_gives_its_drain(tmp_path):
+    from test_capacity import figures_of_text
+
+    from archlint.views.estimate import component_lines
+
+    figures = figures_of_text(tmp_path, QUEUED)
+    [load_line] = [line for line in component_lines(figures, "worker") if line.startswith("- load")]
+    # The same two figures as the estimate: 5k/s to keep up with, 10k/s drained at peak.
+    assert load_line.startswith("- load 5k/s (average: fed by queues only; it drains up to 10k/s as messages come)")

@@ -366,8 +366,10 @@ def component_lines(figures: Figures, cid: str) -> list[str]:
     load = figures.loads.get(cid)
     if load is not None:
         capacity = load.capacity
+        drain = sum(backlog.drain for backlog in figures.backlogs if backlog.consumer == cid)
         demand = _rate(load.demand) + (" reads" if load.compared == "read" else "") + \
-            (" (average: fed by queues only)" if load.at_average else
+            (" (average: fed by queues only" + (f"; it drains up to {_rate(drain)} as messages come)"
+                                                 if drain else ")") if load.at_average else
              " (levelled: behind a queue)" if load.levelled else " at peak")
         if load.limit is None:
             used = f"capacity {capacity.reason or 'unknown'}: {capacity.work}{_source(capacity.source)}"
