@@ -265,7 +265,7 @@ components:
 
 
 def test_diagram_refuses_a_folder_as_output_for_several_designs_too(tmp_path):
-    from tests.conftest import run_process
+    from conftest import run_process
 
     rfc = tmp_path / "rfc.md"
     rfc.write_text(TWO_BLOCKS)
@@ -400,3 +400,53 @@ def test_the_hover_of_a_consumer_at_the_average_gives_its_drain(tmp_path):
     [load_line] = [line for line in component_lines(figures, "worker") if line.startswith("- load")]
     # The same two figures as the estimate: 5k/s to keep up with, 10k/s drained at peak.
     assert load_line.startswith("- load 5k/s (average: fed by queues only; it drains up to 10k/s as messages come)")
+
+
+# --- outputs: a link planted in a checkout is not followed out of its folder ------------
+
+SMALL = "archlint: 1\nname: s\ncomponents:\n  api: {kind: service}\n"
+PRECIOUS = '{"version": 1, "findings": []}\n'
+
+
+def _planted(tmp_path, link_name):
+    """A checkout holding a design and a link at `link_name` to a file outside it."""
+    outside = tmp_path / "home"
+    outside.mkdir()
+    precious = outside / "precious.txt"
+    precious.write_text(PRECIOUS)  # valid JSON: baseline refuses to replace anything else
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "d.arch.yaml").write_text(SMALL)
+    (checkout / link_name).symlink_to(precious)
+    return checkout, precious
+
+
+@pytest.mark.parametrize("command, link_name", [
+    (["diagram", "d.arch.yaml", "-f", "svg"], "d.svg"),          # the default picture path
+    (["check", "d.arch.yaml", "--format", "sarif", "-o", "report.sarif"], "report.sarif"),
+    (["baseline", "d.arch.yaml", "-o", "baseline.json"], "baseline.json"),
+    (["init", "--force", "new.arch.yaml"], "new.arch.yaml"),
+])
+def test_a_link_to_a_file_outside_its_folder_is_not_written_through(tmp_path, command, link_name):
+    from conftest import run_process
+
+    checkout, precious = _planted(tmp_path, link_name)
+    result = run_process(*command, cwd=checkout)
+    # Before, `diagram d.arch.yaml -f svg` replaced home/precious.txt with the picture:
+    # a pull request could plant d.svg -> ~/.bashrc for a CI job to overwrite.
+    assert result.returncode == 2, result.stderr
+    assert f"cannot write '{link_name}': it is a symbolic link to '{precious}'" in result.stderr
+    assert precious.read_text() == PRECIOUS
+    assert (checkout / link_name).is_symlink()
+
+
+def test_a_link_to_a_file_beside_it_is_still_written_through(tmp_path):
+    from conftest import run_process
+
+    (tmp_path / "d.arch.yaml").write_text(SMALL)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "report.json").symlink_to("reports/latest.json")
+    result = run_process("check", "d.arch.yaml", "--format", "json", "-o", "report.json", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr
+    assert (tmp_path / "report.json").is_symlink()
+    assert json.loads((tmp_path / "reports" / "latest.json").read_text())["version"] == 1
