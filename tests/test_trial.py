@@ -417,6 +417,7 @@ def _planted(tmp_path, link_name):
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     (checkout / "d.arch.yaml").write_text(SMALL)
+    (checkout / "compose.yaml").write_text("services:\n  web: {image: nginx}\n")
     (checkout / link_name).symlink_to(precious)
     return checkout, precious
 
@@ -426,6 +427,7 @@ def _planted(tmp_path, link_name):
     (["check", "d.arch.yaml", "--format", "sarif", "-o", "report.sarif"], "report.sarif"),
     (["baseline", "d.arch.yaml", "-o", "baseline.json"], "baseline.json"),
     (["init", "--force", "new.arch.yaml"], "new.arch.yaml"),
+    (["import", "compose", "compose.yaml", "--force", "-o", "imported.arch.yaml"], "imported.arch.yaml"),
 ])
 def test_a_link_to_a_file_outside_its_folder_is_not_written_through(tmp_path, command, link_name):
     from conftest import run_process
