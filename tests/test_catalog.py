@@ -198,7 +198,7 @@ def test_single_instance_figures(catalog: Catalog) -> None:
     single = {e.id: e.availability.single_instance.value for e in catalog.tech.values()
               if e.availability.single_instance is not None}
     assert single == {"aws-rds": 0.995, "aurora": 0.995, "cloud-sql": 0.995, "elasticache": 0.995,
-                      "opensearch": 0.995}
+                      "opensearch": 0.995, "memorystore": 0.995}
     assert all(catalog.tech[tech].managed for tech in single)
 
 

@@ -3,6 +3,7 @@ import pytest
 from archlint.input.units import (
     UnitError,
     format_rate,
+    format_size,
     parse_count,
     parse_duration,
     parse_percent,
@@ -98,3 +99,19 @@ def test_a_tiny_rate_keeps_its_digits_rather_than_reading_zero():
     assert format_rate(2 / 86400) == "0.0000231/s"
     assert format_rate(0) == "0/s"
     assert format_rate(0.0278) == "0.0278/s"
+
+
+def test_a_rate_past_999_billion_keeps_its_power_of_ten():
+    # 1,009,000,000,000/s was printed "1009B/s", which reads as bytes per second and
+    # cannot be counted at a glance; three digits and the power of ten: 1.01e12/s.
+    assert format_rate(1009e9) == "1.01e12/s"
+    assert format_rate(999e9) == "999B/s"
+    # 999.6B rounds to 1000 at three digits: the next form up, never "1000B".
+    assert format_rate(999.6e9) == "1e12/s"
+
+
+def test_a_size_past_999_petabytes_keeps_its_power_of_ten():
+    # 999B/s × 999PB = 999e9 × 999e15 = 998,001e24 = 9.98e29 bytes per second.
+    assert format_size(999e9 * 999e15) == "9.98e29B"
+    assert format_size(999e15) == "999PB"
+    assert format_size(3.04e12) == "3.04TB"

@@ -349,7 +349,7 @@ def _check_targets(targets: list[str], inputs: list[tuple[str, str]], output: st
     configuration) or another picture, or that cannot be written."""
     flag = "-o" if output is not None else "the picture"
     refuse_overlap([(flag, target) for target in targets], inputs)
-    for target in targets:
+    for target in targets + ([output] if output is not None and os.path.isdir(output) else []):  # a folder: refused
         _check_writable(target)
 
 

@@ -61,13 +61,12 @@ def command(
     if output in (None, "-"):
         click.echo(text, nl=False)
     else:
-        try:
-            with open(output, "w" if force else "x", encoding="utf-8") as handle:
-                handle.write(text)
+        from archlint.commands.outputs import write_file
+
+        try:  # atomically, and never through a link out of its folder, like every output
+            write_file(output, text, exclusive=not force)
         except FileExistsError:
             raise click.UsageError(f"'{output}' already exists; pass --force to replace it") from None
-        except OSError as error:
-            raise click.UsageError(f"cannot write '{output}': {error.strerror or error}") from None
     lines = draft.summary()
     if output not in (None, "-"):
         lines.append(f"Wrote {output}. Next: archlint check {output}")

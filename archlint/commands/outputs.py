@@ -11,6 +11,9 @@
   killed process or an unwritable folder leaves the old file as it was.
 - An edit of a file archlint read (`diagram --write`) lands only if the file still
   holds what was read; otherwise archlint says so and writes nothing.
+- A symbolic link is written through (the link stays, its file is replaced) only when
+  the file it reaches lies in the link's own folder or below: a link planted in a
+  checkout (`design.png -> ~/.bashrc`) is refused, not followed out of the tree.
 """
 
 from __future__ import annotations
@@ -57,11 +60,33 @@ def same_file(first: str, second: str) -> bool:
     return one is not None and one == other
 
 
+def escaping_link(path: str) -> str | None:
+    """The file a symbolic link at `path` reaches when that lies outside the link's own
+    folder (or the link is a loop), else None."""
+    if not os.path.islink(path):
+        return None
+    target = os.path.realpath(path)
+    home = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    inside = target.startswith(home.rstrip(os.sep) + os.sep) and not os.path.islink(target)
+    return None if inside else target
+
+
+def refuse_escaping_link(path: str, instead: str = "write elsewhere") -> None:
+    target = escaping_link(path)
+    if target is not None:
+        raise OutputError(f"cannot write '{path}': it is a symbolic link to '{target}', outside the folder that "
+                          f"holds it; archlint writes through a link only to a file in that folder or below, so "
+                          f"that a link in a checkout cannot make it replace a file elsewhere: remove the link, "
+                          f"or {instead}")
+
+
 def refuse_overlap(outputs: Sequence[tuple[str, str]], inputs: Iterable[tuple[str, str]]) -> None:
     """Raise OutputError when an output (flag, path) is one of the inputs (what, path)
     or when two outputs name the same file; standard output ('-' or None) is never a
     file. Called before anything is checked or written."""
     files = [(flag, path) for flag, path in outputs if path not in (None, "-")]
+    for flag, path in files:
+        refuse_escaping_link(path, f"choose another {flag}" if flag.startswith("-") else "choose another path with -o")
     for index, (_flag, path) in enumerate(files):
         for other_flag, other in files[:index]:
             if same_file(path, other):
@@ -93,6 +118,7 @@ def write_file(path: str, data: bytes | str, *, expected: str | None = None, exc
     existing file (FileExistsError), also one that appears while writing."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    refuse_escaping_link(path)
     target = os.path.realpath(path) if os.path.islink(path) else path  # keep the link, replace its file
     try:
         mode = os.stat(target).st_mode

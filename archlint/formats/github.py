@@ -5,6 +5,7 @@ pull request's diff. Warnings become `::warning`, info `::notice`."""
 from __future__ import annotations
 
 from archlint.findings import Finding
+from archlint.formats.escape import visible
 from archlint.rules.metadata import RuleSet, builtin_rule_set
 from archlint.run.results import CheckResult
 
@@ -29,8 +30,11 @@ def annotation(finding: Finding, rules: RuleSet | None = None) -> str:
 
 
 def escape_data(text: str) -> str:
-    """A command's message: `%` first, so the escapes it adds stay as written."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message: other control characters shown as in the text report
+    (`\\x1b`: the log renders ANSI escapes), then `%` first, so the escapes it adds stay
+    as written, and line breaks in the command's own encoding."""
+    shown = "\n".join("\r".join(visible(part) for part in line.split("\r")) for line in text.split("\n"))
+    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -274,7 +274,21 @@ def _trim(number: float, digits: int = 3) -> str:
     return text
 
 
+def _scientific(number: float) -> str:
+    """1.01e12: past the largest suffix a figure keeps three digits and its power of
+    ten, never a run of digits ("1009B/s") that reads as bytes or cannot be counted."""
+    mantissa, _, exponent = f"{number:.3g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
+
+
+def _past(number: float, scale: float) -> bool:
+    """Whether `number` in `scale` rounds to 1000 or more at three digits."""
+    return abs(float(f"{number / scale:.3g}")) >= 1000
+
+
 def format_count(number: float) -> str:
+    if abs(number) >= 1e9 and _past(number, 1e9):
+        return _scientific(number)
     for suffix, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
         if abs(number) >= scale:
             return _trim(number / scale) + suffix
@@ -293,6 +307,8 @@ def format_duration(seconds: float) -> str:
 
 
 def format_size(num_bytes: float) -> str:
+    if abs(num_bytes) >= SIZE_UNITS["PB"] and _past(num_bytes, SIZE_UNITS["PB"]):
+        return _scientific(num_bytes) + "B"
     for unit in ("PB", "TB", "GB", "MB", "KB"):
         scale = SIZE_UNITS[unit]
         if abs(num_bytes) >= scale:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from archlint.formats.escape import visible
 from archlint.render.model import SEVERITY_COLOURS, Link, Node, RenderModel
 
 SHAPES = {
@@ -34,7 +35,7 @@ def _text(value: str) -> str:
 
 def export(model: RenderModel, descriptions: dict[str, str]) -> str:
     out = [
-        f"# {model.name}: exported by archlint export d2",
+        f"# {visible(model.name)}: exported by archlint export d2",  # one line: the comment stays one
         f"title: {_text(model.name)} {{shape: text; near: top-center; style.font-size: 28}}",
         "direction: right",
         "",

@@ -4,6 +4,7 @@ relationships of kind `calls` or `async`; findings as tags."""
 
 from __future__ import annotations
 
+from archlint.formats.escape import visible, visible_lines
 from archlint.language.kinds import KINDS
 from archlint.render.model import RenderModel
 
@@ -27,12 +28,12 @@ SHAPES = {
 
 
 def _text(value: str) -> str:
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", " ") + "'"
+    return "'" + visible_lines(value).replace("\\", "\\\\").replace("'", "\\'").replace("\n", " ") + "'"
 
 
 def export(model: RenderModel, descriptions: dict[str, str]) -> str:
     codes = sorted({code for node in model.nodes if node.mark for code in node.mark.codes})
-    out = ["// " + model.name + ": exported by archlint export likec4", "specification {"]
+    out = ["// " + visible(model.name) + ": exported by archlint export likec4", "specification {"]
     out.append("  element tier")
     for kind in KINDS:
         out += [f"  element {kind} {{", "    style {", f"      shape {SHAPES[kind]}", "    }", "  }"]

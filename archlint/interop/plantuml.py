@@ -5,12 +5,15 @@ and peak rate; asynchronous links and findings as tags."""
 
 from __future__ import annotations
 
+from archlint.formats.escape import visible, visible_lines
 from archlint.language.kinds import BROKER, STORE
 from archlint.render.model import SEVERITY_COLOURS, Node, RenderModel
 
 
 def _text(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', "'").replace("\n", "\\n") + '"'
+    # Control characters shown as escapes: a raw ESC must not reach a terminal, nor a
+    # carriage return start a line PlantUML would read as a directive.
+    return '"' + visible_lines(value).replace("\\", "\\\\").replace('"', "'").replace("\n", "\\n") + '"'
 
 
 def export(model: RenderModel, descriptions: dict[str, str]) -> str:
@@ -18,7 +21,7 @@ def export(model: RenderModel, descriptions: dict[str, str]) -> str:
         "@startuml",
         "!include <C4/C4_Container>",
         "",
-        f"title {model.name}",
+        f"title {visible(model.name)}",  # one line: a name cannot end the diagram or add a directive
         "",
         'AddRelTag("async", $lineStyle = DashedLine())',
     ]

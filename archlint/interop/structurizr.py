@@ -5,6 +5,7 @@ technology; kinds, `async` and findings as tags, styled in the workspace's views
 
 from __future__ import annotations
 
+from archlint.formats.escape import visible_lines
 from archlint.render.model import SEVERITY_COLOURS, Node, RenderModel
 
 SHAPES = {
@@ -25,7 +26,7 @@ SHAPES = {
 
 
 def _text(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', "'").replace("\n", " ") + '"'
+    return '"' + visible_lines(value).replace("\\", "\\\\").replace('"', "'").replace("\n", " ") + '"'
 
 
 def export(model: RenderModel, descriptions: dict[str, str]) -> str:

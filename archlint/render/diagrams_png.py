@@ -74,6 +74,7 @@ TECH_ICONS: dict[str, str] = {
     "kubernetes": "k8s.compute:Pod",
     "lambda": "aws.compute:Lambda",
     "memcached": "onprem.inmemory:Memcached",
+    "memorystore": "gcp.database:Memorystore",
     "mongodb": "onprem.database:Mongodb",
     "msk": "aws.analytics:ManagedStreamingForKafka",
     "mysql": "onprem.database:Mysql",
@@ -91,6 +92,7 @@ TECH_ICONS: dict[str, str] = {
     "sns": "aws.integration:SimpleNotificationServiceSns",
     "spanner": "gcp.database:Spanner",
     "sqs": "aws.integration:SimpleQueueServiceSqs",
+    "stripe": "saas.payment:Stripe",
     "sqs-fifo": "aws.integration:SimpleQueueServiceSqs",
     "zookeeper": "onprem.network:Zookeeper",
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
+from archlint.formats.escape import visible
 from archlint.render.model import (
     DEAD_LETTERS,
     GROUP,
@@ -113,16 +114,16 @@ def _icon_node(node: Node, icon: str | None) -> str:
             f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{ICON_POINTS}" HEIGHT="{ICON_POINTS}">'
             f'<IMG SRC="{html.escape(icon)}" SCALE="TRUE"/></TD></TR>'
         )
-    rows.append(f"<TR><TD><B>{html.escape(node.title)}</B></TD></TR>")
+    rows.append(f"<TR><TD><B>{_html(node.title)}</B></TD></TR>")
     if node.summary:
-        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{html.escape(node.summary)}</FONT></TD></TR>')
+        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{_html(node.summary)}</FONT></TD></TR>')
     if node.tech:
-        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{html.escape(node.tech)}</FONT></TD></TR>')
+        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{MUTED}">{_html(node.tech)}</FONT></TD></TR>')
     # An overview's group has no icon: a tinted box like the clusters it stands for.
     frame = f'BORDER="1" COLOR="{FRAME}" BGCOLOR="{TINT}" STYLE="ROUNDED"' if node.kind == GROUP else 'BORDER="0"'
     if node.mark is not None:
         colour = SEVERITY_COLOURS[node.mark.severity]
-        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{colour}">{html.escape(" ".join(node.mark.codes))}'
+        rows.append(f'<TR><TD><FONT POINT-SIZE="10" COLOR="{colour}">{_html(" ".join(node.mark.codes))}'
                     f"</FONT></TD></TR>")
         frame = f'BORDER="3" COLOR="{colour}" STYLE="ROUNDED"'
     table = f'<TABLE {frame} CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{"".join(rows)}</TABLE>'
@@ -150,17 +151,17 @@ def _heading(model: RenderModel) -> str:
     the picture's way, however large the picture."""
     if not model.legend:
         return _quote(model.name)
-    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="16">{html.escape(model.name)}</FONT></TD></TR>']
+    rows = [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="16">{_html(model.name)}</FONT></TD></TR>']
     marked = [(entry.severity, entry.text) for entry in model.legend if entry.severity is not None]
     if marked:
         cells = "".join(
             f'<TD BORDER="2" COLOR="{SEVERITY_COLOURS[severity]}" STYLE="ROUNDED">'
-            f'<FONT POINT-SIZE="10">{html.escape(text)}</FONT></TD>'
+            f'<FONT POINT-SIZE="10">{_html(text)}</FONT></TD>'
             for severity, text in marked
         )
         rows.append(f'<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="4" CELLPADDING="3"><TR>{cells}'
                     f"</TR></TABLE></TD></TR>")
-    rows.extend(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED}">{html.escape(entry.text)}</FONT>'
+    rows.extend(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{MUTED}">{_html(entry.text)}</FONT>'
                 f"</TD></TR>" for entry in model.legend if entry.severity is None)
     return f'<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
@@ -174,8 +175,20 @@ def _lines(lines: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
+def _shown(text: str) -> str:
+    """User text with its control characters shown as escapes (`\\x1b`), line breaks
+    kept: an escape byte is not allowed in the SVG that Graphviz writes from the DOT (the
+    picture would not open) and must not reach a terminal printing the DOT."""
+    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def _html(text: str) -> str:
+    """Text for an HTML-like label: control characters shown, markup escaped."""
+    return html.escape(_shown(text))
+
+
 def _quote(text: str) -> str:
     """A DOT double-quoted string; backslashes doubled so `\\n` and the like stay text,
     and each line break written as DOT's centred break."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\r\n", "\n").replace("\n", "\\n") + '"'
+    escaped = _shown(text).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\n", "\\n") + '"'

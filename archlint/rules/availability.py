@@ -303,8 +303,8 @@ def availability_below_target(ctx: RuleContext) -> Iterator[Finding]:
         if weakest is None:
             hint = f"lower {where} to what the flow's parts can give"
         elif weakest.sla:
-            hint = (f"the weakest part is {weakest.cid}, a provider's service counted at its "
-                    f"{percent(weakest.value)} SLA: use a tech with a higher SLA, mark calls the flow "
+            hint = (f"the weakest part is {weakest.cid}, {_provider_figure(terms, weakest.cid, weakest.value)}: "
+                    f"use a tech with a higher SLA, mark calls the flow "
                     f"can do without critical: false with a fallback, or lower {where}")
         else:
             hint = (f"the weakest part is {weakest.cid}, {weakest.work}: add copies of it across zones "
@@ -316,6 +316,18 @@ def availability_below_target(ctx: RuleContext) -> Iterator[Finding]:
                          f"state its real replicas and zones, its availability, or managed: true "
                          f"if a provider runs it")
         yield ctx.finding(path, message, hint=hint)
+
+
+def _provider_figure(terms: Any, cid: str, value: float) -> str:
+    """What a provider's figure rests on: the design, a published SLA, or only a rule of
+    thumb (an external system's default, Stripe), which the hint must not call an SLA."""
+    if terms.component(cid).availability is not None:
+        return f"a provider's service counted at the {percent(value)} the design states"
+    figure = getattr(terms.profile(cid), "availability", None)
+    if figure is not None and figure.basis in ("rule_of_thumb", "default"):
+        return (f"a provider's service counted at {percent(value)}, a rule of thumb and not a published SLA "
+                f"(state the figure its provider or your contract gives as components.{cid}.availability)")
+    return f"a provider's service counted at its {percent(value)} SLA"
 
 
 def _flow_names(routes: Any) -> str:

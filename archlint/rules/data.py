@@ -362,20 +362,33 @@ def _quoted_chain(hop: Hop) -> str:
     return f'"{hop.edge.src} -> {hop.edge.dst}"'
 
 
-def _relay(route: Route, src: str, store: str, writes: list[Hop]) -> bool:
+def _relay(route: Route, src: str, store: str, committers: dict[str, set[str]]) -> bool:
     """A relay drawn as a component: it starts its own chain in the flow (no hop enters
-    it: it polls) on a database another component of the flow commits to. What it
-    "writes" there marks outbox rows as sent; a crash between that and the publish
-    sends the event again, which the outbox is there to allow."""
+    it: it polls) on a database another component commits to, in this flow or in
+    another (a relay is often a background flow of its own). What it "writes" there
+    marks outbox rows as sent; a crash between that and the publish sends the event
+    again, which the outbox is there to allow."""
     if any(hop.edge.dst == src for hop in route.hops):
         return False
-    return any(hop.edge.dst == store and hop.edge.src != src for hop in writes)
+    return bool(committers.get(store, set()) - {src})
+
+
+def _committers(ctx: RuleContext) -> dict[str, set[str]]:
+    """Database id -> the components some flow's hop writes it from."""
+    terms = ctx.terms
+    out: dict[str, set[str]] = {}
+    for route in terms.routes():
+        for hop in route.hops:
+            if terms.writes(hop) and terms.kind(hop.edge.dst) == _DATABASE:
+                out.setdefault(hop.edge.dst, set()).add(hop.edge.src)
+    return out
 
 
 @check("DAT007")
 def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
     kind = terms.kind
+    committers: dict[str, set[str]] | None = None
     for route in terms.routes():
         writes = [hop for hop in route.hops if terms.writes(hop)]
         if not writes:
@@ -396,7 +409,9 @@ def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Finding]:
             second = others.get(src)
             if not second or any(h.via for h in writes if h.edge.src == src and kind(h.edge.dst) == _DATABASE):
                 continue  # `via` on the commit itself: its component's events are relayed
-            if _relay(route, src, commit.edge.dst, writes):
+            if committers is None:  # only designs with a dual write pay for the pass
+                committers = _committers(ctx)
+            if _relay(route, src, commit.edge.dst, committers):
                 continue
             hop = second[0]
             target = hop.edge.dst

@@ -126,8 +126,22 @@ def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
             change = f"set components.{cid}.replication.read_from_replicas: true"
         else:
             change = f"set components.{cid}.replication.replicas to {needed - 1} and read_from_replicas: true"
+        cached = _cache_before(ctx, cid)
+        if cached is not None:
+            # A cache is already there, its hit ratio stated, but the step sends every
+            # read on to the store: shares, not hit_ratio, set the load.
+            caller, cache, ratio = cached
+            return (f"{change} ({carried} = {format_rate(needed * shards * per)} {keeps}); or, if only the "
+                    f"misses of {cache} (hit_ratio {format_percent(ratio)}) reach {cid}, say so on the step: "
+                    f"\"{caller} -> {cid}: {format_percent(1 - ratio)}\" (a hit ratio alone changes no load)")
         return (f"{change} ({carried} = {format_rate(needed * shards * per)} {keeps}), "
                 f"or put a cache in front of {cid}")
+    if capacity.unit == "account":
+        # A provider's quota per account (Stripe's rate limit): no field of the design
+        # adds accounts; the provider raises the quota.
+        return (f"ask the provider of {cid} to raise the account's limit to at least "
+                f"{format_rate(load.demand / max_utilization)} "
+                f"and state the granted rate as components.{cid}.capacity, or cut the load that reaches {cid}")
     # Capacity grows with one design field (replicas, autoscaling.max, sharding.shards,
     # queue.partitions): scale it by the overload.
     field, count = capacity.scales_with or "replicas", capacity.scale_count or 1
@@ -139,6 +153,23 @@ def _capacity_hint(ctx: RuleContext, load: Load, max_utilization: float) -> str:
     else:
         carried = f"{needed} × {format_rate(per)} = {format_rate(needed * per)}"
     return f"set components.{cid}.{field} to {needed} ({carried}, which {keeps}), or cut the load that reaches {cid}"
+
+
+def _cache_before(ctx: RuleContext, cid: str) -> tuple[str, str, float] | None:
+    """(caller, cache, hit ratio) when, in some flow, a component reads a cache with a
+    stated `hit_ratio` and sends every request of the flow on to `cid` as a read."""
+    terms = ctx.terms
+    for route in terms.routes():
+        for hop in route.hops:
+            if hop.edge.dst != cid or hop.share < 1 or not terms.reads(hop):
+                continue
+            for other in route.hops:
+                if other.edge.src != hop.edge.src or terms.kind(other.edge.dst) != "cache":
+                    continue
+                settings = terms.component(other.edge.dst).cache
+                if settings is not None and settings.hit_ratio is not None and 0 < settings.hit_ratio < 1:
+                    return hop.edge.src, other.edge.dst, settings.hit_ratio
+    return None
 
 
 def _judged(ctx: RuleContext, finding: Finding, assumed: bool, demand: float, limit: float) -> Finding:

@@ -61,7 +61,7 @@ class TargetChange:
 
 @dataclass(frozen=True, slots=True)
 class FigureChange:
-    figure: str  # "peak load", "utilisation", "availability", "latency p99"
+    figure: str  # "peak load", "utilisation", "write utilisation", "availability", "latency p99", ...
     subject: str  # the flow or component
     before: float | None
     after: float | None
@@ -279,6 +279,8 @@ def _figure_values(side: Side | None) -> dict[tuple[str, str], tuple[float | Non
         values[("peak load", name)] = (rate.peak, "rps")
     for cid, load in figures.loads.items():
         values[("utilisation", cid)] = (load.utilisation, "fraction")
+        if load.write_limit is not None:  # a single-leader store: its writes against its primaries
+            values[("write utilisation", cid)] = (load.write_utilisation, "fraction")
     for name, flow in figures.availability.items():
         if flow.value is not None:
             values[("availability", name)] = (flow.value, "fraction")
@@ -290,7 +292,8 @@ def _figure_values(side: Side | None) -> dict[tuple[str, str], tuple[float | Non
     return values
 
 
-_FIGURE_ORDER = {"peak load": 0, "availability": 1, "latency p99": 2, "utilisation": 3, "queue backlog": 4}
+_FIGURE_ORDER = {"peak load": 0, "availability": 1, "latency p99": 2, "utilisation": 3, "write utilisation": 4,
+                 "queue backlog": 5}
 
 
 def _figure_changes(old: Side | None, new: Side | None) -> list[FigureChange]:

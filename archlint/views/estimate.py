@@ -94,6 +94,21 @@ def _section_lines(section: Section, indent: str) -> list[str]:
     return lines
 
 
+def _average_note(figures: Figures) -> list[str]:
+    """Why a consumer's load reads as the average while the Queues table has it drain
+    more: the two answer different questions, and the note gives both figures."""
+    drains: dict[str, float] = {}
+    for backlog in figures.backlogs:
+        drains[backlog.consumer] = drains.get(backlog.consumer, 0.0) + backlog.drain
+    shown = [f"{cid} drains {_rate(drains[cid])}" for cid, load in figures.loads.items()
+             if load.at_average and cid in drains]
+    if not shown:
+        return []
+    return ["(avg): a queue's consumer is sized against the average arrival, since the queue can hold the "
+            "rest of the peak; it still takes messages as they come, up to its capacity (see Queues): "
+            + ", ".join(shown)]
+
+
 def heading(name: str, title: str, figures: Figures) -> str:
     load_factor = figures.terms.load_factor
     return f"{title} ({name})" + (f" at {load_factor:g}x today's load" if load_factor != 1 else "")
@@ -132,10 +147,11 @@ def sections(figures: Figures) -> list[Section]:
             if load.write_limit is not None:  # single-leader stores: writes against the primaries
                 writes = f"{_rate(load.write)} of {_rate(load.write_limit)} = {_used(load.write_utilisation or 0.0)}"
             rows.append((cid, demand, limit, used, writes, f"{capacity.work}{_mix(load)}{_source(capacity.source)}"))
-        hot = (f"{_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak",) \
-            if any(load.hot for load in loads.values()) else ()
+        notes = [f"{_ESCAPE_HOT} above {HOT_UTILISATION:.0%} of capacity at peak"] \
+            if any(load.hot for load in loads.values()) else []
+        notes += _average_note(figures)
         out.append(Section("Load and capacity (peak load; components fed only by queues at the average rate; "
-                           "behind a queue, the rate its consumer drains)", tuple(rows), notes=hot))
+                           "behind a queue, the rate its consumer drains)", tuple(rows), notes=tuple(notes)))
 
     backlogs = figures.backlogs
     if backlogs:
@@ -217,7 +233,8 @@ def sections(figures: Figures) -> list[Section]:
             used = f"writes: {_used(load.write_utilisation)} of {_rate(load.write_limit)}"
         else:
             used = f"{_used(load.utilisation or 0.0)} of {_rate(load.limit)}"
-        out.append(Section(f"Saturates first: {cid}, at {multiple:.3g}x this load ({used} used at peak)."))
+        when = "on average: its queue holds the rest of the peak" if load.at_average else "at peak"
+        out.append(Section(f"Saturates first: {cid}, at {multiple:.3g}x this load ({used} used {when})."))
 
     missing = figures.missing_inputs()
     if missing:
@@ -349,8 +366,10 @@ def component_lines(figures: Figures, cid: str) -> list[str]:
     load = figures.loads.get(cid)
     if load is not None:
         capacity = load.capacity
+        drain = sum(backlog.drain for backlog in figures.backlogs if backlog.consumer == cid)
         demand = _rate(load.demand) + (" reads" if load.compared == "read" else "") + \
-            (" (average: fed by queues only)" if load.at_average else
+            (" (average: fed by queues only" + (f"; it drains up to {_rate(drain)} as messages come)"
+                                                 if drain else ")") if load.at_average else
              " (levelled: behind a queue)" if load.levelled else " at peak")
         if load.limit is None:
             used = f"capacity {capacity.reason or 'unknown'}: {capacity.work}{_source(capacity.source)}"

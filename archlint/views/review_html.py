@@ -5,13 +5,21 @@ estimate is tables. Everything from the design is escaped. A pure function of th
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 from archlint.findings import Finding, path_str
+from archlint.formats.escape import visible_lines
 from archlint.rules.phrasing import plural
+
+
+def escape(text: str) -> str:
+    """User text for the page: control characters shown as escapes (`\\x1b`), as in
+    the text and Markdown reports, then HTML-escaped."""
+    return html.escape(visible_lines(text))
+
 
 _STYLE = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1f2328;\
