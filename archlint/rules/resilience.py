@@ -315,6 +315,9 @@ def retry_amplification(ctx: RuleContext) -> Iterator[Finding]:
     an entry path without another retrying edge: e is then the deepest retrying edge of
     an offending entry path. Paths that retry again below B are reported at their own
     deeper edge instead.
+    A provider's calls into the design (a webhook from a payment processor) are requests
+    of its own, made after and apart from ours: a path restarts at an external component
+    instead of multiplying our retries by the provider's redeliveries.
     """
     terms = ctx.terms
     graph = ctx.graph
@@ -342,6 +345,8 @@ def retry_amplification(ctx: RuleContext) -> Iterator[Finding]:
         if state is None:
             continue  # reached only through a cycle with no entry: on no entry path
         product, layers, above = state
+        if graph.nodes[cid].kind == "external":
+            product, layers, above = 1, 0, None
         for edge in forward[cid]:
             tries = attempts[id(edge)]
             retrying = tries >= 2
@@ -355,13 +360,19 @@ def retry_amplification(ctx: RuleContext) -> Iterator[Finding]:
                 else:
                     fix = (f"keep the retries of one of the {reached[1]} retrying layers on this path "
                            f"(the deepest are {_label(above)} and {_label(edge)})")
+                hint = f"retry at one layer only: {fix}, or lower the attempts until their product is at most {limit:g}"
+                if graph.nodes[above.src].kind == "external":
+                    # The provider's redeliveries are not ours to drop; only the why can be recorded.
+                    hint = (f"{above.src} redelivers on its own: drop the retries of {_label(edge)}, or lower "
+                            f"them until the product is at most {limit:g}; if {above.src} spreads its "
+                            f"redeliveries over hours, accept the risk with a reason: "
+                            f"components.{edge.src}.lint.ignore: {{RES006: \"<why>\"}}")
                 yield ctx.finding(
                     edge.path + ("retries",),
                     f"retries multiply along an entry path: {_label(edge)} retries below {_label(above)}, "
                     f"so {edge.dst} may see {reached[0]}x the load over {reached[1]} retrying layers "
                     f"(limit {limit:g})",
-                    hint=f"retry at one layer only: {fix}, or lower the attempts until their product "
-                         f"is at most {limit:g}",
+                    hint=hint,
                 )
 
 
