@@ -139,6 +139,16 @@ def test_unknown_tech_suggests_catalog_entry(tmp_path):
     assert finding.code == "INP013" and "did you mean 'postgres'?" in finding.message
 
 
+def test_misspelt_word_suggests_the_listed_one(tmp_path):
+    (finding,) = check_text(tmp_path, variant("kind: service", "kind: sevice"))
+    assert finding.code == "INP011" and finding.message.endswith("(got 'sevice'); did you mean 'service'?")
+
+
+def test_word_far_from_every_listed_one_gets_no_guess(tmp_path):
+    (finding,) = check_text(tmp_path, variant("kind: service", "kind: banana"))
+    assert finding.code == "INP011" and "did you mean" not in finding.message
+
+
 def test_empty_file(tmp_path):
     assert codes_at(check_text(tmp_path, "")) == [("INP001", 1, 1)]
     (finding,) = check_text(tmp_path, "# only a comment\n")

@@ -211,6 +211,9 @@ def _message(code: str, path: Path, items: list[ErrorDetails], data: Any) -> Fin
         message += "; YAML 1.2 reads yes/no/on/off as text, write true or false"
     if "text" in expected and isinstance(value, dict) and len(value) == 1:
         return _finding(code, message, path, hint=_colon_hint(value))
+    if first["type"] == "literal_error" and isinstance(value, str):
+        # `kind: sevice`: the listed words are the only ones accepted, so the closest is a fair guess.
+        message += did_you_mean(value, re.findall(r"'([^']*)'", str((first.get("ctx") or {}).get("expected", ""))))
     return _finding(code, message, path)
 
 
