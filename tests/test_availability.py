@@ -96,6 +96,56 @@ def test_copies_in_two_regions_carry_their_own_region(tmp_path):
     assert flow.value == pytest.approx(expected, abs=1e-15)
 
 
+def test_two_regions_without_zones_have_a_zone_each(tmp_path):
+    # A count of zones is per region, one by default: 4 copies in 2 regions sit in 2
+    # zones, 2 copies each, and the flow is not bounded by one region.
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 4}\n",
+                   "      - web -> api\n", deployment="{regions: 2}")
+    flow = _figures(tmp_path, text).availability["f"]
+    zone_group = ZONE * (1 - (1 - VM) ** 2)  # 99.9475%
+    expected = 1 - (1 - REGION * zone_group) ** 2  # 99.9999609%
+    assert _part(flow, "api").value == pytest.approx(expected, abs=1e-15)
+    assert "4 copies in 2 zones of 2 regions" in _part(flow, "api").work
+    assert flow.region is None
+
+
+def test_a_count_of_zones_is_per_region(tmp_path):
+    # regions: 2, zones: 3 is six zones: 12 copies, 2 in each.
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 12}\n",
+                   "      - web -> api\n", deployment="{regions: 2, zones: 3}")
+    flow = _figures(tmp_path, text).availability["f"]
+    in_region = 1 - (1 - ZONE * (1 - (1 - VM) ** 2)) ** 3
+    expected = 1 - (1 - REGION * in_region) ** 2
+    assert _part(flow, "api").value == pytest.approx(expected, abs=1e-15)
+    assert "12 copies in 6 zones of 2 regions" in _part(flow, "api").work
+
+
+def test_a_list_of_zones_names_every_zone(tmp_path):
+    # Three named zones over two regions: two in one region, one in the other; 6 copies,
+    # 2 in each zone.
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 6, zones: [a1, a2, b1]}\n",
+                   "      - web -> api\n", deployment="{regions: 2}")
+    flow = _figures(tmp_path, text).availability["f"]
+    zone_group = ZONE * (1 - (1 - VM) ** 2)
+    region_a, region_b = 1 - (1 - zone_group) ** 2, zone_group
+    expected = 1 - (1 - REGION * region_a) * (1 - REGION * region_b)
+    assert _part(flow, "api").value == pytest.approx(expected, abs=1e-15)
+    assert "6 copies in 3 zones of 2 regions" in _part(flow, "api").work
+
+
+def test_two_regions_are_not_a_single_zone(tmp_path):
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(_design("  web: {kind: client, calls: [api]}\n"
+                            "  api: {kind: service, replicas: 4, health_check: /healthz}\n",
+                            "      - web -> api\n", deployment="{regions: 2}")
+                    .replace("name: d\n", "name: d\nrequirements: {availability: 99.99%}\n"))
+    out = run_process("check", str(path), "--select", "AVL", "--format", "json")
+    assert json.loads(out.stdout)["findings"] == []
+
+
 def test_a_single_node_managed_cache_counts_as_one_instance(tmp_path):
     text = _design("  web: {kind: client, calls: [api]}\n"
                    "  api: {kind: service, replicas: 3, calls: [sessions]}\n"

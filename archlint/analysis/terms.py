@@ -41,6 +41,14 @@ def _count(spread: Any) -> int | None:
     return len(spread) if isinstance(spread, list) else int(spread)
 
 
+def _zones_in_all(spread: Any, regions: int) -> int | None:
+    """Zones over every region: a count of zones is per region (`regions: 2, zones: 3`
+    is six zones), a list names each zone there is."""
+    if spread is None:
+        return None
+    return len(spread) if isinstance(spread, list) else int(spread) * regions
+
+
 class Terms:
     """The derived terms of one design. Cheap to build; most figures are computed on
     first use and cached, so a rule pays only for what it reads."""
@@ -80,6 +88,7 @@ class Terms:
         self.requirements = design.requirements
         deployment = design.deployment
         self.deployment_zones = _count(deployment.zones if deployment else None) or 1
+        self._deployment_zone_spread = deployment.zones if deployment else None
         self.deployment_regions = _count(deployment.regions if deployment else None) or 1
 
     # --- components ------------------------------------------------------------------
@@ -243,14 +252,17 @@ class Terms:
         return known
 
     def _zone_count(self, cid: str) -> int:
-        stated = _count(self.component(cid).zones)
+        """The zones a component's copies span over all its regions: a count of zones is
+        per region, so two regions have at least two zones."""
+        regions = self.regions(cid)
+        stated = _zones_in_all(self.component(cid).zones, regions)
         if stated is not None:
             return stated
         if self.provider_redundant(cid):
             return self.deployment_zones
         n = self.copies(cid) if self.kind(cid) == "database" or self.component(cid).replication is not None \
             else self.rmin(cid)
-        return min(self.deployment_zones, n or 1)
+        return min(_zones_in_all(self._deployment_zone_spread, regions) or regions, n or 1)
 
     def regions(self, cid: str) -> int:
         known = self._regions.get(cid)
