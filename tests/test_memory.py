@@ -54,3 +54,21 @@ def test_compact_lines_are_read_a_piece_at_a_time(monkeypatch):
     # Markdown counts \n only, and drops a \r before it.
     assert results.lines_at(text, True, {1, 2, 3, 4}) == {1: "a: 1", 2: "b: 2\rc: 3\u2028d: 4", 3: "", 4: "e: 5"}
     assert results.lines_at("", False, {1}) == {}
+
+
+def test_a_checked_design_leaves_no_cycles_for_the_collector():
+    # The collector is off while a file is checked: a design held in reference cycles
+    # would stay until a collection traverses it, a design's worth of objects per file.
+    settings, catalog = FileSettings(), load_catalog()
+    path = str(EXAMPLES / "naive-shop.arch.yaml")  # findings of many rules: every figure computed
+    check_file(path, "naive-shop.arch.yaml", settings, catalog).compact()  # warm the process-wide caches
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        result = check_file(path, "naive-shop.arch.yaml", settings, catalog).compact()
+        assert len(result.findings) > 20
+        assert gc.collect() == 0  # nothing unreachable: everything went by reference counting
+    finally:
+        if was:
+            gc.enable()

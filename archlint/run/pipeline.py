@@ -119,7 +119,14 @@ def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings
         cli_options=settings.cli_options,
         today=settings.today or dt.datetime.now(dt.timezone.utc).date(),
     )
-    return evaluate_rules(run)
+    try:
+        return evaluate_rules(run)
+    finally:
+        # The figures and the terms refer to each other: with that one link cut, the
+        # design's objects all go by reference counting when the check is done, instead of
+        # waiting for a collection that would traverse every one of them (about 0.4 s for
+        # a 10k-component design in a run over many files).
+        run.terms.figures = None
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
