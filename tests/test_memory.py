@@ -54,6 +54,9 @@ def test_compact_lines_are_read_a_piece_at_a_time(monkeypatch):
     # Markdown counts \n only, and drops a \r before it.
     assert results.lines_at(text, True, {1, 2, 3, 4}) == {1: "a: 1", 2: "b: 2\rc: 3\u2028d: 4", 3: "", 4: "e: 5"}
     assert results.lines_at("", False, {1}) == {}
+    # Lines broken by \n alone (str.split's path): the same numbering, in both kinds of file.
+    for is_markdown in (False, True):
+        assert results.lines_at("a: 1\nb: 2\n\nc: 3", is_markdown, {1, 3, 4, 5}) == {1: "a: 1", 3: "", 4: "c: 3"}
 
 
 def test_a_checked_design_leaves_no_cycles_for_the_collector():
