@@ -97,7 +97,9 @@ def command(
     with Progress() as progress:
         result = run_check([(path, display_name(path)) for path in files], settings.for_file, None,
                            jobs=jobs, progress=progress.update, rules=settings.rules,
-                           cache=None if no_cache else result_cache(cache_dir, settings))
+                           cache=None if no_cache else result_cache(cache_dir, settings),
+                           # only SARIF and baselines read node digests (0.3 s on 50k components)
+                           digests=baseline_path is not None or any(fmt == "sarif" for fmt, _ in reports))
     if baseline is not None and baseline_path is not None:  # a baseline is read only from a path
         from archlint.run.baseline import apply, stale_messages
 

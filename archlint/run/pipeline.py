@@ -149,14 +149,18 @@ def run_check(
     progress: Callable[[int, int], None] | None = None,
     rules: RuleSet | None = None,
     cache: ResultCache | None = None,
+    digests: bool = True,
 ) -> CheckResult:
     """Check each (path, display name) with its own settings; results keep the order of
     `files` whatever `jobs` is (None: decide from the work, see `auto_jobs`).
     `progress(done, total)` is called after each file. `rules` is every rule of the run
     (what reports describe); default: the built-in ones. Each file's result is kept in
     its compact form (what reports read), and comes from `cache` when it holds it.
-    `catalog` None: the built-in one, loaded only if a file is checked in this process."""
-    run = _Run(files, [settings_for(path) for path, _name in files], cache, catalog, progress)
+    `catalog` None: the built-in one, loaded only if a file is checked in this process.
+    `digests` False: the run's reports read no node digest (no SARIF, no baseline), so
+    the compact results keep none; a cache keeps them whatever this says."""
+    run = _Run(files, [settings_for(path) for path, _name in files], cache, catalog, progress,
+               digests or cache is not None)
     # No collection after the last file checked here: nothing is checked after it, and
     # the first young collection of a process rescans everything imported meanwhile
     # (pydantic, the models, the rules: a tenth of a one-file check).
@@ -205,14 +209,16 @@ class _Task:
     settings: FileSettings
     source: Source | None = None  # the file as the cache lookup read it (bytes undecoded); None: read it
     entry: Entry | None = None  # where its result goes in the cache; None: not cached
+    digests: bool = True  # whether its compact result keeps the findings' node digests
 
 
 class _Run:
     """The state of one run_check: each file's settings and result, the cache, progress."""
 
     def __init__(self, files: list[tuple[str, str]], settings: list[FileSettings], cache: ResultCache | None,
-                 catalog: Any, progress: Callable[[int, int], None] | None) -> None:
+                 catalog: Any, progress: Callable[[int, int], None] | None, digests: bool = True) -> None:
         self.files, self.settings, self.cache, self.catalog = files, settings, cache, catalog
+        self.digests = digests
         self.results: list[FileResult | None] = [None] * len(files)
         self.progress = progress
         self.done = 0
@@ -221,7 +227,7 @@ class _Run:
         """The file's result from the cache (then None), else the task of checking it.
         `keep_bytes`: the task keeps the bytes read for the key, for a check in this process."""
         (path, name), settings = self.files[index], self.settings[index]
-        task = _Task(index, path, name, settings)
+        task = _Task(index, path, name, settings, digests=self.digests)
         if self.cache is not None:
             source, task.entry = self.cache.probe(path, name, settings)
             if task.entry is not None:
@@ -271,7 +277,7 @@ def _check_task(task: _Task, catalog: Any, collect: bool = True) -> tuple[FileRe
         source = read_raw(task.path, task.settings.limits, task.name)
         same = source.raw is not None and content_key(task.entry.slot, source.raw) == task.entry.key
     task.source = None  # the bytes are the check's now: parse_source drops them once decoded
-    compact = check_file(task.path, task.name, task.settings, catalog, source).compact()
+    compact = check_file(task.path, task.name, task.settings, catalog, source).compact(task.digests)
     if collect:
         gc.collect(0)
     return compact, same

@@ -43,7 +43,8 @@ class FileResult:
     # neither count nor fail a run, but reports can show them.
     suppressed: list[Finding] = field(default_factory=list)
     # The compact form (see `compact`): the lines findings point at, by 1-based number,
-    # and each finding's node digest by (block, path); None while the source is whole.
+    # and each finding's node digest by (block, path); None while the source is whole
+    # (digests: also in a compact result of a run whose reports read none).
     lines: dict[int, str] | None = None
     digests: dict[tuple[int, Path], str] | None = None
     # Whether a suppression in the file has an `until` date: then the findings depend on
@@ -64,27 +65,31 @@ class FileResult:
             known = self.digests.get((finding.block, finding.path))
             if known is not None:
                 return known
+        elif self.lines is not None:  # compact without digests: its data is gone too
+            raise RuntimeError(f"the node digests of {self.name} were not kept")
         from archlint.run.fingerprints import node_digest
 
         data = {design.block.index: design.block.data for design in self.designs}
         return node_digest(data.get(finding.block), finding.path)
 
-    def compact(self) -> FileResult:
+    def compact(self, digests: bool = True) -> FileResult:
         """This result with only what reports read: findings, the lines they point at,
-        their node digests, and each design's index, name and sketch flag. A run over many
-        files keeps these instead of the text, data, model and graph of every design."""
+        their node digests (unless `digests` is False: no report of the run reads them,
+        and they cost 0.3 s on a 50k-component design), and each design's index, name and
+        sketch flag. A run over many files keeps these instead of the text, data, model
+        and graph of every design."""
         if self.lines is not None:
             return self
         everything = self.findings + self.suppressed
         found = lines_at(self.source.text, self.source.is_markdown, {f.line for f in everything})
         lines = {f.line: found[f.line] for f in everything if f.line in found}
-        digests = {(f.block, f.path): self.digest(f) for f in everything}
+        kept = {(f.block, f.path): self.digest(f) for f in everything} if digests else None
         designs = [DesignResult(bare_block(d.block.index, d.block.sketch, d.block.line_offset),
                                 name=d.design.name if d.design is not None else d.name) for d in self.designs]
         dated = any(entry.until is not None for d in self.designs if d.design is not None
                     for entry in _ignore_entries(d.design))
         return FileResult(self.name, Source(self.name, "", self.source.is_markdown), designs,
-                          list(self.findings), list(self.suppressed), lines, digests, dated)
+                          list(self.findings), list(self.suppressed), lines, kept, dated)
 
 
 def _ignore_entries(design: Any) -> list[Any]:
