@@ -32,6 +32,7 @@ a:
     - 7
   g: {}
   h: []
+  big: {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: [x]}
 """
 
 
@@ -52,6 +53,10 @@ def test_places_by_hand():
     assert at("a", "g", "nothing") == (9, 2)
     assert at("a", "h", 0) == (10, 2)
     assert at("zzz") == (0, 0)
+    # A map past SMALL_MAP keys keeps a dict: each "kN: N, " is 7 characters from column 8.
+    assert at("a", "big", "k5") == (11, 8 + 5 * 7)
+    assert at("a", "big", "k9", 0) == (11, 8 + 9 * 7 + 5)
+    assert at("a", "big", "k10") == (11, 2)
 
 
 def test_a_root_without_keys_is_placed_at_its_start():
@@ -105,11 +110,13 @@ def test_tricky_yaml_agrees_on_every_path():
         assert locate_place(data, places, where) == locate(data, marks, where), where
 
 
-def test_a_duplicate_key_names_the_first_line_in_both_forms():
-    text = "a: 1\nb: 2\na: 3\n"
+@pytest.mark.parametrize("keys", [2, 12], ids=["small map", "large map"])
+def test_a_duplicate_key_names_the_first_line_in_both_forms(keys):
+    # keys k0..k(n-1) on lines 1..n, then k1 again on line n+1.
+    text = "".join(f"k{index}: {index}\n" for index in range(keys)) + "k1: again\n"
     for parse in (parse_yaml, parse_places):
         with pytest.raises(Exception) as caught:
             parse(text, Limits())
         assert caught.value.code == "INP003"  # type: ignore[attr-defined]
-        assert "(first set on line 1)" in str(caught.value)
-        assert (caught.value.line, caught.value.column) == (2, 0)  # type: ignore[attr-defined]
+        assert "duplicate key 'k1' (first set on line 2)" in str(caught.value)
+        assert (caught.value.line, caught.value.column) == (keys, 0)  # type: ignore[attr-defined]

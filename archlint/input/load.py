@@ -47,10 +47,13 @@ MarkNode = tuple[int, int, int, int, Any]
 # The compact form `check` keeps (see `parse_places`): only the place `locate` reports for
 # each node, a key's for a map entry and the item's start for a list item, as one int
 # `line << PLACE_BITS | column` (0-based). A scalar's entry is that int alone; a map's or
-# a list's is (place, children), children a dict key -> entry or a list of entries.
-# A 50k-component design's marks take about 200 MB as tuples and about 95 MB this way.
-Place = Any  # int | tuple[int, dict[str, Place] | list[Place]]
+# a list's is (place, children): a list's children are a list of entries; a map's, a
+# tuple of entries in the order of its keys in the data (most maps are small), or a dict
+# key -> entry past SMALL_MAP keys. A 50k-component design's marks take about 200 MB as
+# MarkNode tuples and about 65 MB this way.
+Place = Any  # int | tuple[int, tuple[Place, ...] | dict[str, Place] | list[Place]]
 PLACE_BITS = 32
+SMALL_MAP = 8
 _COLUMN_MASK = (1 << PLACE_BITS) - 1
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -285,6 +288,7 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int,
     # end): past 256, Python makes a new int each time a mark's line is read.
     rows = list(range(line_count))
     place = 0  # the compact form's place of the node just finished
+    marks: Any = None  # its marks: a MarkNode, or in the compact form its children
 
     while True:
         event = get_event()
@@ -294,7 +298,7 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int,
         if frame is not None and frame[_IS_MAP] and frame[_KEY] is None and cls is not MappingEndEvent:
             if cls is ScalarEvent and event.tag is None:  # the common case, inline
                 key = event.value
-                if len(key) <= max_key and key not in frame[_CHILDREN]:
+                if len(key) <= max_key and key not in frame[_CONTAINER]:
                     mark = event.start_mark
                     if full:
                         frame[_KEY], frame[_KEY_LINE], frame[_KEY_COL] = intern(key), rows[mark.line], mark.column
@@ -334,7 +338,7 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int,
                 )
             start = event.start_mark
             is_map = cls is MappingStartEvent
-            frame = [{} if is_map else [], {} if is_map else [], is_map, None, 0, 0,
+            frame = [{} if is_map else [], {} if is_map and full else [], is_map, None, 0, 0,
                      rows[start.line] if full else start.line << PLACE_BITS | start.column, start.column,
                      event.anchor, 1]
             stack.append(frame)
@@ -350,6 +354,8 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int,
                 marks = (done[_LINE], done[_COL], rows[end.line], end.column, done[_CHILDREN])
             else:
                 marks, place = done[_CHILDREN], done[_LINE]
+                if done[_IS_MAP]:  # entries in key order: a tuple, or a dict for a large map
+                    marks = tuple(marks) if len(marks) <= SMALL_MAP else dict(zip(value, marks))
             size = done[_SIZE]
             if done[_ANCHOR]:
                 anchors[done[_ANCHOR]] = (value, marks, size)
@@ -408,7 +414,7 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int,
             if full:
                 frame[_CHILDREN][key] = (frame[_KEY_LINE], frame[_KEY_COL], marks)
             else:
-                frame[_CHILDREN][key] = frame[_KEY_LINE] if marks is None else (frame[_KEY_LINE], marks)
+                frame[_CHILDREN].append(frame[_KEY_LINE] if marks is None else (frame[_KEY_LINE], marks))
             frame[_KEY] = None
             frame[_SIZE] += size
         else:
@@ -479,9 +485,9 @@ def _take_key(event: Any, frame: list[Any], max_key: int, full: bool = True) -> 
             mark.line,
             mark.column,
         )
-    children = frame[_CHILDREN]
-    if key in children:
-        first = children[key]
+    if key in frame[_CONTAINER]:
+        children = frame[_CHILDREN]
+        first = children[key] if full else children[list(frame[_CONTAINER]).index(key)]
         first_line = first[0] if full else _place_of(first) >> PLACE_BITS
         raise InputProblem(
             "INP003",
@@ -972,17 +978,30 @@ def _split(entry: Place) -> tuple[tuple[int, int], Any]:
     return (entry[0] >> PLACE_BITS, entry[0] & _COLUMN_MASK), entry[1]
 
 
+def _key_entry(children: Any, value: Any, key: str) -> Place | None:
+    """The entry of `key` in a map's compact children (`value`: the map's data), or None."""
+    if children.__class__ is dict:
+        return children.get(key)
+    for index, name in enumerate(value):  # a small map: entries in the order of its keys
+        if name == key:
+            return children[index]
+    return None
+
+
 def locate_place(data: Any, root: Place, path: Path) -> tuple[int, int]:
     """`locate` over the compact places of `parse_places`: the same walk, the same answers."""
     place, children = _split(root)
     if isinstance(children, dict) and children:
         place = _split(next(iter(children.values())))[0]
-    elif isinstance(children, list) and children:
+    elif isinstance(children, (list, tuple)) and children:
         place = _split(children[0])[0]
     value = data
     for segment in path:
-        if isinstance(children, dict) and isinstance(segment, str) and segment in children:
-            place, children = _split(children[segment])
+        entry = None
+        if isinstance(children, (dict, tuple)) and isinstance(segment, str) and isinstance(value, dict):
+            entry = _key_entry(children, value, segment)
+        if entry is not None:
+            place, children = _split(entry)
             value = value[segment]
         elif isinstance(children, list) and isinstance(value, list):
             if isinstance(segment, int):
@@ -997,8 +1016,8 @@ def locate_place(data: Any, root: Place, path: Path) -> tuple[int, int]:
                     value = item
                     break
                 item_children = _split(entry)[1]
-                if isinstance(item, dict) and segment in item and isinstance(item_children, dict):
-                    place, children = _split(item_children[segment])
+                if isinstance(item, dict) and segment in item and isinstance(item_children, (dict, tuple)):
+                    place, children = _split(_key_entry(item_children, item, segment))
                     value = item[segment]
                     break
             else:
