@@ -75,3 +75,20 @@ def test_a_checked_design_leaves_no_cycles_for_the_collector():
     finally:
         if was:
             gc.enable()
+
+
+def test_only_the_last_file_is_left_for_the_exit(tmp_path):
+    # A real `check` process ends without freeing its heap: the last file's design need
+    # not be freed object by object first. The files before it are freed as usual.
+    files = []
+    for name in ("a.arch.yaml", "b.arch.yaml"):
+        shutil.copy(EXAMPLES / "naive-shop.arch.yaml", tmp_path / name)
+        files.append((str(tmp_path / name), name))
+    settings, catalog = FileSettings(), load_catalog()
+    left: list = []
+    kept = run_check(files, lambda _path: settings, catalog, leave=left)
+    freed = run_check(files, lambda _path: settings, catalog)
+    assert [f.findings for f in kept.files] == [f.findings for f in freed.files]
+    assert len(kept.files[1].findings) > 20
+    (full,) = left
+    assert full.name == "b.arch.yaml" and full.designs[0].design is not None
