@@ -83,6 +83,9 @@ def test_latency_by_hand(url):
     assert redirect.value == pytest.approx(0.005 + 0.010 + 0.001 + 0.010)
     assert redirect.chain == ["browser", "edge", "api", "url-cache", "url-db"]
     assert url.latency["shorten"].value == pytest.approx(0.005 + 0.010 + 0.020)  # dynamodb writes
+    # The arithmetic is written when first read, by the same walk: the same text twice.
+    assert redirect.work == "browser 0ms + edge 5ms + api 10ms + url-cache 1ms + url-db 10ms"
+    assert redirect.work is redirect.work
 
 
 def test_storage_and_bandwidth_by_hand(url):

@@ -297,6 +297,42 @@ def test_fingerprints_survive_lines_inserted_above(cli, tmp_path, monkeypatch):
     assert len({fingerprint for _, _, fingerprint in before}) == len(before)
 
 
+def test_fingerprints_are_the_same_checked_afresh_or_from_the_cache(cli, tmp_path, monkeypatch):
+    # A run keeps node digests only when a report reads them (SARIF here) or a cache
+    # stores them: each way, the same fingerprints.
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, SHOP)
+
+    def fingerprints(*args: str) -> list[str]:
+        log = sarif_of(cli, *SHOP_RULES, *args, "shop.arch.yaml")
+        return [r["partialFingerprints"]["archlint/v1"] for r in log["runs"][0]["results"]]
+
+    fresh = fingerprints("--no-cache")
+    assert len(fresh) > 3
+    assert fingerprints("--cache-dir", "kept") == fresh  # checked, then stored
+    assert fingerprints("--cache-dir", "kept") == fresh  # read from the cache
+    result = cli("check", "--no-cache", *SHOP_RULES, "--format", "text", "--format", "sarif",
+                 "-o", "-", "-o", "out.sarif", "shop.arch.yaml")
+    assert result.exit_code == 0
+    log = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))
+    assert [r["partialFingerprints"]["archlint/v1"] for r in log["runs"][0]["results"]] == fresh
+
+
+def test_a_run_without_digests_refuses_to_invent_one(tmp_path):
+    from archlint.catalog import load_catalog
+    from archlint.run.pipeline import run_check
+    from archlint.run.settings import FileSettings
+
+    path = str(tmp_path / write(tmp_path, SHOP))
+    settings = FileSettings()
+    kept = run_check([(path, "shop.arch.yaml")], lambda _path: settings, load_catalog()).files[0]
+    bare = run_check([(path, "shop.arch.yaml")], lambda _path: settings, load_catalog(), digests=False).files[0]
+    assert bare.findings == kept.findings and bare.lines == kept.lines
+    assert kept.digests and bare.digests is None
+    with pytest.raises(RuntimeError, match=r"node digests of shop\.arch\.yaml were not kept"):
+        bare.digest(bare.findings[0])
+
+
 def test_fingerprint_changes_when_the_flagged_node_does(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
 

@@ -54,3 +54,41 @@ def test_compact_lines_are_read_a_piece_at_a_time(monkeypatch):
     # Markdown counts \n only, and drops a \r before it.
     assert results.lines_at(text, True, {1, 2, 3, 4}) == {1: "a: 1", 2: "b: 2\rc: 3\u2028d: 4", 3: "", 4: "e: 5"}
     assert results.lines_at("", False, {1}) == {}
+    # Lines broken by \n alone (str.split's path): the same numbering, in both kinds of file.
+    for is_markdown in (False, True):
+        assert results.lines_at("a: 1\nb: 2\n\nc: 3", is_markdown, {1, 3, 4, 5}) == {1: "a: 1", 3: "", 4: "c: 3"}
+
+
+def test_a_checked_design_leaves_no_cycles_for_the_collector():
+    # The collector is off while a file is checked: a design held in reference cycles
+    # would stay until a collection traverses it, a design's worth of objects per file.
+    settings, catalog = FileSettings(), load_catalog()
+    path = str(EXAMPLES / "naive-shop.arch.yaml")  # findings of many rules: every figure computed
+    check_file(path, "naive-shop.arch.yaml", settings, catalog).compact()  # warm the process-wide caches
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        result = check_file(path, "naive-shop.arch.yaml", settings, catalog).compact()
+        assert len(result.findings) > 20
+        assert gc.collect() == 0  # nothing unreachable: everything went by reference counting
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_only_the_last_file_is_left_for_the_exit(tmp_path):
+    # A real `check` process ends without freeing its heap: the last file's design need
+    # not be freed object by object first. The files before it are freed as usual.
+    files = []
+    for name in ("a.arch.yaml", "b.arch.yaml"):
+        shutil.copy(EXAMPLES / "naive-shop.arch.yaml", tmp_path / name)
+        files.append((str(tmp_path / name), name))
+    settings, catalog = FileSettings(), load_catalog()
+    left: list = []
+    kept = run_check(files, lambda _path: settings, catalog, leave=left)
+    freed = run_check(files, lambda _path: settings, catalog)
+    assert [f.findings for f in kept.files] == [f.findings for f in freed.files]
+    assert len(kept.files[1].findings) > 20
+    (full,) = left
+    assert full.name == "b.arch.yaml" and full.designs[0].design is not None

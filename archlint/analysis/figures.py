@@ -15,6 +15,7 @@ to its arithmetic so the two cannot drift apart.
 from __future__ import annotations
 
 import functools
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,8 +196,19 @@ class FlowLatency:
     chain: list[str]  # the components counted, in call order
     parts: list[Part]
     unknown: list[str]
-    work: str = ""  # "edge 5ms + api 10ms + max(db 10ms, psp 300ms)"
     left_out: list[str] = field(default_factory=list)  # hops below 1% of requests
+    # The arithmetic, "edge 5ms + api 10ms + max(db 10ms, psp 300ms)", is written when
+    # first read (a finding over the target, the estimate): most flows never print it,
+    # and writing it was a third of the latency walk. `_write` writes it: a weak
+    # reference to the figures, so that the figures, holding this, stay out of a cycle.
+    _work: str | None = field(default=None, repr=False, compare=False)
+    _write: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def work(self) -> str:
+        if self._work is None:
+            self._work = self._write() if self._write is not None else ""
+        return self._work
 
 
 @dataclass(slots=True)
@@ -215,6 +227,14 @@ class Bandwidth:
     average: float  # bytes per second
     peak: float
     work: str = ""  # "rate × 500B", or "rate × (2KB to db + 20% × 8B to filter)"
+
+
+def _latency_work(figures: weakref.ref[Figures], route: Route) -> str:
+    """A flow's latency arithmetic, written when first read (FlowLatency.work)."""
+    owner = figures()
+    if owner is None:  # a FlowLatency outlived its figures: a bug, never a wrong text
+        raise RuntimeError(f"the figures of flow {route.name} are gone")
+    return owner._flow_latency(route, text=True).work
 
 
 class Figures:
@@ -704,14 +724,15 @@ class Figures:
     def latency(self) -> dict[str, FlowLatency]:
         return {route.name: self._flow_latency(route) for route in self.terms.routes()}
 
-    def _flow_latency(self, route: Route) -> FlowLatency:
+    def _flow_latency(self, route: Route, text: bool = False) -> FlowLatency:
         """The flow's p99 (docs/language.md, "Latency"): from the entry, each component's
         own p99 plus its calls in the order of the steps: calls in separate steps add
         up, the calls of one `parallel:` group take the slowest of them. Hops taken by
         fewer than 1% of the flow's requests are left out (they cannot hold the 99th
         percentile); a fail-open call (`critical: false` with a `fallback` and a
         `timeout`) adds at most timeout × attempts, plus its fallback's p99 when the
-        fallback names a component. Linear in the flow's hops."""
+        fallback names a component. Linear in the flow's hops. `text`: write the
+        arithmetic now; else it is written, by this walk again, when first read."""
         terms = self.terms
         target = terms.target(route, "latency_p99")
         reached = [hop for hop in terms.sync_hops(route) if hop.share > 0]
@@ -719,7 +740,7 @@ class Figures:
         left_out = [f"{hop.edge.src} -> {hop.edge.dst} ({hop.share * 100:.3g}%)"
                     for hop in reached if hop.share < P99_SHARE - 1e-12]
         if not hops:
-            return FlowLatency(route.name, None, target, [], [], [], "", left_out)
+            return FlowLatency(route.name, None, target, [], [], [], left_out)
         # A component's figure follows what the hops into it do: read, write, or the
         # slower of both when they do both or the flow states no type.
         entering: dict[str, str | None] = {}
@@ -758,34 +779,40 @@ class Figures:
                 continue
             own = part(node)
             value = own.value or 0.0
-            text = f"{node} {'?' if own.value is None else _duration(own.value)}"
+            work = f"{node} {'?' if own.value is None else _duration(own.value)}" if text else ""
             counted = [node]
             for group in calls.values():
-                branches = [self._call(hop, done[hop.edge.dst], part) for hop in group]
+                branches = [self._call(hop, done[hop.edge.dst], part, text) for hop in group]
                 slowest = max(branches, key=lambda branch: branch[0])
                 value += slowest[0]
                 counted += slowest[2]
-                if len(text) > _WORK_LIMIT:  # the arithmetic is cut short, never the figure
+                if not text or len(work) > _WORK_LIMIT:  # the arithmetic is cut short, never the figure
                     continue
                 if len(branches) == 1:
-                    text += f" + {slowest[1]}"
+                    work += f" + {slowest[1]}"
                 else:
-                    text += f" + max({', '.join(branch[1] for branch in branches)})"
-            if len(text) > _WORK_LIMIT:
-                text = text[:_WORK_LIMIT] + " …"
-            done[node] = (value, text, counted)
+                    work += f" + max({', '.join(branch[1] for branch in branches)})"
+            if len(work) > _WORK_LIMIT:
+                work = work[:_WORK_LIMIT] + " …"
+            done[node] = (value, work, counted)
         value, work, chain = done[entry]
         chain = list(dict.fromkeys(chain))
         chain_parts = [part(cid) for cid in chain]
         unknown = [p.cid for p in chain_parts if p.value is None]
-        return FlowLatency(route.name, value, target, chain, chain_parts, unknown, work, left_out)
+        written = FlowLatency(route.name, value, target, chain, chain_parts, unknown, left_out)
+        if text:
+            written._work = work
+        else:
+            written._write = functools.partial(_latency_work, weakref.ref(self), route)
+        return written
 
-    def _call(self, hop: Any, callee: tuple[float, str, list[str]], part: Any) -> tuple[float, str, list[str]]:
+    def _call(self, hop: Any, callee: tuple[float, str, list[str]], part: Any,
+              text: bool) -> tuple[float, str, list[str]]:
         """One call's contribution: the callee's latency, bounded by timeout × attempts
-        (plus the fallback for a fail-open call)."""
-        value, text, counted = callee
+        (plus the fallback for a fail-open call); its arithmetic only with `text`."""
+        value, work, counted = callee
         link = hop.edge.props
-        nested = f"({text})" if " + " in text else text
+        nested = (f"({work})" if " + " in work else work) if text else ""
         if not self.terms.critical(hop) and link.fallback and link.timeout:
             attempts = self.terms.attempts(hop.edge)
             bound = link.timeout * attempts
@@ -795,6 +822,8 @@ class Figures:
                 extra = part(fallback).value or 0.0
                 extra_counted = [fallback]
             if value > bound + extra:
+                if not text:
+                    return bound + extra, "", [hop.edge.dst] + extra_counted
                 spent = _duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
                 extra_text = f" + {fallback} {_duration(extra)}" if extra_counted else ""
                 return (bound + extra, f"min({nested}, {spent}{extra_text}) fail-open", [hop.edge.dst] + extra_counted)
@@ -804,10 +833,11 @@ class Figures:
             attempts = self.terms.attempts(hop.edge)
             bound = link.timeout * attempts
             if value > bound:
+                if not text:
+                    return bound, "", [hop.edge.dst]
                 spent = _duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
                 return bound, f"min({nested}, {spent}) timeout", [hop.edge.dst]
-        return value, text, counted
-
+        return value, work, counted
 
     # --- storage and bandwidth ---------------------------------------------------------------
 

@@ -44,6 +44,18 @@ from archlint.input.units import format_size
 # sequences, None for scalars.
 MarkNode = tuple[int, int, int, int, Any]
 
+# The compact form `check` keeps (see `parse_places`): only the place `locate` reports for
+# each node, a key's for a map entry and the item's start for a list item, as one int
+# `line << PLACE_BITS | column` (0-based). A scalar's entry is that int alone; a map's or
+# a list's is (place, children): a list's children are a list of entries; a map's, a
+# tuple of entries in the order of its keys in the data (most maps are small), or a dict
+# key -> entry past SMALL_MAP keys. A 50k-component design's marks take about 200 MB as
+# MarkNode tuples and about 65 MB this way.
+Place = Any  # int | tuple[int, tuple[Place, ...] | dict[str, Place] | list[Place]]
+PLACE_BITS = 32
+SMALL_MAP = 8
+_COLUMN_MASK = (1 << PLACE_BITS) - 1
+
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 YAML_MAX_KEY_LENGTH = 1024  # YAML's bound on a key written without '?'
 PARSER_MAX_DEPTH = 1000  # libyaml refuses deeper nesting itself, whatever limits.max-depth says
@@ -89,7 +101,8 @@ class Block:
     sketch: bool = False  # an `archlint sketch` fence: validated, no rules, no figures
     prefix: str = ""  # Markdown: what the fence strips from each line (indentation, `>`), for edits adding lines
     data: Any = None
-    marks: MarkNode | None = None
+    marks: MarkNode | None = None  # the full marks, for the language server (`source_from_text`)
+    places: Place | None = None  # the compact form, for `check` of files (`read_source`)
     problem: InputProblem | None = None
 
     def place(self, line: int, column: int) -> tuple[int, int]:
@@ -98,6 +111,8 @@ class Block:
 
     def locate(self, path: Path) -> tuple[int, int]:
         """1-based file position of the node at `path`, or of its nearest present ancestor."""
+        if self.places is not None:
+            return self.place(*locate_place(self.data, self.places, path))
         if self.marks is None:
             return self.place(0, 0)
         return self.place(*locate(self.data, self.marks, path))
@@ -203,6 +218,12 @@ def parse_yaml(text: str, limits: Limits) -> tuple[Any, MarkNode | None]:
     return _parse(text, limits, stream=False)[0]
 
 
+def parse_places(text: str, limits: Limits) -> tuple[Any, Place | None]:
+    """`parse_yaml` keeping the compact places (see `Place`) instead of the full marks:
+    what `locate_place` needs, at half the memory. The same checks and problems."""
+    return _parse(text, limits, stream=False, full=False)[0]
+
+
 def parse_yaml_stream(text: str, limits: Limits) -> list[tuple[Any, MarkNode | None]]:
     """Every document of a YAML stream, with merge keys (`<<: *defaults`) applied, under
     the same limits: for the inputs of `archlint import` (Kubernetes streams, Compose
@@ -210,12 +231,12 @@ def parse_yaml_stream(text: str, limits: Limits) -> list[tuple[Any, MarkNode | N
     return _parse(text, limits, stream=True)
 
 
-def _parse(text: str, limits: Limits, stream: bool) -> list[tuple[Any, MarkNode | None]]:
+def _parse(text: str, limits: Limits, stream: bool, full: bool = True) -> list[tuple[Any, Any]]:
     loader = _PlainLoader(text)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building many small containers; the collector would rescan them all
     try:
-        return _build(loader, limits, stream, _line_bound(text))
+        return _build(loader, limits, stream, _line_bound(text) if full else 0, full)
     except yaml.MarkedYAMLError as error:
         raise _syntax_problem(error, text, limits) from None
     except yaml.YAMLError as error:
@@ -235,20 +256,25 @@ def _line_bound(text: str) -> int:
 
 # Frame slots: the container, its child marks, whether it is a map, the pending key
 # (None while a map waits for its next key), that key's line and column, the
-# collection's own line and column, its anchor, and its size in nodes.
+# collection's own line and column, its anchor, and its size in nodes. In the compact
+# form (`full` False) the key's line slot holds the key's place, the collection's line
+# slot its own place, and the column slots are unused.
 _CONTAINER, _CHILDREN, _IS_MAP, _KEY, _KEY_LINE, _KEY_COL, _LINE, _COL, _ANCHOR, _SIZE = range(10)
 
 
-def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[tuple[Any, MarkNode | None]]:
+def _build(loader: Any, limits: Limits, stream: bool, line_count: int,
+           full: bool = True) -> list[tuple[Any, Any]]:
     """One pass over the events, written for speed: this loop sees every node. Without
     `stream`, one document and no merge keys; with it, every document, merges applied.
-    `line_count` bounds the line numbers marks hold (one past the last line)."""
+    `line_count` bounds the line numbers marks hold (one past the last line). `full`:
+    MarkNode trees; else the compact places (see `Place`), never with `stream`."""
+    assert full or not stream, "merge keys rewrite full marks only"
     get_event = loader.get_event
     stack: list[list[Any]] = []
     frame: list[Any] | None = None
-    anchors: dict[str, tuple[Any, MarkNode, int]] = {}
+    anchors: dict[str, tuple[Any, Any, int]] = {}  # value, marks (or compact children), size
     root: Any = None
-    root_marks: MarkNode | None = None
+    root_marks: Any = None
     documents = 0
     expanded = 0
     finished: list[tuple[Any, MarkNode | None]] = []
@@ -261,6 +287,8 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[t
     # One int object per line, shared by every mark on it (a key, its value's start and
     # end): past 256, Python makes a new int each time a mark's line is read.
     rows = list(range(line_count))
+    place = 0  # the compact form's place of the node just finished
+    marks: Any = None  # its marks: a MarkNode, or in the compact form its children
 
     while True:
         event = get_event()
@@ -270,11 +298,14 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[t
         if frame is not None and frame[_IS_MAP] and frame[_KEY] is None and cls is not MappingEndEvent:
             if cls is ScalarEvent and event.tag is None:  # the common case, inline
                 key = event.value
-                if len(key) <= max_key and key not in frame[_CHILDREN]:
+                if len(key) <= max_key and key not in frame[_CONTAINER]:
                     mark = event.start_mark
-                    frame[_KEY], frame[_KEY_LINE], frame[_KEY_COL] = intern(key), rows[mark.line], mark.column
+                    if full:
+                        frame[_KEY], frame[_KEY_LINE], frame[_KEY_COL] = intern(key), rows[mark.line], mark.column
+                    else:
+                        frame[_KEY], frame[_KEY_LINE] = intern(key), mark.line << PLACE_BITS | mark.column
                     continue
-            _take_key(event, frame, max_key)  # anything else: check it and say what is wrong
+            _take_key(event, frame, max_key, full)  # anything else: check it and say what is wrong
             continue
         if cls is ScalarEvent:
             if not event.style and event.tag is None:  # libyaml marks plain scalars with style ''
@@ -284,8 +315,12 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[t
                     value = plain[text] = resolve_plain(text)
             else:
                 value = _scalar_value(event)
-            start, end = event.start_mark, event.end_mark
-            marks = (rows[start.line], start.column, rows[end.line], end.column, None)
+            start = event.start_mark
+            if full:
+                end = event.end_mark
+                marks = (rows[start.line], start.column, rows[end.line], end.column, None)
+            else:
+                marks, place = None, start.line << PLACE_BITS | start.column
             size = 1
             if event.anchor:
                 anchors[event.anchor] = (value, marks, 1)
@@ -303,8 +338,9 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[t
                 )
             start = event.start_mark
             is_map = cls is MappingStartEvent
-            frame = [{} if is_map else [], {} if is_map else [], is_map, None, 0, 0,
-                     rows[start.line], start.column, event.anchor, 1]
+            frame = [{} if is_map else [], {} if is_map and full else [], is_map, None, 0, 0,
+                     rows[start.line] if full else start.line << PLACE_BITS | start.column, start.column,
+                     event.anchor, 1]
             stack.append(frame)
             continue
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
@@ -312,9 +348,14 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[t
             frame = stack[-1] if stack else None
             if stream and done[_IS_MAP] and "<<" in done[_CONTAINER]:
                 _apply_merge(done)
-            end = event.end_mark
             value = done[_CONTAINER]
-            marks = (done[_LINE], done[_COL], rows[end.line], end.column, done[_CHILDREN])
+            if full:
+                end = event.end_mark
+                marks = (done[_LINE], done[_COL], rows[end.line], end.column, done[_CHILDREN])
+            else:
+                marks, place = done[_CHILDREN], done[_LINE]
+                if done[_IS_MAP]:  # entries in key order: a tuple, or a dict for a large map
+                    marks = tuple(marks) if len(marks) <= SMALL_MAP else dict(zip(value, marks))
             size = done[_SIZE]
             if done[_ANCHOR]:
                 anchors[done[_ANCHOR]] = (value, marks, size)
@@ -341,8 +382,11 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[t
                     hint="write the values out, or raise limits.max-aliases if this is intended",
                 )
             # The alias's own place, the anchor's structure below it.
-            end = event.end_mark
-            marks = (mark.line, mark.column, end.line, end.column, target_marks[4])
+            if full:
+                end = event.end_mark
+                marks = (mark.line, mark.column, end.line, end.column, target_marks[4])
+            else:
+                marks, place = target_marks, mark.line << PLACE_BITS | mark.column
         else:
             if stream:
                 if cls is DocumentEndEvent:
@@ -363,11 +407,14 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[t
             continue
         # Attach the finished node to its parent.
         if frame is None:
-            root, root_marks = value, marks
+            root, root_marks = value, (marks if full else place if marks is None else (place, marks))
         elif frame[_IS_MAP]:
             key = frame[_KEY]
             frame[_CONTAINER][key] = value
-            frame[_CHILDREN][key] = (frame[_KEY_LINE], frame[_KEY_COL], marks)
+            if full:
+                frame[_CHILDREN][key] = (frame[_KEY_LINE], frame[_KEY_COL], marks)
+            else:
+                frame[_CHILDREN].append(frame[_KEY_LINE] if marks is None else (frame[_KEY_LINE], marks))
             frame[_KEY] = None
             frame[_SIZE] += size
         else:
@@ -382,7 +429,10 @@ def _build(loader: Any, limits: Limits, stream: bool, line_count: int) -> list[t
                     hint="split the list, or raise limits.max-list-items in the configuration",
                 )
             container.append(value)
-            frame[_CHILDREN].append(marks)
+            if full:
+                frame[_CHILDREN].append(marks)
+            else:
+                frame[_CHILDREN].append(place if marks is None else (place, marks))
             frame[_SIZE] += size
     return finished if stream else [(root, root_marks)]
 
@@ -415,7 +465,7 @@ def _apply_merge(frame: list[Any]) -> None:
     frame[_CONTAINER], frame[_CHILDREN] = merged, merged_marks
 
 
-def _take_key(event: Any, frame: list[Any], max_key: int) -> None:
+def _take_key(event: Any, frame: list[Any], max_key: int, full: bool = True) -> None:
     mark = event.start_mark
     if event.__class__ is not ScalarEvent:
         what = "an alias" if event.__class__ is AliasEvent else "a list or a map"
@@ -435,19 +485,24 @@ def _take_key(event: Any, frame: list[Any], max_key: int) -> None:
             mark.line,
             mark.column,
         )
-    children = frame[_CHILDREN]
-    if key in children:
+    if key in frame[_CONTAINER]:
+        children = frame[_CHILDREN]
+        first = children[key] if full else children[list(frame[_CONTAINER]).index(key)]
+        first_line = first[0] if full else _place_of(first) >> PLACE_BITS
         raise InputProblem(
             "INP003",
-            f"duplicate key '{key}' (first set on line {children[key][0] + 1}); YAML would silently keep "
+            f"duplicate key '{key}' (first set on line {first_line + 1}); YAML would silently keep "
             f"only the last one",
             mark.line,
             mark.column,
             hint=f"merge the two '{key}' entries into one",
         )
     frame[_KEY] = key
-    frame[_KEY_LINE] = mark.line
-    frame[_KEY_COL] = mark.column
+    if full:
+        frame[_KEY_LINE] = mark.line
+        frame[_KEY_COL] = mark.column
+    else:
+        frame[_KEY_LINE] = mark.line << PLACE_BITS | mark.column
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, text: str, limits: Limits) -> InputProblem:
@@ -694,7 +749,8 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 # --- files ------------------------------------------------------------------------------
 
 def read_source(path: str, limits: Limits, display: str | None = None) -> Source:
-    """Read one file into a Source: decoded text and its designs, each parsed or with a problem."""
+    """Read one file into a Source: decoded text and its designs, each parsed (with the
+    compact places, `Block.places`) or with a problem."""
     return parse_source(read_raw(path, limits, display), limits)
 
 
@@ -744,12 +800,13 @@ def parse_source(source: Source, limits: Limits) -> Source:
             file=source.name, line=problem.line, column=problem.column,
         )
         return source
-    return _fill(source, text, limits)
+    return _fill(source, text, limits, full=False)
 
 
 def source_from_text(text: str, name: str, is_markdown: bool, limits: Limits) -> Source:
     """A Source from text already in memory (an editor's buffer): the same checks and
-    blocks as `read_source`, from the text instead of the file's bytes."""
+    blocks as `read_source`, from the text instead of the file's bytes, with the full
+    marks (`Block.marks`) the language server reads."""
     source = Source(name=name, is_markdown=is_markdown)
     size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > limits.max_file_size:
@@ -768,21 +825,23 @@ def source_from_text(text: str, name: str, is_markdown: bool, limits: Limits) ->
             file=name, line=line + 1, column=column + 1,
         )
         return source
-    return _fill(source, text.removeprefix("\ufeff"), limits)
+    return _fill(source, text.removeprefix("\ufeff"), limits, full=True)
 
 
-def _fill(source: Source, text: str, limits: Limits) -> Source:
+def _fill(source: Source, text: str, limits: Limits, full: bool) -> Source:
+    """Split the text into blocks and parse them; `full`: keep the full marks (the
+    language server reads them), else the compact places (`check` needs no more)."""
     source.text = text
     if source.is_markdown:
         lines = text.split("\n")
         for index, fence in enumerate(find_fences(text)):
             block = Block(index, fence.text, fence.first_line, fence.indent, fence.close_line, sketch=fence.sketch,
                           prefix=lines[fence.open_line][:fence.indent])
-            _parse_block(block, limits, what="the archlint block")
+            _parse_block(block, limits, "the archlint block", full)
             source.blocks.append(block)
     else:
         block = Block(0, text)
-        _parse_block(block, limits, what="the file")
+        _parse_block(block, limits, "the file", full)
         source.blocks.append(block)
     return source
 
@@ -839,14 +898,17 @@ def decode(raw: bytes) -> tuple[str, Finding | None]:
     return text, None
 
 
-def _parse_block(block: Block, limits: Limits, what: str) -> None:
+def _parse_block(block: Block, limits: Limits, what: str, full: bool) -> None:
     if not block.text.strip():
         block.problem = InputProblem(
             "INP001", f"{what} is empty; a design needs at least 'archlint', 'name' and 'components'"
         )
         return
     try:
-        block.data, block.marks = parse_yaml(block.text, limits)
+        if full:
+            block.data, block.marks = parse_yaml(block.text, limits)
+        else:
+            block.data, block.places = parse_places(block.text, limits)
     except InputProblem as problem:
         block.problem = problem
         return
@@ -897,6 +959,66 @@ def locate(data: Any, marks: MarkNode, path: Path) -> tuple[int, int]:
                     key_line, key_col, node = item_marks[4][segment]
                     value = item[segment]
                     place = (key_line, key_col)
+                    break
+            else:
+                break
+        else:
+            break
+    return place
+
+
+def _place_of(entry: Place) -> int:
+    return entry if entry.__class__ is int else entry[0]
+
+
+def _split(entry: Place) -> tuple[tuple[int, int], Any]:
+    """A compact entry -> ((line, column), its children or None)."""
+    if entry.__class__ is int:
+        return (entry >> PLACE_BITS, entry & _COLUMN_MASK), None
+    return (entry[0] >> PLACE_BITS, entry[0] & _COLUMN_MASK), entry[1]
+
+
+def _key_entry(children: Any, value: Any, key: str) -> Place | None:
+    """The entry of `key` in a map's compact children (`value`: the map's data), or None."""
+    if children.__class__ is dict:
+        return children.get(key)
+    for index, name in enumerate(value):  # a small map: entries in the order of its keys
+        if name == key:
+            return children[index]
+    return None
+
+
+def locate_place(data: Any, root: Place, path: Path) -> tuple[int, int]:
+    """`locate` over the compact places of `parse_places`: the same walk, the same answers."""
+    place, children = _split(root)
+    if isinstance(children, dict) and children:
+        place = _split(next(iter(children.values())))[0]
+    elif isinstance(children, (list, tuple)) and children:
+        place = _split(children[0])[0]
+    value = data
+    for segment in path:
+        entry = None
+        if isinstance(children, (dict, tuple)) and isinstance(segment, str) and isinstance(value, dict):
+            entry = _key_entry(children, value, segment)
+        if entry is not None:
+            place, children = _split(entry)
+            value = value[segment]
+        elif isinstance(children, list) and isinstance(value, list):
+            if isinstance(segment, int):
+                if not 0 <= segment < len(children):
+                    break
+                place, children = _split(children[segment])
+                value = value[segment]
+                continue
+            for item, entry in zip(value, children):
+                if item == segment:
+                    place, children = _split(entry)
+                    value = item
+                    break
+                item_children = _split(entry)[1]
+                if isinstance(item, dict) and segment in item and isinstance(item_children, (dict, tuple)):
+                    place, children = _split(_key_entry(item_children, item, segment))
+                    value = item[segment]
                     break
             else:
                 break

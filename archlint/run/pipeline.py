@@ -119,7 +119,15 @@ def _rule_findings(design: Any, graph: Any, catalog: Any, settings: FileSettings
         cli_options=settings.cli_options,
         today=settings.today or dt.datetime.now(dt.timezone.utc).date(),
     )
-    return evaluate_rules(run)
+    try:
+        return evaluate_rules(run)
+    finally:
+        # The figures and the terms refer to each other: with that one link cut, the
+        # design's objects all go by reference counting when the check is done, instead of
+        # waiting for a collection that would traverse every one of them (about 0.4 s for
+        # a 10k-component design in a run over many files), and they are gone before the
+        # findings are placed and the reports written.
+        run.terms.figures = None
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
@@ -142,14 +150,24 @@ def run_check(
     progress: Callable[[int, int], None] | None = None,
     rules: RuleSet | None = None,
     cache: ResultCache | None = None,
+    digests: bool = True,
+    leave: list[Any] | None = None,
 ) -> CheckResult:
     """Check each (path, display name) with its own settings; results keep the order of
     `files` whatever `jobs` is (None: decide from the work, see `auto_jobs`).
     `progress(done, total)` is called after each file. `rules` is every rule of the run
     (what reports describe); default: the built-in ones. Each file's result is kept in
     its compact form (what reports read), and comes from `cache` when it holds it.
-    `catalog` None: the built-in one, loaded only if a file is checked in this process."""
-    run = _Run(files, [settings_for(path) for path, _name in files], cache, catalog, progress)
+    `catalog` None: the built-in one, loaded only if a file is checked in this process.
+    `digests` False: the run's reports read no node digest (no SARIF, no baseline), so
+    the compact results keep none; a cache keeps them whatever this says.
+    `leave`: the caller ends the process right after the run without tearing its heap
+    down (archlint.commands.common.finish): the last file checked here leaves its full
+    result (text, data, model, graph) in this list instead of freeing it object by object
+    (about 0.3 s of CPU for a 50k-component design). Its figures are freed as usual, as
+    soon as its rules are done: they are the larger part of its peak."""
+    run = _Run(files, [settings_for(path) for path, _name in files], cache, catalog, progress,
+               digests or cache is not None)
     # No collection after the last file checked here: nothing is checked after it, and
     # the first young collection of a process rescans everything imported meanwhile
     # (pydantic, the models, the rules: a tenth of a one-file check).
@@ -157,7 +175,8 @@ def run_check(
         for index in range(len(files)):
             task = run.lookup(index, keep_bytes=True)
             if task is not None:
-                run.finish(task, run.check_here(task, collect=index != len(files) - 1))
+                last = index == len(files) - 1
+                run.finish(task, run.check_here(task, collect=not last, leave=leave if last else None))
     else:
         # The bytes read for the keys are kept for a check here while they are too few to
         # repay workers; past that, workers read their files themselves.
@@ -179,7 +198,8 @@ def run_check(
                 run.finish(task, (file_result, same))
         else:
             for task in tasks:
-                run.finish(task, run.check_here(task, collect=task is not tasks[-1]))
+                last = task is tasks[-1]
+                run.finish(task, run.check_here(task, collect=not last, leave=leave if last else None))
     result = CheckResult(rules=rules or builtin_rule_set())
     for (_path, name), file_settings, finished in zip(files, run.settings, run.results):
         assert finished is not None
@@ -198,14 +218,16 @@ class _Task:
     settings: FileSettings
     source: Source | None = None  # the file as the cache lookup read it (bytes undecoded); None: read it
     entry: Entry | None = None  # where its result goes in the cache; None: not cached
+    digests: bool = True  # whether its compact result keeps the findings' node digests
 
 
 class _Run:
     """The state of one run_check: each file's settings and result, the cache, progress."""
 
     def __init__(self, files: list[tuple[str, str]], settings: list[FileSettings], cache: ResultCache | None,
-                 catalog: Any, progress: Callable[[int, int], None] | None) -> None:
+                 catalog: Any, progress: Callable[[int, int], None] | None, digests: bool = True) -> None:
         self.files, self.settings, self.cache, self.catalog = files, settings, cache, catalog
+        self.digests = digests
         self.results: list[FileResult | None] = [None] * len(files)
         self.progress = progress
         self.done = 0
@@ -214,7 +236,7 @@ class _Run:
         """The file's result from the cache (then None), else the task of checking it.
         `keep_bytes`: the task keeps the bytes read for the key, for a check in this process."""
         (path, name), settings = self.files[index], self.settings[index]
-        task = _Task(index, path, name, settings)
+        task = _Task(index, path, name, settings, digests=self.digests)
         if self.cache is not None:
             source, task.entry = self.cache.probe(path, name, settings)
             if task.entry is not None:
@@ -226,12 +248,13 @@ class _Run:
             task.source = source if keep_bytes else None
         return task
 
-    def check_here(self, task: _Task, collect: bool = True) -> tuple[FileResult, bool]:
+    def check_here(self, task: _Task, collect: bool = True,
+                   leave: list[Any] | None = None) -> tuple[FileResult, bool]:
         if self.catalog is None:  # loaded only when a file is checked here, not for cache hits
             from archlint.catalog import load_catalog
 
             self.catalog = load_catalog()
-        return _check_task(task, self.catalog, collect)
+        return _check_task(task, self.catalog, collect, leave)
 
     def finish(self, task: _Task, checked: tuple[FileResult, bool]) -> None:
         """Keep a file's result, and store it in the cache when it was checked from the
@@ -249,14 +272,16 @@ class _Run:
             self.progress(self.done, len(self.files))
 
 
-def _check_task(task: _Task, catalog: Any, collect: bool = True) -> tuple[FileResult, bool]:
+def _check_task(task: _Task, catalog: Any, collect: bool = True,
+                leave: list[Any] | None = None) -> tuple[FileResult, bool]:
     """The file's compact result, and whether it was checked from the very bytes its
     cache key was taken from (a file read again here is compared with the key).
 
     The design's objects are freed by reference counting as the full result goes; a
     young-generation collection (unless `collect` is False) reclaims any cycles among
     them, cheaply, since only this file's survivors are young (the collector is off
-    while a file is checked, so nothing else was promoted meanwhile)."""
+    while a file is checked, so nothing else was promoted meanwhile). With `leave`, the
+    full result goes there instead (see `run_check`)."""
     source, same = task.source, True
     if source is None and task.entry is not None:
         from archlint.run.cache import content_key
@@ -264,7 +289,11 @@ def _check_task(task: _Task, catalog: Any, collect: bool = True) -> tuple[FileRe
         source = read_raw(task.path, task.settings.limits, task.name)
         same = source.raw is not None and content_key(task.entry.slot, source.raw) == task.entry.key
     task.source = None  # the bytes are the check's now: parse_source drops them once decoded
-    compact = check_file(task.path, task.name, task.settings, catalog, source).compact()
+    full = check_file(task.path, task.name, task.settings, catalog, source)
+    compact = full.compact(task.digests)
+    if leave is not None:
+        leave.append(full)
+    del full
     if collect:
         gc.collect(0)
     return compact, same

@@ -1,0 +1,122 @@
+"""The compact places `check` keeps for a file place every path where the full marks
+(which the language server keeps) place it: findings land on the same line and column
+whichever form a design was read with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+
+from archlint.input.load import (
+    Limits,
+    locate,
+    locate_place,
+    parse_places,
+    parse_yaml,
+    read_source,
+    source_from_text,
+)
+
+TRICKY = """\
+a:
+  b: [x, {y: 1}]
+  c: &shared
+    d: 2
+  e: *shared
+  f:
+    - id: one
+    - {two: {z: 3}}
+    - 7
+  g: {}
+  h: []
+  big: {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: [x]}
+"""
+
+
+def test_places_by_hand():
+    data, places = parse_places(TRICKY, Limits())
+    at = lambda *path: locate_place(data, places, path)  # noqa: E731
+    assert at() == (0, 0)  # the root: its first key
+    assert at("a") == (0, 0)
+    assert at("a", "b") == (1, 2)  # a map entry: its key
+    assert at("a", "b", "x") == (1, 6)  # a list item equal to the segment
+    assert at("a", "b", "y") == (1, 10)  # a list item keyed by it: the key
+    assert at("a", "b", 1) == (1, 9)  # an index: the item's start
+    assert at("a", "b", 5) == (1, 2)  # no such item: the list's key
+    assert at("a", "e") == (4, 2)
+    assert at("a", "e", "d") == (3, 4)  # through an alias: the anchor's keys
+    assert at("a", "f", "two", "z") == (7, 13)
+    assert at("a", "f", 2) == (8, 6)
+    assert at("a", "g", "nothing") == (9, 2)
+    assert at("a", "h", 0) == (10, 2)
+    assert at("zzz") == (0, 0)
+    # A map past SMALL_MAP keys keeps a dict: each "kN: N, " is 7 characters from column 8.
+    assert at("a", "big", "k5") == (11, 8 + 5 * 7)
+    assert at("a", "big", "k9", 0) == (11, 8 + 9 * 7 + 5)
+    assert at("a", "big", "k10") == (11, 2)
+
+
+def test_a_root_without_keys_is_placed_at_its_start():
+    data, places = parse_places("  []\n", Limits())
+    assert locate_place(data, places, ("x",)) == (0, 2)
+    data, places = parse_places("# a comment\n  just text\n", Limits())
+    assert locate_place(data, places, ()) == (1, 2)
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path into `value`, each list item also by its text or its keys, and one
+    segment too many at each leaf (the nearest present ancestor)."""
+    found = [path, (*path, "absent"), (*path, 99)]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+            if isinstance(item, str):
+                found.append((*path, item))
+            elif isinstance(item, dict):
+                for key, inner in item.items():
+                    found += _paths(inner, (*path, key))
+    return found
+
+
+def _designs() -> list[Path]:
+    return sorted((ROOT / "examples").glob("*.arch.yaml")) + [ROOT / "examples" / "rfc-order-service.md"]
+
+
+@pytest.mark.parametrize("path", _designs(), ids=lambda path: path.name)
+def test_places_agree_with_the_full_marks_on_every_path(path):
+    compact = read_source(str(path), Limits())
+    full = source_from_text(path.read_text(encoding="utf-8"), path.name, path.suffix == ".md", Limits())
+    assert len(compact.blocks) == len(full.blocks) >= 1
+    for small, big in zip(compact.blocks, full.blocks):
+        assert small.marks is None and small.places is not None
+        assert big.places is None and big.marks is not None
+        paths = _paths(small.data)
+        assert len(paths) > 40
+        for where in paths:
+            assert small.locate(where) == big.locate(where), where
+
+
+def test_tricky_yaml_agrees_on_every_path():
+    data, marks = parse_yaml(TRICKY, Limits())
+    same, places = parse_places(TRICKY, Limits())
+    assert same == data and marks is not None
+    for where in _paths(data):
+        assert locate_place(data, places, where) == locate(data, marks, where), where
+
+
+@pytest.mark.parametrize("keys", [2, 12], ids=["small map", "large map"])
+def test_a_duplicate_key_names_the_first_line_in_both_forms(keys):
+    # keys k0..k(n-1) on lines 1..n, then k1 again on line n+1.
+    text = "".join(f"k{index}: {index}\n" for index in range(keys)) + "k1: again\n"
+    for parse in (parse_yaml, parse_places):
+        with pytest.raises(Exception) as caught:
+            parse(text, Limits())
+        assert caught.value.code == "INP003"  # type: ignore[attr-defined]
+        assert "duplicate key 'k1' (first set on line 2)" in str(caught.value)
+        assert (caught.value.line, caught.value.column) == (keys, 0)  # type: ignore[attr-defined]
