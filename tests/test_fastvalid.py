@@ -299,3 +299,27 @@ def test_valid_designs_take_the_fast_path(data):
     model = pydantic_form(data)
     assert model is not None and plain is not None
     assert_same(plain, model)
+
+
+@pytest.mark.parametrize(("path", "value"), [
+    (("observability",), {"metrics": 5, "logs": True, "tracing": None}),  # a number as text, a bool, null
+    (("components", "api", "zones"), "3"),                # a whole number written as text
+    (("components", "api", "zones"), ["a", "b"]),         # or a list of zone names
+    (("components", "db", "backups"), False),             # false, not a Backups map
+    (("components", "db", "queue"), {"dlq": "db", "partitions": "1k"}),
+    (("components", "api", "calls"), ["db"]),             # an edge list without properties
+    (("flows", "buy", "payload"), {"db": "2KB"}),
+    (("flows", "buy", "steps"), [{"parallel": ["api -> db", {"api -> db": "10%"}]},
+                                 {"chain": "api -> db", "op": "write", "x-why": "audit"}]),
+    (("lint",), {"ignore": {"ARC001": "small on purpose", "OBS001": {"reason": "later", "until": "2030-01-31"}},
+                 "options": {"ARC001": {"engineers_per_service": 3}}}),
+])
+def test_the_fast_path_takes_each_form_pydantic_takes(path, value):
+    data = copy.deepcopy(BASE)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    model, plain = pydantic_form(data), fast.validate(data)
+    assert model is not None and plain is not None
+    assert_same(plain, model)

@@ -169,7 +169,6 @@ class _Compiler:
 
     def spec(self, spec: list[Any]) -> tuple[Convert, frozenset[type] | None]:
         """A spec's converter, and the types of value it may accept (None: any)."""
-        kind = spec[0]
         leaf = _leaf(spec, nullable=False)
         if leaf is not None:
             _slow, accepts = self._spec(spec)
@@ -193,7 +192,8 @@ class _Compiler:
                 if value.__class__ is not want:
                     raise GiveUp
                 return value
-            return exact, _NUMBERS
+            # pydantic's strict bool takes true and false only (not 0, 1 or "true")
+            return exact, frozenset({bool}) if kind == "bool" else _NUMBERS
         if kind == "str":
             min_length = spec[1]
 
