@@ -102,6 +102,7 @@ class _Compiler:
     def __init__(self, table: dict[str, Any], classes: dict[str, type]):
         self.table, self.classes = table, classes
         self.models: dict[str, Convert] = {}
+        self.built: dict[str, tuple[Convert, frozenset[type] | None]] = {}
 
     def model(self, name: str) -> Convert:
         known = self.models.get(name)
@@ -168,12 +169,17 @@ class _Compiler:
         return convert
 
     def spec(self, spec: list[Any]) -> tuple[Convert, frozenset[type] | None]:
-        """A spec's converter, and the types of value it may accept (None: any)."""
-        leaf = _leaf(spec, nullable=False)
-        if leaf is not None:
-            _slow, accepts = self._spec(spec)
-            return leaf, accepts
-        return self._spec(spec)
+        """A spec's converter, and the types of value it may accept (None: any). The
+        models repeat their field types (`Optional[Text]` forty times): each is built once."""
+        key = repr(spec)
+        built = self.built.get(key)
+        if built is None:
+            leaf = _leaf(spec, nullable=False)
+            built = self._spec(spec)
+            if leaf is not None:
+                built = leaf, built[1]
+            self.built[key] = built
+        return built
 
     def _spec(self, spec: list[Any]) -> tuple[Convert, frozenset[type] | None]:
         kind = spec[0]
