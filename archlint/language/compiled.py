@@ -23,7 +23,7 @@ from archlint.language.behaviour import (
 )
 
 FORMAT = 1
-SOURCES_SHA256 = 'df4ef8ef07494bcbb86a437d0b5292064382cdffc2c9c490402934e8cadf802a'
+SOURCES_SHA256 = '76819798a1ebf2c327449b169e658acd980cedc7026cb5817ca8259061d9d7ee'
 TABLE: dict[str, Any] = {'Design': {'fields': [['archlint', ['before', 'version', ['lit', [1]]], ['required']],
                        ['name', ['before', 'text', ['str', 0]], ['required']],
                        ['description', ['union', 'smart', [['before', 'text', ['str', 0]], ['none']]], ['value', None]],

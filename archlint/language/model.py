@@ -7,6 +7,12 @@ Cross-references (ids, edges, flow hops) are checked later, in `archlint.languag
 
 One module on purpose (about 600 lines): it is the language, read top to bottom like its
 reference, and the JSON Schema is generated from it in one pass.
+
+The value parsers are in `archlint.language.values`, without pydantic, named by each
+`BeforeValidator` (`_before`, `_fast`): a check usually validates with the table that
+`python -m archlint.language.compile` reads off these models (archlint/language/compiled.py),
+and only falls back to them. After editing a model, run that command: until then checks
+validate with pydantic, and tests/test_fastvalid.py fails.
 """
 
 # No `from __future__ import annotations`: pydantic would evaluate every field's
