@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -282,7 +283,14 @@ def mutated_designs(draw: st.DrawFn) -> Any:
     return data
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# A fixed sample in the default run (derandomized), as tests/test_fuzz.py does;
+# ARCHLINT_FUZZ_SCALE=10 runs ten times as many.
+def _sample(examples: int) -> settings:
+    return settings(max_examples=int(examples * float(os.environ.get("ARCHLINT_FUZZ_SCALE", "1"))), deadline=None,
+                    derandomize=True, database=None, suppress_health_check=list(HealthCheck), print_blob=True)
+
+
+@_sample(300)
 @given(data=mutated_designs())
 def test_fast_accepts_only_what_pydantic_accepts_with_equal_values(data):
     plain = fast.validate(data)
@@ -292,7 +300,7 @@ def test_fast_accepts_only_what_pydantic_accepts_with_equal_values(data):
         assert_same(plain, model)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@_sample(100)
 @given(data=designs(max_components=6))
 def test_valid_designs_take_the_fast_path(data):
     plain = fast.validate(data)
