@@ -273,13 +273,13 @@ def mutated_designs(draw: st.DrawFn) -> Any:
             parent = parent[key]
         how = draw(st.integers(0, 3))
         if how == 0 and isinstance(parent, dict):  # an extra key next to it
-            parent[draw(_KEYS)] = draw(_WRONG)
+            parent[draw(_KEYS)] = copy.deepcopy(draw(_WRONG))  # st.just's object is shared between draws
         elif how == 1 and isinstance(parent, dict):  # the key gone
             del parent[place[-1]]
         elif how == 2 and isinstance(parent[place[-1]], list):  # a list written as a map, and back
             parent[place[-1]] = {str(index): item for index, item in enumerate(parent[place[-1]])}
         else:
-            parent[place[-1]] = draw(_WRONG)
+            parent[place[-1]] = copy.deepcopy(draw(_WRONG))
     return data
 
 
