@@ -19,14 +19,13 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from archlint.input.files import yaml_digest
+from archlint.input.files import package_bytes, yaml_digest
 from archlint.language import values
 
 # What the table is read off (archlint.language.compile): the models, the kinds they
 # list, the mixins whose slots the plain classes take, and the generator itself.
 SOURCES = ("model.py", "kinds.py", "behaviour.py", "compile.py")
 FORMAT = 1
-_HERE = os.path.dirname(os.path.abspath(__file__))
 
 Convert = Callable[[Any], Any]
 _ANY = None  # the types a spec accepts: None for any
@@ -40,16 +39,20 @@ class GiveUp(Exception):
 _state: dict[str, Any] = {}
 
 
-def sources_digest(folder: str = _HERE) -> str | None:
+def sources_digest(folder: str | None = None) -> str | None:
     """One SHA-256 over the sources, line ends read as in a checkout with LF (None when
-    one cannot be read)."""
+    one cannot be read): this package's, or those in `folder`."""
     parts = []
     for name in SOURCES:
         try:
-            with open(os.path.join(folder, name), "rb") as handle:
-                parts.append(f"{name} {yaml_digest(handle.read())}")
+            if folder is None:
+                source = package_bytes("archlint.language", name)
+            else:
+                with open(os.path.join(folder, name), "rb") as handle:
+                    source = handle.read()
         except OSError:
             return None
+        parts.append(f"{name} {yaml_digest(source)}")
     return yaml_digest("\n".join(parts).encode())
 
 
