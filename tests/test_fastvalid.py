@@ -331,3 +331,32 @@ def test_the_fast_path_takes_each_form_pydantic_takes(path, value):
     model, plain = pydantic_form(data), fast.validate(data)
     assert model is not None and plain is not None
     assert_same(plain, model)
+
+
+def test_the_generator_marks_what_it_does_not_know():
+    """A construct the table cannot express becomes `giveup`: a value there goes to pydantic."""
+    from typing import Annotated, Optional
+
+    from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validator
+
+    walk = generator._Walk()
+    assert walk.spec(set[int]) == ["giveup"]
+    assert walk.spec(Annotated[int, BeforeValidator(lambda value: value)]) == ["giveup"]  # a parser without a name
+    assert walk.spec(Annotated[int, AfterValidator(lambda value: value)]) == ["giveup"]
+    assert walk.spec(Optional[Annotated[float, BeforeValidator(lambda value: value)]]) == \
+        ["union", "smart", [["giveup"], ["none"]]]
+
+    class Checked(BaseModel):
+        model_config = ConfigDict(extra="forbid", strict=True)
+        size: int
+
+        @field_validator("size")
+        @classmethod
+        def _small(cls, value: int) -> int:
+            return value
+
+    walk.model(Checked)
+    assert walk.models["Checked"]["giveup"] is True
+    compiler = fast._Compiler({"Checked": walk.models["Checked"]}, {"Checked": object})
+    with pytest.raises(fast.GiveUp):
+        compiler.model("Checked")({"size": 1})
