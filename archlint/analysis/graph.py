@@ -7,10 +7,13 @@ Plain dicts and lists; built once per design and read by analysis and rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from archlint.findings import Path
-from archlint.language.model import Component, Consumer, Design, Flow, Link
+from archlint.language.fast import empty
+
+if TYPE_CHECKING:
+    from archlint.language.compiled import Component, Consumer, Design, Flow, Link
 
 SYNC = "calls"
 PUBLISH = "publishes"
@@ -111,18 +114,20 @@ def build_graph(design: Design, kinds: dict[str, str], techs: dict[str, Any]) ->
     """Nodes and edges of a design whose references are known to be valid
     (`archlint.language.validate` checks them first and drops what it reports)."""
     graph = Graph()
+    no_link, no_consumer = empty("Link"), empty("Consumer")  # for edges written without properties
     for cid, component in design.components.items():
         graph.nodes[cid] = Node(cid, kinds[cid], component, techs.get(cid))
     for cid, component in design.components.items():
         for target, link in component.calls.items():
             if target in graph.nodes:
-                graph.add_edge(Edge(cid, target, SYNC, link or Link(), ("components", cid, SYNC, target)))
+                graph.add_edge(Edge(cid, target, SYNC, link or no_link(), ("components", cid, SYNC, target)))
         for target, link in component.publishes.items():
             if target in graph.nodes:
-                graph.add_edge(Edge(cid, target, PUBLISH, link or Link(), ("components", cid, PUBLISH, target)))
+                graph.add_edge(Edge(cid, target, PUBLISH, link or no_link(), ("components", cid, PUBLISH, target)))
         for broker, consumer in component.consumes.items():
             if broker in graph.nodes:
-                graph.add_edge(Edge(broker, cid, CONSUME, consumer or Consumer(), ("components", cid, CONSUME, broker)))
+                path = ("components", cid, CONSUME, broker)
+                graph.add_edge(Edge(broker, cid, CONSUME, consumer or no_consumer(), path))
     for name, flow in (design.flows or {}).items():
         graph.routes[name] = resolve_route(graph, name, flow)
     return graph

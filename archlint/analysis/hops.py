@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archlint.analysis.algorithms import first_cycle
 from archlint.analysis.graph import Graph
 from archlint.findings import Finding
 from archlint.language.kinds import BROKER
-from archlint.language.model import Design
 from archlint.language.validate import problem, step_path
+
+if TYPE_CHECKING:
+    from archlint.language.compiled import Design
 
 
 def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:

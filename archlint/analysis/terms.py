@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archlint.analysis.algorithms import depth_first_order
-from archlint.analysis.graph import Edge, Graph, Hop, Route
+from archlint.analysis.graph import CONSUME, Edge, Graph, Hop, Route
 from archlint.language.kinds import BROKER, COMPUTE
-from archlint.language.model import Component, Consumer, Design, Link
+
+if TYPE_CHECKING:
+    from archlint.language.compiled import Component, Design
 
 DEFAULT_PEAK_FACTOR = 2.0
 DEFAULT_PEAK_DURATION = 3600.0  # seconds: a busy hour (docs/language.md, "Queues level load")
@@ -349,8 +351,8 @@ class Terms:
         """The consumers of a broker by group (`group`, default the consumer's id)."""
         groups: dict[str, list[Edge]] = {}
         for edge in self.graph.out_edges.get(broker, ()):
-            if isinstance(edge.props, Consumer):  # the consumes edges, and only they
-                groups.setdefault(edge.props.group or edge.dst, []).append(edge)
+            if edge.kind == CONSUME:  # the consumes edges (their props a Consumer), and only they
+                groups.setdefault(getattr(edge.props, "group", None) or edge.dst, []).append(edge)
         return groups
 
     def calls_from(self, cid: str) -> list[Edge]:
@@ -495,7 +497,7 @@ class Terms:
         if hop.critical is not None:
             return hop.critical
         props = hop.edge.props
-        return not (isinstance(props, Link) and props.critical is False)
+        return getattr(props, "critical", None) is not False  # a Consumer has none
 
     def critical_hops(self, route: Route) -> list[Hop]:
         """The flow's critical path: its sync path if it is user-facing, cut before

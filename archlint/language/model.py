@@ -7,14 +7,19 @@ Cross-references (ids, edges, flow hops) are checked later, in `archlint.languag
 
 One module on purpose (about 600 lines): it is the language, read top to bottom like its
 reference, and the JSON Schema is generated from it in one pass.
+
+The value parsers are in `archlint.language.values`, without pydantic, named by each
+`BeforeValidator` (`_before`, `_fast`): a check usually validates with the table that
+`python -m archlint.language.compile` reads off these models (archlint/language/compiled.py),
+and only falls back to them. After editing a model, run that command: until then checks
+validate with pydantic, and tests/test_fastvalid.py fails.
 """
 
 # No `from __future__ import annotations`: pydantic would evaluate every field's
 # annotation from a string when each class is built, a few milliseconds of every start.
 import datetime as _dt
-import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, TypeVar, Union
 
 from pydantic import (
     BaseModel,
@@ -25,9 +30,10 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, PydanticUndefined
 
-from archlint.input import units
+from archlint.language import values
+from archlint.language.behaviour import ApiBehaviour, FlowBehaviour, ParallelBehaviour, StepBehaviour
 from archlint.language.kinds import KINDS
 
 # --- scalar types -----------------------------------------------------------------
@@ -35,40 +41,41 @@ from archlint.language.kinds import KINDS
 _NUM = r"(\d+(\.\d+)?|\.\d+)"
 
 
-def _check_scalar(value: Any) -> None:
-    """Maps, lists and booleans are the wrong type for a quantity, not a bad unit."""
-    if isinstance(value, (dict, list, bool)) or value is None:
-        what = {dict: "a map", list: "a list", bool: "true/false"}.get(type(value), "nothing (null)")
-        raise PydanticCustomError("type", f"must be a number or a quantity with a unit (got {what})")
+def _before(name: str, json_schema_input_type: Any = PydanticUndefined) -> BeforeValidator:
+    """The value parser `values.BEFORE[name]` as pydantic's validator: its problems become
+    pydantic's errors with the same type, message and context. `fast` names the parser
+    for the compiled validator (archlint.language.compile)."""
+    parser = values.BEFORE[name]
 
-
-_PARSED_MAX = 4096  # quantities remembered per unit type; a long editor session starts over past it
-
-
-def _unit(parser: Callable[[Any], float]) -> BeforeValidator:
-    # The quantity types below are written out as Annotated aliases, not made by a
-    # factory, so that type checkers see them as types.
-    # A design repeats its quantities (`timeout: 50ms` on thousands of calls): each text
-    # is parsed once. Only good ones are kept; a bad one raises again with its message.
-    parsed: dict[str, float] = {}
-
-    def parse(value: Any) -> float:
-        if value.__class__ is str:
-            known = parsed.get(value)
-            if known is not None:
-                return known
-        _check_scalar(value)
+    def validate(value: Any) -> Any:
         try:
-            number = parser(value)
-        except units.UnitError as error:
-            raise PydanticCustomError("unit", str(error)) from None
-        if value.__class__ is str:
-            if len(parsed) >= _PARSED_MAX:
-                parsed.clear()
-            parsed[value] = number
-        return number
+            return parser(value)
+        except values.ValueProblem as problem:
+            raise PydanticCustomError(problem.kind, problem.message, problem.context) from None
 
-    return BeforeValidator(parse)
+    _fast(name)(validate)
+    return BeforeValidator(validate, json_schema_input_type=json_schema_input_type)
+
+
+def _after(check: Callable[..., Any], *args: Any) -> Any:
+    """A check of archlint.language.values, its problem as pydantic's error."""
+    try:
+        return check(*args)
+    except values.ValueProblem as problem:
+        raise PydanticCustomError(problem.kind, problem.message, problem.context) from None
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fast(name: str) -> Callable[[F], F]:
+    """Names a validator for the compiled fast path: what it does is known there as `name`
+    (values.BEFORE, values.AFTER, or the fast path's own handling)."""
+    def mark(function: F) -> F:
+        function.fast = name  # type: ignore[attr-defined]
+        return function
+
+    return mark
 
 
 def _pattern(unit_regex: str) -> str:
@@ -103,45 +110,14 @@ _RATIO_SCHEMA = {
     ],
     "description": "a ratio such as 100:1",
 }
-Count = Annotated[float, _unit(units.parse_count), WithJsonSchema(_COUNT_SCHEMA)]
-Rate = Annotated[float, _unit(units.parse_rate), WithJsonSchema(_RATE_SCHEMA)]
-Duration = Annotated[float, _unit(units.parse_duration), WithJsonSchema(_DURATION_SCHEMA)]
-Size = Annotated[float, _unit(units.parse_size), WithJsonSchema(_SIZE_SCHEMA)]
-Percent = Annotated[float, _unit(units.parse_percent), WithJsonSchema(_PERCENT_SCHEMA)]
-Ratio = Annotated[float, _unit(units.parse_ratio), WithJsonSchema(_RATIO_SCHEMA)]
-
-
-def _whole(minimum: int) -> BeforeValidator:
-    parsed: dict[Any, int] = {}  # as in _unit: good str and int values only (not bool, not 1.0)
-
-    def parse(value: Any) -> int:
-        remember = value.__class__ is str or value.__class__ is int
-        if remember:
-            known = parsed.get(value)
-            if known is not None:
-                return known
-        number = _whole_number(value)
-        if remember:
-            if len(parsed) >= _PARSED_MAX:
-                parsed.clear()
-            parsed[value] = number
-        return number
-
-    def _whole_number(value: Any) -> int:
-        _check_scalar(value)
-        try:
-            number = units.parse_count(value)
-        except units.UnitError as error:
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-                raise PydanticCustomError("range", f"must be {minimum} or more (got {value})") from None
-            raise PydanticCustomError("unit", str(error)) from None
-        if number != int(number):
-            raise PydanticCustomError("range", f"must be a whole number (got {value})")
-        if number < minimum:
-            raise PydanticCustomError("range", f"must be {minimum} or more (got {value})")
-        return int(number)
-
-    return BeforeValidator(parse)
+# The quantity types are written out as Annotated aliases, not made by a factory, so
+# that type checkers see them as types.
+Count = Annotated[float, _before("count"), WithJsonSchema(_COUNT_SCHEMA)]
+Rate = Annotated[float, _before("rate"), WithJsonSchema(_RATE_SCHEMA)]
+Duration = Annotated[float, _before("duration"), WithJsonSchema(_DURATION_SCHEMA)]
+Size = Annotated[float, _before("size"), WithJsonSchema(_SIZE_SCHEMA)]
+Percent = Annotated[float, _before("percent"), WithJsonSchema(_PERCENT_SCHEMA)]
+Ratio = Annotated[float, _before("ratio"), WithJsonSchema(_RATIO_SCHEMA)]
 
 
 def _whole_schema(minimum: int) -> WithJsonSchema:
@@ -150,44 +126,18 @@ def _whole_schema(minimum: int) -> WithJsonSchema:
     )
 
 
-def _peak_factor(value: Any) -> float:
-    _check_scalar(value)
-    try:
-        number = units.parse_count(value)
-    except units.UnitError as error:
-        raise PydanticCustomError("unit", str(error)) from None
-    if number < 1:
-        raise PydanticCustomError("range", f"must be 1 or more: peak rate = average rate x peak_factor (got {value})")
-    return number
+PeakFactor = Annotated[float, _before("peak_factor"), WithJsonSchema({"type": "number", "minimum": 1})]
+
+Whole0 = Annotated[int, _before("whole0"), _whole_schema(0)]
+Whole1 = Annotated[int, _before("whole1"), _whole_schema(1)]
 
 
-PeakFactor = Annotated[float, BeforeValidator(_peak_factor), WithJsonSchema({"type": "number", "minimum": 1})]
-
-Whole0 = Annotated[int, _whole(0), _whole_schema(0)]
-Whole1 = Annotated[int, _whole(1), _whole_schema(1)]
-
-
-def _text(value: Any) -> Any:
-    # Free text that YAML may have read as a number (`name: 1984`) stays text.
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": ["string", "number"]})]
-
-
-def _text_list(value: Any) -> Any:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [_text(item) for item in value]
-    return value
+Text = Annotated[str, _before("text"), WithJsonSchema({"type": ["string", "number"]})]
 
 
 TextList = Annotated[
     list[str],
-    BeforeValidator(_text_list),
+    _before("text_list"),
     WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": ["string", "number"]}}]}),
 ]
 
@@ -215,6 +165,7 @@ class Strict(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
+    @_fast("extensions")
     def _drop_extensions(cls, data: Any) -> Any:
         # A set difference in C: this runs for every map of the design. The field names
         # are kept per class: pydantic's `model_fields` is a property that builds a view.
@@ -236,19 +187,12 @@ class Retries(Strict):
     jitter: Optional[bool] = None
 
 
-def _retries(value: Any) -> Any:
-    # A bare number means `max` with no backoff and no jitter.
-    if isinstance(value, (int, str)) and not isinstance(value, bool):
-        return {"max": value}
-    return value
-
-
 class Link(Strict):
     """Properties of a `calls` or `publishes` edge."""
 
     protocol: Optional[Text] = None
     timeout: Optional[Duration] = None
-    retries: Annotated[Optional[Retries], BeforeValidator(_retries, json_schema_input_type=Union[int, Retries])] = None
+    retries: Annotated[Optional[Retries], _before("retries", Union[int, Retries])] = None
     circuit_breaker: Optional[bool] = None
     fallback: Optional[Text] = None
     critical: Optional[bool] = None
@@ -266,31 +210,11 @@ class Consumer(Strict):
     ordering: Optional[Literal["per_key", "fifo"]] = None
 
 
-def _edge_map(value: Any) -> Any:
-    """`[a, b]`, `[a, {b: {...}}]` or `{a: ..., b: ...}` -> `{a: None, b: {...}}`."""
-    if not isinstance(value, list):
-        return value
-    edges: dict[str, Any] = {}
-    for item in value:
-        if isinstance(item, str):
-            target, props = item, None
-        elif isinstance(item, dict) and len(item) == 1:
-            target, props = next(iter(item.items()))
-        else:
-            raise PydanticCustomError(
-                "invalid", "each item must be a component id, or a one-key map of an id to its properties"
-            )
-        if target in edges:
-            raise PydanticCustomError("duplicate", f"'{target}' is listed twice")
-        edges[target] = props
-    return edges
-
-
 def _edges(props: Any) -> Any:
     item = Union[str, dict[str, Optional[props]]]
     return Annotated[
         dict[str, Optional[props]],
-        BeforeValidator(_edge_map, json_schema_input_type=Union[list[item], dict[str, Optional[props]]]),
+        _before("edges", Union[list[item], dict[str, Optional[props]]]),
     ]
 
 
@@ -299,9 +223,9 @@ class Autoscaling(Strict):
     max: Whole1
 
     @model_validator(mode="after")
+    @_fast("ordered")
     def _ordered(self) -> "Autoscaling":
-        if self.max < self.min:
-            raise PydanticCustomError("range", f"max ({self.max}) is below min ({self.min})")
+        _after(values.ordered, self.min, self.max)
         return self
 
 
@@ -312,35 +236,24 @@ class Security(Strict):
     encryption_at_rest: Optional[bool] = None
 
 
-def _serves_something(per_second: float | None) -> None:
-    # Load is compared with capacity by division: a replica that serves nothing has
-    # no utilisation and no replica count that would carry the load.
-    if per_second is not None and per_second <= 0:
-        raise PydanticCustomError(
-            "range", "a capacity of 0/s serves nothing; write what one replica carries, e.g. 500/s"
-        )
-
-
 class CapacitySplit(Strict):
     read: Optional[Rate] = None
     write: Optional[Rate] = None
 
     @model_validator(mode="after")
+    @_fast("serves_something")
     def _positive(self) -> "CapacitySplit":
-        _serves_something(self.read)
-        _serves_something(self.write)
+        _after(values.serves_something, self.read)
+        _after(values.serves_something, self.write)
         return self
 
 
+@_fast("capacity")
 def _capacity(value: Any) -> Any:
-    if isinstance(value, dict):
-        return value
     # A bare RATE serves as both the read and the write figure.
-    try:
-        per_second = units.parse_rate(value)
-    except units.UnitError as error:
-        raise PydanticCustomError("unit", str(error)) from None
-    _serves_something(per_second)
+    per_second = _after(values.capacity, value)
+    if isinstance(per_second, dict):
+        return per_second
     return CapacitySplit.model_construct(read=per_second, write=per_second)
 
 
@@ -384,35 +297,15 @@ class Backups(Strict):
     retention: Optional[Duration] = None
 
 
-def _date(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise PydanticCustomError("invalid", f"{value!r} is not a date; write YYYY-MM-DD, such as 2027-03-31")
-
-
 class Suppression(Strict):
     reason: str = Field(min_length=1)
     until: Annotated[
-        Optional[_dt.date], BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
+        Optional[_dt.date], _before("date"), WithJsonSchema({"type": "string", "format": "date"})
     ] = None
 
 
-def _suppression(value: Any) -> Any:
-    # A bare string is the reason; a reason is always required.
-    if isinstance(value, str):
-        value = {"reason": value}
-    if value is None or value is False:
-        raise PydanticCustomError("suppression", "a suppression needs a reason: CODE: \"why this is acceptable\"")
-    if isinstance(value, dict) and not str(value.get("reason") or "").strip():
-        raise PydanticCustomError("suppression", "a suppression needs a non-empty reason")
-    return value
-
-
 SuppressionEntry = Annotated[
-    Suppression, BeforeValidator(_suppression, json_schema_input_type=Union[str, Suppression])
+    Suppression, _before("suppression", Union[str, Suppression])
 ]
 
 
@@ -455,18 +348,15 @@ class Component(Strict):
 
 # --- flows -----------------------------------------------------------------------------------
 
-_ARROW = re.compile(r"\s*->\s*")
-
-
 Op = Literal["read", "write"]
 # How a chain's hops into a broker (or a service's write) are kept consistent with the
 # database write of the same component (DAT007), and what makes a write safe to take on
 # a value read before it (DAT008); docs/language.md, "Flow steps".
-VIA = ("outbox", "cdc")
-GUARDS = ("conditional", "unique")
+VIA = values.VIA
+GUARDS = values.GUARDS
 
 
-class Step(BaseModel):
+class Step(BaseModel, StepBehaviour):
     """One hop chain of a flow: `a -> b -> c`, with the share of requests taking it and,
     optionally, what its hops do (`op`), the bytes each of them writes (`payload`), how
     its writes reach a broker (`via`) and what guards its writes (`guard`).
@@ -485,8 +375,11 @@ class Step(BaseModel):
     item: int = 0
     member: Optional[int] = None
 
+    def _copy_with(self, update: dict[str, Any]) -> "Step":
+        return self.model_copy(update=update)
 
-class Parallel(BaseModel):
+
+class Parallel(BaseModel, ParallelBehaviour):
     """`- parallel: [chain, chain, ...]`: chains whose calls run at the same time."""
 
     model_config = ConfigDict(frozen=True)
@@ -495,137 +388,23 @@ class Parallel(BaseModel):
 
 
 # The keys of a step written as a map with named keys, and of a parallel group.
-STEP_KEYS = ("chain", "share", "op", "payload", "via", "guard", "critical")
-GROUP_KEYS = ("parallel",)
+STEP_KEYS = values.STEP_KEYS
+GROUP_KEYS = values.GROUP_KEYS
 
 
-def _number_or_text(text: str) -> Any:
-    try:
-        return float(text)
-    except ValueError:
-        return text
+def _make_step(fields: dict[str, Any]) -> Step:
+    return Step(**fields)
 
 
-def _step_error(kind: str, message: str, key: str | None = None, member: int | None = None) -> PydanticCustomError:
-    # `key` names the map key the problem is at, and `member` the chain of a parallel
-    # group, so that the finding points at them (archlint.language.validate).
-    context: dict[str, Any] = {}
-    if key:
-        context["step_key"] = key
-    if member is not None:
-        context["step_member"] = member
-    return PydanticCustomError(kind, message, context or None)
+def _make_group(chains: tuple[Step, ...]) -> Parallel:
+    return Parallel(parallel=chains)
 
 
-def _close(word: str, choices: tuple[str, ...]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _unknown_keys(value: dict[Any, Any], allowed: tuple[str, ...]) -> None:
-    for key in value:
-        if key in allowed or (isinstance(key, str) and key.startswith("x-")):
-            continue
-        raise _step_error(
-            "step_key",
-            f"unknown key '{key}' in a step{_close(str(key), STEP_KEYS + GROUP_KEYS)}",
-            str(key),
-        )
-
-
-def _share(raw: Any, chain: str, key: str | None = None) -> float:
-    try:
-        return units.parse_percent(raw)
-    except units.UnitError as error:
-        raise _step_error("step", f"the share of '{chain}' is invalid: {error}", key) from None
-
-
-def _chain(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, str):
-        raise _step_error("step", "a chain is a string such as 'a -> b -> c'", "chain")
-    chain = tuple(_ARROW.split(value.strip()))
-    if len(chain) < 2 or any(not hop for hop in chain):
-        raise _step_error("step", f"'{value}' is not a hop chain; write ids joined by '->', such as 'api -> db'")
-    return chain
-
-
-def _named_step(value: dict[Any, Any]) -> Step:
-    """`{chain: "a -> b", share: 20%, op: write, payload: 2KB}`."""
-    _unknown_keys(value, STEP_KEYS)
-    if "chain" not in value:
-        raise _step_error("step", "a step map needs 'chain', such as {chain: \"api -> db\", op: read}")
-    raw = value["chain"]
-    if not isinstance(raw, str):
-        raise _step_error("step", "chain must be a string such as 'api -> db'", "chain")
-    chain = _chain(raw)
-    share = _share(value["share"], raw, "share") if "share" in value else 1.0
-    op = value.get("op")
-    if op is not None and op not in ("read", "write"):
-        raise _step_error("invalid", f"must be read or write (got {op!r})", "op")
-    payload = None
-    if "payload" in value:
-        try:
-            payload = units.parse_size(value["payload"])
-        except units.UnitError as error:
-            raise _step_error("unit", str(error), "payload") from None
-    via = _choice(value, "via", VIA)
-    guard = _choice(value, "guard", GUARDS)
-    critical = value.get("critical")
-    if critical is not None and not isinstance(critical, bool):
-        raise _step_error("invalid", f"must be true or false (got {critical!r})", "critical")
-    return Step(chain=chain, share=share, op=op, payload=payload, via=via, guard=guard, critical=critical)
-
-
-def _choice(value: dict[Any, Any], key: str, choices: tuple[str, ...]) -> Any:
-    """A step key taking one of a few words; a typo is INP011 with a did-you-mean."""
-    word = value.get(key)
-    if word is None or word in choices:
-        return word
-    raise _step_error("invalid", f"must be {' or '.join(choices)} (got {word!r}){_close(str(word), choices)}", key)
-
-
-def _one_chain(value: Any) -> Step:
-    """A chain in any of its forms: 'a -> b', 'a -> b: 10%', {a -> b: 10%}, {chain: ...}."""
-    if isinstance(value, Step):
-        return value
-    if isinstance(value, dict):
-        key = next(iter(value), None)
-        if len(value) == 1 and isinstance(key, str) and "->" in key:
-            return Step(chain=_chain(key), share=_share(value[key], key))
-        return _named_step(value)
-    if not isinstance(value, str):
-        raise _step_error("step", "a step is a string such as 'a -> b -> c', optionally ending in ': 10%', "
-                                  "or a map such as {chain: \"a -> b\", share: 10%, op: read}")
-    share = 1.0
-    if ":" in value:
-        # The quoted form "a -> b: 10%" carries its share in the string itself.
-        value, _, raw_share = value.rpartition(":")
-        share = _share(_number_or_text(raw_share.strip()), value.strip())
-    return Step(chain=_chain(value), share=share)
-
-
+@_fast("step")
 def _step(value: Any) -> Any:
     if isinstance(value, (Step, Parallel)):
         return value
-    if isinstance(value, dict) and "parallel" in value:
-        _unknown_keys(value, GROUP_KEYS)
-        members = value["parallel"]
-        if not isinstance(members, list) or len(members) < 2:
-            raise _step_error("step", "parallel takes a list of two or more chains that run at the same time, "
-                                      "such as [\"api -> payments\", \"api -> stock\"]", "parallel")
-        chains = []
-        for index, member in enumerate(members):
-            if isinstance(member, dict) and "parallel" in member:
-                raise _step_error("step", "a parallel group lists chains, not other groups", "parallel", index)
-            try:
-                chains.append(_one_chain(member))
-            except PydanticCustomError as error:
-                key = (error.context or {}).get("step_key")
-                raise _step_error(error.type, error.message(), key, index) from None
-        return Parallel(parallel=tuple(chains))
-    return _one_chain(value)
+    return _after(values.step, value, _make_step, _make_group)
 
 
 _CHAIN_PATTERN = r"^\s*[^\s>-][^>]*(->[^>]+)+$"
@@ -653,7 +432,7 @@ _CHAIN_SCHEMAS = [
 
 StepEntry = Annotated[
     Union[Step, Parallel],
-    BeforeValidator(_step),
+    BeforeValidator(_step),  # named "step" for the fast path (its own Step and Parallel)
     WithJsonSchema(
         {
             "anyOf": _CHAIN_SCHEMAS + [
@@ -670,33 +449,15 @@ StepEntry = Annotated[
 ]
 
 
-def _payload(value: Any) -> Any:
-    """One size for every hop that writes, or a map of component id -> size."""
-    if isinstance(value, dict):
-        sizes = {}
-        for cid, size in value.items():
-            _check_scalar(size)
-            try:
-                sizes[str(cid)] = units.parse_size(size)
-            except units.UnitError as error:
-                raise PydanticCustomError("unit", f"the payload of '{cid}': {error}") from None
-        return sizes
-    _check_scalar(value)
-    try:
-        return units.parse_size(value)
-    except units.UnitError as error:
-        raise PydanticCustomError("unit", str(error)) from None
-
-
 Payload = Annotated[
     Union[float, dict[str, float]],
-    BeforeValidator(_payload),
+    _before("payload"),
     WithJsonSchema({"anyOf": [_SIZE_SCHEMA, {"type": "object", "additionalProperties": _SIZE_SCHEMA}],
                     "description": "a size (500B, 2KB), or a map of component id to size"}),
 ]
 
 
-class Flow(Strict):
+class Flow(Strict, FlowBehaviour):
     rate: Optional[Rate] = None
     type: Optional[Op] = None
     payload: Optional[Payload] = None
@@ -708,54 +469,20 @@ class Flow(Strict):
 
     _chains: Optional[list[Step]] = PrivateAttr(default=None)
 
-    def chains(self) -> list[Step]:
-        """Every chain of `steps` in order, parallel groups flattened; each knows its item
-        (and member) so that findings can point at it. Computed once."""
+    def _cached_chains(self) -> list[Any] | None:
         private = self.__pydantic_private__  # plain dict access: pydantic's __getattr__ is slow
-        cached = private.get("_chains") if private else None
-        if cached is not None:
-            return cached
-        chains: list[Step] = []
-        for index, entry in enumerate(self.steps):
-            if isinstance(entry, Parallel):
-                chains.extend(step.model_copy(update={"item": index, "member": member})
-                              for member, step in enumerate(entry.parallel))
-            else:
-                chains.append(entry if entry.item == index else entry.model_copy(update={"item": index}))
-        self._chains = chains
-        return chains
-
-    def payload_for(self, cid: str) -> float | None:
-        """The bytes a hop into `cid` writes, from the flow's `payload` (one size for every
-        store, or the map's entry for `cid`); a step's own payload is the caller's to prefer."""
-        payload = self.payload
-        if isinstance(payload, dict):
-            return payload.get(cid)
-        return payload
+        return private.get("_chains") if private else None
 
 
 # --- the rest of the document ------------------------------------------------------------------
 
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "WS", "RPC")
-_ENDPOINT = re.compile(r"^(?P<method>[A-Z]+)\s+(?P<target>\S.*)$")
+_METHODS = values.METHODS
 
 
-def _endpoint(value: Any) -> Any:
-    if isinstance(value, str):
-        match = _ENDPOINT.match(value.strip())
-        if match and match["method"] in _METHODS:
-            return value.strip()
-    raise PydanticCustomError(
-        "invalid",
-        f"{value!r} is not an endpoint; write 'METHOD /path' with METHOD one of "
-        f"{', '.join(_METHODS)} (RPC takes Service/Method)",
-    )
-
-
-class Api(Strict):
+class Api(Strict, ApiBehaviour):
     endpoint: Annotated[
         str,
-        BeforeValidator(_endpoint),
+        _before("endpoint"),
         WithJsonSchema({"type": "string", "pattern": "^(" + "|".join(_METHODS) + r")\s+\S"}),
     ]
     served_by: Optional[Text] = None
@@ -764,10 +491,6 @@ class Api(Strict):
     auth: Optional[Auth] = None
     rate_limit: Optional[Rate] = None
     description: Optional[Text] = None
-
-    @property
-    def method(self) -> str:
-        return self.endpoint.split(None, 1)[0]
 
 
 Pillar = Union[bool, Text, None]
@@ -823,13 +546,6 @@ class Lint(Strict):
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
-def _version_not_bool(value: Any) -> Any:
-    """`archlint: true` equals 1 in Python, but it is not a version."""
-    if isinstance(value, bool):
-        raise PydanticCustomError("literal_error", "Input should be 1")
-    return value
-
-
 class Design(Strict):
     """A whole design document."""
 
@@ -840,7 +556,7 @@ class Design(Strict):
         title="archlint design",
     )
 
-    archlint: Annotated[Literal[1], BeforeValidator(_version_not_bool)]
+    archlint: Annotated[Literal[1], _before("version")]
     name: Text
     description: Optional[Text] = None
     requirements: Optional[Requirements] = None

@@ -70,13 +70,13 @@ _UNIT_NAMES = {"count": "count", "rate": "rate", "duration": "duration", "size":
                "percent": "percent", "ratio": "ratio"}
 # Fields whose validator accepts a shorter form than the model it builds.
 _SHORT_FORMS = {
-    "_edge_map": "list of ids, or map of id to {model}",
-    "_capacity": "rate, or {model} map",
-    "_retries": "whole number (max), or {model} map",
-    "_suppression": "text (the reason), or {model} map",
-    "_step": "text 'a -> b -> c', optionally ending in ': SHARE'",
-    "_endpoint": "text 'METHOD /path'",
-    "_date": "date YYYY-MM-DD",
+    "edges": "list of ids, or map of id to {model}",
+    "capacity": "rate, or {model} map",
+    "retries": "whole number (max), or {model} map",
+    "suppression": "text (the reason), or {model} map",
+    "step": "text 'a -> b -> c', optionally ending in ': SHARE'",
+    "endpoint": "text 'METHOD /path'",
+    "date": "date YYYY-MM-DD",
 }
 
 
@@ -120,7 +120,7 @@ def type_text(annotation: Any, metadata: list[Any] | tuple[Any, ...] = ()) -> st
 def _annotated(base: Any, metadata: Any) -> str:
     for item in metadata:
         if isinstance(item, BeforeValidator):
-            form = _SHORT_FORMS.get(getattr(item.func, "__name__", ""))
+            form = _SHORT_FORMS.get(getattr(item.func, "fast", ""))  # the parser's name (model._fast)
             if form is not None:
                 return form.format(model=_model_name(base))
     for item in metadata:

@@ -1,19 +1,28 @@
 """From plain data to a checked design: pydantic errors and broken references become
-INP findings that point at YAML paths, with a did-you-mean where one exists."""
+INP findings that point at YAML paths, with a did-you-mean where one exists.
+
+A design is first validated by the compiled fast path (archlint.language.fast), which
+builds plain objects without pydantic; when it is not sure, pydantic validates the data
+and reports what is wrong (or, when it accepts, its models are the design: downstream
+code reads both forms alike). pydantic is imported only then.
+"""
 
 from __future__ import annotations
 
 import re
 import typing
 from collections.abc import Iterator
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from typing import TYPE_CHECKING, Any
 
 from archlint.findings import Finding, Path, did_you_mean, is_rule_code, path_str
+from archlint.language import fast
 from archlint.language.kinds import BROKER, KINDS
-from archlint.language.model import Design
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+    from pydantic_core import ErrorDetails
+
+    from archlint.language.compiled import Design
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")  # used with fullmatch: `$` would accept a final newline
 
@@ -67,6 +76,8 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, Any]:
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class whose fields live at `loc` (for unknown-key suggestions)."""
+    from archlint.language.model import Design
+
     current: Any = Design
     for segment in loc:
         model = _unwrap_model(current)
@@ -86,6 +97,8 @@ def _walk_types(annotation: Any) -> Iterator[Any]:
 
 
 def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    from pydantic import BaseModel
+
     for candidate in _walk_types(annotation):
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
@@ -241,10 +254,16 @@ def validate_design(data: Any, catalog: Any) -> tuple[Design | None, dict[str, s
                 (),
             )
         ]
-    try:
-        design = Design.model_validate(data)
-    except ValidationError as error:
-        return None, {}, {}, schema_findings(error, data)
+    design = fast.validate(data)
+    if design is None:  # not sure, or not current: pydantic decides, and explains
+        from pydantic import ValidationError
+
+        from archlint.language.model import Design as Model
+
+        try:
+            design = Model.model_validate(data)
+        except ValidationError as error:
+            return None, {}, {}, schema_findings(error, data)
     kinds, techs, findings = _resolve_kinds(design, catalog)
     findings += list(_reference_findings(design, kinds))
     return design, kinds, techs, findings

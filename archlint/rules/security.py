@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from archlint.analysis.terms import SENSITIVE_DATA
 from archlint.findings import Finding
 from archlint.language.kinds import EDGE
-from archlint.language.model import Api
 from archlint.rules import RuleContext, check, joined
+
+if TYPE_CHECKING:
+    from archlint.language.compiled import Api
 
 # Kinds that hold data and must never face the internet themselves (SEC004); object
 # storage only when it holds sensitive data (public static assets are its normal use).

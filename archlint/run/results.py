@@ -22,7 +22,7 @@ class DesignResult:
     """One design (a YAML file, or one Markdown block) after validation."""
 
     block: Block  # in a compact result, without its text, data and marks
-    design: Any = None  # archlint.language.model.Design when it validated
+    design: Any = None  # the validated Design (archlint.language.compiled, or model when pydantic validated it)
     graph: Any = None  # archlint.analysis.graph.Graph when it has no input problem
     name: str | None = None  # the design's name, kept when the model is dropped
 
