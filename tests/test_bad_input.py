@@ -144,6 +144,12 @@ def test_misspelt_word_suggests_the_listed_one(tmp_path):
     assert finding.code == "INP011" and finding.message.endswith("(got 'sevice'); did you mean 'service'?")
 
 
+def test_a_literal_false_reads_as_yaml_and_yes_gets_the_yaml_12_hint(tmp_path):
+    (finding,) = check_text(tmp_path, variant("kind: service", "kind: service\n    backups: yes"))
+    assert finding.code == "INP011"
+    assert "backups must be false or a map (got 'yes'); YAML 1.2 reads yes/no/on/off as text" in finding.message
+
+
 def test_word_far_from_every_listed_one_gets_no_guess(tmp_path):
     (finding,) = check_text(tmp_path, variant("kind: service", "kind: banana"))
     assert finding.code == "INP011" and "did you mean" not in finding.message

@@ -116,7 +116,12 @@ def _unwrap_container(annotation: Any) -> Any:
 def _describe(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "literal_error":
-        return "one of " + error.get("ctx", {}).get("expected", "the listed values")
+        # pydantic lists Python's False; the reader writes YAML's false.
+        expected = str(error.get("ctx", {}).get("expected", "the listed values"))
+        expected = re.sub(r"\b(True|False)\b", lambda m: m.group(1).lower(), expected)
+        if expected == "false":
+            return "false"
+        return "one of " + expected
     return {
         "bool_type": "true or false",
         "string_type": "text",
@@ -220,7 +225,8 @@ def _message(code: str, path: Path, items: list[ErrorDetails], data: Any) -> Fin
             expected.append(text)
     value = first["input"]
     message = f"{where} must be {' or '.join(expected)} (got {_got(value)})"
-    if "true or false" in expected and isinstance(value, str) and value in _YAML11_BOOLS:
+    if any(word in text for text in expected for word in ("true", "false")) and isinstance(value, str) \
+            and value in _YAML11_BOOLS:
         message += "; YAML 1.2 reads yes/no/on/off as text, write true or false"
     if "text" in expected and isinstance(value, dict) and len(value) == 1:
         return _finding(code, message, path, hint=_colon_hint(value))
