@@ -370,3 +370,27 @@ def test_concurrent_diagram_write_runs_leave_one_complete_result(tmp_path):
     codes = [run.wait(timeout=60) for run in runs]
     assert set(codes) <= {0, 2}  # 2: it saw the file change under it and wrote nothing
     assert racing.read_text() == expected and leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout on this system")
+def test_dev_stdout_is_the_process_stream_into_a_pipe(tmp_path):
+    design = tmp_path / "d.arch.yaml"
+    design.write_text(DESIGN)
+    out = run_process("check", str(design), "--select", "ARC", "--format", "json", "--output", "/dev/stdout")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.lstrip().startswith("{") and '"version": 1' in out.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="no /dev/stdout on this system")
+def test_dev_stdout_redirected_with_append_keeps_the_earlier_text(tmp_path):
+    # `archlint check ... --output /dev/stdout >> log`: the log's text stays, the report follows.
+    design = tmp_path / "d.arch.yaml"
+    design.write_text(DESIGN)
+    log = tmp_path / "log.txt"
+    log.write_text("earlier line\n")
+    with open(log, "ab") as stream:
+        done = subprocess.run([sys.executable, "-m", "archlint", "check", str(design), "--no-cache", "--select",
+                               "ARC", "--output", "/dev/stdout"], stdout=stream, stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text()
+    assert text.startswith("earlier line\n") and "No problems found in 1 file" in text

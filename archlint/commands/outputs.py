@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -28,6 +29,7 @@ import click
 from archlint.formats.escape import visible
 
 EXIT_USAGE = 2
+_OWN_STREAMS = re.compile(r"/dev/(?:stdout|stderr|fd/\d+)|/proc/self/fd/\d+")
 
 
 class OutputError(click.ClickException):
@@ -60,11 +62,24 @@ def same_file(first: str, second: str) -> bool:
     return one is not None and one == other
 
 
+def own_stream(path: str) -> bool:
+    """`/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`: the system's names for
+    this process's own streams, which the user opened (a pipe, a redirect), not a file
+    to replace."""
+    return _OWN_STREAMS.fullmatch(os.path.abspath(path)) is not None
+
+
 def escaping_link(path: str) -> str | None:
     """The file a symbolic link at `path` reaches when that lies outside the link's own
     folder (or the link is a loop), else None."""
-    if not os.path.islink(path):
+    if not os.path.islink(path) or own_stream(path):
         return None
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return None  # a stream (/dev/stdout, a pipe): written in place, no file is replaced
     target = os.path.realpath(path)
     home = os.path.realpath(os.path.dirname(os.path.abspath(path)))
     inside = target.startswith(home.rstrip(os.sep) + os.sep) and not os.path.islink(target)
@@ -118,6 +133,10 @@ def write_file(path: str, data: bytes | str, *, expected: str | None = None, exc
     existing file (FileExistsError), also one that appears while writing."""
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if own_stream(path):
+        # Appended where the stream stands: what `> file` opened is empty, `>> file` keeps its text.
+        _write_in_place(path, path, data, append=True)
+        return
     refuse_escaping_link(path)
     target = os.path.realpath(path) if os.path.islink(path) else path  # keep the link, replace its file
     try:
@@ -176,9 +195,9 @@ def _still_as_read(path: str, target: str, expected: str) -> None:
                                f"another run?); nothing was written: run the command again")
 
 
-def _write_in_place(path: str, target: str, data: bytes) -> None:
+def _write_in_place(path: str, target: str, data: bytes, append: bool = False) -> None:
     try:
-        with open(target, "wb") as stream:
+        with open(target, "ab" if append else "wb") as stream:
             stream.write(data)
     except OSError as error:
         raise _cannot(path, error, existed=False) from None
