@@ -377,6 +377,9 @@ def no_autoscaling_for_spikes(ctx: RuleContext) -> Iterator[Finding]:
         if component.autoscaling is not None or terms.figure(cid, "autoscales") is True:
             continue
         replicas = terms.rmax(cid)
+        sizing = _autoscaling_sizing(ctx, cid, factor)
+        if sizing is not None and sizing[1] <= _redundancy_floor(ctx, cid):
+            continue  # its fixed replicas are the ones its zones need anyway: nothing to scale down to
         fixed = "a single fixed replica" if replicas == 1 else f"a fixed {replicas} replicas"
         yield ctx.finding(
             ("components", cid),
@@ -386,21 +389,44 @@ def no_autoscaling_for_spikes(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-def _autoscaling_hint(ctx: RuleContext, cid: str, factor: float) -> str:
-    generic = (f"set components.{cid}.autoscaling: {{min: ..., max: ...}} in place of a fixed replica count: "
-               f"min for the average rate, max for {factor:g}x that")
+def _redundancy_floor(ctx: RuleContext, cid: str) -> int:
+    """The replicas a component keeps for redundancy whatever its load: one per zone it
+    spans and at least two, when it runs more than one; never more than it runs."""
+    replicas = ctx.terms.rmax(cid) or 1
+    if replicas < 2:
+        return 1
+    return min(replicas, max(2, ctx.terms.zones(cid)))
+
+
+def _autoscaling_sizing(ctx: RuleContext, cid: str, factor: float) -> tuple[int, int, float] | None:
+    """(replicas for the average, replicas for the peak, one replica's rate), when the
+    load and the capacity are known and the two counts differ."""
     load = ctx.terms.figures.loads.get(cid)
     per = _per_unit(load) if load is not None and load.capacity.checked else None
-    if per is None or load.at_average:
-        return generic
+    if per is None or load is None or load.at_average:
+        return None
     at_peak = _ceil(load.demand / per)
     at_average = _ceil(load.demand / factor / per)
-    if at_peak <= at_average:
-        return generic
-    average = format_rate(load.demand / factor)
-    return (f"set components.{cid}.autoscaling: {{min: {at_average}, max: {at_peak}}} in place of a fixed "
+    return None if at_peak <= at_average else (at_average, at_peak, per)
+
+
+def _autoscaling_hint(ctx: RuleContext, cid: str, factor: float) -> str:
+    sizing = _autoscaling_sizing(ctx, cid, factor)
+    if sizing is None:
+        return (f"set components.{cid}.autoscaling: {{min: ..., max: ...}} in place of a fixed replica count: "
+                f"min for the average rate, max for {factor:g}x that")
+    at_average, at_peak, per = sizing
+    demand = ctx.terms.figures.loads[cid].demand
+    average = format_rate(demand / factor)
+    floor = _redundancy_floor(ctx, cid)
+    minimum, kept = max(at_average, floor), ""
+    if floor > at_average:
+        zones = ctx.terms.zones(cid)
+        kept = f"; min {floor} keeps a replica in each of its {zones} zones" if zones >= floor else \
+            f"; min {floor} keeps a second copy running"
+    return (f"set components.{cid}.autoscaling: {{min: {minimum}, max: {at_peak}}} in place of a fixed "
             f"replica count ({at_average} × {format_rate(per)} carries the average of {average}, "
-            f"{at_peak} × {format_rate(per)} the {format_rate(load.demand)} peak)")
+            f"{at_peak} × {format_rate(per)} the {format_rate(demand)} peak{kept})")
 
 
 # --- SCL006 ---------------------------------------------------------------------------
