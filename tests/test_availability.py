@@ -246,10 +246,73 @@ def test_avl006_says_a_figure_is_a_kind_default_and_how_to_state_it(tmp_path):
     result = check_file(str(path), path.name, FileSettings(), load_catalog())
     (finding,) = [f for f in result.findings if f.code == "AVL006"]
     # api 99.99998338% × blobs 99.45025% × region 99.99% = 99.44%
-    assert "is available 99.44% at most" in finding.message
+    assert "has an estimated availability of 99.44% along its synchronous hops" in finding.message
     assert "(api 99.9999834% × blobs 99.45% × one region 99.99%)" in finding.message
     assert "its figure is the object storage kind default (tech 'blobby' is not in the catalog)" in finding.hint
     assert "managed: true if a provider runs it" in finding.hint
+
+
+PROVIDER_FLOORS = """\
+archlint: 1
+name: checkout-on-providers
+requirements:
+  availability: 99.95%
+deployment:
+  zones: 3
+components:
+  browser: {kind: client, calls: [api]}
+  api: {kind: service, replicas: REPLICAS, availability: 99.9%, calls: [db, pay]}
+  db: {tech: postgres, managed: true, availability: 99.95%}
+  pay: {kind: external, availability: 99.9%}
+flows:
+  checkout:
+    type: write
+    steps:
+      - browser -> api -> db
+      - api -> pay
+"""
+
+
+def _avl006(tmp_path, text: str) -> dict:
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(text)
+    result = run_process("check", "--format", "json", "--select", "AVL006", str(path))
+    (finding,) = json.loads(result.stdout)["findings"]
+    return finding
+
+
+def test_avl006_a_shortfall_made_by_provider_slas_alone_is_a_warning(tmp_path):
+    finding = _avl006(tmp_path, PROVIDER_FLOORS.replace("REPLICAS", "3"))
+    # api: 3 copies in 3 zones, 1 − (1 − 99.95% × 99.9%)^3 = 1 − 0.0014995^3 = 99.99999966%;
+    # with db 99.95%, pay 99.9% and the region 99.99%: 0.9995 × 0.999 × 0.9999 ≈ 99.84%.
+    # Without db and pay: 99.99999966% × 99.99% ≈ 99.99%, above 99.95%: only the
+    # providers' SLAs, floors and not expectations, bring the flow under its target.
+    assert finding["severity"] == "warning"
+    assert (finding["line"], finding["column"]) == (13, 3)  # flows.checkout
+    assert finding["message"].startswith(
+        "flow 'checkout' has an estimated availability of 99.84% along its synchronous hops "
+        "(api 99.999999663% × db 99.95% × pay 99.9% × one region 99.99%), below its 99.95% target "
+        "only through the providers' figures of db and pay: without them the design's own parts come to 99.99%")
+    assert 'accept the risk with a reason: lint.ignore: {AVL006: "<why>"}' in finding["hint"]
+
+
+def test_avl006_stays_an_error_when_the_designs_own_parts_fall_short(tmp_path):
+    finding = _avl006(tmp_path, PROVIDER_FLOORS.replace("REPLICAS", "1"))
+    # api: one copy, 99.95% × 99.9% = 99.85005%; with db, pay and the region:
+    # 0.9985005 × 0.9995 × 0.999 × 0.9999 ≈ 99.69%. Without the providers:
+    # 0.9985005 × 0.9999 ≈ 99.84%, still under 99.95%: the design's own shortfall.
+    assert finding["severity"] == "error"
+    assert "has an estimated availability of 99.69%" in finding["message"]
+    assert "providers' figures" not in finding["message"]
+    assert "the weakest part is api, 1 copy in 1 zone: 99.95% × 99.9% = 99.85%" in finding["hint"]
+
+
+def test_avl006_accepted_with_a_reason_is_silent(tmp_path):
+    text = PROVIDER_FLOORS.replace("REPLICAS", "3") + 'lint:\n  ignore:\n    AVL006: "both run above 99.99%"\n'
+    path = tmp_path / "d.arch.yaml"
+    path.write_text(text)
+    result = run_process("check", "--select", "AVL006", str(path))
+    assert result.returncode == 0, result.stdout
 
 
 def test_kinds_only_a_provider_runs_stay_provider_run(tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from archlint.findings import Finding, Path
+from archlint.findings import SEVERITY_RANK, Finding, Path
 from archlint.rules import RuleContext, check, falls_short, joined, reaches, stated
 from archlint.rules.phrasing import flows as flow_list
 from archlint.rules.phrasing import listed, percent
@@ -295,9 +295,14 @@ def availability_below_target(ctx: RuleContext) -> Iterator[Finding]:
         unknown = ""
         if figure.unknown:
             unknown = f"; the availability of {listed(figure.unknown)} is unknown and counted as 100%"
-        message = (f"flow '{route.name}' is available {percent(figure.value)} at most along its "
-                   f"synchronous hops ({' × '.join(factors)}), below its {percent(figure.target)} target{unknown}")
+        message = (f"flow '{route.name}' has an estimated availability of {percent(figure.value)} along its "
+                   f"synchronous hops ({' × '.join(factors)}), below its {percent(figure.target)} target")
         where = f"flows.{route.name}.availability" if own else "requirements.availability"
+        providers = [part for part in parts if part.sla and part.value is not None]
+        self_run = _without(figure, providers)
+        if providers and not falls_short(self_run, figure.target):
+            yield _below_by_providers(ctx, path, message, unknown, providers, self_run, where)
+            continue
         known = [part for part in parts if part.value is not None]
         weakest = min(known, key=figure.effective) if known else None
         if weakest is None:
@@ -315,7 +320,41 @@ def availability_below_target(ctx: RuleContext) -> Iterator[Finding]:
                 hint += (f"; its figure is the {terms.kind(weakest.cid).replace('_', ' ')} kind default ({note}): "
                          f"state its real replicas and zones, its availability, or managed: true "
                          f"if a provider runs it")
-        yield ctx.finding(path, message, hint=hint)
+        yield ctx.finding(path, message + unknown, hint=hint)
+
+
+def _without(figure: Any, providers: list[Any]) -> float:
+    """The flow's figure with the providers' parts left out: what the design's own
+    parts (and the region they share) come to."""
+    left_out = {part.cid for part in providers}
+    value = 1.0
+    for part in figure.parts:
+        if part.cid not in left_out and part.value is not None:
+            value *= figure.effective(part)
+    if figure.region is not None and figure.region.value is not None:
+        value *= figure.region.value
+    return value
+
+
+def _below_by_providers(ctx: RuleContext, path: Path, message: str, unknown: str, providers: list[Any],
+                        self_run: float, where: str) -> Finding:
+    """A shortfall that only the providers' figures make: an SLA is the least a provider
+    commits to, not what its service usually delivers, so multiplying SLAs judges the
+    flow by contract, not by expectation. That is a warning, and it says so."""
+    terms = ctx.terms
+    names = [part.cid for part in providers]
+    severity = "warning" if SEVERITY_RANK[ctx.severity] < SEVERITY_RANK["warning"] else ctx.severity
+    counted = "; ".join(f"{part.cid}: {_provider_figure(terms, part.cid, part.value)}" for part in providers)
+    return Finding(
+        ctx.code, severity,
+        f"{message} only through the providers' figures of {listed(names)}: without them the design's own parts "
+        f"come to {percent(self_run)}; an SLA is the least a provider commits to, not what its service usually "
+        f"delivers{unknown}",
+        tuple(path),
+        f"{counted}. If the target must hold by contract, use providers with higher SLAs or mark calls the flow can "
+        f"do without critical: false with a fallback, or lower {where}; else accept the risk with a reason: "
+        f"lint.ignore: {{AVL006: \"<why>\"}}",
+    )
 
 
 def _provider_figure(terms: Any, cid: str, value: float) -> str:
