@@ -94,7 +94,12 @@ def missing_requirements(ctx: RuleContext) -> Iterator[Finding]:
 # --- DOC002 ---------------------------------------------------------------------------------
 
 def _served_users(ctx: RuleContext) -> str | None:
-    """What makes `dau` needed: the first client, else the first user-facing flow."""
+    """What makes `dau` needed: the first client, else the first user-facing flow; None
+    when every flow states its rate (the load is estimated from those: a user count
+    would add nothing the figures use) or there is no user."""
+    flows = ctx.design.flows or {}
+    if flows and all(flow.rate is not None for flow in flows.values()):
+        return None
     for cid, node in ctx.graph.nodes.items():
         if node.kind == "client":
             return f"client {cid}"
