@@ -70,6 +70,32 @@ def test_leaderless_store_with_12_shards_is_not_one_node(tmp_path):
     assert capacity.work == "reads 12 shards × 3 copies × 5k/s = 180k/s; writes 12 shards × 10k/s = 120k/s"
 
 
+def test_a_leaderless_cluster_applies_each_write_on_every_copy(tmp_path):
+    # Cassandra, 6 nodes sharing the keys by themselves at replication 3: a write lands
+    # on 3 nodes. reads 6 x 5k/s = 30k/s; writes 6 x 10k/s / 3 = 20k/s.
+    capacity = store(tmp_path, "{tech: cassandra, replicas: 6, replication: {mode: leaderless, replicas: 3}}")
+    assert (capacity.read, capacity.write) == (30_000, 20_000)
+    assert capacity.work == "reads 6 nodes × 5k/s = 30k/s; writes 6 nodes × 10k/s ÷ 3 copies per write = 20k/s"
+    # Without a stated replication the factor is unknown: each node counts once.
+    capacity = store(tmp_path, "{tech: cassandra, replicas: 6}")
+    assert (capacity.read, capacity.write) == (30_000, 60_000)
+
+
+def test_a_leaderless_cluster_overloaded_by_its_copies_is_reported(tmp_path):
+    # 30k writes/s at peak (15k/s x 2) on 6 nodes at replication 3: 20k/s, 150% used.
+    # The figure is a rule of thumb, 1.5x under the 10x margin: a warning. 9 nodes take
+    # 9 x 10k/s / 3 = 30k/s, exactly the load.
+    path = tmp_path / "d.arch.yaml"
+    path.write_text("archlint: 1\nname: c\ncomponents:\n  api: {kind: service, replicas: 20, calls: [db]}\n"
+                    "  db: {tech: cassandra, replicas: 6, replication: {mode: leaderless, replicas: 3}}\n"
+                    "flows:\n  f: {rate: 15000/s, type: write, steps: [api -> db]}\n")
+    result = run_process("check", "--select", "SCL001", str(path))
+    assert "d.arch.yaml:5:3: SCL001 warning capacity-exceeded: db takes 30k/s at peak, above its capacity of 20k/s" \
+           " (reads 6 nodes × 5k/s = 30k/s; writes 6 nodes × 10k/s ÷ 3 copies per write = 20k/s)" in result.stdout
+    # One node takes 10k/s ÷ 3 = 3.33k/s of writes.
+    assert "set components.db.replicas to 9 (9 × 3.33k/s = 30k/s, which carries the 30k/s)" in result.stdout
+
+
 def test_search_replicas_serve_queries(tmp_path):
     # Elasticsearch: replica shards answer searches. 2 x 2 x 500/s = 2k/s of queries;
     # documents are indexed on each shard's primary: 2 x 2k/s = 4k/s.
@@ -105,7 +131,7 @@ flows:
     assert "Saturates first: db, at 0.333x this load (writes: 300% of 2k/s used at peak)." in out
 
 
-_STEP = re.compile(r"((?:\d+ [a-z ]+? × )+)([\d.]+[kMB]?/s) = ([\d.]+[kMB]?/s)")
+_STEP = re.compile(r"((?:\d+ [a-z ]+? × )+)([\d.]+[kMB]?/s)(?: ÷ (\d+) copies per write)? = ([\d.]+[kMB]?/s)")
 
 
 def _designs():
@@ -125,10 +151,11 @@ def test_capacity_text_multiplies_out_to_the_figure(path):
         products = _STEP.findall(capacity.work)
         assert products, f"{cid}: {capacity.work}"
         totals = []
-        for counts, per, total in products:
+        for counts, per, landings, total in products:
             product = units.parse_rate(per)
             for count in re.findall(r"(\d+) [a-z ]+? × ", counts):
                 product *= int(count)
+            product /= int(landings or 1)
             assert units.format_rate(product) == total, f"{cid}: {capacity.work}"
             totals.append(product)
         figures_shown = {c for c in (capacity.read, capacity.write) if c is not None}

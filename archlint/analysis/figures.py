@@ -321,6 +321,7 @@ class Figures:
             read_basis, write_basis = cap.read_rps.basis, cap.write_rps.basis
         else:
             return Capacity(None, None, None, unit, None, None, None, "no capacity figure", False, "not checked")
+        landings = 1  # the copies each write lands on, where the units are nodes that all take writes
         if unit in PARTITION_UNITS:
             count = self._partition_count(cid)
             if count is None:
@@ -351,16 +352,35 @@ class Figures:
                     write_factors = ((self._partition_count(cid) or 1, "shard"),)
                 else:
                     write_factors = read_factors
+                    landings = self._write_landings(cid)
                 scaling = ("autoscaling.max" if component.autoscaling is not None else "replicas", count)
         read_units, write_units = _product(read_factors), _product(write_factors)
         read = None if per_read is None else per_read * read_units
-        write = None if per_write is None else per_write * write_units
+        write = None if per_write is None else per_write * write_units / landings
         if read is None and write is None:
             return Capacity(None, None, read_units, unit, None, None, source, f"no per-{unit} cap", False, "unbounded")
-        return Capacity(read, write, read_units, unit, per_read, per_write, source, None,
+        return Capacity(read, write, read_units, unit, per_read,
+                        per_write if per_write is None or landings == 1 else per_write / landings, source, None,
                         scales_with=scaling[0], scale_count=scaling[1], read_basis=read_basis,
                         write_basis=write_basis,
-                        arithmetic=(read_factors, write_factors, per_read, per_write, read, write))
+                        arithmetic=(read_factors, write_factors, per_read, per_write, read, write, landings))
+
+    def _write_landings(self, cid: str) -> int:
+        """How many of a store's nodes each write lands on, when its nodes share its keys
+        by themselves (catalog `partitioned`, no `sharding.shards`) and every copy takes
+        writes (leaderless): a Cassandra cluster of 6 nodes at replication 3 applies each
+        write 3 times, so it takes 6 × the per-node figure ÷ 3 writes. 1 otherwise, and
+        when the design states no replication (the factor is then unknown)."""
+        terms = self.terms
+        if terms.kind(cid) not in SHARDED_KINDS or terms.figure(cid, "partitioned") is not True:
+            return 1
+        replication = terms.component(cid).replication
+        if replication is None or not replication.replicas:
+            return 1
+        if replication.mode == "primary_replica" or (
+                replication.mode is None and terms.figure(cid, "replication_model") != "leaderless"):
+            return 1
+        return max(1, min(terms.replication_copies(cid), terms.rmax(cid)))
 
     def _catalog_source(self, figure: Any, name: str, known: bool) -> Source:
         """`catalog: kafka, rule of thumb [RT]`: one Source per catalog figure and tech,
@@ -987,17 +1007,19 @@ def _noun_for(count: int, noun: str) -> str:
 
 
 def _capacity_work(read_factors: Any, write_factors: Any, per_read: Any, per_write: Any,
-                   read: float | None, write: float | None) -> str:
+                   read: float | None, write: float | None, landings: int = 1) -> str:
     """The capacity's arithmetic, always ending in the figure it gives:
-    `2 nodes × 50k/s = 100k/s`, or reads and writes each when they differ."""
-    def one(factors: Any, per: Any, total: float | None) -> str:
+    `2 nodes × 50k/s = 100k/s`, or reads and writes each when they differ; `landings`:
+    the copies each write lands on (`6 nodes × 10k/s ÷ 3 copies per write = 20k/s`)."""
+    def one(factors: Any, per: Any, total: float | None, divisor: int = 1) -> str:
         if per is None or total is None:
             return "unbounded"
-        return f"{_factors_text(factors)} × {units.format_rate(per)} = {units.format_rate(total)}"
+        shared = f" ÷ {divisor} copies per write" if divisor > 1 else ""
+        return f"{_factors_text(factors)} × {units.format_rate(per)}{shared} = {units.format_rate(total)}"
 
-    if per_read == per_write and read_factors == write_factors:
+    if per_read == per_write and read_factors == write_factors and landings == 1:
         return one(read_factors, per_read, read)
-    return f"reads {one(read_factors, per_read, read)}; writes {one(write_factors, per_write, write)}"
+    return f"reads {one(read_factors, per_read, read)}; writes {one(write_factors, per_write, write, landings)}"
 
 
 def _plural_unit(unit: str) -> str:
