@@ -47,6 +47,19 @@ def test_replicas_in_one_zone_share_its_fate(tmp_path):
     assert flow.value == pytest.approx(0.9994998750625 * REGION, abs=1e-12)
 
 
+def test_a_brokers_replicas_spread_over_the_deployments_zones(tmp_path):
+    text = _design("  web: {kind: client, calls: [api]}\n"
+                   "  api: {kind: service, replicas: 3, calls: [events]}\n"
+                   "  events: {tech: kafka, queue: {partitions: 12, replication_factor: 3}}\n",
+                   "      - web -> api -> events\n")
+    events = _part(_figures(tmp_path, text).availability["f"], "events")
+    # Replication factor 3 is three brokers, placed over the 3 zones as any replicated
+    # component is (it was counted as 3 copies in one zone, 99.95%):
+    # 1 − (1 − 99.95% × 99.5%)^3 = 1 − 0.0054975^3.
+    assert events.value == pytest.approx(1 - 0.0054975 ** 3, abs=1e-15)
+    assert events.work == "3 copies in 3 zones: 1 − (1 − 99.95% × 99.5%)^3 = 99.9999834%"
+
+
 def test_replicas_across_zones_compose_per_zone(tmp_path):
     text = _design("  web: {kind: client, calls: [api]}\n"
                    "  api: {kind: service, replicas: 5}\n",

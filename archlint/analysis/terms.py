@@ -262,9 +262,7 @@ class Terms:
             return stated
         if self.provider_redundant(cid):
             return self.deployment_zones
-        n = self.copies(cid) if self.kind(cid) == "database" or self.component(cid).replication is not None \
-            else self.rmin(cid)
-        return min(_zones_in_all(self._deployment_zone_spread, regions) or regions, n or 1)
+        return min(_zones_in_all(self._deployment_zone_spread, regions) or regions, self._spread_copies(cid))
 
     def regions(self, cid: str) -> int:
         known = self._regions.get(cid)
@@ -278,9 +276,16 @@ class Terms:
             return stated
         if self.provider_redundant(cid):
             return 1
-        n = self.copies(cid) if self.kind(cid) == "database" or self.component(cid).replication is not None \
-            else self.rmin(cid)
-        return min(self.deployment_regions, n or 1)
+        return min(self.deployment_regions, self._spread_copies(cid))
+
+    def _spread_copies(self, cid: str) -> int:
+        """The copies the deployment's zones and regions spread: a store's by its
+        replication, a broker's by its replication factor (3 copies need 3 brokers, placed
+        across zones as any replicated component is), anything else its instances."""
+        kind = self.kind(cid)
+        if kind == "database" or kind in BROKER or self.component(cid).replication is not None:
+            return self.copies(cid) or 1
+        return self.rmin(cid) or 1
 
     def data(self, cid: str) -> set[str]:
         return set(self.component(cid).data or ())
