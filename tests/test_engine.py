@@ -44,7 +44,7 @@ def test_crash_exits_3(tmp_path):
         "r._CHECKS['OBS001'] = broken\n"
         "r.builtin_checks.cache_clear()\n"
         "from archlint.cli import main\n"
-        "sys.argv = ['archlint', 'check', sys.argv[1]]\n"
+        "sys.argv = ['archlint', 'check', '--no-cache', sys.argv[1]]  # the cache's key knows no patched rule\n"
         "main()\n"
     )
     import subprocess
