@@ -352,7 +352,7 @@ class Figures:
                     write_factors = ((self._partition_count(cid) or 1, "shard"),)
                 else:
                     write_factors = read_factors
-                    landings = self._write_landings(cid)
+                    landings = self.copies_per_write(cid)
                 scaling = ("autoscaling.max" if component.autoscaling is not None else "replicas", count)
         read_units, write_units = _product(read_factors), _product(write_factors)
         read = None if per_read is None else per_read * read_units
@@ -365,7 +365,7 @@ class Figures:
                         write_basis=write_basis,
                         arithmetic=(read_factors, write_factors, per_read, per_write, read, write, landings))
 
-    def _write_landings(self, cid: str) -> int:
+    def copies_per_write(self, cid: str) -> int:
         """How many of a store's nodes each write lands on, when its nodes share its keys
         by themselves (catalog `partitioned`, no `sharding.shards`) and every copy takes
         writes (leaderless): a Cassandra cluster of 6 nodes at replication 3 applies each

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 from archlint.analysis.figures import Load
 from archlint.findings import SEVERITY_RANK, Finding
@@ -530,12 +530,15 @@ def storage_beyond_node(ctx: RuleContext) -> Iterator[Finding]:
     for cid, growth in terms.figures.growth.items():
         if terms.kind(cid) not in STORE or terms.managed(cid) or growth.total <= 0:
             continue
-        if growth.shards is None:
-            continue  # sharding without shards: the count is unknown
         shards = growth.shards
-        # A partitioned technology spreads data itself, unless it keeps everything in one partition.
-        if terms.figure(cid, "partitioned") is True and (terms.figure(cid, "partitions") != 1 or shards > 1):
+        # A partitioned technology spreads data over its nodes itself (a `sharding` without
+        # shards names its partition key), unless it keeps everything in one partition.
+        if terms.figure(cid, "partitioned") is True and (terms.figure(cid, "partitions") != 1 or (shards or 1) > 1):
+            if (shards or 1) == 1:
+                yield from _beyond_nodes(ctx, cid, growth)
             continue
+        if shards is None:
+            continue  # sharding without shards: the count is unknown
         limit, limit_text = _node_limit(ctx, cid)
         per = growth.total / shards
         if not exceeds(per, limit):
@@ -556,6 +559,32 @@ def storage_beyond_node(ctx: RuleContext) -> Iterator[Finding]:
             f"{cid} keeps {where}, above the {limit_text} ({'; '.join(growth.writes)})",
             hint=f"{shard}, shorten scale.retention, or move old data to object storage",
         )
+
+
+def _beyond_nodes(ctx: RuleContext, cid: str, growth: Any) -> Iterator[Finding]:
+    """A store that spreads its keys over its nodes by itself: each node holds its share
+    of every copy, total × copies per write ÷ nodes (6 Cassandra nodes at replication 3
+    keep half of the data each)."""
+    terms = ctx.terms
+    limit, limit_text = _node_limit(ctx, cid)
+    nodes = max(terms.rmax(cid), 1)
+    copies = terms.figures.copies_per_write(cid)
+    held = growth.total * copies
+    per = held / nodes
+    if limit <= 0 or not exceeds(per, limit):
+        return
+    kept = f"{format_size(growth.total)} over the {format_duration(growth.retention)} retention"
+    if copies > 1:
+        kept += f", × {copies} copies = {format_size(held)}"
+    needed = _ceil(held / limit)
+    field = "autoscaling.min and max" if terms.component(cid).autoscaling is not None else "replicas"
+    yield ctx.finding(
+        ("components", cid),
+        f"{cid} keeps {kept}, {format_size(per)} on each of its {plural(nodes, 'node')}, above the {limit_text} "
+        f"({'; '.join(growth.writes)})",
+        hint=f"run at least {needed} nodes (components.{cid}.{field}: {format_size(held)} / {needed} = "
+             f"{format_size(held / needed)} each), shorten scale.retention, or move old data to object storage",
+    )
 
 
 # --- SCL008 ---------------------------------------------------------------------------
