@@ -71,6 +71,7 @@ class Terms:
         self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self._tech_names: dict[str, str] = {}
         self._entry_names: dict[int, str] = {}  # id() of a catalog entry (alive as long as the catalog) -> its id
+        self._figure_values: dict[tuple[int, str], Any] = {}  # (id() of a catalog profile, path) -> value
         # Facts read per component or per flow by many rules and figures: computed once.
         self._managed: dict[str, bool] = {}
         self._provider_single: dict[str, str | None] = {}
@@ -130,8 +131,16 @@ class Terms:
     def figure(self, cid: str, path: str) -> Any:
         """A catalog figure's value (`delivery`, `retention.default`, `capacity.write_rps`,
         `availability`, …), None when unknown. Design overrides are the callers' to apply,
-        except where a helper below says so."""
-        return self.profile(cid).value_of(path)
+        except where a helper below says so. Looked up once per catalog profile and path:
+        thousands of components share a few profiles."""
+        node = self.graph.nodes[cid]
+        profile = node.tech or self.catalog.kind_default(node.kind)
+        key = (id(profile), path)  # catalog profiles live as long as the catalog
+        values = self._figure_values
+        if key in values:
+            return values[key]
+        value = values[key] = profile.value_of(path)
+        return value
 
     def managed(self, cid: str) -> bool:
         """Run by a provider: the design's `managed`, else the catalog entry's. A tech
@@ -380,12 +389,17 @@ class Terms:
         return out, into
 
     @functools.cached_property
+    def sorted_ids(self) -> list[str]:
+        """Every component id in code-point order (the roots of the walks over the calls)."""
+        return sorted(self.graph.nodes)
+
+    @functools.cached_property
     def sync_order(self) -> list[str]:
         """Components in a topological order of the `calls` graph, cycle-closing edges
         ignored (ARC003 reports cycles). Deterministic; iterative DFS."""
-        calls = self._calls[0]
-        successors = {cid: sorted(e.dst for e in calls.get(cid, ())) for cid in self.graph.nodes}
-        return depth_first_order(sorted(self.graph.nodes), successors)
+        successors = {cid: [edges[0].dst] if len(edges) == 1 else sorted(e.dst for e in edges)
+                      for cid, edges in self._calls[0].items()}
+        return depth_first_order(self.sorted_ids, successors)
 
     def back_edge(self, edge: Edge) -> bool:
         """Whether a calls edge closes a cycle in `sync_order` (a DP over the order skips it)."""
@@ -395,6 +409,28 @@ class Terms:
     @functools.cached_property
     def _positions(self) -> dict[str, int]:
         return {cid: index for index, cid in enumerate(self.sync_order)}
+
+    @functools.cached_property
+    def forward_calls(self) -> dict[str, list[Edge]]:
+        """The `calls` edges out of each component that are not back edges (a call to
+        itself is one), in declaration order: the edges a DP over `sync_order` follows."""
+        position = self._positions
+        forward: dict[str, list[Edge]] = {}
+        for cid, edges in self._calls[0].items():
+            here = position[cid]
+            kept = [edge for edge in edges if position[edge.dst] > here]
+            if kept:
+                forward[cid] = kept
+        return forward
+
+    @functools.cached_property
+    def sync_cyclic(self) -> bool:
+        """Whether the `calls` graph has a cycle through two or more components: some
+        edge other than a call to itself goes back in `sync_order` (a depth-first order
+        puts every edge of an acyclic graph forwards)."""
+        position = self._positions
+        return any(position[edge.dst] <= position[cid] and edge.dst != cid
+                   for cid, edges in self._calls[0].items() for edge in edges)
 
     # --- flows ----------------------------------------------------------------------
 
