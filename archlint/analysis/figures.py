@@ -257,6 +257,7 @@ class Figures:
         self._availability_cache: dict[str, Part] = {}
         self._regional: dict[str, bool] = {}  # cid -> single_region(cid, its availability)
         self._latency_cache: dict[tuple[str, str | None], Part] = {}
+        self._profile_latency: dict[tuple[int, str | None, str | None], tuple[Any, ...]] = {}  # per profile and op
         self._spread_cache: dict[str, tuple[int, int, int]] = {}
         self._load_cache: dict[str, tuple[Tally, Load]] = {}
         self._composed_cache: dict[tuple[float, int, int, int], tuple[float, str]] = {}
@@ -727,27 +728,37 @@ class Figures:
 
     def _component_latency(self, cid: str, flow_type: str | None) -> Part:
         terms = self.terms
-        if terms.kind(cid) == "client":
+        node = terms.graph.nodes[cid]
+        if node.kind == "client":
             return Part(cid, 0.0, "client: 0", None)
-        component = terms.component(cid)
+        component = node.component
         if component.latency_p99 is not None:
             return Part(cid, component.latency_p99, _duration(component.latency_p99),
                         Source("design", f"components.{cid}.latency_p99"))
-        latency = getattr(terms.profile(cid), "latency_p99_ms", None)
-        entry = terms.entry(cid)
-        name = terms.tech_name(cid)
+        # The rest depends on the catalog profile only: thousands of parts share a few.
+        profile = node.tech or terms.catalog.kind_default(node.kind)  # terms.profile(cid)
+        # Catalog profiles live as long as the catalog; a kind's defaults are named after the kind.
+        key = (id(profile), flow_type, None if node.tech is not None else node.kind)
+        known = self._profile_latency.get(key)
+        if known is None:
+            known = self._profile_latency[key] = self._profile_p99(cid, profile, flow_type)
+        return Part(cid, *known)
+
+    def _profile_p99(self, cid: str, profile: Any, flow_type: str | None) -> tuple[float | None, str, Source | None]:
+        """(seconds, work, source) of a catalog profile's p99 for what a flow does to a
+        part (read, write, or the slower of both)."""
+        latency = getattr(profile, "latency_p99_ms", None)
         if latency is None:
-            return Part(cid, None, "unknown: counted as 0", None)
+            return None, "unknown: counted as 0", None
         figures = [latency.read, latency.write] if flow_type is None else [getattr(latency, flow_type)]
         known = [f for f in figures if f.value is not None]
         if not known:
-            return Part(cid, None, "unknown: counted as 0", None)
+            return None, "unknown: counted as 0", None
         figure = max(known, key=lambda f: f.value)
         seconds = figure.value / 1000
         what = flow_type or "slower of read and write"
-        return Part(cid, seconds, f"{_duration(seconds)} ({what})",
-                    Source("catalog" if entry is not None else "default",
-                           f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]"))
+        return (seconds, f"{_duration(seconds)} ({what})",
+                self._catalog_source(figure, self.terms.tech_name(cid), self.terms.entry(cid) is not None))
 
     @functools.cached_property
     def latency(self) -> dict[str, FlowLatency]:

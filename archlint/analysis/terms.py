@@ -69,6 +69,8 @@ class Terms:
         self._sync_hops: dict[tuple[str, bool], list[Hop]] = {}
         self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
+        self.is_compute = frozenset(  # type: ignore[method-assign,assignment]
+            cid for cid, node in graph.nodes.items() if node.kind in COMPUTE).__contains__
         self._tech_names: dict[str, str] = {}
         self._entry_names: dict[int, str] = {}  # id() of a catalog entry (alive as long as the catalog) -> its id
         self._figure_values: dict[tuple[int, str], Any] = {}  # (id() of a catalog profile, path) -> value
@@ -80,7 +82,6 @@ class Terms:
         self._zones: dict[str, int] = {}
         self._starts: dict[str, str] = {}
         self._coordination_names: dict[tuple[str, ...], frozenset[str]] = {}
-        self._attempts: dict[int, int] = {}  # id() of an edge of this graph -> attempts
         self._ids_of: dict[frozenset[str], list[str]] = {}
         self._regions: dict[str, int] = {}
         scale = design.scale
@@ -96,9 +97,9 @@ class Terms:
 
     # --- components ------------------------------------------------------------------
 
-    # component(cid) and kind(cid) are read hundreds of thousands of times on a large
-    # design: __init__ binds them to dict lookups, with no Python frame per call (a type
-    # checker sees a method replaced by a callable, hence the ignores there).
+    # component(cid), kind(cid) and is_compute(cid) are read hundreds of thousands of
+    # times on a large design: __init__ binds them to dict and set lookups, with no Python
+    # frame per call (a type checker sees a method replaced by a callable, hence the ignores).
     def component(self, cid: str) -> Component:
         return self.graph.nodes[cid].component
 
@@ -300,10 +301,25 @@ class Terms:
         return set(self.component(cid).data or ())
 
     def money_data(self, cid: str) -> bool:
-        return bool(self.data(cid) & MONEY_DATA)
+        return cid in self._data_holders[0]
 
     def sensitive_data(self, cid: str) -> bool:
-        return bool(self.data(cid) & SENSITIVE_DATA)
+        return cid in self._data_holders[1]
+
+    @functools.cached_property
+    def _data_holders(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The components holding money data, and those holding sensitive data (several
+        rules ask about every component: one pass)."""
+        money: set[str] = set()
+        sensitive: set[str] = set()
+        for cid, node in self.graph.nodes.items():
+            data = node.component.data
+            if data:
+                if not MONEY_DATA.isdisjoint(data):
+                    money.add(cid)
+                if not SENSITIVE_DATA.isdisjoint(data):
+                    sensitive.add(cid)
+        return frozenset(money), frozenset(sensitive)
 
     def is_compute(self, cid: str) -> bool:
         return self.kind(cid) in COMPUTE
@@ -347,11 +363,20 @@ class Terms:
     def attempts(self, edge: Edge) -> int:
         """1 + retries.max (a bare number is max; no retries gives 1). Read by many rules
         and figures per edge: computed once."""
-        known = self._attempts.get(id(edge))
-        if known is None:
+        known = self.attempt_counts.get(id(edge))
+        if known is None:  # an edge built outside this graph (a plugin's): counted as it is
             retries = getattr(edge.props, "retries", None)
-            known = self._attempts[id(edge)] = 1 + (retries.max if retries is not None else 0)
+            known = 1 + (retries.max if retries is not None else 0)
         return known
+
+    @functools.cached_property
+    def attempt_counts(self) -> dict[int, int]:
+        """id() of each edge of the graph -> `attempts(edge)`, for loops over many edges."""
+        counts: dict[int, int] = {}
+        for edge in self.graph.edges:
+            retries = getattr(edge.props, "retries", None)
+            counts[id(edge)] = 1 + (retries.max if retries is not None else 0)
+        return counts
 
     def ids_of(self, kinds: frozenset[str]) -> list[str]:
         """The components of these kinds, in declaration order (several rules walk the
@@ -506,29 +531,30 @@ class Terms:
         return cached
 
     def _reach_sync(self, route: Route, cut_non_critical: bool) -> list[Hop]:
+        # The hops that may be on a sync path, in the flow's order, by caller.
+        eligible: list[Hop] = []
         by_src: dict[str, list[Hop]] = {}
         for hop in route.hops:
-            if hop.edge.sync and not (cut_non_critical and not self.critical(hop)):
-                by_src.setdefault(hop.edge.src, []).append(hop)
-        reached: list[Hop] = []
-        start = self.start(route)
+            edge = hop.edge
+            if not edge.sync:
+                continue
+            if cut_non_critical and not (hop.critical if hop.critical is not None
+                                         else getattr(edge.props, "critical", None) is not False):
+                continue  # not self.critical(hop)
+            eligible.append(hop)
+            by_src.setdefault(edge.src, []).append(hop)
+        # Every hop out of a component the entry reaches is on a sync path: find those
+        # components, then keep their hops in the flow's order.
+        start = route.entry
         seen = {start}
         frontier = [start]
-        taken: set[int] = set()
         while frontier:
-            node = frontier.pop()
-            for hop in by_src.get(node, ()):
-                if id(hop) in taken:
-                    continue
-                taken.add(id(hop))
-                reached.append(hop)
-                if hop.edge.dst not in seen:
-                    seen.add(hop.edge.dst)
-                    frontier.append(hop.edge.dst)
-        if len(reached) < 2:
-            return reached
-        # In the flow's order: the route's hops, filtered (no sort needed).
-        return [hop for hop in route.hops if id(hop) in taken]
+            for hop in by_src.get(frontier.pop(), ()):
+                dst = hop.edge.dst
+                if dst not in seen:
+                    seen.add(dst)
+                    frontier.append(dst)
+        return [hop for hop in eligible if hop.edge.src in seen]
 
     @staticmethod
     def critical(hop: Hop) -> bool:

@@ -31,16 +31,14 @@ _BEHIND = _READ_SOURCES | {"object_storage"}
 _DURABLE = frozenset({"database", "object_storage", "queue", "stream", "external"})
 _UNPROTECTED = (None, "none")
 _DURABLE_TEXT = "database, object storage, broker or external"
+_CACHE = frozenset({"cache"})
 
 
 # --- private helpers ----------------------------------------------------------------------
 
-def _caches(ctx: RuleContext) -> Iterator[str]:
+def _caches(ctx: RuleContext) -> list[str]:
     """The cache components, in declaration order."""
-    terms = ctx.terms
-    for cid in ctx.graph.nodes:
-        if terms.kind(cid) == "cache":
-            yield cid
+    return ctx.terms.ids_of(_CACHE)
 
 
 def _settings(ctx: RuleContext, cid: str) -> Any:
@@ -169,9 +167,9 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
         return
     # (a) data classes held by a cache and by no component that is not a cache
     held: set[str] = set()
-    for cid in ctx.graph.nodes:
-        if terms.kind(cid) != "cache":
-            held.update(terms.component(cid).data or ())
+    for node in ctx.graph.nodes.values():
+        if node.kind != "cache" and node.component.data:
+            held.update(node.component.data)
     ephemeral = {cid for cid in caches if _ephemeral(ctx, cid)}
     for cid in caches:
         if cid in ephemeral:

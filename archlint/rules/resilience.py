@@ -329,7 +329,7 @@ def retry_amplification(ctx: RuleContext) -> Iterator[Finding]:
 
     forward = terms.forward_calls  # the calls that are not back edges, per caller
     called = {edge.dst for edge in graph.edges if edge.sync}
-    attempts = {id(edge): terms.attempts(edge) for edges in forward.values() for edge in edges}
+    attempts = terms.attempt_counts  # id(edge) -> terms.attempts(edge)
     # clean_tail[c]: an entry path can go on from c to its end without another retry.
     clean_tail: dict[str, bool] = {}
     for cid in reversed(order):
