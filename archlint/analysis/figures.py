@@ -252,6 +252,7 @@ class Figures:
         self.zone_availability = zone_availability or domains["zone"].value
         self.region_availability = region_availability or domains["region"].value
         self._capacity_cache: dict[str, Capacity] = {}
+        self._capacity_shapes: dict[tuple[Any, ...], Capacity] = {}  # see _capacity_key
         # Per-component figures, read by every flow through the component and by several
         # rules: computed once each (a 10k design asks for them tens of thousands of times).
         self._availability_cache: dict[str, Part] = {}
@@ -296,8 +297,34 @@ class Figures:
     def capacity(self, cid: str) -> Capacity:
         cached = self._capacity_cache.get(cid)
         if cached is None:
-            cached = self._capacity_cache[cid] = self._capacity(cid)
+            key = self._capacity_key(cid)
+            if key is None:
+                cached = self._capacity(cid)
+            else:  # components alike in all _capacity reads share one (never changed) Capacity
+                cached = self._capacity_shapes.get(key)
+                if cached is None:
+                    cached = self._capacity_shapes[key] = self._capacity(cid)
+            self._capacity_cache[cid] = cached
         return cached
+
+    def _capacity_key(self, cid: str) -> tuple[Any, ...] | None:
+        """Everything `_capacity` reads about a component that states no capacity of its
+        own (a stated one names the component in its source: None). A large design has
+        thousands of components of a few shapes."""
+        terms = self.terms
+        node = terms.graph.nodes[cid]
+        component = node.component
+        if component.capacity is not None:
+            return None
+        profile = node.tech or terms.catalog.kind_default(node.kind)  # alive as long as the catalog
+        autoscaling, sharding = component.autoscaling, component.sharding
+        queue, replication = component.queue, component.replication
+        return (id(profile), node.kind, node.tech is None, terms.managed(cid), component.replicas,
+                None if autoscaling is None else (autoscaling.max,),
+                None if sharding is None else (sharding.shards,),
+                None if queue is None else (queue.partitions,),
+                None if replication is None else (replication.mode, replication.replicas,
+                                                  replication.read_from_replicas))
 
     def _capacity(self, cid: str) -> Capacity:
         terms = self.terms
