@@ -594,10 +594,19 @@ class Terms:
         return self._ops.get(id(hop))
 
     def writes(self, hop: Hop) -> bool:
-        return self._ops.get(id(hop)) in ("write", "read+write")
+        return id(hop) in self._writing_reading[0]
 
     def reads(self, hop: Hop) -> bool:
-        return self._ops.get(id(hop)) in ("read", "read+write")
+        return id(hop) in self._writing_reading[1]
+
+    @functools.cached_property
+    def _writing_reading(self) -> tuple[frozenset[int], frozenset[int]]:
+        """id() of the hops that write, and of those that read (many rules ask for every
+        hop of every flow)."""
+        ops = self._ops
+        writing = frozenset(key for key, op in ops.items() if op in ("write", "read+write"))
+        reading = frozenset(key for key, op in ops.items() if op in ("read", "read+write"))
+        return writing, reading
 
     @functools.cached_property
     def _ops(self) -> dict[int, str | None]:
