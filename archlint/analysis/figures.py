@@ -45,6 +45,7 @@ _WORK_LIMIT = 2000  # characters of a latency's arithmetic shown before "…"
 # A design's latencies are a few distinct values written thousands of times in the
 # flows' arithmetic: each is formatted once.
 _duration = functools.lru_cache(maxsize=1024)(units.format_duration)
+_percent = functools.lru_cache(maxsize=1024)(units.format_percent)  # a flow's region share, the same
 _step_of = operator.attrgetter("step")
 _first = operator.itemgetter(0)
 
@@ -733,11 +734,11 @@ class Figures:
             factor = 1 - reach * (1 - self.region_availability)
             names = ", ".join(cid for cid, _ in regional)
             if reach >= 1:
-                work = f"{names} run in one region: {units.format_percent(factor)}"
+                work = f"{names} run in one region: {_percent(factor)}"
             else:
-                work = (f"{names} run in one region, reached by {units.format_percent(reach)} of requests: "
-                        f"1 − {units.format_percent(reach)} × (1 − {units.format_percent(self.region_availability)}) "
-                        f"= {units.format_percent(factor)}")
+                work = (f"{names} run in one region, reached by {_percent(reach)} of requests: "
+                        f"1 − {_percent(reach)} × (1 − {_percent(self.region_availability)}) "
+                        f"= {_percent(factor)}")
             region = Part("region", factor, work, self.region_source)
             value *= factor
         unknown = [part.cid for part in parts if part.value is None]

@@ -51,6 +51,19 @@ def _zones_in_all(spread: Any, regions: int) -> int | None:
     return len(spread) if isinstance(spread, list) else int(spread) * regions
 
 
+def _reached(start: str, by_src: dict[str, list[Hop]]) -> set[str]:
+    """The components reached from `start` along these hops (by caller), `start` too."""
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        for hop in by_src.get(frontier.pop(), ()):
+            dst = hop.edge.dst
+            if dst not in seen:
+                seen.add(dst)
+                frontier.append(dst)
+    return seen
+
+
 class Terms:
     """The derived terms of one design. Cheap to build; most figures are computed on
     first use and cached, so a rule pays only for what it reads."""
@@ -75,7 +88,8 @@ class Terms:
         self._entry_names: dict[int, str] = {}  # id() of a catalog entry (alive as long as the catalog) -> its id
         self._figure_values: dict[tuple[int, str], Any] = {}  # (id() of a catalog profile, path) -> value
         # Facts read per component or per flow by many rules and figures: computed once.
-        self._managed: dict[str, bool] = {}
+        self._managed = self._run_by_provider(graph.nodes)
+        self.managed = self._managed.__getitem__  # type: ignore[method-assign,assignment]
         self._provider_single: dict[str, str | None] = {}
         self._user_facing: dict[str, bool] = {}
         self._background: dict[str, bool] = {}
@@ -146,22 +160,25 @@ class Terms:
     def managed(self, cid: str) -> bool:
         """Run by a provider: the design's `managed`, else the catalog entry's. A tech
         the catalog does not know counts as self-run (its kind's conservative defaults)
-        until the design says `managed: true`, except for kinds only a provider runs."""
-        known = self._managed.get(cid)
-        if known is None:
-            known = self._managed[cid] = self._run_by_provider(cid)
-        return known
+        until the design says `managed: true`, except for kinds only a provider runs.
+        (__init__ binds this to a look-up in `_run_by_provider`'s table.)"""
+        return self._managed[cid]
 
-    def _run_by_provider(self, cid: str) -> bool:
-        stated = self.component(cid).managed
-        if stated is not None:
-            return stated
-        entry = self.entry(cid)
-        if entry is not None:
-            return bool(entry.managed)
-        # Nobody runs a CDN, DNS, a function platform or a third party's API on their own
-        # machines: those stay provider-run; every other kind counts as self-run.
-        return self.kind(cid) in _PROVIDER_RUN_KINDS
+    @staticmethod
+    def _run_by_provider(nodes: dict[str, Any]) -> dict[str, bool]:
+        """`managed(cid)` for every component, in one pass."""
+        managed: dict[str, bool] = {}
+        for cid, node in nodes.items():
+            stated = node.component.managed
+            if stated is not None:
+                managed[cid] = stated
+            elif node.tech is not None:
+                managed[cid] = bool(node.tech.managed)
+            else:
+                # Nobody runs a CDN, DNS, a function platform or a third party's API on their
+                # own machines: those stay provider-run; every other kind counts as self-run.
+                managed[cid] = node.kind in _PROVIDER_RUN_KINDS
+        return managed
 
     def provider_single(self, cid: str) -> str | None:
         """The stated fact that makes a provider-run part one copy or one zone
@@ -526,35 +543,38 @@ class Terms:
         has `critical: false`. Several rules and figures read these: computed once."""
         key = (route.name, cut_non_critical)
         cached = self._sync_hops.get(key)
-        if cached is None:
-            cached = self._sync_hops[key] = self._reach_sync(route, cut_non_critical)
+        if cached is None:  # both forms at once: nearly every flow is asked for both
+            every, critical = self._reach_sync(route)
+            self._sync_hops[(route.name, False)] = every
+            self._sync_hops[(route.name, True)] = critical
+            cached = critical if cut_non_critical else every
         return cached
 
-    def _reach_sync(self, route: Route, cut_non_critical: bool) -> list[Hop]:
-        # The hops that may be on a sync path, in the flow's order, by caller.
-        eligible: list[Hop] = []
+    def _reach_sync(self, route: Route) -> tuple[list[Hop], list[Hop]]:
+        """(the flow's sync hops reached from its entry, those reached along critical
+        hops only): one pass over the flow's hops."""
+        eligible: list[Hop] = []  # the hops that may be on a sync path, in the flow's order
         by_src: dict[str, list[Hop]] = {}
+        critical_by_src: dict[str, list[Hop]] = {}
+        cut: set[int] = set()  # id() of the sync hops that are not critical
         for hop in route.hops:
             edge = hop.edge
             if not edge.sync:
                 continue
-            if cut_non_critical and not (hop.critical if hop.critical is not None
-                                         else getattr(edge.props, "critical", None) is not False):
-                continue  # not self.critical(hop)
             eligible.append(hop)
             by_src.setdefault(edge.src, []).append(hop)
+            if hop.critical if hop.critical is not None else getattr(edge.props, "critical", None) is not False:
+                critical_by_src.setdefault(edge.src, []).append(hop)  # self.critical(hop)
+            else:
+                cut.add(id(hop))
         # Every hop out of a component the entry reaches is on a sync path: find those
         # components, then keep their hops in the flow's order.
-        start = route.entry
-        seen = {start}
-        frontier = [start]
-        while frontier:
-            for hop in by_src.get(frontier.pop(), ()):
-                dst = hop.edge.dst
-                if dst not in seen:
-                    seen.add(dst)
-                    frontier.append(dst)
-        return [hop for hop in eligible if hop.edge.src in seen]
+        seen = _reached(route.entry, by_src)
+        every = [hop for hop in eligible if hop.edge.src in seen]
+        if not cut:
+            return every, every
+        seen = _reached(route.entry, critical_by_src)
+        return every, [hop for hop in eligible if id(hop) not in cut and hop.edge.src in seen]
 
     @staticmethod
     def critical(hop: Hop) -> bool:
@@ -594,19 +614,22 @@ class Terms:
         return self._ops.get(id(hop))
 
     def writes(self, hop: Hop) -> bool:
-        return id(hop) in self._writing_reading[0]
+        return id(hop) in self.writing_hops
 
     def reads(self, hop: Hop) -> bool:
-        return id(hop) in self._writing_reading[1]
+        return id(hop) in self.reading_hops
+
+    # Many rules ask `writes`/`reads` of every hop of every flow: they can test id(hop)
+    # against these sets in their loops.
+    @functools.cached_property
+    def writing_hops(self) -> frozenset[int]:
+        """id() of every hop that writes (`writes(hop)`)."""
+        return frozenset(key for key, op in self._ops.items() if op in ("write", "read+write"))
 
     @functools.cached_property
-    def _writing_reading(self) -> tuple[frozenset[int], frozenset[int]]:
-        """id() of the hops that write, and of those that read (many rules ask for every
-        hop of every flow)."""
-        ops = self._ops
-        writing = frozenset(key for key, op in ops.items() if op in ("write", "read+write"))
-        reading = frozenset(key for key, op in ops.items() if op in ("read", "read+write"))
-        return writing, reading
+    def reading_hops(self) -> frozenset[int]:
+        """id() of every hop that reads (`reads(hop)`)."""
+        return frozenset(key for key, op in self._ops.items() if op in ("read", "read+write"))
 
     @functools.cached_property
     def _ops(self) -> dict[int, str | None]:

@@ -122,11 +122,12 @@ def stampede_unprotected(ctx: RuleContext) -> Iterator[Finding]:
         # also reads a store (the miss path): with none, a miss has nowhere to stampede.
         # A store kept in memory (catalog `in_memory`: Redis, Memcached) answers a miss
         # at the cache's own speed: nothing there for a stampede to overload.
-        sources = {hop.edge.src for hop in route.hops if terms.reads(hop) and terms.kind(hop.edge.dst) in _BEHIND
+        sources = {hop.edge.src for hop in route.hops
+                   if id(hop) in terms.reading_hops and terms.kind(hop.edge.dst) in _BEHIND
                    and terms.figure(hop.edge.dst, "in_memory") is not True}
         for hop in route.hops:
             cid = hop.edge.dst
-            if terms.kind(cid) != "cache" or not terms.reads(hop):
+            if terms.kind(cid) != "cache" or id(hop) not in terms.reading_hops:
                 continue
             if hop.edge.src in sources:
                 behind.add(cid)
@@ -197,10 +198,10 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
         durable = False
         for hop in route.hops:
             kind = terms.kind(hop.edge.dst)
-            if kind in _DURABLE and terms.writes(hop):
+            if kind in _DURABLE and id(hop) in terms.writing_hops:
                 durable = True
                 break
-            if kind == "cache" and cache_hop is None and terms.writes(hop):
+            if kind == "cache" and cache_hop is None and id(hop) in terms.writing_hops:
                 cache_hop = hop
         if durable or cache_hop is None or cache_hop.edge.dst in ephemeral:
             continue
@@ -240,7 +241,7 @@ def write_behind_money(ctx: RuleContext) -> Iterator[Finding]:
         if route.flow.type != "write":
             continue
         entered = _entered(route)
-        written = {hop.edge.dst for hop in route.hops if terms.writes(hop)}
+        written = {hop.edge.dst for hop in route.hops if id(hop) in terms.writing_hops}
         caches = [cid for cid in entered if cid in behind_set and cid in written and cid not in shared]
         if not caches:
             continue

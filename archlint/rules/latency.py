@@ -203,7 +203,7 @@ def cross_region_sync_wait(ctx: RuleContext) -> Iterator[Finding]:
     for route in terms.routes():
         if route.flow.type != "write":
             continue
-        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops if terms.writes(hop)):
+        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops if id(hop) in terms.writing_hops):
             if terms.kind(cid) == "database":
                 writers.setdefault(cid, []).append(route)
     for cid, routes in writers.items():

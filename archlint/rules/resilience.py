@@ -217,7 +217,7 @@ def retry_not_idempotent(ctx: RuleContext) -> Iterator[Finding]:
         if taken:
             # Only a hop that writes makes a repeat a duplicate: a retried lookup inside
             # a write flow reads twice (docs/language.md, "Per-hop operation").
-            writer = next((route for route, hop in taken if terms.writes(hop)), None)
+            writer = next((route for route, hop in taken if id(hop) in terms.writing_hops), None)
             if writer is None:
                 continue  # only reads (or flows of no stated type) take it
             kind = "write flow" if writer.flow.type == "write" else "flow"

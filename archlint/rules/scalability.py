@@ -161,7 +161,7 @@ def _cache_before(ctx: RuleContext, cid: str) -> tuple[str, str, float] | None:
     terms = ctx.terms
     for route in terms.routes():
         for hop in route.hops:
-            if hop.edge.dst != cid or hop.share < 1 or not terms.reads(hop):
+            if hop.edge.dst != cid or hop.share < 1 or id(hop) not in terms.reading_hops:
                 continue
             for other in route.hops:
                 if other.edge.src != hop.edge.src or terms.kind(other.edge.dst) != "cache":
@@ -466,7 +466,7 @@ def _cached_reads(ctx: RuleContext) -> tuple[dict[str, bool], dict[str, str]]:
             continue
         uses_cache = any(terms.kind(hop.edge.dst) in _CACHING_KINDS for hop in route.hops)
         for hop in route.hops:
-            if not terms.reads(hop):
+            if id(hop) not in terms.reading_hops:
                 continue
             dst = hop.edge.dst
             cached[dst] = cached.get(dst, False) or uses_cache
