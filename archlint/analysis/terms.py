@@ -97,6 +97,7 @@ class Terms:
         self._starts: dict[str, str] = {}
         self._coordination_names: dict[tuple[str, ...], frozenset[str]] = {}
         self._ids_of: dict[frozenset[str], list[str]] = {}
+        self._groups: dict[str, dict[str, list[Edge]]] = {}  # broker -> consumer_groups(broker)
         self._regions: dict[str, int] = {}
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
@@ -404,11 +405,14 @@ class Terms:
         return found
 
     def consumer_groups(self, broker: str) -> dict[str, list[Edge]]:
-        """The consumers of a broker by group (`group`, default the consumer's id)."""
-        groups: dict[str, list[Edge]] = {}
-        for edge in self.graph.out_edges.get(broker, ()):
-            if edge.kind == CONSUME:  # the consumes edges (their props a Consumer), and only they
-                groups.setdefault(getattr(edge.props, "group", None) or edge.dst, []).append(edge)
+        """The consumers of a broker by group (`group`, default the consumer's id); read,
+        never changed, by several rules, per broker and per consume hop: built once."""
+        groups = self._groups.get(broker)
+        if groups is None:
+            groups = self._groups[broker] = {}
+            for edge in self.graph.out_edges.get(broker, ()):
+                if edge.kind == CONSUME:  # the consumes edges (their props a Consumer), and only they
+                    groups.setdefault(getattr(edge.props, "group", None) or edge.dst, []).append(edge)
         return groups
 
     def calls_from(self, cid: str) -> list[Edge]:

@@ -108,6 +108,8 @@ def _async_single_points(ctx: RuleContext) -> dict[str, list[Any]]:
     carried: dict[str, list[Any]] = {}
     for route in terms.routes():
         sync_hops = terms.sync_hops(route)
+        if len(sync_hops) == len(route.hops):
+            continue  # every hop is on the synchronous part (a subset of the hops): no event to carry
         sync = {id(hop) for hop in sync_hops}
         # The synchronous part's own components answer for it on the critical path; a
         # publisher there is not what the events wait on. A flow that is not user-facing
