@@ -42,10 +42,11 @@ ASSUMED_BASES = frozenset({"rule_of_thumb"})
 # percentile, so it does not set the flow's p99.
 P99_SHARE = 0.01
 _WORK_LIMIT = 2000  # characters of a latency's arithmetic shown before "…"
-# A design's latencies are a few distinct values written thousands of times in the
-# flows' arithmetic: each is formatted once.
+# A design's latencies (and shares, sizes) are a few distinct values written thousands
+# of times in the flows' arithmetic: each is formatted once.
 _duration = functools.lru_cache(maxsize=1024)(units.format_duration)
-_percent = functools.lru_cache(maxsize=1024)(units.format_percent)  # a flow's region share, the same
+_percent = functools.lru_cache(maxsize=1024, typed=True)(units.format_percent)
+_size = functools.lru_cache(maxsize=1024, typed=True)(units.format_size)
 _step_of = operator.attrgetter("step")
 _first = operator.itemgetter(0)
 
@@ -972,8 +973,7 @@ class Figures:
                     growth = result[cid] = Growth(cid, 0.0, self._kept_for(cid, retention), 0.0, shards)
                 growth.per_second += average * share * payload
                 growth.writes.append(
-                    f"{route.name}: {units.format_rate(average)} × {units.format_percent(share)} × "
-                    f"{units.format_size(payload)}"
+                    f"{route.name}: {units.format_rate(average)} × {_percent(share)} × {_size(payload)}"
                 )
         for growth in result.values():
             growth.total = growth.per_second * growth.retention
