@@ -118,7 +118,10 @@ def _ordered(route: Route) -> list[Hop]:
     """The flow's hops with every hop into a component before the hops out of it (a
     topological order of the flow's hops; hops on a cycle follow in declared order).
     Without a consume hop every rate is the peak's: any order will do."""
-    if not any(hop.edge.kind == CONSUME for hop in route.hops):
+    for hop in route.hops:
+        if hop.edge.kind == CONSUME:
+            break
+    else:
         return route.hops
     into: dict[str, int] = {}
     out: dict[str, list[Hop]] = {}
