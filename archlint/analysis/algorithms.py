@@ -94,14 +94,22 @@ def depth_first_order(roots: Iterable[Node], successors: Mapping[Node, Sequence[
     for root in roots:
         if root in state:
             continue
-        stack = [(root, iter(successors.get(root, ())))]
+        if root not in successors:  # a leaf: finished at once (most nodes of a large design)
+            state[root] = 2
+            order.append(root)
+            continue
+        stack = [(root, iter(successors[root]))]
         state[root] = 1
         while stack:
             node, children = stack[-1]
             for child in children:
                 if child not in state:
+                    if child not in successors:  # a leaf: entered and finished in one step
+                        state[child] = 2
+                        order.append(child)
+                        continue
                     state[child] = 1
-                    stack.append((child, iter(successors.get(child, ()))))
+                    stack.append((child, iter(successors[child])))
                     break
             else:
                 stack.pop()

@@ -15,6 +15,7 @@ to its arithmetic so the two cannot drift apart.
 from __future__ import annotations
 
 import functools
+import operator
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,9 +42,13 @@ ASSUMED_BASES = frozenset({"rule_of_thumb"})
 # percentile, so it does not set the flow's p99.
 P99_SHARE = 0.01
 _WORK_LIMIT = 2000  # characters of a latency's arithmetic shown before "…"
-# A design's latencies are a few distinct values written thousands of times in the
-# flows' arithmetic: each is formatted once.
+# A design's latencies (and shares, sizes) are a few distinct values written thousands
+# of times in the flows' arithmetic: each is formatted once.
 _duration = functools.lru_cache(maxsize=1024)(units.format_duration)
+_percent = functools.lru_cache(maxsize=1024, typed=True)(units.format_percent)
+_size = functools.lru_cache(maxsize=1024, typed=True)(units.format_size)
+_step_of = operator.attrgetter("step")
+_first = operator.itemgetter(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,10 +254,13 @@ class Figures:
         self.zone_availability = zone_availability or domains["zone"].value
         self.region_availability = region_availability or domains["region"].value
         self._capacity_cache: dict[str, Capacity] = {}
+        self._capacity_shapes: dict[tuple[Any, ...], Capacity] = {}  # see _capacity_key
         # Per-component figures, read by every flow through the component and by several
         # rules: computed once each (a 10k design asks for them tens of thousands of times).
         self._availability_cache: dict[str, Part] = {}
+        self._regional: dict[str, bool] = {}  # cid -> single_region(cid, its availability)
         self._latency_cache: dict[tuple[str, str | None], Part] = {}
+        self._profile_latency: dict[tuple[int, str | None, str | None], tuple[Any, ...]] = {}  # per profile and op
         self._spread_cache: dict[str, tuple[int, int, int]] = {}
         self._load_cache: dict[str, tuple[Tally, Load]] = {}
         self._composed_cache: dict[tuple[float, int, int, int], tuple[float, str]] = {}
@@ -291,16 +299,42 @@ class Figures:
     def capacity(self, cid: str) -> Capacity:
         cached = self._capacity_cache.get(cid)
         if cached is None:
-            cached = self._capacity_cache[cid] = self._capacity(cid)
+            key = self._capacity_key(cid)
+            if key is None:
+                cached = self._capacity(cid)
+            else:  # components alike in all _capacity reads share one (never changed) Capacity
+                cached = self._capacity_shapes.get(key)
+                if cached is None:
+                    cached = self._capacity_shapes[key] = self._capacity(cid)
+            self._capacity_cache[cid] = cached
         return cached
+
+    def _capacity_key(self, cid: str) -> tuple[Any, ...] | None:
+        """Everything `_capacity` reads about a component that states no capacity of its
+        own (a stated one names the component in its source: None). A large design has
+        thousands of components of a few shapes."""
+        terms = self.terms
+        node = terms.graph.nodes[cid]
+        component = node.component
+        if component.capacity is not None:
+            return None
+        profile = node.tech or terms.catalog.kind_default(node.kind)  # alive as long as the catalog
+        autoscaling, sharding = component.autoscaling, component.sharding
+        queue, replication = component.queue, component.replication
+        return (id(profile), node.kind, node.tech is None, terms.managed(cid), component.replicas,
+                None if autoscaling is None else (autoscaling.max,),
+                None if sharding is None else (sharding.shards,),
+                None if queue is None else (queue.partitions,),
+                None if replication is None else (replication.mode, replication.replicas,
+                                                  replication.read_from_replicas))
 
     def _capacity(self, cid: str) -> Capacity:
         terms = self.terms
-        component = terms.component(cid)
-        profile = terms.profile(cid)
+        node = terms.graph.nodes[cid]
+        component, entry = node.component, node.tech
+        profile = entry or terms.catalog.kind_default(node.kind)  # terms.profile(cid)
         cap = getattr(profile, "capacity", None)
         unit = (cap.unit if cap is not None else None) or "replica"
-        entry = terms.entry(cid)
         name = terms.tech_name(cid)
         if component.capacity is not None:
             # A field the design leaves out keeps the catalog's figure.
@@ -559,6 +593,8 @@ class Figures:
         cached = self._availability_cache.get(cid)
         if cached is None:
             cached = self._availability_cache[cid] = self._component_availability(cid)
+            # Whether it shares its one region's fate, read by every flow through it.
+            self._regional[cid] = self.single_region(cid, cached)
         return cached
 
     def _component_availability(self, cid: str) -> Part:
@@ -576,7 +612,6 @@ class Figures:
         entry = terms.entry(cid)
         name = terms.tech_name(cid)
         single = terms.provider_single(cid)
-        origin = "catalog" if entry is not None else "default"
         if component.availability is not None:
             a, source = component.availability, Source("design", f"components.{cid}.availability")
         elif single is not None:
@@ -584,10 +619,10 @@ class Figures:
             if one is None:  # a provider-run tech the catalog does not know: its kind's node figure
                 one = terms.catalog.kind_default(kind).availability
             a = one.value
-            source = Source(origin, f"{name}, single instance ({single}), {one.basis.replace('_', ' ')} [{one.source}]")
+            source = self._catalog_source(one, f"{name}, single instance ({single})", entry is not None)
         elif figure is not None and figure.value is not None:
             a = figure.value
-            source = Source(origin, f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]")
+            source = self._catalog_source(figure, name, entry is not None)
         else:
             return Part(cid, None, "unknown: counted as 100%", None)
         scope = figure.scope if figure is not None else None
@@ -676,31 +711,35 @@ class Figures:
         target = terms.target(route, "availability")
         if not hops:
             return FlowAvailability(route.name, None, target, [], [])
-        entry = terms.start(route)
+        entry = route.entry
         shares: dict[str, float] = {entry: 1.0}
         for hop in hops:
-            if hop.share > 0 and hop.edge.dst != entry:
+            share, dst = hop.share, hop.edge.dst
+            if share > 0 and dst != entry:
                 # Hops from several callers into one part: their shares add, up to all requests.
-                shares[hop.edge.dst] = min(1.0, shares.get(hop.edge.dst, 0.0) + hop.share)
-        parts = [self.component_availability(cid) for cid in shares]
+                shares[dst] = min(1.0, shares.get(dst, 0.0) + share)
+        cache, regional_of = self._availability_cache, self._regional
+        parts: list[Part] = []
         value = 1.0
         regional: list[tuple[str, float]] = []
-        for part in parts:
+        for cid, share in shares.items():
+            part = cache.get(cid) or self.component_availability(cid)
+            parts.append(part)
             if part.value is not None:
-                value *= 1 - shares[part.cid] * (1 - part.value)
-            if self.single_region(part.cid, part):
-                regional.append((part.cid, shares[part.cid]))
+                value *= 1 - share * (1 - part.value)
+            if regional_of[cid]:
+                regional.append((cid, share))
         region = None
         if regional:
             reach = max(share for _, share in regional)
             factor = 1 - reach * (1 - self.region_availability)
             names = ", ".join(cid for cid, _ in regional)
             if reach >= 1:
-                work = f"{names} run in one region: {units.format_percent(factor)}"
+                work = f"{names} run in one region: {_percent(factor)}"
             else:
-                work = (f"{names} run in one region, reached by {units.format_percent(reach)} of requests: "
-                        f"1 − {units.format_percent(reach)} × (1 − {units.format_percent(self.region_availability)}) "
-                        f"= {units.format_percent(factor)}")
+                work = (f"{names} run in one region, reached by {_percent(reach)} of requests: "
+                        f"1 − {_percent(reach)} × (1 − {_percent(self.region_availability)}) "
+                        f"= {_percent(factor)}")
             region = Part("region", factor, work, self.region_source)
             value *= factor
         unknown = [part.cid for part in parts if part.value is None]
@@ -718,27 +757,37 @@ class Figures:
 
     def _component_latency(self, cid: str, flow_type: str | None) -> Part:
         terms = self.terms
-        if terms.kind(cid) == "client":
+        node = terms.graph.nodes[cid]
+        if node.kind == "client":
             return Part(cid, 0.0, "client: 0", None)
-        component = terms.component(cid)
+        component = node.component
         if component.latency_p99 is not None:
             return Part(cid, component.latency_p99, _duration(component.latency_p99),
                         Source("design", f"components.{cid}.latency_p99"))
-        latency = getattr(terms.profile(cid), "latency_p99_ms", None)
-        entry = terms.entry(cid)
-        name = terms.tech_name(cid)
+        # The rest depends on the catalog profile only: thousands of parts share a few.
+        profile = node.tech or terms.catalog.kind_default(node.kind)  # terms.profile(cid)
+        # Catalog profiles live as long as the catalog; a kind's defaults are named after the kind.
+        key = (id(profile), flow_type, None if node.tech is not None else node.kind)
+        known = self._profile_latency.get(key)
+        if known is None:
+            known = self._profile_latency[key] = self._profile_p99(cid, profile, flow_type)
+        return Part(cid, *known)
+
+    def _profile_p99(self, cid: str, profile: Any, flow_type: str | None) -> tuple[float | None, str, Source | None]:
+        """(seconds, work, source) of a catalog profile's p99 for what a flow does to a
+        part (read, write, or the slower of both)."""
+        latency = getattr(profile, "latency_p99_ms", None)
         if latency is None:
-            return Part(cid, None, "unknown: counted as 0", None)
+            return None, "unknown: counted as 0", None
         figures = [latency.read, latency.write] if flow_type is None else [getattr(latency, flow_type)]
         known = [f for f in figures if f.value is not None]
         if not known:
-            return Part(cid, None, "unknown: counted as 0", None)
+            return None, "unknown: counted as 0", None
         figure = max(known, key=lambda f: f.value)
         seconds = figure.value / 1000
         what = flow_type or "slower of read and write"
-        return Part(cid, seconds, f"{_duration(seconds)} ({what})",
-                    Source("catalog" if entry is not None else "default",
-                           f"{name}, {figure.basis.replace('_', ' ')} [{figure.source}]"))
+        return (seconds, f"{_duration(seconds)} ({what})",
+                self._catalog_source(figure, self.terms.tech_name(cid), self.terms.entry(cid) is not None))
 
     @functools.cached_property
     def latency(self) -> dict[str, FlowLatency]:
@@ -755,10 +804,16 @@ class Figures:
         arithmetic now; else it is written, by this walk again, when first read."""
         terms = self.terms
         target = terms.target(route, "latency_p99")
-        reached = [hop for hop in terms.sync_hops(route) if hop.share > 0]
-        hops = [hop for hop in reached if hop.share >= P99_SHARE - 1e-12]
-        left_out = [f"{hop.edge.src} -> {hop.edge.dst} ({hop.share * 100:.3g}%)"
-                    for hop in reached if hop.share < P99_SHARE - 1e-12]
+        # One pass over the sync path: the hops that count, and those too rare to hold the p99.
+        floor = P99_SHARE - 1e-12
+        hops: list[Any] = []
+        left_out: list[str] = []
+        for hop in terms.sync_hops(route):
+            share = hop.share
+            if share >= floor:
+                hops.append(hop)
+            elif share > 0:
+                left_out.append(f"{hop.edge.src} -> {hop.edge.dst} ({share * 100:.3g}%)")
         if not hops:
             return FlowLatency(route.name, None, target, [], [], [], left_out)
         # A component's figure follows what the hops into it do: read, write, or the
@@ -768,47 +823,67 @@ class Figures:
         for hop in hops:
             op = ops.get(id(hop))
             cid = hop.edge.dst
-            entering[cid] = op if cid not in entering or entering[cid] == op else None
+            if cid not in entering:
+                entering[cid] = op
+            elif entering[cid] != op:
+                entering[cid] = None
         parts: dict[str, Part] = {}
+        flow_type = route.flow.type
+        latency_of = self.component_latency
 
         def part(cid: str) -> Part:
-            if cid not in parts:
-                op = entering.get(cid, route.flow.type)
-                parts[cid] = self.component_latency(cid, op if op in ("read", "write") else None)
-            return parts[cid]
+            found = parts.get(cid)
+            if found is None:
+                op = entering.get(cid, flow_type)
+                found = parts[cid] = latency_of(cid, op if op in ("read", "write") else None)
+            return found
 
-        # Each caller's calls, grouped: one group per step, one per parallel group.
-        groups: dict[str, dict[Any, list[Any]]] = {}
-        for hop in sorted(hops, key=lambda hop: hop.step):
-            key = ("group", hop.group) if hop.group is not None else ("hop", id(hop))
-            groups.setdefault(hop.edge.src, {}).setdefault(key, []).append(hop)
+        # Each caller's calls, grouped: one group per step, one per parallel group (in
+        # the order of the steps, the first hop of a group placing it).
+        groups: dict[str, list[list[Any]]] = {}
+        parallel: dict[tuple[str, int], list[Any]] = {}
+        for hop in sorted(hops, key=_step_of):
+            src = hop.edge.src
+            if hop.group is None:
+                groups.setdefault(src, []).append([hop])
+                continue
+            members = parallel.get((src, hop.group))
+            if members is None:
+                members = parallel[(src, hop.group)] = []
+                groups.setdefault(src, []).append(members)
+            members.append(hop)
         # Post-order over the acyclic sync hops (validation refuses cycles), iterative:
         # done[c] = (seconds, work text, components counted in order).
         done: dict[str, tuple[float, str, list[str]]] = {}
-        entry = terms.start(route)
+        entry = route.entry
         stack: list[tuple[str, bool]] = [(entry, False)]
+        call = self._call
         while stack:
             node, ready = stack.pop()
             if node in done:
                 continue
-            calls = groups.get(node, {})
+            calls = groups.get(node, ())
             if not ready:
                 stack.append((node, True))
-                stack.extend((hop.edge.dst, False) for group in calls.values() for hop in group
+                stack.extend((hop.edge.dst, False) for group in calls for hop in group
                              if hop.edge.dst not in done)
                 continue
             own = part(node)
             value = own.value or 0.0
             work = f"{node} {'?' if own.value is None else _duration(own.value)}" if text else ""
             counted = [node]
-            for group in calls.values():
-                branches = [self._call(hop, done[hop.edge.dst], part, text) for hop in group]
-                slowest = max(branches, key=lambda branch: branch[0])
+            for group in calls:
+                if len(group) == 1:
+                    slowest = call(group[0], done[group[0].edge.dst], part, text)
+                    branches = None
+                else:
+                    branches = [call(hop, done[hop.edge.dst], part, text) for hop in group]
+                    slowest = max(branches, key=_first)
                 value += slowest[0]
                 counted += slowest[2]
                 if not text or len(work) > _WORK_LIMIT:  # the arithmetic is cut short, never the figure
                     continue
-                if len(branches) == 1:
+                if branches is None:
                     work += f" + {slowest[1]}"
                 else:
                     work += f" + max({', '.join(branch[1] for branch in branches)})"
@@ -830,12 +905,16 @@ class Figures:
               text: bool) -> tuple[float, str, list[str]]:
         """One call's contribution: the callee's latency, bounded by timeout × attempts
         (plus the fallback for a fail-open call); its arithmetic only with `text`."""
-        value, work, counted = callee
         link = hop.edge.props
+        timeout = link.timeout
+        if not timeout:
+            return callee
+        value, work = callee[0], callee[1]
         nested = (f"({work})" if " + " in work else work) if text else ""
-        if not self.terms.critical(hop) and link.fallback and link.timeout:
+        critical = hop.critical if hop.critical is not None else getattr(link, "critical", None) is not False
+        if not critical and link.fallback:
             attempts = self.terms.attempts(hop.edge)
-            bound = link.timeout * attempts
+            bound = timeout * attempts
             fallback = link.fallback.strip()
             extra, extra_counted = 0.0, []
             if fallback in self.terms.graph.nodes:
@@ -844,20 +923,20 @@ class Figures:
             if value > bound + extra:
                 if not text:
                     return bound + extra, "", [hop.edge.dst] + extra_counted
-                spent = _duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+                spent = _duration(timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
                 extra_text = f" + {fallback} {_duration(extra)}" if extra_counted else ""
                 return (bound + extra, f"min({nested}, {spent}{extra_text}) fail-open", [hop.edge.dst] + extra_counted)
-        elif link.timeout:
+        else:
             # The caller stops waiting after timeout × attempts whatever the callee does;
             # the calls cut off fail instead (RES007 reports a timeout below the callee's p99).
             attempts = self.terms.attempts(hop.edge)
-            bound = link.timeout * attempts
+            bound = timeout * attempts
             if value > bound:
                 if not text:
                     return bound, "", [hop.edge.dst]
-                spent = _duration(link.timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
+                spent = _duration(timeout) + (f" × {attempts} attempts" if attempts > 1 else "")
                 return bound, f"min({nested}, {spent}) timeout", [hop.edge.dst]
-        return value, work, counted
+        return callee
 
     # --- storage and bandwidth ---------------------------------------------------------------
 
@@ -894,8 +973,7 @@ class Figures:
                     growth = result[cid] = Growth(cid, 0.0, self._kept_for(cid, retention), 0.0, shards)
                 growth.per_second += average * share * payload
                 growth.writes.append(
-                    f"{route.name}: {units.format_rate(average)} × {units.format_percent(share)} × "
-                    f"{units.format_size(payload)}"
+                    f"{route.name}: {units.format_rate(average)} × {_percent(share)} × {_size(payload)}"
                 )
         for growth in result.values():
             growth.total = growth.per_second * growth.retention

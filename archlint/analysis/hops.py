@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from archlint.analysis.algorithms import first_cycle
@@ -17,23 +18,31 @@ if TYPE_CHECKING:
 
 
 def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
+    pairs = graph.pairs  # graph.edge(src, dst), without a call per hop
     for name, flow in (design.flows or {}).items():
         undeclared = False
+        # The flow's `calls` hops, each with the first step holding it, for INP022 (one
+        # pass with INP021's: a flow with an undeclared hop is not checked for cycles).
+        children: dict[str, list[str]] = {}
+        step_of: dict[tuple[str, str], Any] = {}
         for step in flow.chains():
             # One finding per step (its place): the first undeclared hop from the left.
-            for src, dst in zip(step.chain, step.chain[1:]):
-                if graph.edge(src, dst) is not None:
-                    continue
-                undeclared = True
-                yield problem(
-                    "INP021",
-                    f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
-                    step_path(name, step),
-                    hint=_edge_to_add(graph, src, dst),
-                )
-                break
+            for src, dst in pairwise(step.chain):
+                edge = pairs.get((src, dst))
+                if edge is None:
+                    undeclared = True
+                    yield problem(
+                        "INP021",
+                        f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
+                        step_path(name, step),
+                        hint=_edge_to_add(graph, src, dst),
+                    )
+                    break
+                if edge.sync and (src, dst) not in step_of:
+                    step_of[(src, dst)] = step
+                    children.setdefault(src, []).append(dst)
         if not undeclared:
-            cycle = _sync_cycle(graph, flow)
+            cycle = _sync_cycle(children, step_of)
             if cycle is not None:
                 loop, step = cycle
                 yield problem(
@@ -44,17 +53,10 @@ def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
                 )
 
 
-def _sync_cycle(graph: Graph, flow: Any) -> tuple[list[str], Any] | None:
-    """The first cycle among a flow's `calls` hops, with the first step holding its
-    closing hop; None when they are acyclic."""
-    children: dict[str, list[str]] = {}
-    step_of: dict[tuple[str, str], Any] = {}
-    for step in flow.chains():
-        for src, dst in zip(step.chain, step.chain[1:]):
-            edge = graph.edge(src, dst)
-            if edge is not None and edge.sync and (src, dst) not in step_of:
-                step_of[(src, dst)] = step
-                children.setdefault(src, []).append(dst)
+def _sync_cycle(children: dict[str, list[str]], step_of: dict[tuple[str, str], Any]) -> tuple[list[str], Any] | None:
+    """The first cycle among a flow's `calls` hops (by caller, in the order the steps
+    first take them), with the first step holding its closing hop; None when they are
+    acyclic."""
     loop = first_cycle(list(children), children)
     return None if loop is None else (loop, step_of[(loop[-2], loop[-1])])
 

@@ -118,7 +118,10 @@ def _ordered(route: Route) -> list[Hop]:
     """The flow's hops with every hop into a component before the hops out of it (a
     topological order of the flow's hops; hops on a cycle follow in declared order).
     Without a consume hop every rate is the peak's: any order will do."""
-    if not any(hop.edge.kind == CONSUME for hop in route.hops):
+    for hop in route.hops:
+        if hop.edge.kind == CONSUME:
+            break
+    else:
         return route.hops
     into: dict[str, int] = {}
     out: dict[str, list[Hop]] = {}
@@ -167,17 +170,20 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
     tallies: dict[str, Tally] = {}
     backlogs: dict[tuple[str, str], Backlog] = {}
     duration = terms.peak_duration
-    ops = terms._ops  # terms.op(hop) without a call per hop, on every pass
+    op_of = terms._ops.get  # terms.op(hop) without a call per hop, on every pass
     windows: dict[str, float | None] = {}  # broker -> its queue.smoothing_window
+    near = 1 - _EPSILON
     for route in terms.routes():
         average, peak = terms.average(route), terms.peak(route)
         if average is None or peak is None:
             continue
+        at_peak, below_average = peak * near, average * near
         # The rate requests of this flow pass each component at (a hop's load is this
         # rate at its source × its share): the peak, unless a queue levelled it.
         rates: dict[str, float] = {}
         for hop in orders[route.name]:
             edge = hop.edge
+            share = hop.share
             upstream = rates.get(edge.src, peak)
             if edge.kind == CONSUME:
                 if edge.src in windows:
@@ -197,34 +203,39 @@ def _walk(terms: Any, orders: dict[str, list[Hop]], factors: dict[str, float]
                 backlog = backlogs.get(key)
                 if backlog is None:
                     backlog = backlogs[key] = Backlog(edge.src, edge.dst, 0.0, 0.0, duration, window)
-                backlog.inflow += upstream * hop.share
-                backlog.base += min(upstream, average) * hop.share
-                backlog.target += target * hop.share
-                backlog.drain += passed * hop.share
+                backlog.inflow += upstream * share
+                backlog.base += min(upstream, average) * share
+                backlog.target += target * share
+                backlog.drain += passed * share
                 backlog.flows.append(route.name)
+                if passed >= at_peak:
+                    passed = peak  # drained as it arrives: its callees see the peak
             else:
                 # A call, or a publish: a broker takes writes at the rate its producers
                 # publish (their peak, unless a queue before them levelled it) and hands
                 # its consumers the same, for them to level.
                 rate = passed = upstream
-                tag = "peak" if rate >= peak * (1 - _EPSILON) else "levelled"
-            if edge.kind == CONSUME and passed >= peak * (1 - _EPSILON):
-                passed = peak  # drained as it arrives: its callees see the peak
-            if passed > rates.get(edge.dst, -1.0):
-                rates[edge.dst] = passed
-            tally = tallies.get(edge.dst)
+                tag = "peak" if rate >= at_peak else "levelled"
+            dst = edge.dst
+            if passed > rates.get(dst, -1.0):
+                rates[dst] = passed
+            tally = tallies.get(dst)
             if tally is None:
-                tally = tallies[edge.dst] = Tally()
-            amount = rate * hop.share
+                tally = tallies[dst] = Tally()
+            amount = rate * share
             tally.total += amount
-            tally.steady += min(rate, average) * hop.share
-            if rate < average * (1 - _EPSILON):
+            tally.steady += (rate if rate <= average else average) * share  # min(rate, average)
+            if rate < below_average:
                 tally.steady_levelled = True
-            op = ops.get(id(hop))
-            if op in ("read", "read+write"):  # a hop that does both costs a read and a write
-                tally.read += amount
-            if op in ("write", "read+write"):
-                tally.write += amount
+            op = op_of(id(hop))
+            if op is not None:
+                if op == "read":
+                    tally.read += amount
+                elif op == "write":
+                    tally.write += amount
+                elif op == "read+write":  # a hop that does both costs a read and a write
+                    tally.read += amount
+                    tally.write += amount
             if edge.sync:
                 tally.sync = True
             if tag == "peak":

@@ -51,6 +51,19 @@ def _zones_in_all(spread: Any, regions: int) -> int | None:
     return len(spread) if isinstance(spread, list) else int(spread) * regions
 
 
+def _reached(start: str, by_src: dict[str, list[Hop]]) -> set[str]:
+    """The components reached from `start` along these hops (by caller), `start` too."""
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        for hop in by_src.get(frontier.pop(), ()):
+            dst = hop.edge.dst
+            if dst not in seen:
+                seen.add(dst)
+                frontier.append(dst)
+    return seen
+
+
 class Terms:
     """The derived terms of one design. Cheap to build; most figures are computed on
     first use and cached, so a rule pays only for what it reads."""
@@ -69,18 +82,22 @@ class Terms:
         self._sync_hops: dict[tuple[str, bool], list[Hop]] = {}
         self.component = {cid: node.component for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
         self.kind = {cid: node.kind for cid, node in graph.nodes.items()}.__getitem__  # type: ignore[method-assign,assignment]
+        self.is_compute = frozenset(  # type: ignore[method-assign,assignment]
+            cid for cid, node in graph.nodes.items() if node.kind in COMPUTE).__contains__
         self._tech_names: dict[str, str] = {}
         self._entry_names: dict[int, str] = {}  # id() of a catalog entry (alive as long as the catalog) -> its id
+        self._figure_values: dict[tuple[int, str], Any] = {}  # (id() of a catalog profile, path) -> value
         # Facts read per component or per flow by many rules and figures: computed once.
-        self._managed: dict[str, bool] = {}
+        self._managed = self._run_by_provider(graph.nodes)
+        self.managed = self._managed.__getitem__  # type: ignore[method-assign,assignment]
         self._provider_single: dict[str, str | None] = {}
         self._user_facing: dict[str, bool] = {}
         self._background: dict[str, bool] = {}
         self._zones: dict[str, int] = {}
         self._starts: dict[str, str] = {}
         self._coordination_names: dict[tuple[str, ...], frozenset[str]] = {}
-        self._attempts: dict[int, int] = {}  # id() of an edge of this graph -> attempts
         self._ids_of: dict[frozenset[str], list[str]] = {}
+        self._groups: dict[str, dict[str, list[Edge]]] = {}  # broker -> consumer_groups(broker)
         self._regions: dict[str, int] = {}
         scale = design.scale
         self.peak_factor = (scale.peak_factor if scale and scale.peak_factor else None) or DEFAULT_PEAK_FACTOR
@@ -95,9 +112,9 @@ class Terms:
 
     # --- components ------------------------------------------------------------------
 
-    # component(cid) and kind(cid) are read hundreds of thousands of times on a large
-    # design: __init__ binds them to dict lookups, with no Python frame per call (a type
-    # checker sees a method replaced by a callable, hence the ignores there).
+    # component(cid), kind(cid) and is_compute(cid) are read hundreds of thousands of
+    # times on a large design: __init__ binds them to dict and set lookups, with no Python
+    # frame per call (a type checker sees a method replaced by a callable, hence the ignores).
     def component(self, cid: str) -> Component:
         return self.graph.nodes[cid].component
 
@@ -130,28 +147,39 @@ class Terms:
     def figure(self, cid: str, path: str) -> Any:
         """A catalog figure's value (`delivery`, `retention.default`, `capacity.write_rps`,
         `availability`, …), None when unknown. Design overrides are the callers' to apply,
-        except where a helper below says so."""
-        return self.profile(cid).value_of(path)
+        except where a helper below says so. Looked up once per catalog profile and path:
+        thousands of components share a few profiles."""
+        node = self.graph.nodes[cid]
+        profile = node.tech or self.catalog.kind_default(node.kind)
+        key = (id(profile), path)  # catalog profiles live as long as the catalog
+        values = self._figure_values
+        if key in values:
+            return values[key]
+        value = values[key] = profile.value_of(path)
+        return value
 
     def managed(self, cid: str) -> bool:
         """Run by a provider: the design's `managed`, else the catalog entry's. A tech
         the catalog does not know counts as self-run (its kind's conservative defaults)
-        until the design says `managed: true`, except for kinds only a provider runs."""
-        known = self._managed.get(cid)
-        if known is None:
-            known = self._managed[cid] = self._run_by_provider(cid)
-        return known
+        until the design says `managed: true`, except for kinds only a provider runs.
+        (__init__ binds this to a look-up in `_run_by_provider`'s table.)"""
+        return self._managed[cid]
 
-    def _run_by_provider(self, cid: str) -> bool:
-        stated = self.component(cid).managed
-        if stated is not None:
-            return stated
-        entry = self.entry(cid)
-        if entry is not None:
-            return bool(entry.managed)
-        # Nobody runs a CDN, DNS, a function platform or a third party's API on their own
-        # machines: those stay provider-run; every other kind counts as self-run.
-        return self.kind(cid) in _PROVIDER_RUN_KINDS
+    @staticmethod
+    def _run_by_provider(nodes: dict[str, Any]) -> dict[str, bool]:
+        """`managed(cid)` for every component, in one pass."""
+        managed: dict[str, bool] = {}
+        for cid, node in nodes.items():
+            stated = node.component.managed
+            if stated is not None:
+                managed[cid] = stated
+            elif node.tech is not None:
+                managed[cid] = bool(node.tech.managed)
+            else:
+                # Nobody runs a CDN, DNS, a function platform or a third party's API on their
+                # own machines: those stay provider-run; every other kind counts as self-run.
+                managed[cid] = node.kind in _PROVIDER_RUN_KINDS
+        return managed
 
     def provider_single(self, cid: str) -> str | None:
         """The stated fact that makes a provider-run part one copy or one zone
@@ -291,10 +319,25 @@ class Terms:
         return set(self.component(cid).data or ())
 
     def money_data(self, cid: str) -> bool:
-        return bool(self.data(cid) & MONEY_DATA)
+        return cid in self._data_holders[0]
 
     def sensitive_data(self, cid: str) -> bool:
-        return bool(self.data(cid) & SENSITIVE_DATA)
+        return cid in self._data_holders[1]
+
+    @functools.cached_property
+    def _data_holders(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The components holding money data, and those holding sensitive data (several
+        rules ask about every component: one pass)."""
+        money: set[str] = set()
+        sensitive: set[str] = set()
+        for cid, node in self.graph.nodes.items():
+            data = node.component.data
+            if data:
+                if not MONEY_DATA.isdisjoint(data):
+                    money.add(cid)
+                if not SENSITIVE_DATA.isdisjoint(data):
+                    sensitive.add(cid)
+        return frozenset(money), frozenset(sensitive)
 
     def is_compute(self, cid: str) -> bool:
         return self.kind(cid) in COMPUTE
@@ -338,11 +381,20 @@ class Terms:
     def attempts(self, edge: Edge) -> int:
         """1 + retries.max (a bare number is max; no retries gives 1). Read by many rules
         and figures per edge: computed once."""
-        known = self._attempts.get(id(edge))
-        if known is None:
+        known = self.attempt_counts.get(id(edge))
+        if known is None:  # an edge built outside this graph (a plugin's): counted as it is
             retries = getattr(edge.props, "retries", None)
-            known = self._attempts[id(edge)] = 1 + (retries.max if retries is not None else 0)
+            known = 1 + (retries.max if retries is not None else 0)
         return known
+
+    @functools.cached_property
+    def attempt_counts(self) -> dict[int, int]:
+        """id() of each edge of the graph -> `attempts(edge)`, for loops over many edges."""
+        counts: dict[int, int] = {}
+        for edge in self.graph.edges:
+            retries = getattr(edge.props, "retries", None)
+            counts[id(edge)] = 1 + (retries.max if retries is not None else 0)
+        return counts
 
     def ids_of(self, kinds: frozenset[str]) -> list[str]:
         """The components of these kinds, in declaration order (several rules walk the
@@ -353,11 +405,14 @@ class Terms:
         return found
 
     def consumer_groups(self, broker: str) -> dict[str, list[Edge]]:
-        """The consumers of a broker by group (`group`, default the consumer's id)."""
-        groups: dict[str, list[Edge]] = {}
-        for edge in self.graph.out_edges.get(broker, ()):
-            if edge.kind == CONSUME:  # the consumes edges (their props a Consumer), and only they
-                groups.setdefault(getattr(edge.props, "group", None) or edge.dst, []).append(edge)
+        """The consumers of a broker by group (`group`, default the consumer's id); read,
+        never changed, by several rules, per broker and per consume hop: built once."""
+        groups = self._groups.get(broker)
+        if groups is None:
+            groups = self._groups[broker] = {}
+            for edge in self.graph.out_edges.get(broker, ()):
+                if edge.kind == CONSUME:  # the consumes edges (their props a Consumer), and only they
+                    groups.setdefault(getattr(edge.props, "group", None) or edge.dst, []).append(edge)
         return groups
 
     def calls_from(self, cid: str) -> list[Edge]:
@@ -380,12 +435,17 @@ class Terms:
         return out, into
 
     @functools.cached_property
+    def sorted_ids(self) -> list[str]:
+        """Every component id in code-point order (the roots of the walks over the calls)."""
+        return sorted(self.graph.nodes)
+
+    @functools.cached_property
     def sync_order(self) -> list[str]:
         """Components in a topological order of the `calls` graph, cycle-closing edges
         ignored (ARC003 reports cycles). Deterministic; iterative DFS."""
-        calls = self._calls[0]
-        successors = {cid: sorted(e.dst for e in calls.get(cid, ())) for cid in self.graph.nodes}
-        return depth_first_order(sorted(self.graph.nodes), successors)
+        successors = {cid: [edges[0].dst] if len(edges) == 1 else sorted(e.dst for e in edges)
+                      for cid, edges in self._calls[0].items()}
+        return depth_first_order(self.sorted_ids, successors)
 
     def back_edge(self, edge: Edge) -> bool:
         """Whether a calls edge closes a cycle in `sync_order` (a DP over the order skips it)."""
@@ -395,6 +455,28 @@ class Terms:
     @functools.cached_property
     def _positions(self) -> dict[str, int]:
         return {cid: index for index, cid in enumerate(self.sync_order)}
+
+    @functools.cached_property
+    def forward_calls(self) -> dict[str, list[Edge]]:
+        """The `calls` edges out of each component that are not back edges (a call to
+        itself is one), in declaration order: the edges a DP over `sync_order` follows."""
+        position = self._positions
+        forward: dict[str, list[Edge]] = {}
+        for cid, edges in self._calls[0].items():
+            here = position[cid]
+            kept = [edge for edge in edges if position[edge.dst] > here]
+            if kept:
+                forward[cid] = kept
+        return forward
+
+    @functools.cached_property
+    def sync_cyclic(self) -> bool:
+        """Whether the `calls` graph has a cycle through two or more components: some
+        edge other than a call to itself goes back in `sync_order` (a depth-first order
+        puts every edge of an acyclic graph forwards)."""
+        position = self._positions
+        return any(position[edge.dst] <= position[cid] and edge.dst != cid
+                   for cid, edges in self._calls[0].items() for edge in edges)
 
     # --- flows ----------------------------------------------------------------------
 
@@ -465,34 +547,38 @@ class Terms:
         has `critical: false`. Several rules and figures read these: computed once."""
         key = (route.name, cut_non_critical)
         cached = self._sync_hops.get(key)
-        if cached is None:
-            cached = self._sync_hops[key] = self._reach_sync(route, cut_non_critical)
+        if cached is None:  # both forms at once: nearly every flow is asked for both
+            every, critical = self._reach_sync(route)
+            self._sync_hops[(route.name, False)] = every
+            self._sync_hops[(route.name, True)] = critical
+            cached = critical if cut_non_critical else every
         return cached
 
-    def _reach_sync(self, route: Route, cut_non_critical: bool) -> list[Hop]:
+    def _reach_sync(self, route: Route) -> tuple[list[Hop], list[Hop]]:
+        """(the flow's sync hops reached from its entry, those reached along critical
+        hops only): one pass over the flow's hops."""
+        eligible: list[Hop] = []  # the hops that may be on a sync path, in the flow's order
         by_src: dict[str, list[Hop]] = {}
+        critical_by_src: dict[str, list[Hop]] = {}
+        cut: set[int] = set()  # id() of the sync hops that are not critical
         for hop in route.hops:
-            if hop.edge.sync and not (cut_non_critical and not self.critical(hop)):
-                by_src.setdefault(hop.edge.src, []).append(hop)
-        reached: list[Hop] = []
-        start = self.start(route)
-        seen = {start}
-        frontier = [start]
-        taken: set[int] = set()
-        while frontier:
-            node = frontier.pop()
-            for hop in by_src.get(node, ()):
-                if id(hop) in taken:
-                    continue
-                taken.add(id(hop))
-                reached.append(hop)
-                if hop.edge.dst not in seen:
-                    seen.add(hop.edge.dst)
-                    frontier.append(hop.edge.dst)
-        if len(reached) < 2:
-            return reached
-        # In the flow's order: the route's hops, filtered (no sort needed).
-        return [hop for hop in route.hops if id(hop) in taken]
+            edge = hop.edge
+            if not edge.sync:
+                continue
+            eligible.append(hop)
+            by_src.setdefault(edge.src, []).append(hop)
+            if hop.critical if hop.critical is not None else getattr(edge.props, "critical", None) is not False:
+                critical_by_src.setdefault(edge.src, []).append(hop)  # self.critical(hop)
+            else:
+                cut.add(id(hop))
+        # Every hop out of a component the entry reaches is on a sync path: find those
+        # components, then keep their hops in the flow's order.
+        seen = _reached(route.entry, by_src)
+        every = [hop for hop in eligible if hop.edge.src in seen]
+        if not cut:
+            return every, every
+        seen = _reached(route.entry, critical_by_src)
+        return every, [hop for hop in eligible if id(hop) not in cut and hop.edge.src in seen]
 
     @staticmethod
     def critical(hop: Hop) -> bool:
@@ -532,10 +618,22 @@ class Terms:
         return self._ops.get(id(hop))
 
     def writes(self, hop: Hop) -> bool:
-        return self._ops.get(id(hop)) in ("write", "read+write")
+        return id(hop) in self.writing_hops
 
     def reads(self, hop: Hop) -> bool:
-        return self._ops.get(id(hop)) in ("read", "read+write")
+        return id(hop) in self.reading_hops
+
+    # Many rules ask `writes`/`reads` of every hop of every flow: they can test id(hop)
+    # against these sets in their loops.
+    @functools.cached_property
+    def writing_hops(self) -> frozenset[int]:
+        """id() of every hop that writes (`writes(hop)`)."""
+        return frozenset(key for key, op in self._ops.items() if op in ("write", "read+write"))
+
+    @functools.cached_property
+    def reading_hops(self) -> frozenset[int]:
+        """id() of every hop that reads (`reads(hop)`)."""
+        return frozenset(key for key, op in self._ops.items() if op in ("read", "read+write"))
 
     @functools.cached_property
     def _ops(self) -> dict[int, str | None]:

@@ -16,6 +16,7 @@ from archlint.analysis.algorithms import strongly_connected
 from archlint.analysis.graph import Edge
 from archlint.findings import Finding
 from archlint.input.units import format_rate
+from archlint.language.kinds import COMPUTE
 from archlint.rules import RuleContext, check, joined
 from archlint.rules.phrasing import listed, ordinal, plural
 
@@ -133,7 +134,9 @@ def _sync_sccs(ctx: RuleContext) -> list[list[str]]:
     """Strongly connected components (two or more members) of the `calls` graph without
     clients, externals and self-calls, each sorted, in order of their first member."""
     graph = ctx.graph
-    inside = [cid for cid in sorted(graph.nodes) if graph.nodes[cid].kind not in _OUTSIDE]
+    if not ctx.terms.sync_cyclic:
+        return []  # no cycle in the whole calls graph, so none without clients and externals
+    inside = [cid for cid in ctx.terms.sorted_ids if graph.nodes[cid].kind not in _OUTSIDE]
     keep = set(inside)
     successors = {
         cid: sorted({e.dst for e in ctx.terms.calls_from(cid) if e.dst != cid and e.dst in keep}) for cid in inside
@@ -207,22 +210,28 @@ def _chain_depths(ctx: RuleContext) -> tuple[dict[str, Level], dict[tuple[str, i
     limit = ctx.options["max_services"]
     extra = ctx.options.get("coordination_techs") or []
 
-    weight = {cid: 1 if terms.is_compute(cid) and not terms.coordination(cid, extra) else 0 for cid in graph.nodes}
+    nodes = graph.nodes
+    weight = {cid: 1 if node.kind in COMPUTE and not terms.coordination(cid, extra) else 0
+              for cid, node in nodes.items()}
+    # Components some other component calls: the rest are entries of paths.
+    called = {edge.dst for edge in graph.edges if edge.sync and edge.src != edge.dst}
     levels: dict[str, Level] = {}
     previous: dict[tuple[str, int], str | None] = {}
-    for cid in terms.sync_order:
+    order = terms.sync_order
+    for cid in order:
         # An entry: nothing else calls it (a call to itself is never a step of a path).
-        if not any(e.src != cid for e in ctx.terms.calls_into(cid)) and weight[cid] <= limit:
+        if cid not in called and weight[cid] <= limit:
             levels[cid] = {weight[cid]: cid if weight[cid] else None}
             if weight[cid]:
                 previous[(cid, 1)] = None
     reported: list[Edge] = []
-    for cid in terms.sync_order:
+    forward = terms.forward_calls  # no back edge (ARC003's cycles), no call to itself
+    for cid in order:
         here = levels.get(cid)
         if here is None:
             continue  # reached only through a cycle, a non-critical link, or past the limit
-        for edge in ctx.terms.calls_from(cid):
-            if edge.dst == cid or terms.back_edge(edge) or edge.props.critical is False:
+        for edge in forward.get(cid, ()):
+            if edge.props.critical is False:
                 continue
             dst = edge.dst
             step = weight[dst]

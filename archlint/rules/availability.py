@@ -18,6 +18,10 @@ from archlint.rules.phrasing import listed, percent
 # A floor of fewer than two instances leaves nothing to take over: rmin = 1, and also an
 # autoscaling minimum of 0, which AVL004's "copies >= 2" would otherwise leave unreported.
 _ENOUGH = 2
+# The kinds some rules here look at, each list of components kept by the terms.
+_AVL001_KINDS = frozenset({"service", "worker", "cache", "search"})
+_BALANCERS = frozenset({"load_balancer", "api_gateway"})
+_SERVICES = frozenset({"service", "worker"})
 
 
 
@@ -49,7 +53,7 @@ def _floor_hint(ctx: RuleContext, cid: str) -> str:
 def single_instance_on_critical_path(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
     relayed = _async_single_points(ctx)
-    for cid in ctx.graph.nodes:
+    for cid in terms.ids_of(_AVL001_KINDS):
         kind = terms.kind(cid)
         if kind in ("service", "worker"):
             if terms.component(cid).stateless is False:
@@ -104,6 +108,8 @@ def _async_single_points(ctx: RuleContext) -> dict[str, list[Any]]:
     carried: dict[str, list[Any]] = {}
     for route in terms.routes():
         sync_hops = terms.sync_hops(route)
+        if len(sync_hops) == len(route.hops):
+            continue  # every hop is on the synchronous part (a subset of the hops): no event to carry
         sync = {id(hop) for hop in sync_hops}
         # The synchronous part's own components answer for it on the critical path; a
         # publisher there is not what the events wait on. A flow that is not user-facing
@@ -140,10 +146,8 @@ def _group_shared(ctx: RuleContext, edge: Any) -> bool:
 @check("AVL002")
 def single_load_balancer(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
-    for cid in ctx.graph.nodes:
+    for cid in terms.ids_of(_BALANCERS):
         kind = terms.kind(cid)
-        if kind not in ("load_balancer", "api_gateway"):
-            continue
         routes = terms.critical_flows.get(cid)
         if not routes or terms.provider_redundant(cid):
             continue
@@ -165,9 +169,9 @@ def single_load_balancer(ctx: RuleContext) -> Iterator[Finding]:
 @check("AVL003")
 def stateful_service_single_instance(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
-    for cid in ctx.graph.nodes:
+    for cid in terms.ids_of(_SERVICES):
         kind = terms.kind(cid)
-        if kind not in ("service", "worker") or terms.component(cid).stateless is not False:
+        if terms.component(cid).stateless is not False:
             continue
         if terms.provider_redundant(cid):
             continue
@@ -260,10 +264,8 @@ def _distinct(routes: Any) -> list[Any]:
 @check("AVL005")
 def missing_health_check(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
-    for cid in ctx.graph.nodes:
+    for cid in terms.ids_of(_SERVICES):
         kind = terms.kind(cid)
-        if kind not in ("service", "worker"):
-            continue
         if stated(terms.component(cid).health_check) or terms.managed(cid):
             continue
         callers = [edge.src for edge in ctx.terms.calls_into(cid)]

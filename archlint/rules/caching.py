@@ -31,16 +31,14 @@ _BEHIND = _READ_SOURCES | {"object_storage"}
 _DURABLE = frozenset({"database", "object_storage", "queue", "stream", "external"})
 _UNPROTECTED = (None, "none")
 _DURABLE_TEXT = "database, object storage, broker or external"
+_CACHE = frozenset({"cache"})
 
 
 # --- private helpers ----------------------------------------------------------------------
 
-def _caches(ctx: RuleContext) -> Iterator[str]:
+def _caches(ctx: RuleContext) -> list[str]:
     """The cache components, in declaration order."""
-    terms = ctx.terms
-    for cid in ctx.graph.nodes:
-        if terms.kind(cid) == "cache":
-            yield cid
+    return ctx.terms.ids_of(_CACHE)
 
 
 def _settings(ctx: RuleContext, cid: str) -> Any:
@@ -124,11 +122,12 @@ def stampede_unprotected(ctx: RuleContext) -> Iterator[Finding]:
         # also reads a store (the miss path): with none, a miss has nowhere to stampede.
         # A store kept in memory (catalog `in_memory`: Redis, Memcached) answers a miss
         # at the cache's own speed: nothing there for a stampede to overload.
-        sources = {hop.edge.src for hop in route.hops if terms.reads(hop) and terms.kind(hop.edge.dst) in _BEHIND
+        sources = {hop.edge.src for hop in route.hops
+                   if id(hop) in terms.reading_hops and terms.kind(hop.edge.dst) in _BEHIND
                    and terms.figure(hop.edge.dst, "in_memory") is not True}
         for hop in route.hops:
             cid = hop.edge.dst
-            if terms.kind(cid) != "cache" or not terms.reads(hop):
+            if terms.kind(cid) != "cache" or id(hop) not in terms.reading_hops:
                 continue
             if hop.edge.src in sources:
                 behind.add(cid)
@@ -169,9 +168,9 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
         return
     # (a) data classes held by a cache and by no component that is not a cache
     held: set[str] = set()
-    for cid in ctx.graph.nodes:
-        if terms.kind(cid) != "cache":
-            held.update(terms.component(cid).data or ())
+    for node in ctx.graph.nodes.values():
+        if node.kind != "cache" and node.component.data:
+            held.update(node.component.data)
     ephemeral = {cid for cid in caches if _ephemeral(ctx, cid)}
     for cid in caches:
         if cid in ephemeral:
@@ -199,10 +198,10 @@ def cache_as_source_of_truth(ctx: RuleContext) -> Iterator[Finding]:
         durable = False
         for hop in route.hops:
             kind = terms.kind(hop.edge.dst)
-            if kind in _DURABLE and terms.writes(hop):
+            if kind in _DURABLE and id(hop) in terms.writing_hops:
                 durable = True
                 break
-            if kind == "cache" and cache_hop is None and terms.writes(hop):
+            if kind == "cache" and cache_hop is None and id(hop) in terms.writing_hops:
                 cache_hop = hop
         if durable or cache_hop is None or cache_hop.edge.dst in ephemeral:
             continue
@@ -242,7 +241,7 @@ def write_behind_money(ctx: RuleContext) -> Iterator[Finding]:
         if route.flow.type != "write":
             continue
         entered = _entered(route)
-        written = {hop.edge.dst for hop in route.hops if terms.writes(hop)}
+        written = {hop.edge.dst for hop in route.hops if id(hop) in terms.writing_hops}
         caches = [cid for cid in entered if cid in behind_set and cid in written and cid not in shared]
         if not caches:
             continue

@@ -379,7 +379,7 @@ def _committers(ctx: RuleContext) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for route in terms.routes():
         for hop in route.hops:
-            if terms.writes(hop) and terms.kind(hop.edge.dst) == _DATABASE:
+            if id(hop) in terms.writing_hops and terms.kind(hop.edge.dst) == _DATABASE:
                 out.setdefault(hop.edge.dst, set()).add(hop.edge.src)
     return out
 
@@ -390,7 +390,7 @@ def dual_write_without_outbox(ctx: RuleContext) -> Iterator[Finding]:
     kind = terms.kind
     committers: dict[str, set[str]] | None = None
     for route in terms.routes():
-        writes = [hop for hop in route.hops if terms.writes(hop)]
+        writes = [hop for hop in route.hops if id(hop) in terms.writing_hops]
         if not writes:
             continue
         # Components that write a durable store in this flow: a service they call
@@ -441,7 +441,7 @@ def _async_read_models(ctx: RuleContext) -> set[str]:
     for route in terms.routes():
         consumers = {hop.edge.dst for hop in route.hops if hop.edge.kind == "consumes"}
         for hop in route.hops:
-            if terms.writes(hop) and terms.kind(hop.edge.dst) in STORE:
+            if id(hop) in terms.writing_hops and terms.kind(hop.edge.dst) in STORE:
                 (async_written if hop.edge.src in consumers else sync_written).add(hop.edge.dst)
     return async_written - sync_written
 
@@ -468,7 +468,7 @@ def decision_on_stale_read(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
     read_models: set[str] | None = None
     for route in terms.routes():
-        writes = [hop for hop in route.hops if terms.writes(hop)]
+        writes = [hop for hop in route.hops if id(hop) in terms.writing_hops]
         if not writes:
             continue
         money = sorted({hop.edge.dst for hop in writes if terms.money_data(hop.edge.dst)})
@@ -485,7 +485,7 @@ def decision_on_stale_read(ctx: RuleContext) -> Iterator[Finding]:
                 decisions.setdefault(hop.edge.src, []).append(hop)
         for hop in route.hops:
             reader, store = hop.edge.src, hop.edge.dst
-            if not terms.reads(hop) or reader not in decisions:
+            if id(hop) not in terms.reading_hops or reader not in decisions:
                 continue
             why = _stale_source(ctx, store, written.get(reader, set()), read_models)
             later = [w for w in decisions[reader] if w.step > hop.step and w.edge.dst != store]

@@ -354,7 +354,7 @@ _GUARD_WRITES = "a write to a database, object storage, a queue or a stream"
 
 def _fact_targets(terms: Any, route: Any) -> dict[str, set[tuple[str, str]]]:
     """The hops of a flow on which `via` and `guard` mean something."""
-    writes = [hop for hop in route.hops if terms.writes(hop)]
+    writes = [hop for hop in route.hops if id(hop) in terms.writing_hops]
     commits = {hop.edge.src for hop in writes if terms.kind(hop.edge.dst) == "database"}
     durable_writers = {hop.edge.src for hop in writes if terms.kind(hop.edge.dst) in DURABLE_KINDS}
     via, guard = set(), set()
@@ -383,7 +383,7 @@ def step_fact_without_effect(ctx: RuleContext) -> Iterator[Finding]:
                 if value is None or pairs & targets[key]:
                     continue
                 reads_only = route.flow.type == "read" and not any(
-                    terms.writes(hop) for hop in route.hops if (hop.edge.src, hop.edge.dst) in pairs)
+                    id(hop) in terms.writing_hops for hop in route.hops if (hop.edge.src, hop.edge.dst) in pairs)
                 why = ("the flow is a read flow, so its hops read unless a step says op: write" if reads_only
                        else f"none of its hops is {described}")
                 # Prefer a write made by a component of this chain: the likeliest meant.

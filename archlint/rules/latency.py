@@ -176,12 +176,15 @@ def cross_region_sync_wait(ctx: RuleContext) -> Iterator[Finding]:
         return regions[cid]
 
     # (a) a user-facing flow takes a call into a part spread over fewer regions.
-    for edge in graph.sync_edges():
-        routes = terms.flows_taking(edge)
-        if not routes:
+    for edge in graph.edges:
+        if not edge.sync:
             continue
+        # The regions first: on most designs no call crosses them, and then no flow is listed.
         here, there = regions_of(edge.src), regions_of(edge.dst)
-        if here <= there or _global(ctx, edge.dst):
+        if here <= there:
+            continue
+        routes = terms.flows_taking(edge)
+        if not routes or _global(ctx, edge.dst):
             continue
         facing = [route for route in routes if terms.user_facing(route)]
         if not facing:
@@ -200,7 +203,7 @@ def cross_region_sync_wait(ctx: RuleContext) -> Iterator[Finding]:
     for route in terms.routes():
         if route.flow.type != "write":
             continue
-        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops if terms.writes(hop)):
+        for cid in dict.fromkeys(hop.edge.dst for hop in route.hops if id(hop) in terms.writing_hops):
             if terms.kind(cid) == "database":
                 writers.setdefault(cid, []).append(route)
     for cid, routes in writers.items():

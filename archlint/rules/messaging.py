@@ -197,8 +197,8 @@ def stream_where_call_would_do(ctx: RuleContext) -> Iterator[Finding]:
 @check("ASY002")
 def missing_dlq(ctx: RuleContext) -> Iterator[Finding]:
     targets = set()
-    for cid in ctx.graph.nodes:
-        queue = _queue(ctx, cid)
+    for node in ctx.graph.nodes.values():
+        queue = node.component.queue
         if queue is not None and isinstance(queue.dlq, str):
             targets.add(queue.dlq)
     for x in _brokers(ctx):

@@ -4,6 +4,9 @@ links between components (rules.md, "RES: resilience of calls").
 Every check here is linear in components + edges + flow hops: budgets and flow targets
 are gathered once per run into dicts keyed by component or edge, and RES006 is a
 dynamic programme over `Terms.sync_order`, never a walk over all paths.
+
+The RES area has seven rules sharing the deadline and timeout helpers (over 400 lines);
+like every area, one module.
 """
 
 from __future__ import annotations
@@ -214,7 +217,7 @@ def retry_not_idempotent(ctx: RuleContext) -> Iterator[Finding]:
         if taken:
             # Only a hop that writes makes a repeat a duplicate: a retried lookup inside
             # a write flow reads twice (docs/language.md, "Per-hop operation").
-            writer = next((route for route, hop in taken if terms.writes(hop)), None)
+            writer = next((route for route, hop in taken if id(hop) in terms.writing_hops), None)
             if writer is None:
                 continue  # only reads (or flows of no stated type) take it
             kind = "write flow" if writer.flow.type == "write" else "flow"
@@ -324,30 +327,29 @@ def retry_amplification(ctx: RuleContext) -> Iterator[Finding]:
     limit = ctx.options.get("max_amplification", 8)
     order = terms.sync_order
 
-    forward: dict[str, list[Edge]] = {cid: [] for cid in order}
-    entries = set(order)
-    for edge in graph.edges:
-        if edge.sync:
-            entries.discard(edge.dst)
-            if not terms.back_edge(edge):
-                forward[edge.src].append(edge)
-    attempts = {id(edge): terms.attempts(edge) for edges in forward.values() for edge in edges}
+    forward = terms.forward_calls  # the calls that are not back edges, per caller
+    called = {edge.dst for edge in graph.edges if edge.sync}
+    attempts = terms.attempt_counts  # id(edge) -> terms.attempts(edge)
     # clean_tail[c]: an entry path can go on from c to its end without another retry.
     clean_tail: dict[str, bool] = {}
     for cid in reversed(order):
-        edges = forward[cid]
+        edges = forward.get(cid)
         clean_tail[cid] = not edges or any(attempts[id(e)] < 2 and clean_tail[e.dst] for e in edges)
 
     # best[c] = (product of attempts, retrying layers, nearest retrying edge above c)
-    best: dict[str, tuple[int, int, Edge | None]] = {cid: (1, 0, None) for cid in order if cid in entries}
+    best: dict[str, tuple[int, int, Edge | None]] = {cid: (1, 0, None) for cid in order if cid not in called}
+    nodes = graph.nodes
     for cid in order:
         state = best.get(cid)
         if state is None:
             continue  # reached only through a cycle with no entry: on no entry path
+        edges = forward.get(cid)
+        if not edges:
+            continue  # nothing to follow (most components of a large design call nobody)
         product, layers, above = state
-        if graph.nodes[cid].kind == "external":
+        if nodes[cid].kind == "external":
             product, layers, above = 1, 0, None
-        for edge in forward[cid]:
+        for edge in edges:
             tries = attempts[id(edge)]
             retrying = tries >= 2
             reached = (product * tries, layers + retrying, edge if retrying else above)
@@ -385,19 +387,27 @@ def timeout_below_callee_p99(ctx: RuleContext) -> Iterator[Finding]:
     callee are cut off. Fail-open calls (critical: false with a fallback) cut the tail on
     purpose and are left alone. Linear in edges + flow hops."""
     terms = ctx.terms
-    figures = terms.figures
-    for edge in ctx.graph.sync_edges():
+    latency_of = terms.figures.component_latency
+    op_of = terms._ops.get  # terms.op(hop), without a call per hop
+    for edge in ctx.graph.edges:
+        if not edge.sync:
+            continue
         link = edge.props
         timeout = link.timeout
         if timeout is None or (link.critical is False and link.fallback):
             continue
-        ops = {terms.op(hop) for _route, hop in terms.hops_taking(edge)} or {None}
-        parts = [figures.component_latency(edge.dst, op if op in ("read", "write") else None) for op in sorted(
-            ops, key=str)]
-        known = [part for part in parts if part.value is not None]
-        if not known:
-            continue
-        part = max(known, key=lambda p: p.value or 0.0)
+        ops = {op_of(id(hop)) for _route, hop in terms.hops_taking(edge)} or {None}
+        if len(ops) == 1:  # what every flow taking the call does to the callee (most calls)
+            op = next(iter(ops))
+            part = latency_of(edge.dst, op if op in ("read", "write") else None)
+            if part.value is None:
+                continue
+        else:
+            parts = [latency_of(edge.dst, op if op in ("read", "write") else None) for op in sorted(ops, key=str)]
+            known = [part for part in parts if part.value is not None]
+            if not known:
+                continue
+            part = max(known, key=lambda p: p.value or 0.0)
         p99 = part.value or 0.0
         if not exceeds(p99, timeout):
             continue

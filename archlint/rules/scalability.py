@@ -161,7 +161,7 @@ def _cache_before(ctx: RuleContext, cid: str) -> tuple[str, str, float] | None:
     terms = ctx.terms
     for route in terms.routes():
         for hop in route.hops:
-            if hop.edge.dst != cid or hop.share < 1 or not terms.reads(hop):
+            if hop.edge.dst != cid or hop.share < 1 or id(hop) not in terms.reading_hops:
                 continue
             for other in route.hops:
                 if other.edge.src != hop.edge.src or terms.kind(other.edge.dst) != "cache":
@@ -280,11 +280,10 @@ class _Names:
 
 @check("SCL003")
 def hot_partition_key(ctx: RuleContext) -> Iterator[Finding]:
-    terms = ctx.terms
     low: _Names | None = None
     monotonic: _Names | None = None
-    for cid in ctx.graph.nodes:
-        sharding = terms.component(cid).sharding
+    for cid, node in ctx.graph.nodes.items():
+        sharding = node.component.sharding
         if sharding is None or not sharding.key or sharding.strategy == "geo":
             continue
         parts = _key_parts(sharding.key)
@@ -316,9 +315,9 @@ def hot_partition_key(ctx: RuleContext) -> Iterator[Finding]:
 @check("SCL004")
 def stateful_blocks_scale_out(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
-    for cid in ctx.graph.nodes:
-        component = terms.component(cid)
-        if not terms.is_compute(cid) or component.stateless is not False or component.sharding is not None:
+    for cid, node in ctx.graph.nodes.items():
+        component = node.component
+        if component.stateless is not False or not terms.is_compute(cid) or component.sharding is not None:
             continue
         if component.autoscaling is not None:
             reason = f"autoscales from {component.autoscaling.min} to {component.autoscaling.max} instances"
@@ -467,7 +466,7 @@ def _cached_reads(ctx: RuleContext) -> tuple[dict[str, bool], dict[str, str]]:
             continue
         uses_cache = any(terms.kind(hop.edge.dst) in _CACHING_KINDS for hop in route.hops)
         for hop in route.hops:
-            if not terms.reads(hop):
+            if id(hop) not in terms.reading_hops:
                 continue
             dst = hop.edge.dst
             cached[dst] = cached.get(dst, False) or uses_cache
@@ -598,10 +597,12 @@ def hot_key_exceeds_shard(ctx: RuleContext) -> Iterator[Finding]:
     terms = ctx.terms
     loads = terms.figures.loads
     skewed: _Names | None = None
-    for cid in ctx.graph.nodes:
-        sharding = terms.component(cid).sharding
+    for cid, node in ctx.graph.nodes.items():
+        sharding = node.component.sharding
+        if sharding is None:
+            continue
         load = loads.get(cid)
-        if sharding is None or load is None:
+        if load is None:
             continue
         capacity = load.capacity
         shards = capacity.scale_count if capacity.checked and capacity.scales_with in _SHARD_FIELDS else 0
