@@ -239,3 +239,25 @@ def test_the_parser_event_classes_are_put_back():
             pass
         assert {name: getattr(module, name) for name in before} == before
     assert yaml.load("a: [1]\n", Loader=yaml.CSafeLoader) == {"a": [1]}
+
+
+def test_a_parser_that_makes_its_events_another_way_is_read_by_the_general_loop(monkeypatch):
+    # As if PyYAML stopped looking its event classes up by name: the handlers are put
+    # where the parser never calls them, it returns its own events, and the answer is
+    # still the general loop's.
+    import yaml
+
+    from archlint.input import load
+
+    expected = _both(COMMON)[1]
+    names = tuple(f"Unused{index}" for index in range(len(load._HANDLED_EVENTS)))
+    for name in names:
+        monkeypatch.setattr(yaml._yaml, name, None, raising=False)
+    monkeypatch.setattr(load, "_HANDLED_EVENTS", names)
+    loader = load._PlainLoader(COMMON)
+    try:
+        with pytest.raises(load._Unusual):
+            load._build_places(loader, Limits())
+    finally:
+        loader.dispose()
+    assert parse_places(COMMON, Limits()) == expected

@@ -33,8 +33,6 @@ from yaml import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
-    StreamEndEvent,
-    StreamStartEvent,
 )
 
 from archlint.findings import Finding, Path
@@ -452,7 +450,8 @@ class _Unusual(Exception):
 _HANDLED = object()  # what `_build_places`' handlers give `get_event` instead of an event
 # The event classes PyYAML's C parser looks up in its module as it builds each event.
 _HANDLED_EVENTS = ("ScalarEvent", "MappingStartEvent", "MappingEndEvent", "SequenceStartEvent",
-                   "SequenceEndEvent", "AliasEvent")
+                   "SequenceEndEvent", "AliasEvent", "DocumentStartEvent", "StreamStartEvent", "StreamEndEvent",
+                   "DocumentEndEvent")
 
 
 def _build_places(loader: Any, limits: Limits) -> tuple[Any, Place | None]:
@@ -552,26 +551,29 @@ def _build_places(loader: Any, limits: Limits) -> tuple[Any, Place | None]:
     def alias(anchor: Any, start: Any, end: Any) -> object:
         raise _Unusual
 
+    documents = 0
+
+    def document(*_event: Any) -> object:
+        nonlocal documents
+        documents += 1
+        if documents > 1:
+            raise _Unusual
+        return _HANDLED
+
+    def other(*_event: Any) -> object:  # the stream's start and end, the document's end
+        return _HANDLED
+
     module = yaml._yaml
+    handlers = (scalar, open_map, close, open_list, close, alias, document, other, other, other)
     saved = [getattr(module, name) for name in _HANDLED_EVENTS]
-    for name, handler in zip(_HANDLED_EVENTS, (scalar, open_map, close, open_list, close, alias)):
+    for name, handler in zip(_HANDLED_EVENTS, handlers):
         setattr(module, name, handler)
     try:
-        get_event = loader.get_event
-        documents = 0
-        while True:
-            event = get_event()
-            if event is _HANDLED:
-                continue
-            if event is None:
-                break
-            cls = event.__class__
-            if cls is DocumentStartEvent:
-                documents += 1
-                if documents > 1:
-                    raise _Unusual
-            elif cls is not StreamStartEvent and cls is not StreamEndEvent and cls is not DocumentEndEvent:
-                raise _Unusual
+        # Every event is handled as it is made, and what the handlers return is gathered
+        # in a set, by C code, not looked at one by one. Anything there but `_HANDLED`
+        # means this PyYAML builds its events some other way: the general loop reads the text.
+        if set(iter(loader.get_event, None)) != {_HANDLED}:
+            raise _Unusual
     finally:
         for name, saved_class in zip(_HANDLED_EVENTS, saved):
             setattr(module, name, saved_class)
