@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from archlint.analysis.algorithms import first_cycle
-from archlint.analysis.graph import Graph
+from archlint.analysis.graph import Graph, Route
 from archlint.findings import Finding
 from archlint.language.kinds import BROKER
 from archlint.language.validate import problem, step_path
@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 
 def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
     for name, flow in (design.flows or {}).items():
+        route = graph.routes[name]  # build_graph resolves every flow
         undeclared = False
-        for step in flow.chains():
+        # The graph noted whether a flow takes an undeclared hop (most do not): only then
+        # are its chains walked again to name the first one of each step.
+        for step in flow.chains() if route.undeclared else ():
             # One finding per step (its place): the first undeclared hop from the left.
             for src, dst in zip(step.chain, step.chain[1:]):
                 if graph.edge(src, dst) is not None:
@@ -33,7 +36,7 @@ def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
                 )
                 break
         if not undeclared:
-            cycle = _sync_cycle(graph, flow)
+            cycle = _sync_cycle(flow, route)
             if cycle is not None:
                 loop, step = cycle
                 yield problem(
@@ -44,19 +47,20 @@ def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
                 )
 
 
-def _sync_cycle(graph: Graph, flow: Any) -> tuple[list[str], Any] | None:
+def _sync_cycle(flow: Any, route: Route) -> tuple[list[str], Any] | None:
     """The first cycle among a flow's `calls` hops, with the first step holding its
-    closing hop; None when they are acyclic."""
+    closing hop; None when they are acyclic. The route's hops are the flow's declared
+    hops in the order its chains first take them."""
     children: dict[str, list[str]] = {}
-    step_of: dict[tuple[str, str], Any] = {}
-    for step in flow.chains():
-        for src, dst in zip(step.chain, step.chain[1:]):
-            edge = graph.edge(src, dst)
-            if edge is not None and edge.sync and (src, dst) not in step_of:
-                step_of[(src, dst)] = step
-                children.setdefault(src, []).append(dst)
+    for hop in route.hops:
+        if hop.edge.sync:
+            children.setdefault(hop.edge.src, []).append(hop.edge.dst)
     loop = first_cycle(list(children), children)
-    return None if loop is None else (loop, step_of[(loop[-2], loop[-1])])
+    if loop is None:
+        return None
+    closing = (loop[-2], loop[-1])
+    step = next(step for step in flow.chains() if closing in zip(step.chain, step.chain[1:]))
+    return loop, step
 
 
 def _edge_to_add(graph: Graph, src: str, dst: str) -> str:
