@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Union
 
 Segment = Union[str, int]
@@ -77,7 +77,10 @@ class Finding:
         return path_str(self.path)
 
     def at(self, file: str, block: int, line: int, column: int) -> Finding:
-        return replace(self, file=file, block=block, line=line, column=column)
+        # All fields in order rather than dataclasses.replace: a third of the time, for the
+        # tens of thousands of findings a large design has.
+        return Finding(self.code, self.severity, self.message, self.path, self.hint, file, block, line, column,
+                       self.suppression)
 
     def sort_key(self) -> tuple:
         return (self.file, self.block, self.line, self.column, self.code, self.path_text, self.message)

@@ -105,6 +105,29 @@ def test_a_flow_whose_sync_hops_form_a_cycle(tmp_path):
     assert "api -> audit -> api" in finding.message
 
 
+def _audit_cycle(last_steps: str) -> str:
+    """BASE with an `audit` service that calls back into `api`, and these steps after the
+    two of BASE (the first of them on line 33)."""
+    text = variant("      db: {timeout: 50ms}\n", "      db: {timeout: 50ms}\n      audit: {timeout: 50ms}\n")
+    text = text.replace("  worker:\n", "  audit:\n    kind: service\n    calls: [api]\n  worker:\n")
+    return text.replace("      - api -> jobs -> worker\n", "      - api -> jobs -> worker\n" + last_steps)
+
+
+def test_a_cycle_closed_in_a_later_chain_points_at_that_chain(tmp_path):
+    # api -> audit on line 33; audit -> api, the hop closing the cycle, first taken by the
+    # second member of the group on line 34: "      - parallel: [api -> db, " is 30 characters.
+    text = _audit_cycle("      - api -> audit\n      - parallel: [api -> db, audit -> api]\n")
+    (finding,) = check_text(tmp_path, text)
+    assert (finding.code, finding.line, finding.column) == ("INP022", 34, 31)
+    assert "the cycle api -> audit -> api" in finding.message
+
+
+def test_a_flow_with_an_undeclared_hop_is_not_also_searched_for_a_cycle(tmp_path):
+    text = _audit_cycle("      - api -> audit -> api\n      - web -> db\n")
+    (finding,) = check_text(tmp_path, text)
+    assert (finding.code, finding.line, finding.column) == ("INP021", 34, 9)
+
+
 def test_unknown_key_suggests_the_right_one(tmp_path):
     (finding,) = check_text(tmp_path, CASES["unknown key"][0])
     assert "unknown key 'timout'" in finding.message

@@ -193,6 +193,9 @@ BASE = {"archlint": 1, "name": "shop", "components": {
     (("flows", "buy", "steps"), []),                      # no step
     (("flows", "buy", "steps"), ["api"]),                 # not a chain
     (("flows", "buy", "steps"), [{"parallel": ["api -> db"]}]),  # a group of one
+    (("flows", "buy", "steps"), ["api -> -> db"]),        # a hop with no id
+    (("components", "api", "zones"), ["a", 3]),           # a number among zone names
+    (("components", "api", "data"), ["pii", ["nested"]]),  # a list among data classes
     (("archlint",), True),                                # true is not version 1
     (("archlint",), 2),
     (("name",), {"a": "b"}),                              # a map for text
@@ -220,6 +223,16 @@ def test_the_fast_path_gives_up_on_what_it_is_not_sure_of(path, value, expected)
     model = pydantic_form(data)
     assert model is not None
     assert fast.validate(data) is None
+
+
+def test_chains_split_at_arrows_whatever_the_white_space():
+    data = copy.deepcopy(BASE)
+    data["flows"]["buy"]["steps"] = [" api\t->\u00a0db ", {"api->db": "20%"}, {"api  ->  db": "20%"}]
+    plain = fast.validate(data)
+    assert plain is not None
+    assert [step.chain for step in plain.flows["buy"].steps] == [("api", "db")] * 3
+    assert [step.share for step in plain.flows["buy"].steps] == [1.0, 0.2, 0.2]
+    assert_same(plain, pydantic_form(data))
 
 
 def test_x_keys_are_dropped_and_not_counted_as_written():

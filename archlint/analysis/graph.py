@@ -70,6 +70,7 @@ class Route:
     flow: Flow
     hops: list[Hop]
     entry: str  # the first component of the first chain, where the flow's requests enter
+    undeclared: bool = False  # a chain takes a hop that no edge declares (INP021, analysis.hops)
 
     @property
     def path(self) -> Path:
@@ -138,12 +139,14 @@ def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
     with what the steps state about it (op, payload, via, guard). Hops that are not
     declared edges are skipped (validation reports them)."""
     hops: dict[tuple[str, str], Hop] = {}
+    undeclared = False
     chains = flow.chains()
     for step in chains:
         group = None if step.member is None else step.item
         for src, dst in zip(step.chain, step.chain[1:]):
             edge = graph.edge(src, dst)
             if edge is None:
+                undeclared = True
                 continue
             hop = hops.get((src, dst))
             if hop is None:
@@ -162,4 +165,4 @@ def resolve_route(graph: Graph, name: str, flow: Flow) -> Route:
             if step.critical is not None:
                 # A request on a chain that needs the call fails without it.
                 hop.critical = step.critical or bool(hop.critical)
-    return Route(name, flow, list(hops.values()), chains[0].chain[0])
+    return Route(name, flow, list(hops.values()), chains[0].chain[0], undeclared)

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from archlint.analysis.algorithms import first_cycle
-from archlint.analysis.graph import Graph
+from archlint.analysis.graph import Graph, Route
 from archlint.findings import Finding
 from archlint.language.kinds import BROKER
 from archlint.language.validate import problem, step_path
@@ -18,31 +17,26 @@ if TYPE_CHECKING:
 
 
 def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
-    pairs = graph.pairs  # graph.edge(src, dst), without a call per hop
     for name, flow in (design.flows or {}).items():
+        route = graph.routes[name]  # build_graph resolves every flow
         undeclared = False
-        # The flow's `calls` hops, each with the first step holding it, for INP022 (one
-        # pass with INP021's: a flow with an undeclared hop is not checked for cycles).
-        children: dict[str, list[str]] = {}
-        step_of: dict[tuple[str, str], Any] = {}
-        for step in flow.chains():
+        # The graph noted whether a flow takes an undeclared hop (most do not): only then
+        # are its chains walked again to name the first one of each step.
+        for step in flow.chains() if route.undeclared else ():
             # One finding per step (its place): the first undeclared hop from the left.
-            for src, dst in pairwise(step.chain):
-                edge = pairs.get((src, dst))
-                if edge is None:
-                    undeclared = True
-                    yield problem(
-                        "INP021",
-                        f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
-                        step_path(name, step),
-                        hint=_edge_to_add(graph, src, dst),
-                    )
-                    break
-                if edge.sync and (src, dst) not in step_of:
-                    step_of[(src, dst)] = step
-                    children.setdefault(src, []).append(dst)
+            for src, dst in zip(step.chain, step.chain[1:]):
+                if graph.edge(src, dst) is not None:
+                    continue
+                undeclared = True
+                yield problem(
+                    "INP021",
+                    f"flow '{name}' takes the hop {src} -> {dst}, which is not a declared edge",
+                    step_path(name, step),
+                    hint=_edge_to_add(graph, src, dst),
+                )
+                break
         if not undeclared:
-            cycle = _sync_cycle(children, step_of)
+            cycle = _sync_cycle(flow, route)
             if cycle is not None:
                 loop, step = cycle
                 yield problem(
@@ -53,12 +47,20 @@ def hop_findings(design: Design, graph: Graph) -> Iterator[Finding]:
                 )
 
 
-def _sync_cycle(children: dict[str, list[str]], step_of: dict[tuple[str, str], Any]) -> tuple[list[str], Any] | None:
-    """The first cycle among a flow's `calls` hops (by caller, in the order the steps
-    first take them), with the first step holding its closing hop; None when they are
-    acyclic."""
+def _sync_cycle(flow: Any, route: Route) -> tuple[list[str], Any] | None:
+    """The first cycle among a flow's `calls` hops, with the first step holding its
+    closing hop; None when they are acyclic. The route's hops are the flow's declared
+    hops in the order its chains first take them."""
+    children: dict[str, list[str]] = {}
+    for hop in route.hops:
+        if hop.edge.sync:
+            children.setdefault(hop.edge.src, []).append(hop.edge.dst)
     loop = first_cycle(list(children), children)
-    return None if loop is None else (loop, step_of[(loop[-2], loop[-1])])
+    if loop is None:
+        return None
+    closing = (loop[-2], loop[-1])
+    step = next(step for step in flow.chains() if closing in zip(step.chain, step.chain[1:]))
+    return loop, step
 
 
 def _edge_to_add(graph: Graph, src: str, dst: str) -> str:

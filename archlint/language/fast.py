@@ -30,6 +30,7 @@ FORMAT = 1
 Convert = Callable[[Any], Any]
 _ANY = None  # the types a spec accepts: None for any
 _NUMBERS = frozenset({int, float, bool})
+_STR = frozenset({str})
 
 
 class GiveUp(Exception):
@@ -240,6 +241,17 @@ class _Compiler:
             return literal, (types | _NUMBERS) if types - {str} else types
         if kind == "union":
             return self._union(spec[2])
+        if kind in ("list", "tuple") and spec[1] == ["str", 0]:
+            # Text items, the usual case (a chain's hops, data classes): one type check
+            # each by C code (`map(type, ...)`), no call per item.
+            min_length = spec[2] if kind == "list" else 0
+            sequence: type[Any] = list if kind == "list" else tuple
+
+            def texts(value: Any) -> Any:
+                if value.__class__ is not sequence or len(value) < min_length or not set(map(type, value)) <= _STR:
+                    raise GiveUp
+                return sequence(value)  # a new list, as pydantic's; a tuple is kept
+            return texts, frozenset({list, tuple})
         if kind == "list":
             item, _ = self.spec(spec[1])
             min_length = spec[2]

@@ -340,25 +340,26 @@ def _reference_findings(design: Design, kinds: dict[str, str]) -> Iterator[Findi
         )
 
     for cid, component in design.components.items():
-        for field in ("calls", "publishes", "consumes"):
-            for target in getattr(component, field):
-                path = ("components", cid, field, target)
+        for field, targets in (("calls", component.calls), ("publishes", component.publishes),
+                               ("consumes", component.consumes)):
+            for target in targets:
                 if target not in ids:
-                    yield unknown(target, path, f"components.{cid}.{field}")
+                    yield unknown(target, ("components", cid, field, target), f"components.{cid}.{field}")
                     continue
                 kind = kinds.get(target)
                 if kind is None:
                     continue
                 if field == "calls" and kind == "client":
                     yield _finding(
-                        "INP011", f"{cid} calls '{target}', a client; clients call services, not the reverse", path,
+                        "INP011", f"{cid} calls '{target}', a client; clients call services, not the reverse",
+                        ("components", cid, field, target),
                         hint="for server push, model the socket as a call from the client",
                     )
                 elif field != "calls" and kind not in BROKER:
                     yield _finding(
                         "INP011",
                         f"{cid} {field} '{target}', a {kind}; {field} must name a queue or a stream",
-                        path,
+                        ("components", cid, field, target),
                         hint=f"use 'calls' for a synchronous request to {target}",
                     )
         queue = component.queue
@@ -384,9 +385,10 @@ def _reference_findings(design: Design, kinds: dict[str, str]) -> Iterator[Findi
     for name, flow in (design.flows or {}).items():
         for step in flow.chains():
             # One finding per step (its place): the first unknown hop from the left.
-            hop = next((hop for hop in step.chain if hop not in ids), None)
-            if hop is not None:
-                yield unknown(hop, step_path(name, step), f"flow '{name}'")
+            for hop in step.chain:
+                if hop not in ids:
+                    yield unknown(hop, step_path(name, step), f"flow '{name}'")
+                    break
         if isinstance(flow.payload, dict):
             for target in flow.payload:
                 if target not in ids:

@@ -212,8 +212,6 @@ def suppression(value: Any) -> Any:
 
 # --- flows --------------------------------------------------------------------------------
 
-_ARROW = re.compile(r"\s*->\s*")
-
 # How a chain's hops into a broker (or a service's write) are kept consistent with the
 # database write of the same component (DAT007), and what makes a write safe to take on
 # a value read before it (DAT008); docs/language.md, "Flow steps".
@@ -264,18 +262,32 @@ def _unknown_keys(value: dict[Any, Any], allowed: tuple[str, ...]) -> None:
         )
 
 
+_SHARES: dict[str, float] = {}  # as _unit's: a design writes a few shares many times
+
+
 def _share(raw: Any, chain: str, key: str | None = None) -> float:
+    if raw.__class__ is str:
+        known = _SHARES.get(raw)
+        if known is not None:
+            return known
     try:
-        return units.parse_percent(raw)
+        share = units.parse_percent(raw)
     except units.UnitError as error:
         raise _step_error("step", f"the share of '{chain}' is invalid: {error}", key) from None
+    if raw.__class__ is str:
+        if len(_SHARES) >= _PARSED_MAX:
+            _SHARES.clear()
+        _SHARES[raw] = share
+    return share
 
 
 def _chain(value: Any) -> tuple[str, ...]:
     if not isinstance(value, str):
         raise _step_error("step", "a chain is a string such as 'a -> b -> c'", "chain")
-    chain = tuple(_ARROW.split(value.strip()))
-    if len(chain) < 2 or any(not hop for hop in chain):
+    # The hops between the arrows, stripped: what re.split(r"\s*->\s*", value.strip()) gives
+    # (str.strip and \s take the same characters for white space), at a fraction of the cost.
+    chain = tuple(map(str.strip, value.split("->")))
+    if len(chain) < 2 or "" in chain:
         raise _step_error("step", f"'{value}' is not a hop chain; write ids joined by '->', such as 'api -> db'")
     return chain
 
