@@ -261,3 +261,26 @@ def test_a_parser_that_makes_its_events_another_way_is_read_by_the_general_loop(
     finally:
         loader.dispose()
     assert parse_places(COMMON, Limits()) == expected
+
+
+def test_the_fast_builder_waits_for_a_process_without_other_threads(monkeypatch):
+    """It swaps names in PyYAML's C module for its parse: with another thread alive
+    (an application embedding archlint), the general loop parses instead."""
+    import threading
+
+    from archlint.input import load
+
+    def refused(loader: Any, limits: Limits) -> Any:
+        raise AssertionError("the fast builder ran beside another thread")
+
+    monkeypatch.setattr(load, "_build_places", refused)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        data, places = load.parse_places(COMMON, Limits())
+    finally:
+        release.set()
+        other.join()
+    assert data["nested"][1]["calls"][1] == {"cache": {"timeout": "5ms"}}
+    assert places is not None

@@ -20,6 +20,7 @@ import gc
 import os
 import re
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -236,7 +237,10 @@ def _parse(text: str, limits: Limits, stream: bool, full: bool = True) -> list[t
     gc_was_enabled = gc.isenabled()
     gc.disable()  # building many small containers; the collector would rescan them all
     try:
-        if not full and not stream:
+        # The fast builder swaps names in PyYAML's C module for the parse: only when no
+        # other thread could be parsing YAML meanwhile (the CLI and its workers; an
+        # application embedding archlint with threads takes the general loop).
+        if not full and not stream and threading.active_count() == 1:
             try:
                 return [_build_places(loader, limits)]
             except _Unusual:  # the general loop, from the start, says what it is
