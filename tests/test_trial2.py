@@ -60,3 +60,38 @@ def test_avl006_never_says_a_figure_equal_to_the_target_is_below_it(cli, tmp_pat
     assert "of 99.95% along" not in result.output
     estimate = cli("estimate", path)
     assert "go: 99.9499% against a target of 99.95% (below it)" in estimate.output
+
+
+# --- the language server leaves cleanly ------------------------------------------------
+
+
+def _lsp_messages(*messages: dict) -> bytes:
+    import json
+
+    out = b""
+    for message in messages:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        out += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    return out
+
+
+def test_the_language_server_exits_0_after_shutdown_and_exit():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    # What every editor sends when it closes: initialize, shutdown, exit. pygls closes
+    # standard output and exits 0; the final flush of the closed stream was reported as
+    # "archlint: internal error (ValueError: I/O operation on closed file.)", exit 3.
+    stdin = _lsp_messages(
+        {"id": 1, "method": "initialize", "params": {"processId": None, "rootUri": None, "capabilities": {}}},
+        {"method": "initialized", "params": {}},
+        {"id": 2, "method": "shutdown"},
+        {"method": "exit"},
+    )
+    done = subprocess.run([sys.executable, "-m", "archlint", "lsp"], input=stdin, capture_output=True,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert b"internal error" not in done.stderr
+    assert b'"id": 2' in done.stdout or b'"id":2' in done.stdout  # the shutdown was answered
