@@ -533,8 +533,11 @@ def storage_beyond_node(ctx: RuleContext) -> Iterator[Finding]:
         if growth.shards is None:
             continue  # sharding without shards: the count is unknown
         shards = growth.shards
-        # A partitioned technology spreads data itself, unless it keeps everything in one partition.
-        if terms.figure(cid, "partitioned") is True and (terms.figure(cid, "partitions") != 1 or shards > 1):
+        # A partitioned technology spreads data over the nodes it adds, unless it keeps
+        # everything in one partition. A shard count the design states is fixed (the
+        # primary shards of an Elasticsearch index do not split): each must fit a node.
+        stated = terms.component(cid).sharding is not None
+        if terms.figure(cid, "partitioned") is True and not stated and terms.figure(cid, "partitions") != 1:
             continue
         limit, limit_text = _node_limit(ctx, cid)
         per = growth.total / shards
