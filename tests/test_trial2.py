@@ -95,3 +95,22 @@ def test_the_language_server_exits_0_after_shutdown_and_exit():
     assert done.returncode == 0, done.stderr
     assert b"internal error" not in done.stderr
     assert b'"id": 2' in done.stdout or b'"id":2' in done.stdout  # the shutdown was answered
+
+
+# --- a design named as a rule pack ------------------------------------------------------
+
+
+def test_a_map_named_as_a_rule_pack_is_named_not_dumped(cli, tmp_path):
+    # A configuration that lists a design among its rule packs: the pack is a map, and
+    # the message quoted the whole design as a Python dict on one line (4 kB for a
+    # 100-line design). It now says what a pack is.
+    design = tmp_path / "d.arch.yaml"
+    design.write_text("archlint: 1\nname: secret-name\ndescription: " + "x" * 2000 + "\n"
+                      "components: {api: {kind: service}}\n")
+    config = tmp_path / ".archlint.yaml"
+    config.write_text("rule-packs: [d.arch.yaml]\n")
+    result = cli("check", str(design))
+    assert result.exit_code == 2
+    assert "d.arch.yaml:1:1: the pack: must be a list, not a map (a rule pack is a list of rules" in result.output
+    assert "secret-name" not in result.output and "xxxx" not in result.output
+    assert len(result.output) < 500
