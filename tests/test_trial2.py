@@ -114,3 +114,28 @@ def test_a_map_named_as_a_rule_pack_is_named_not_dumped(cli, tmp_path):
     assert "d.arch.yaml:1:1: the pack: must be a list, not a map (a rule pack is a list of rules" in result.output
     assert "secret-name" not in result.output and "xxxx" not in result.output
     assert len(result.output) < 500
+
+
+# --- a percent is the fraction written -------------------------------------------------
+
+
+def test_a_percent_target_reaches_json_as_the_fraction_written(cli, tmp_path):
+    import json
+
+    # 99.9% was parsed as 99.9 / 100 = 0.9990000000000001 and 99.99% as
+    # 0.9998999999999999: the JSON report's target was not the one written.
+    path = _write(tmp_path, """\
+archlint: 1
+name: targets
+requirements: {availability: 99.9%}
+components:
+  user: {kind: client, calls: [fn]}
+  fn: {kind: function}
+flows:
+  a: {rate: 1/s, steps: [user -> fn]}
+  b: {rate: 1/s, availability: 99.99%, steps: [user -> fn]}
+""")
+    result = cli("estimate", path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    targets = {flow["flow"]: flow["target"] for flow in json.loads(result.output)["designs"][0]["availability"]}
+    assert targets == {"a": 0.999, "b": 0.9999}

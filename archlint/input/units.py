@@ -238,7 +238,9 @@ def parse_percent(value: object) -> float:
             number = float(match["num"])
             if number > 100.0:
                 raise UnitError(f"{_show(value)} is above 100%; write {PERCENT_FORMS}")
-            return number / 100.0
+            # The fraction of the digits as written: 99.9% is 0.999, where 99.9 / 100 is
+            # 0.9990000000000001 (a target tools read in the JSON reports).
+            return float(match["num"] + "e-2")
     raise UnitError(f"{_show(value)} is not a percent; write {PERCENT_FORMS}")
 
 
