@@ -139,3 +139,35 @@ flows:
     assert result.exit_code == 0, result.output
     targets = {flow["flow"]: flow["target"] for flow in json.loads(result.output)["designs"][0]["availability"]}
     assert targets == {"a": 0.999, "b": 0.9999}
+
+
+# --- the review counts zones per region -------------------------------------------------
+
+SPREAD = """\
+archlint: 1
+name: spread
+deployment: {{regions: {regions}{zones}}}
+components:
+  user: {{kind: client, calls: [api]}}
+  api: {{kind: service, replicas: 6, health_check: /healthz}}
+flows:
+  a: {{rate: 1/s, steps: [user -> api]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("regions", "zones", "said"),
+    [
+        # A count of zones is per region: 2 regions × 3 zones = 6 zones (it said 3).
+        ("2", ", zones: 3", "spread over 6 zones in 2 regions"),
+        # Two regions with no zones stated are two zones, one in each (it said nothing).
+        ("2", "", "spread over 2 zones in 2 regions"),
+        # A list names every zone.
+        ("[eu, us]", ", zones: [eu-a, eu-b, us-a]", "spread over 3 zones in 2 regions"),
+        ("1", ", zones: 3", "spread over 3 zones,"),
+    ],
+)
+def test_the_reviews_redundancy_counts_every_zone(cli, tmp_path, regions, zones, said):
+    result = cli("review", _write(tmp_path, SPREAD.format(regions=regions, zones=zones)))
+    assert result.exit_code == 0, result.output
+    assert f"- redundancy: {said}" in result.output

@@ -342,9 +342,10 @@ def _strengths(design: Any, graph: Any, figures: Any, findings: list[Finding]) -
     calls = [edge for edge in graph.sync_edges() if graph.nodes[edge.src].kind != "client"]
     if calls and all(getattr(edge.props, "timeout", None) is not None for edge in calls):
         strengths.append(f"every synchronous call has a timeout ({len(calls)} call{_s(len(calls))})")
-    zones = design.deployment.zones if design.deployment is not None else None
-    if not codes & {"AVL001", "AVL002"} and _count(zones) > 1:
-        strengths.append(f"redundancy: spread over {_count(zones)} zones, no single point of failure flagged")
+    zones, regions = _spread(design.deployment)
+    if not codes & {"AVL001", "AVL002"} and zones > 1:
+        where = f"{zones} zones in {regions} regions" if regions > 1 else f"{zones} zones"
+        strengths.append(f"redundancy: spread over {where}, no single point of failure flagged")
     observability = design.observability
     pillars = [p for p in _PILLARS if observability is not None and getattr(observability, p, None)]
     if len(pillars) >= 3:
@@ -361,6 +362,18 @@ def _strengths(design: Any, graph: Any, figures: Any, findings: list[Finding]) -
         strengths.append(f"{len(decisions)} decision{_s(len(decisions))} recorded with "
                          f"{'its reason' if len(decisions) == 1 else 'their reasons'}")
     return strengths
+
+
+def _spread(deployment: Any) -> tuple[int, int]:
+    """(zones in all, regions) of the deployment: a count of zones is per region and a
+    list names every zone (regions: 2, zones: 3 is six zones); no zones is one a region."""
+    if deployment is None:
+        return 0, 1
+    regions = _count(deployment.regions) or 1
+    zones = deployment.zones
+    if isinstance(zones, (list, tuple)):
+        return len(zones), regions
+    return (_count(zones) or 1) * regions, regions
 
 
 def _count(spread: Any) -> int:
