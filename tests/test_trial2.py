@@ -171,3 +171,29 @@ def test_the_reviews_redundancy_counts_every_zone(cli, tmp_path, regions, zones,
     result = cli("review", _write(tmp_path, SPREAD.format(regions=regions, zones=zones)))
     assert result.exit_code == 0, result.output
     assert f"- redundancy: {said}" in result.output
+
+
+# --- the saturation multiple in the units of every other figure ------------------------
+
+TINY = """\
+archlint: 1
+name: tiny
+scale: {peak_factor: 1.5}
+components:
+  user: {kind: client, calls: [api]}
+  api: {kind: service, replicas: 2, calls: {db: {timeout: 1s}}}
+  db: {kind: database}
+flows:
+  b: {rate: 3/h, type: write, steps: [user -> api -> db]}
+"""
+
+
+def test_saturates_first_writes_a_large_multiple_like_other_figures(cli, tmp_path):
+    path = _write(tmp_path, TINY)
+    # 3/h ÷ 3,600 s × 1.5 = 0.00125/s at peak; api: 2 replicas × 500/s = 1k/s, so it
+    # saturates at 1,000 ÷ 0.00125 = 800,000x: "800kx", not Python's "8e+05x".
+    estimate = cli("estimate", path)
+    assert "Saturates first: api, at 800kx this load" in estimate.output
+    review = cli("review", path)
+    assert "saturates first: api, at 800kx today's load" in review.output
+    assert "e+0" not in estimate.output + review.output

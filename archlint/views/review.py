@@ -14,6 +14,7 @@ from typing import Any
 
 from archlint.analysis.figures import over, under
 from archlint.findings import SEVERITY_RANK, Finding
+from archlint.input.units import format_count
 from archlint.rules.metadata import RuleMeta
 
 # The framework's steps, in the order a reviewer walks them: (key, title). The keys
@@ -284,7 +285,7 @@ def _bottlenecks(figures: Any) -> tuple[list[str], list[str]]:
         covers.append(f"above 70% of capacity at peak: {', '.join(hot)}")
     saturation = figures.saturation()
     if saturation is not None:
-        covers.append(f"saturates first: {saturation[0]}, at {saturation[1]:.3g}x today's load")
+        covers.append(f"saturates first: {saturation[0]}, at {format_count(saturation[1])}x today's load")
     # A component that scales by itself, or has no per-unit cap, needs no figure.
     unchecked = sorted(cid for cid, load in figures.loads.items()
                        if load.limit is None and load.capacity.reason not in ("autoscales", "unbounded"))
