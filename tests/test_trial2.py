@@ -197,3 +197,40 @@ def test_saturates_first_writes_a_large_multiple_like_other_figures(cli, tmp_pat
     review = cli("review", path)
     assert "saturates first: api, at 800kx today's load" in review.output
     assert "e+0" not in estimate.output + review.output
+
+
+# --- a tiny share is not 0% -------------------------------------------------------------
+
+RARE = """\
+archlint: 1
+name: rare
+requirements: {latency_p99: 1s, availability: 99%}
+components:
+  user: {kind: client, calls: [api]}
+  api: {kind: service, replicas: 2, calls: {db: {timeout: 1s}, rare: {timeout: 1s}}}
+  db: {kind: database}
+  rare: {kind: database}
+flows:
+  a:
+    rate: 1/s
+    steps:
+      - user -> api -> db
+      - "api -> rare: 0.00001%"
+"""
+
+
+def test_a_tiny_share_keeps_its_digits_so_the_formula_multiplies_out(cli, tmp_path):
+    result = cli("estimate", _write(tmp_path, RARE))
+    assert result.exit_code == 0, result.output
+    # rare: one copy, 99.95% × 99.5% = 99.45%, on 0.00001% = 1e-7 of requests:
+    # 1 − 1e-7 × 0.0055 = 1 − 5.5e-10 = 99.999999945%. The share read "0%", so the
+    # line said "1 − 0% × (1 − 99.45%) = 99.999999945%", and the left-out hop "1e-05%".
+    assert "on 0.00001% of requests: 1 − 0.00001% × (1 − 99.45%) = 99.999999945%" in result.output
+    assert "left out, below 1% of requests: api -> rare (0.00001%)" in result.output
+    assert " 0% of requests" not in result.output and "e-05" not in result.output
+
+
+@pytest.mark.parametrize(("fraction", "shown"), [(1e-7, "0.00001%"), (1.234e-7, "0.0000123%"), (0.0, "0%"),
+                                                 (0.001, "0.1%"), (0.005, "0.5%")])
+def test_a_tiny_percentage_is_not_zero(fraction, shown):
+    assert format_percent(fraction) == shown

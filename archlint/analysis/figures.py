@@ -757,7 +757,7 @@ class Figures:
         target = terms.target(route, "latency_p99")
         reached = [hop for hop in terms.sync_hops(route) if hop.share > 0]
         hops = [hop for hop in reached if hop.share >= P99_SHARE - 1e-12]
-        left_out = [f"{hop.edge.src} -> {hop.edge.dst} ({hop.share * 100:.3g}%)"
+        left_out = [f"{hop.edge.src} -> {hop.edge.dst} ({units.format_percent(hop.share)})"
                     for hop in reached if hop.share < P99_SHARE - 1e-12]
         if not hops:
             return FlowLatency(route.name, None, target, [], [], [], left_out)

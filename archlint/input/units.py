@@ -321,7 +321,8 @@ def format_size(num_bytes: float) -> str:
 def format_percent(fraction: float) -> str:
     """Enough decimals to show the first digit that is not a 9 (99.99999%, never a
     rounded 100% for a figure below 1), at least two: 10%, 99.95%, 99.4%. Never
-    rounded up onto a rounder figure: 99.89974% is 99.899%, not 99.9%."""
+    rounded up onto a rounder figure: 99.89974% is 99.899%, not 99.9%. A tiny share
+    is never 0%: 0.00001%."""
     if fraction >= 1.0:
         return "100%"
     gap = 1.0 - fraction
@@ -333,4 +334,8 @@ def format_percent(fraction: float) -> str:
         # figure would read as the round target it misses. Cut it instead, so that the
         # gap to 100% keeps two significant digits (99.899%).
         text = f"{math.floor(pct * 10**decimals) / 10**decimals:.{decimals}f}"
+    if fraction > 0 and float(text) == 0:
+        # A share of 0.00001% would read 0% and a formula "1 − 0% × (1 − a)" would
+        # not multiply out to its result: a tiny figure keeps its digits.
+        return _trim(pct).rstrip("0").rstrip(".") + "%"
     return text.rstrip("0").rstrip(".") + "%"
