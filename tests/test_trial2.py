@@ -234,3 +234,45 @@ def test_a_tiny_share_keeps_its_digits_so_the_formula_multiplies_out(cli, tmp_pa
                                                  (0.001, "0.1%"), (0.005, "0.5%")])
 def test_a_tiny_percentage_is_not_zero(fraction, shown):
     assert format_percent(fraction) == shown
+
+
+# --- ASY005: a worker pool inside each instance can be accepted -------------------------
+
+CRAWL = """\
+archlint: 1
+name: crawl
+components:
+  frontier:
+    tech: kafka
+    queue: {{partitions: 64, dlq: frontier-dlq}}
+    {lint}
+  frontier-dlq: {{tech: kafka}}
+  crawler:
+    kind: worker
+    autoscaling: {{min: 10, max: 60}}
+    consumes: {{frontier: {{idempotent: true, concurrency: 50}}}}
+"""
+
+
+def test_asy005_says_how_to_accept_a_worker_pool_and_the_acceptance_holds(cli, tmp_path):
+    import json
+
+    # 60 instances × concurrency 50 = 3,000 "consumers" on 64 partitions; the 60
+    # instances alone fit, so the hint says how to accept a worker pool with a reason.
+    result = cli("check", "--select", "ASY005", _write(tmp_path, CRAWL.format(lint="")))
+    assert "runs up to 3000 consumers (max replicas x concurrency) on 64 partitions: 2936 sit idle" in result.output
+    assert ("its 60 instances fit the partitions: accept the finding with the reason, "
+            'components.frontier.lint.ignore: {ASY005: "<why>"}') in result.output
+    accepted = cli("check", "--select", "ASY005", "--format", "json", _write(tmp_path, CRAWL.format(
+        lint='lint: {ignore: {ASY005: "50 in-process fetches per instance, not group members"}}'), "ok.arch.yaml"))
+    assert accepted.exit_code == 0, accepted.output
+    report = json.loads(accepted.output)
+    assert report["findings"] == []
+    assert [s["code"] for s in report["suppressed"]] == ["ASY005"]
+
+
+def test_asy005_does_not_offer_acceptance_when_the_instances_alone_overflow(cli, tmp_path):
+    # 60 instances on 32 partitions: idle whatever concurrency means.
+    text = CRAWL.format(lint="").replace("partitions: 64", "partitions: 32")
+    result = cli("check", "--select", "ASY005", _write(tmp_path, text))
+    assert "ASY005" in result.output and "accept the finding" not in result.output
