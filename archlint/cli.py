@@ -91,7 +91,10 @@ def main() -> None:
         try:
             cli.main(prog_name="archlint", standalone_mode=True)
         finally:
-            sys.stdout.flush()  # here, not at interpreter exit, so a failure is ours to report
+            # Here, not at interpreter exit, so a failure is ours to report; a stream
+            # already closed (the language server closes its own on exit) has nothing left.
+            if sys.stdout is not None and not sys.stdout.closed:
+                sys.stdout.flush()
     except SystemExit:
         raise
     except KeyboardInterrupt:

@@ -813,7 +813,7 @@ class Figures:
             if share >= floor:
                 hops.append(hop)
             elif share > 0:
-                left_out.append(f"{hop.edge.src} -> {hop.edge.dst} ({share * 100:.3g}%)")
+                left_out.append(f"{hop.edge.src} -> {hop.edge.dst} ({units.format_percent(share)})")
         if not hops:
             return FlowLatency(route.name, None, target, [], [], [], left_out)
         # A component's figure follows what the hops into it do: read, write, or the

@@ -131,7 +131,32 @@ def _schema_message(error: Any) -> str:
         return f"{error.instance!r} is not a rule code: write three capital letters and three digits, e.g. ORG001"
     if error.validator == "dependentRequired":
         return f"{error.message} (a declarative rule needs select, condition and message)"
+    if error.validator == "type":
+        # jsonschema's message quotes the value's Python repr: for a map or a list, a
+        # whole file (a design named as a pack) on one line.
+        expected = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        wanted = " or ".join(_JSON_TYPES.get(str(name), str(name)) for name in expected)
+        message = f"must be {wanted}, not {_kind_of(error.instance)}"
+        if not error.absolute_path:
+            message += " (a rule pack is a list of rules, each starting with '- code: ...')"
+        return message
     return error.message
+
+
+_JSON_TYPES = {"array": "a list", "object": "a map", "string": "text", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "null"}
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool) or value is None:
+        return "true" if value is True else "false" if value is False else "null"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"the text {str(value)[:60]!r}"
 
 
 # --- declarative rules ------------------------------------------------------------------

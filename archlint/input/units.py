@@ -238,7 +238,9 @@ def parse_percent(value: object) -> float:
             number = float(match["num"])
             if number > 100.0:
                 raise UnitError(f"{_show(value)} is above 100%; write {PERCENT_FORMS}")
-            return number / 100.0
+            # The fraction of the digits as written: 99.9% is 0.999, where 99.9 / 100 is
+            # 0.9990000000000001 (a target tools read in the JSON reports).
+            return float(match["num"] + "e-2")
     raise UnitError(f"{_show(value)} is not a percent; write {PERCENT_FORMS}")
 
 
@@ -318,9 +320,22 @@ def format_size(num_bytes: float) -> str:
 
 def format_percent(fraction: float) -> str:
     """Enough decimals to show the first digit that is not a 9 (99.99999%, never a
-    rounded 100% for a figure below 1), at least two: 10%, 99.95%, 99.4%."""
+    rounded 100% for a figure below 1), at least two: 10%, 99.95%, 99.4%. Never
+    rounded up onto a rounder figure: 99.89974% is 99.899%, not 99.9%. A tiny share
+    is never 0%: 0.00001%."""
     if fraction >= 1.0:
         return "100%"
     gap = 1.0 - fraction
     decimals = 2 if gap >= 0.1 else max(2, min(9, math.ceil(-math.log10(gap))))
-    return f"{fraction * 100:.{decimals}f}".rstrip("0").rstrip(".") + "%"
+    pct = fraction * 100
+    text = f"{pct:.{decimals}f}"
+    if text.endswith("00") and float(text) - pct > 10 ** -(decimals + 3):
+        # Rounding up carried into the nines (99.89974 -> 99.900, shown as 99.9%): the
+        # figure would read as the round target it misses. Cut it instead, so that the
+        # gap to 100% keeps two significant digits (99.899%).
+        text = f"{math.floor(pct * 10**decimals) / 10**decimals:.{decimals}f}"
+    if fraction > 0 and float(text) == 0:
+        # A share of 0.00001% would read 0% and a formula "1 − 0% × (1 − a)" would
+        # not multiply out to its result: a tiny figure keeps its digits.
+        return _trim(pct).rstrip("0").rstrip(".") + "%"
+    return text.rstrip("0").rstrip(".") + "%"

@@ -531,10 +531,12 @@ def storage_beyond_node(ctx: RuleContext) -> Iterator[Finding]:
             continue
         shards = growth.shards
         # A partitioned technology spreads data over its nodes itself (a `sharding` without
-        # shards names its partition key), unless it keeps everything in one partition.
-        if terms.figure(cid, "partitioned") is True and (terms.figure(cid, "partitions") != 1 or (shards or 1) > 1):
-            if (shards or 1) == 1:
-                yield from _beyond_nodes(ctx, cid, growth)
+        # shards names its partition key), unless it keeps everything in one partition. A
+        # shard count the design states is fixed (the primary shards of an Elasticsearch
+        # index do not split): each must fit a node.
+        stated = bool(terms.component(cid).sharding is not None and terms.component(cid).sharding.shards)
+        if terms.figure(cid, "partitioned") is True and not stated and terms.figure(cid, "partitions") != 1:
+            yield from _beyond_nodes(ctx, cid, growth)
             continue
         if shards is None:
             continue  # sharding without shards: the count is unknown

@@ -234,7 +234,7 @@ def sections(figures: Figures) -> list[Section]:
         else:
             used = f"{_used(load.utilisation or 0.0)} of {_rate(load.limit)}"
         when = "on average: its queue holds the rest of the peak" if load.at_average else "at peak"
-        out.append(Section(f"Saturates first: {cid}, at {multiple:.3g}x this load ({used} used {when})."))
+        out.append(Section(f"Saturates first: {cid}, at {format_count(multiple)}x this load ({used} used {when})."))
 
     missing = figures.missing_inputs()
     if missing:

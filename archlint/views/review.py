@@ -14,6 +14,7 @@ from typing import Any
 
 from archlint.analysis.figures import over, under
 from archlint.findings import SEVERITY_RANK, Finding
+from archlint.input.units import format_count
 from archlint.rules.metadata import RuleMeta
 
 # The framework's steps, in the order a reviewer walks them: (key, title). The keys
@@ -284,7 +285,7 @@ def _bottlenecks(figures: Any) -> tuple[list[str], list[str]]:
         covers.append(f"above 70% of capacity at peak: {', '.join(hot)}")
     saturation = figures.saturation()
     if saturation is not None:
-        covers.append(f"saturates first: {saturation[0]}, at {saturation[1]:.3g}x today's load")
+        covers.append(f"saturates first: {saturation[0]}, at {format_count(saturation[1])}x today's load")
     # A component that scales by itself, or has no per-unit cap, needs no figure.
     unchecked = sorted(cid for cid, load in figures.loads.items()
                        if load.limit is None and load.capacity.reason not in ("autoscales", "unbounded"))
@@ -342,9 +343,10 @@ def _strengths(design: Any, graph: Any, figures: Any, findings: list[Finding]) -
     calls = [edge for edge in graph.sync_edges() if graph.nodes[edge.src].kind != "client"]
     if calls and all(getattr(edge.props, "timeout", None) is not None for edge in calls):
         strengths.append(f"every synchronous call has a timeout ({len(calls)} call{_s(len(calls))})")
-    zones = design.deployment.zones if design.deployment is not None else None
-    if not codes & {"AVL001", "AVL002"} and _count(zones) > 1:
-        strengths.append(f"redundancy: spread over {_count(zones)} zones, no single point of failure flagged")
+    zones, regions = _spread(design.deployment)
+    if not codes & {"AVL001", "AVL002"} and zones > 1:
+        where = f"{zones} zones in {regions} regions" if regions > 1 else f"{zones} zones"
+        strengths.append(f"redundancy: spread over {where}, no single point of failure flagged")
     observability = design.observability
     pillars = [p for p in _PILLARS if observability is not None and getattr(observability, p, None)]
     if len(pillars) >= 3:
@@ -361,6 +363,18 @@ def _strengths(design: Any, graph: Any, figures: Any, findings: list[Finding]) -
         strengths.append(f"{len(decisions)} decision{_s(len(decisions))} recorded with "
                          f"{'its reason' if len(decisions) == 1 else 'their reasons'}")
     return strengths
+
+
+def _spread(deployment: Any) -> tuple[int, int]:
+    """(zones in all, regions) of the deployment: a count of zones is per region and a
+    list names every zone (regions: 2, zones: 3 is six zones); no zones is one a region."""
+    if deployment is None:
+        return 0, 1
+    regions = _count(deployment.regions) or 1
+    zones = deployment.zones
+    if isinstance(zones, (list, tuple)):
+        return len(zones), regions
+    return (_count(zones) or 1) * regions, regions
 
 
 def _count(spread: Any) -> int:
