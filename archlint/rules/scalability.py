@@ -518,7 +518,7 @@ def _node_limit(ctx: RuleContext, cid: str) -> tuple[float, str]:
     figure = terms.figure(cid, "max_storage_per_node")
     if figure is not None:
         name = terms.tech_name(cid)
-        return figure, f"{format_size(figure)} a {name} node holds"
+        return figure, f"{format_size(figure)} one {name} node holds"
     limit = float(ctx.options.get("node_storage", 10e12))
     return limit, f"{format_size(limit)} of SCL007.node_storage"
 
